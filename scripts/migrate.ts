@@ -1,0 +1,9 @@
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { runMigrations } from '../src/db/migrate.js';
+
+const config = loadConfig(process.env);
+const database = openDatabase(config.DATABASE_PATH);
+runMigrations(database.db);
+database.close();
+process.stdout.write(`migrated ${config.DATABASE_PATH}\n`);

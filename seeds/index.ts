@@ -1,0 +1,20 @@
+import type { ArticlesService } from '../src/modules/articles/service.js';
+import { STARGATE_NORWAY_PUBLISHED_AT, stargateNorway } from './stargate-norway.js';
+
+export interface SeedContext {
+  articles: ArticlesService;
+}
+
+const SEEDER = { name: 'fjord seed', tokenId: null };
+
+/**
+ * Seeds an empty database with the demo content, through the same service calls as any editor's
+ * article (revision 1, then published). A database that holds any article is left untouched, so a
+ * restart never duplicates or overwrites content. Returns the slugs it created.
+ */
+export async function seed({ articles }: SeedContext): Promise<string[]> {
+  if ((await articles.count()) > 0) return [];
+  const article = await articles.create(stargateNorway, SEEDER, 'Imported from the source page');
+  await articles.publishNow(article.id, SEEDER, { publishedAt: Date.parse(STARGATE_NORWAY_PUBLISHED_AT) });
+  return [article.slug];
+}

@@ -1,0 +1,89 @@
+import cors from '@fastify/cors';
+import { sql } from 'drizzle-orm';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { registerAccessControl } from './http/access.js';
+import { createCacheableSender } from './http/caching.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { systemRoutes } from './http/system-routes.js';
+import { createArticlesRepository } from './modules/articles/repository.js';
+import { articlesRoutes } from './modules/articles/routes.js';
+import { createArticlesService } from './modules/articles/service.js';
+import { createCreditsRepository } from './modules/credits/repository.js';
+import { creditsRoutes } from './modules/credits/routes.js';
+import { createCreditsService } from './modules/credits/service.js';
+import { createTagsRepository } from './modules/tags/repository.js';
+import { tagsRoutes } from './modules/tags/routes.js';
+import { createTagsService } from './modules/tags/service.js';
+import { createTokensRepository } from './modules/tokens/repository.js';
+import { createTokensService } from './modules/tokens/service.js';
+import { type Clock, systemClock } from './shared/clock.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger?: FastifyServerOptions['logger'];
+  clock?: Clock;
+}
+
+/** Every service the app is made of, built from one database handle; scripts and seeds use them too. */
+export function createServices(db: Database, clock: Clock = systemClock) {
+  return {
+    articles: createArticlesService({ repo: createArticlesRepository(db), clock }),
+    tags: createTagsService({ repo: createTagsRepository(db) }),
+    credits: createCreditsService({ repo: createCreditsRepository(db) }),
+    tokens: createTokensService({ repo: createTokensRepository(db), clock }),
+  };
+}
+export type Services = ReturnType<typeof createServices>;
+
+const EXPOSED_HEADERS = ['ETag', 'Location', 'Retry-After', 'X-Request-Id'];
+const ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'If-Match',
+  'If-None-Match',
+  'Idempotency-Key',
+  'X-Request-Id',
+];
+
+/** The composition root: every plugin and module is named here, in the order it is registered. */
+export async function buildApp({ config, db, logger = false, clock = systemClock }: AppDeps) {
+  const app = Fastify({
+    logger,
+    requestIdHeader: 'x-request-id',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+  await registerOpenApi(app);
+
+  const services = createServices(db, clock);
+  const send = createCacheableSender({
+    maxAgeSeconds: config.CACHE_MAX_AGE_S,
+    staleWhileRevalidateSeconds: config.CACHE_STALE_WHILE_REVALIDATE_S,
+  });
+
+  // Every route of the API lives in this context, where a route without config.access cannot register.
+  await app.register(async (api) => {
+    registerAccessControl(api, services.tokens);
+    await systemRoutes(api, { ping: () => db.get(sql`select 1`) });
+    await articlesRoutes(api, { service: services.articles, send });
+    await tagsRoutes(api, { service: services.tags, send });
+    await creditsRoutes(api, { service: services.credits, send });
+  });
+
+  return app;
+}

@@ -1,0 +1,262 @@
+/**
+ * The whole Fjord schema. drizzle-kit turns it into the SQL in migrations/.
+ *
+ * Conventions that keep a second engine (PostgreSQL) a small step:
+ * - timestamps are integer milliseconds since the epoch, so keyset cursors compare exactly;
+ * - JSON is stored as text (key order kept) and parsed by the repositories;
+ * - uniqueness lives on app-normalized columns (slugs, lower-cased e-mails), never on collations;
+ * - every default is declared here, none is left to the engine.
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => integer('created_at').notNull();
+const updatedAt = () => integer('updated_at').notNull();
+
+/**
+ * One row per article. The content itself lives in `article_revisions`; the columns from `title`
+ * to `ai_generated` are the read model of the *published* revision (null until first publication),
+ * kept in step by the same transaction that publishes, so public reads never parse a snapshot.
+ */
+export const articles = sqliteTable(
+  'articles',
+  {
+    id: text('id').primaryKey(),
+    slug: text('slug').notNull(),
+    lang: text('lang').notNull(),
+    /** draft | published | archived; "scheduled" is derived from a pending row in article_schedules. */
+    status: text('status', { enum: ['draft', 'published', 'archived'] })
+      .notNull()
+      .default('draft'),
+    headRevision: integer('head_revision').notNull().default(0),
+    publishedRevision: integer('published_revision'),
+    publishedAt: integer('published_at'),
+    commentsOpen: integer('comments_open', { mode: 'boolean' }).notNull().default(true),
+    /** Approved comments only; maintained by the comments repository in the moderating transaction. */
+    commentCount: integer('comment_count').notNull().default(0),
+    title: text('title'),
+    standfirst: text('standfirst'),
+    body: text('body'),
+    bodyHtml: text('body_html'),
+    heroImage: text('hero_image'),
+    source: text('source'),
+    aiGenerated: integer('ai_generated', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('articles_slug_unique').on(t.slug),
+    index('articles_public_order').on(t.status, t.publishedAt, t.id),
+    index('articles_public_lang_order').on(t.status, t.lang, t.publishedAt, t.id),
+    index('articles_updated_order').on(t.updatedAt, t.id),
+  ],
+);
+
+/** Every slug an article has had, current included: old ones redirect, none is ever reused. */
+export const articleSlugs = sqliteTable(
+  'article_slugs',
+  {
+    slug: text('slug').primaryKey(),
+    articleId: text('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('article_slugs_article').on(t.articleId)],
+);
+
+/**
+ * Immutable, numbered revisions. `snapshot` is the full content as JSON, tags and credits by value
+ * (slug, name, organization...), so history stays readable after a tag or credit is renamed or deleted.
+ */
+export const articleRevisions = sqliteTable(
+  'article_revisions',
+  {
+    articleId: text('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    snapshot: text('snapshot').notNull(),
+    /** JSON array of the snapshot fields that differ from the previous revision. */
+    changedFields: text('changed_fields').notNull().default('[]'),
+    message: text('message'),
+    author: text('author').notNull(),
+    authorTokenId: integer('author_token_id'),
+    /** The head this revision was merged onto when posted against an older base. */
+    mergedOnto: integer('merged_onto'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.number] })],
+);
+
+/** A revision to publish at a future time; applied lazily by the first read at or after `at`. */
+export const articleSchedules = sqliteTable(
+  'article_schedules',
+  {
+    articleId: text('article_id')
+      .primaryKey()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    at: integer('at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('article_schedules_due').on(t.at)],
+);
+
+export const tags = sqliteTable(
+  'tags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('tags_slug_unique').on(t.slug)],
+);
+
+/**
+ * The published revision's tags. `published_at` is copied here so a tag page pages by keyset on
+ * this table's own index instead of sorting every article of the tag.
+ */
+export const articleTags = sqliteTable(
+  'article_tags',
+  {
+    articleId: text('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull().default(0),
+    publishedAt: integer('published_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.articleId, t.tagId] }),
+    index('article_tags_tag_order').on(t.tagId, t.publishedAt, t.articleId),
+  ],
+);
+
+export const credits = sqliteTable('credits', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  organization: text('organization'),
+  url: text('url'),
+  license: text('license'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** The published revision's credits, with the role each plays (image, source, author...). */
+export const articleCredits = sqliteTable(
+  'article_credits',
+  {
+    articleId: text('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    creditId: integer('credit_id')
+      .notNull()
+      .references(() => credits.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.creditId, t.role] }), index('article_credits_credit').on(t.creditId)],
+);
+
+export const comments = sqliteTable(
+  'comments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    articleId: text('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    parentId: integer('parent_id'),
+    depth: integer('depth').notNull().default(0),
+    authorName: text('author_name').notNull(),
+    /** Lower-cased; never published. Null once erased. */
+    authorEmail: text('author_email'),
+    /** Keyed hash (HMAC) of the IP address; the address itself is never stored. */
+    ipHash: text('ip_hash'),
+    body: text('body').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'rejected', 'spam'] })
+      .notNull()
+      .default('pending'),
+    /** JSON array of {rule, detail}: every rule that fired when the comment arrived. */
+    spamReasons: text('spam_reasons').notNull().default('[]'),
+    erasedAt: integer('erased_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('comments_article_status_order').on(t.articleId, t.status, t.createdAt, t.id),
+    index('comments_status_order').on(t.status, t.createdAt, t.id),
+    index('comments_email_time').on(t.authorEmail, t.createdAt),
+    index('comments_ip_time').on(t.ipHash, t.createdAt),
+    index('comments_parent').on(t.parentId),
+  ],
+);
+
+/** Append-only: who moved a comment from which status to which, when, and why. */
+export const commentModerationLog = sqliteTable(
+  'comment_moderation_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    actor: text('actor').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    note: text('note'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('comment_moderation_log_comment').on(t.commentId, t.id)],
+);
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['admin', 'editor', 'moderator'] }).notNull(),
+    /** SHA-256 of the secret, hex. The secret itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    /** The first characters of the secret, so people can tell tokens apart in a list. */
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_unique').on(t.tokenHash)],
+);
+
+/** Append-only log of editorial and administrative actions. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    articleId: text('article_id'),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    details: text('details').notNull().default('{}'),
+  },
+  (t) => [index('audit_log_article').on(t.articleId, t.id), index('audit_log_actor').on(t.actor, t.id)],
+);
+
+/** Responses remembered per Idempotency-Key, so a retried POST returns the first answer. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code').notNull(),
+    headers: text('headers').notNull().default('{}'),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_age').on(t.createdAt)],
+);

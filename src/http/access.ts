@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import type { Principal, Role } from '../modules/tokens/schemas.js';
+import type { TokensService } from '../modules/tokens/service.js';
+
+/** Who may call a route. `public` routes still read a token when one is sent (editors see drafts). */
+export type Access = 'public' | 'editor' | 'moderator' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+const ALLOWED: Record<Exclude<Access, 'public'>, readonly Role[]> = {
+  admin: ['admin'],
+  editor: ['admin', 'editor'],
+  moderator: ['admin', 'moderator'],
+};
+
+export function hasRole(principal: Principal | null, access: Exclude<Access, 'public'>): boolean {
+  return principal !== null && ALLOWED[access].includes(principal.role);
+}
+
+/**
+ * Makes access control mandatory: a route registered without `config.access` stops the app at
+ * startup, and every request is authenticated before its handler runs.
+ */
+export function registerAccessControl(app: FastifyInstance, tokens: TokensService) {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: unknown } | undefined)?.access;
+    if (access !== 'public' && access !== 'editor' && access !== 'moderator' && access !== 'admin') {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no config.access`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access ?? 'public';
+    const header = request.headers.authorization;
+    if (header !== undefined) request.principal = await tokens.authenticate(header);
+    if (access === 'public') return;
+    if (!request.principal) throw new UnauthorizedError('This operation needs a bearer token');
+    if (!hasRole(request.principal, access)) {
+      throw new ForbiddenError(
+        `This operation needs the ${access} role; the token has the ${request.principal.role} role`,
+      );
+    }
+  });
+}

@@ -1,0 +1,103 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, type FieldError, PROBLEMS, type ProblemCode } from '../errors.js';
+import type { Problem } from './problem.js';
+
+const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+const codeByStatus = new Map<number, ProblemCode>();
+for (const [code, { status }] of Object.entries(PROBLEMS) as [ProblemCode, { status: number }][]) {
+  if (!codeByStatus.has(status)) codeByStatus.set(status, code);
+}
+
+const PART: Record<string, FieldError['in']> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'params',
+  headers: 'headers',
+};
+
+/** Fastify's own client errors, with details worth more than the default message. */
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The request body must be sent as application/json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is larger than this server accepts',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request declares a JSON body but sends none',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON',
+};
+
+function problem(
+  request: FastifyRequest,
+  code: ProblemCode,
+  detail: string,
+  extras: Record<string, unknown> = {},
+): Problem {
+  const { status, title } = PROBLEMS[code];
+  return {
+    type: `/problems/${code}`,
+    title,
+    status,
+    detail,
+    instance: request.url.split('?')[0] ?? request.url,
+    code,
+    request_id: request.id,
+    ...extras,
+  };
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem, headers: Record<string, string> = {}) {
+  return reply
+    .code(body.status)
+    .headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' })
+    .send(JSON.stringify(body));
+}
+
+function validationProblem(request: FastifyRequest, error: FastifyError): Problem {
+  const part = PART[error.validationContext ?? 'body'] ?? 'body';
+  const errors: FieldError[] = (error.validation ?? []).map((issue) => ({
+    in: part,
+    path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+    message: issue.message ?? 'is invalid',
+  }));
+  const names = [...new Set(errors.map((e) => e.path || part))];
+  return problem(
+    request,
+    part === 'body' ? 'validation_failed' : 'bad_request',
+    `Invalid ${part}: ${names.join(', ')}`,
+    { errors },
+  );
+}
+
+/** One place turns every thrown thing into problem+json; handlers never translate errors themselves. */
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return sendProblem(reply, problem(request, error.code, error.message, error.extras), error.headers);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return sendProblem(reply, validationProblem(request, error));
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause?.issues }, 'response does not match its schema');
+      return sendProblem(reply, problem(request, 'internal', 'Unexpected error'));
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const code = codeByStatus.get(status) ?? 'bad_request';
+      const detail = FASTIFY_DETAILS[error.code] ?? error.message;
+      const headers: Record<string, string> = {};
+      const retryAfter = (error as { headers?: Record<string, unknown> }).headers?.['retry-after'];
+      if (typeof retryAfter === 'string' || typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+      return sendProblem(reply, { ...problem(request, code, detail), status }, headers);
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    const code = status === 503 ? 'unavailable' : 'internal';
+    return sendProblem(
+      reply,
+      problem(request, code, code === 'internal' ? 'Unexpected error' : 'The service is unavailable'),
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(request, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,67 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+export const API_VERSION = '1.0.0';
+
+type Document = ReturnType<typeof jsonSchemaTransformObject> & { components?: { schemas?: Record<string, unknown> } };
+
+/**
+ * The zod transform emits an input and an output variant of every registered schema; keep only the
+ * components something refers to, so readers of openapi.yaml see each shape once.
+ */
+function withoutUnusedSchemas(document: Document): Document {
+  const schemas = document.components?.schemas ?? {};
+  const used = new Set<string>();
+  const visit = (value: unknown) => {
+    const text = JSON.stringify(value);
+    for (const [, name] of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (name && !used.has(name)) {
+        used.add(name);
+        visit(schemas[name]);
+      }
+    }
+  };
+  visit(document.paths);
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...document, components: { ...document.components, schemas: kept } } as Document;
+}
+
+/**
+ * The OpenAPI document is generated from the routes' zod schemas; openapi.yaml at the root is
+ * this document, written by `npm run openapi` and checked by test/openapi.test.ts.
+ */
+export async function registerOpenApi(app: FastifyInstance) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Fjord content API',
+        version: API_VERSION,
+        description:
+          'Articles, tags, credits and moderated reader comments. Errors are RFC 9457 problem documents (application/problem+json).',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      tags: [
+        { name: 'articles', description: 'Published articles and, for editors, their drafts and history' },
+        { name: 'tags', description: 'Tags and their counts of published articles' },
+        { name: 'credits', description: 'People and organisations credited for content' },
+        { name: 'system', description: 'Health and API description' },
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A token made by `fjord token create` or POST /v1/tokens',
+          },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: (documentObject) => withoutUnusedSchemas(jsonSchemaTransformObject(documentObject)),
+  });
+  // Every asset is served from the package itself, so the reference works with no internet access.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true }, staticCSP: true });
+}

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** A JSON response entry with its own description (the OpenAPI document otherwise says "Default Response"). */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** 304 carries no body; z.undefined() documents exactly that. */
+export const NotModifiedSchema = z
+  .undefined()
+  .meta({ description: "Not modified: the client's copy (If-None-Match) is current; no body" });

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { CacheableSender } from '../../http/caching.js';
+import { problemResponses } from '../../http/problem.js';
+import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
+import { ArticlePageSchema, ArticleSlugParamsSchema, ListArticlesQuerySchema, PublicArticleSchema } from './schemas.js';
+import type { ArticlesService } from './service.js';
+
+export async function articlesRoutes(
+  app: FastifyInstance,
+  { service, send }: { service: ArticlesService; send: CacheableSender },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/v1/articles',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'listArticles',
+        tags: ['articles'],
+        summary: 'List published articles, newest first',
+        description: 'Keyset-paginated: pass `meta.next_cursor` as `cursor` to get the next page.',
+        querystring: ListArticlesQuerySchema,
+        response: {
+          200: jsonResponse(ArticlePageSchema, 'A page of published articles'),
+          304: NotModifiedSchema,
+          ...problemResponses(400),
+        },
+      },
+    },
+    async (request, reply) => send(request, reply, JSON.stringify(await service.listPublished(request.query))),
+  );
+
+  r.get(
+    '/v1/articles/:slug',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'getArticle',
+        tags: ['articles'],
+        summary: 'Get one published article by slug',
+        params: ArticleSlugParamsSchema,
+        response: {
+          200: jsonResponse(PublicArticleSchema, 'The published article'),
+          304: NotModifiedSchema,
+          ...problemResponses(404),
+        },
+      },
+    },
+    async (request, reply) => send(request, reply, JSON.stringify(await service.getPublished(request.params.slug))),
+  );
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { CursorSchema, LangSchema, LimitSchema, page, SlugSchema, TimestampSchema } from '../../shared/schemas.js';
+
+export const TagRefSchema = z.object({ slug: z.string(), name: z.string() }).meta({ id: 'TagRef' });
+
+const nullableUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2048)
+  .nullable();
+
+export const CreditRefSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    organization: z.string().max(200).nullable(),
+    url: nullableUrl,
+  })
+  .meta({ id: 'CreditRef', description: 'Who is credited for a piece of content' });
+
+export const HeroImageSchema = z
+  .object({
+    url: nullableUrl.meta({ description: 'Null when the image has no public URL' }),
+    alt: z.string().max(500),
+    caption: z.string().max(1000).nullable(),
+    credit: CreditRefSchema.nullable(),
+  })
+  .meta({ id: 'HeroImage' });
+
+export const SourceSchema = z
+  .object({ name: z.string().min(1).max(200), url: nullableUrl })
+  .meta({ id: 'Source', description: 'Where the story comes from' });
+
+/** A credit as a revision snapshot holds it: by value, so history survives a rename or deletion. */
+export const SnapshotCreditSchema = z.object({
+  credit_id: z.number().int().nullable(),
+  role: z.string().min(1).max(50),
+  name: z.string().min(1).max(200),
+  organization: z.string().max(200).nullable(),
+  url: nullableUrl,
+  license: z.string().max(200).nullable(),
+});
+
+/** The full content of one revision. */
+export const ArticleContentSchema = z
+  .object({
+    title: z.string().min(1).max(300),
+    slug: SlugSchema,
+    standfirst: z.string().max(2000).nullable(),
+    body: z.string().max(500_000),
+    tags: z.array(TagRefSchema).max(50),
+    credits: z.array(SnapshotCreditSchema).max(50),
+    hero_image: HeroImageSchema.nullable(),
+    source: SourceSchema.nullable(),
+    ai_generated: z.boolean(),
+  })
+  .meta({ id: 'ArticleContent' });
+export type ArticleContent = z.infer<typeof ArticleContentSchema>;
+
+export const ArticleCreditSchema = z
+  .object({
+    id: z.number().int(),
+    role: z.string().meta({ examples: ['image', 'source', 'author'] }),
+    name: z.string(),
+    organization: z.string().nullable(),
+    url: z.string().nullable(),
+    license: z.string().nullable(),
+  })
+  .meta({ id: 'ArticleCredit' });
+
+const teaserFields = {
+  id: z.uuid(),
+  slug: z.string(),
+  lang: z.string(),
+  title: z.string(),
+  standfirst: z.string().nullable(),
+  tags: z.array(TagRefSchema),
+  hero_image: HeroImageSchema.nullable(),
+  ai_generated: z.boolean(),
+  comment_count: z.number().int().meta({ description: 'Approved comments' }),
+  published_at: TimestampSchema,
+  updated_at: TimestampSchema,
+};
+
+export const ArticleTeaserSchema = z
+  .object(teaserFields)
+  .meta({ id: 'ArticleTeaser', description: 'What a list needs: no body' });
+export type ArticleTeaser = z.infer<typeof ArticleTeaserSchema>;
+
+export const PublicArticleSchema = z
+  .object({
+    ...teaserFields,
+    body: z.string().meta({ description: 'Markdown' }),
+    body_html: z.string().meta({ description: 'The body rendered to sanitized HTML' }),
+    credits: z.array(ArticleCreditSchema),
+    source: SourceSchema.nullable(),
+    comments_open: z.boolean(),
+    revision: z.number().int().meta({ description: 'Number of the published revision' }),
+  })
+  .meta({ id: 'Article', description: 'A published article' });
+export type PublicArticle = z.infer<typeof PublicArticleSchema>;
+
+export const ArticlePageSchema = page(ArticleTeaserSchema, 'ArticlePage');
+export type ArticlePage = z.infer<typeof ArticlePageSchema>;
+
+export const ListArticlesQuerySchema = z.object({
+  limit: LimitSchema,
+  cursor: CursorSchema.optional(),
+  tag: SlugSchema.optional().meta({ description: 'Only articles with this tag slug' }),
+  lang: LangSchema.optional().meta({ description: 'Only articles in this language' }),
+});
+export type ListArticlesQuery = z.infer<typeof ListArticlesQuerySchema>;
+
+export const ArticleSlugParamsSchema = z.object({ slug: z.string().min(1).max(300) });
+
+/** A credit to attach: an existing one by id, or one described by value (found or created). */
+export const CreditInputSchema = z.union([
+  z.object({ role: z.string().min(1).max(50), credit_id: z.number().int().positive() }).strict(),
+  z
+    .object({
+      role: z.string().min(1).max(50),
+      name: z.string().trim().min(1).max(200),
+      organization: z.string().trim().max(200).nullish(),
+      url: z
+        .url({ protocol: /^https?$/ })
+        .max(2048)
+        .nullish(),
+      license: z.string().trim().max(200).nullish(),
+    })
+    .strict(),
+]);
+export type CreditInput = z.infer<typeof CreditInputSchema>;
+
+export const CreateArticleInputSchema = z.object({
+  title: z.string().trim().min(1).max(300),
+  slug: SlugSchema.optional(),
+  lang: LangSchema,
+  standfirst: z.string().trim().max(2000).nullish(),
+  body: z.string().max(500_000),
+  tags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+  credits: z.array(CreditInputSchema).max(50).optional(),
+  hero_image: HeroImageSchema.nullish(),
+  source: SourceSchema.nullish(),
+  ai_generated: z.boolean().optional(),
+  comments_open: z.boolean().optional(),
+});
+export type CreateArticleInput = z.infer<typeof CreateArticleInputSchema>;

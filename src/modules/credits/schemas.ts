@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { CursorSchema, LimitSchema, page } from '../../shared/schemas.js';
+
+export const CreditSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    organization: z.string().nullable().meta({ description: 'Organization or platform, such as Unsplash' }),
+    url: z.string().nullable(),
+    license: z.string().nullable(),
+    article_count: z.number().int().meta({ description: 'Published articles that credit it' }),
+  })
+  .meta({ id: 'Credit', description: 'A person or organisation credited for content' });
+export type Credit = z.infer<typeof CreditSchema>;
+
+export const CreditPageSchema = page(CreditSchema, 'CreditPage');
+export type CreditPage = z.infer<typeof CreditPageSchema>;
+
+export const ListCreditsQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
+export type ListCreditsQuery = z.infer<typeof ListCreditsQuerySchema>;

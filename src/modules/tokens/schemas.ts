@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'editor', 'moderator'] as const;
+export const RoleSchema = z
+  .enum(ROLES)
+  .meta({ id: 'Role', description: 'admin may do everything editors and moderators may' });
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Who is calling: the token's identity, never its secret. */
+export interface Principal {
+  tokenId: number;
+  name: string;
+  role: Role;
+}
+
+export const TokenSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    role: RoleSchema,
+    prefix: z.string().meta({ description: 'The first characters of the secret, to tell tokens apart' }),
+    created_at: z.iso.datetime(),
+    last_used_at: z.iso.datetime().nullable(),
+    revoked_at: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Token' });
+export type Token = z.infer<typeof TokenSchema>;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** `limit` as frontends send it: a query-string number from 1 to 100. */
+export const LimitSchema = z.coerce
+  .number({ error: 'must be a whole number from 1 to 100' })
+  .int('must be a whole number from 1 to 100')
+  .min(1, 'must be a whole number from 1 to 100')
+  .max(100, 'must be a whole number from 1 to 100')
+  .default(20)
+  .meta({ description: 'Items per page, 1 to 100' });
+
+export const CursorSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .meta({ description: 'Opaque cursor from meta.next_cursor of the previous page' });
+
+export const PaginationQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
+
+export const PageMetaSchema = z
+  .object({
+    next_cursor: z.string().nullable().meta({ description: 'Cursor of the next page; null on the last page' }),
+  })
+  .meta({ id: 'PageMeta' });
+
+export const SlugSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single dashes');
+
+export const LangSchema = z
+  .string()
+  .min(2)
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 language tag such as fr or pt-BR')
+  .meta({ examples: ['fr'] });
+
+export const TimestampSchema = z.iso.datetime({ offset: true });
+
+export function page<T extends z.ZodType>(item: T, id: string) {
+  return z.object({ data: z.array(item), meta: PageMetaSchema }).meta({ id });
+}
+
+export const IdParamsSchema = z.object({
+  id: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .positive('must be positive')
+    .max(Number.MAX_SAFE_INTEGER),
+});

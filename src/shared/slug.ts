@@ -1,0 +1,42 @@
+/** Letters that Unicode decomposition leaves whole but readers expect spelled out in a URL. */
+const SPELLED_OUT: Record<string, string> = {
+  æ: 'ae',
+  œ: 'oe',
+  ß: 'ss',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
+
+export const SLUG_MAX_LENGTH = 120;
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * Lower-case, diacritics removed (è -> e), every run of other characters one `-`, trimmed.
+ * Long titles are cut at a word boundary so URLs stay readable.
+ */
+export function slugify(text: string): string {
+  const base = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[æœßøłđðþı]/g, (c) => SPELLED_OUT[c] ?? c)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (base.length <= SLUG_MAX_LENGTH) return base;
+  const cut = base.slice(0, SLUG_MAX_LENGTH + 1);
+  const lastDash = cut.lastIndexOf('-');
+  return (lastDash > 0 ? cut.slice(0, lastDash) : cut.slice(0, SLUG_MAX_LENGTH)).replace(/-+$/, '');
+}
+
+/** The first of `base`, `base-2`, `base-3`... that `isTaken` refuses. */
+export function uniqueSlug(base: string, isTaken: (slug: string) => boolean): string {
+  if (!isTaken(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!isTaken(candidate)) return candidate;
+  }
+}

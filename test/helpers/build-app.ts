@@ -1,0 +1,44 @@
+import supertest from 'supertest';
+import { afterAll } from 'vitest';
+import { buildApp, createServices } from '../../src/app.js';
+import { type Config, defaultConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
+import { runMigrations } from '../../src/db/migrate.js';
+import type { Clock } from '../../src/shared/clock.js';
+
+/** A clock tests can move. */
+export function testClock(start = Date.parse('2026-01-15T10:00:00.000Z')) {
+  let now = start;
+  return {
+    now: () => now,
+    set: (ms: number) => {
+      now = ms;
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+  } satisfies Clock & Record<string, unknown>;
+}
+
+/**
+ * A fresh app on a fresh migrated database (in memory, or TEST_DATABASE_PATH to inspect a file),
+ * closed after the file's tests. Call it once per test file.
+ */
+export async function buildTestApp(options: { config?: Partial<Config>; clock?: Clock } = {}) {
+  const database = openDatabase(process.env.TEST_DATABASE_PATH ?? ':memory:');
+  runMigrations(database.db);
+  const clock = options.clock;
+  const app = await buildApp({ config: defaultConfig(options.config), db: database.db, ...(clock ? { clock } : {}) });
+  await app.ready();
+  afterAll(async () => {
+    await app.close();
+    database.close();
+  });
+  return {
+    app,
+    db: database.db,
+    sqlite: database.sqlite,
+    services: createServices(database.db, clock),
+    api: supertest(app.server),
+  };
+}
