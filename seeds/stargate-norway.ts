@@ -1,6 +1,6 @@
 /**
  * The first article, about OpenAI's Stargate Norway data centre, as structured content. Taken from
- * ../shared/seeds/stargate-norway.source.txt: title, standfirst, every paragraph of the body in order,
+ * stargate-norway.source.txt beside this file: title, standfirst, every paragraph of the body in order,
  * the hero image's alt text and credit, the categories, the source, and the site's notice that its
  * articles are written by AI (ai_generated). The narrow no-break spaces (U+202F) that French puts
  * before ? : « » are kept as the page has them.

@@ -50,8 +50,6 @@ export const ConfigSchema = z.object({
   CORS_ORIGINS: corsOrigins.default('*'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MIGRATE_ON_START: booleanFromEnv.default(true),
-  /** Public URL of the API, used for Location headers and problem types; defaults to the listen address. */
-  PUBLIC_URL: z.url({ error: 'must be an absolute URL' }).optional(),
   CACHE_MAX_AGE_S: seconds.default(60),
   CACHE_STALE_WHILE_REVALIDATE_S: seconds.default(300),
 });

@@ -34,7 +34,10 @@ export async function systemRoutes(app: FastifyInstance, { ping }: { ping: () =>
         operationId: 'getOpenApiDocument',
         tags: ['system'],
         summary: 'This OpenAPI 3.1 document (the same as openapi.yaml)',
-        response: { 200: jsonResponse(z.looseObject({ openapi: z.string() }), 'An OpenAPI 3.1 document') },
+        response: {
+          200: jsonResponse(z.looseObject({ openapi: z.string() }), 'An OpenAPI 3.1 document'),
+          ...problemResponses(),
+        },
       },
     },
     async (_request, reply) =>

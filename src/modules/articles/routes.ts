@@ -44,7 +44,7 @@ export async function articlesRoutes(
         response: {
           200: jsonResponse(PublicArticleSchema, 'The published article'),
           304: NotModifiedSchema,
-          ...problemResponses(404),
+          ...problemResponses(400, 404),
         },
       },
     },

@@ -40,7 +40,7 @@ export async function tagsRoutes(
         tags: ['tags'],
         summary: 'Get one tag by slug',
         params: TagParamsSchema,
-        response: { 200: jsonResponse(TagSchema, 'The tag'), 304: NotModifiedSchema, ...problemResponses(404) },
+        response: { 200: jsonResponse(TagSchema, 'The tag'), 304: NotModifiedSchema, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => send(request, reply, JSON.stringify(await service.get(request.params.slug))),

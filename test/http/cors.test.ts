@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { buildTestApp } from '../helpers/build-app.js';
+
+const listed = await buildTestApp({ config: { CORS_ORIGINS: ['https://news.example', 'https://app.example'] } });
+const open = await buildTestApp();
+
+describe('CORS', () => {
+  it('lets a listed origin pass a preflight', async () => {
+    const res = await listed.api
+      .options('/v1/articles')
+      .set('Origin', 'https://app.example')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'if-none-match')
+      .expect(204);
+    expect(res.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(res.headers['access-control-allow-methods']).toContain('GET');
+    expect(res.headers['access-control-allow-headers']?.toLowerCase()).toContain('if-none-match');
+    expect(res.headers.vary).toContain('Origin');
+  });
+
+  it('gives an unlisted origin no CORS headers', async () => {
+    const preflight = await listed.api
+      .options('/v1/articles')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'GET');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    const get = await listed.api.get('/v1/articles').set('Origin', 'https://evil.example').expect(200);
+    expect(get.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('exposes ETag to scripts on a listed origin', async () => {
+    const res = await listed.api.get('/v1/articles').set('Origin', 'https://news.example').expect(200);
+    expect(res.headers['access-control-allow-origin']).toBe('https://news.example');
+    expect(res.headers['access-control-expose-headers']).toContain('ETag');
+  });
+
+  it('allows any origin by default', async () => {
+    const res = await open.api.get('/v1/articles').set('Origin', 'https://anyone.example').expect(200);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { buildTestApp } from '../helpers/build-app.js';
+
+const { api } = await buildTestApp();
+
+const problem = (status: number, code: string, title: string, instance: string) => ({
+  type: `/problems/${code}`,
+  title,
+  status,
+  detail: expect.any(String),
+  instance,
+  code,
+  request_id: expect.any(String),
+});
+
+describe('errors are RFC 9457 problem documents', () => {
+  it('answers an unknown route with a 404 problem', async () => {
+    const res = await api.get('/v1/nothing-here?x=1').expect(404);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.body).toEqual(problem(404, 'not_found', 'Not found', '/v1/nothing-here'));
+  });
+
+  it('answers an unknown article with a 404 problem', async () => {
+    const res = await api.get('/v1/articles/no-such-article').expect(404);
+    expect(res.body).toEqual(problem(404, 'not_found', 'Not found', '/v1/articles/no-such-article'));
+    expect(res.body.detail).toBe('No published article with slug "no-such-article"');
+  });
+
+  it('answers a bad path parameter with a 400 problem naming it', async () => {
+    const res = await api.get('/v1/credits/abc').expect(400);
+    expect(res.body).toEqual({
+      ...problem(400, 'bad_request', 'Bad request', '/v1/credits/abc'),
+      errors: [{ in: 'params', path: 'id', message: expect.any(String) }],
+    });
+  });
+
+  it('echoes the caller’s X-Request-Id in the problem', async () => {
+    const res = await api.get('/v1/tags/none').set('X-Request-Id', 'trace-42').expect(404);
+    expect(res.body.request_id).toBe('trace-42');
+  });
+
+  it('answers a malformed bearer token with a 401 problem and a challenge', async () => {
+    const res = await api.get('/v1/articles').set('Authorization', 'Bearer nope').expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="fjord"');
+    expect(res.body).toEqual(problem(401, 'unauthorized', 'Unauthorized', '/v1/articles'));
+  });
+
+  it('never shows a stack trace', async () => {
+    const res = await api.get('/v1/articles').query({ cursor: '%%%' }).expect(400);
+    expect(res.text).not.toMatch(/\bat .+\.(ts|js):\d+/);
+  });
+});
