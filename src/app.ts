@@ -7,6 +7,7 @@ import type { Database } from './db/client.js';
 import { registerAccessControl } from './http/access.js';
 import { createCacheableSender } from './http/caching.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { registerHardening } from './http/hardening.js';
 import { registerOpenApi } from './http/openapi.js';
 import { systemRoutes } from './http/system-routes.js';
 import { createArticlesRepository } from './modules/articles/repository.js';
@@ -40,7 +41,15 @@ export function createServices(db: Database, clock: Clock = systemClock) {
 }
 export type Services = ReturnType<typeof createServices>;
 
-const EXPOSED_HEADERS = ['ETag', 'Location', 'Retry-After', 'X-Request-Id'];
+const EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'Retry-After',
+  'X-Request-Id',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+];
 const ALLOWED_HEADERS = [
   'Authorization',
   'Content-Type',
@@ -56,6 +65,11 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     logger,
     requestIdHeader: 'x-request-id',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeout: config.REQUEST_TIMEOUT_S * 1000,
+    connectionTimeout: config.REQUEST_TIMEOUT_S * 2000,
+    // A request that reached the server before a shutdown is served, not refused: close() waits for it.
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -68,6 +82,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
+  await registerHardening(app, config);
   await registerOpenApi(app);
 
   const services = createServices(db, clock);

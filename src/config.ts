@@ -52,6 +52,19 @@ export const ConfigSchema = z.object({
   MIGRATE_ON_START: booleanFromEnv.default(true),
   CACHE_MAX_AGE_S: seconds.default(60),
   CACHE_STALE_WHILE_REVALIDATE_S: seconds.default(300),
+  /** Largest request body accepted; larger ones get a 413 problem. */
+  BODY_LIMIT_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int()
+    .min(1024, 'must be at least 1024')
+    .default(1_048_576),
+  /** A request not fully received and answered by then is cut off (slow clients hold no socket forever). */
+  REQUEST_TIMEOUT_S: seconds.min(1, 'must be at least 1').default(30),
+  /** Writes (POST, PATCH, DELETE) per token, or per IP without a token, per window; 0 turns the limit off. */
+  RATE_LIMIT_MAX: z.coerce.number({ error: 'must be a number' }).int().min(0, 'must not be negative').default(120),
+  RATE_LIMIT_WINDOW_S: seconds.min(1, 'must be at least 1').default(60),
+  /** Event-loop delay above which new requests get 503 with Retry-After instead of queueing; 0 turns it off. */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).default(1000),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

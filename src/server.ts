@@ -2,7 +2,7 @@ import { seed } from '../seeds/index.js';
 import { buildApp, createServices } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { runMigrations } from './db/migrate.js';
+import { assertSchemaCurrent, assertSchemaNotNewer, runMigrations, SchemaVersionError } from './db/migrate.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -21,10 +21,20 @@ async function main() {
 
   const database = openDatabase(config.DATABASE_PATH);
   let seeded: string[] = [];
-  if (config.MIGRATE_ON_START) {
-    runMigrations(database.db);
-    seeded = await seed(createServices(database.db));
+  try {
+    // Checked before migrating too: a newer database must not be touched by older migrations.
+    assertSchemaNotNewer(database.sqlite);
+    if (config.MIGRATE_ON_START) runMigrations(database.db);
+    assertSchemaCurrent(database.sqlite);
+  } catch (err) {
+    if (err instanceof SchemaVersionError) {
+      process.stderr.write(`fjord: ${err.message}\n`);
+      database.close();
+      process.exit(78);
+    }
+    throw err;
   }
+  if (config.MIGRATE_ON_START) seeded = await seed(createServices(database.db));
 
   const app = await buildApp({
     config,

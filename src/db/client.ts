@@ -10,7 +10,7 @@ export interface DatabaseHandle {
   db: Database;
   /** The driver connection, for the few things Drizzle has no words for (pragmas, backup). */
   sqlite: BetterSqlite3.Database;
-  close(): void;
+  close: () => void;
 }
 
 /**

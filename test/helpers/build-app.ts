@@ -28,7 +28,9 @@ export async function buildTestApp(options: { config?: Partial<Config>; clock?: 
   const database = openDatabase(process.env.TEST_DATABASE_PATH ?? ':memory:');
   runMigrations(database.db);
   const clock = options.clock;
-  const app = await buildApp({ config: defaultConfig(options.config), db: database.db, ...(clock ? { clock } : {}) });
+  // Rate limits and load shedding are off unless a test turns them on: suites send bursts from one address.
+  const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config });
+  const app = await buildApp({ config, db: database.db, ...(clock ? { clock } : {}) });
   await app.ready();
   afterAll(async () => {
     await app.close();

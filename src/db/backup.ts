@@ -1,0 +1,62 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { assertSchemaNotNewer } from './migrate.js';
+
+export class BackupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupError';
+  }
+}
+
+/**
+ * A consistent copy of a live database through SQLite's online backup API: writers go on while
+ * pages are copied, and the copy is one committed state.
+ */
+export async function backupDatabase(sqlite: BetterSqlite3.Database, destination: string): Promise<void> {
+  if (existsSync(destination)) throw new BackupError(`${destination} already exists; choose a new file`);
+  mkdirSync(dirname(destination), { recursive: true });
+  await sqlite.backup(destination);
+}
+
+function isEmptyDatabase(path: string): boolean {
+  if (!existsSync(path)) return true;
+  if (statSync(path).size === 0) return true;
+  const db = new BetterSqlite3(path, { readonly: true });
+  try {
+    return (db.prepare("select count(*) as n from sqlite_master where type = 'table'").get() as { n: number }).n === 0;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Restores a backup into an empty database path: the backup must pass integrity_check and carry
+ * a schema this version understands; an existing database is never overwritten.
+ */
+export async function restoreDatabase(source: string, destination: string): Promise<void> {
+  if (!existsSync(source)) throw new BackupError(`${source} does not exist`);
+  if (!isEmptyDatabase(destination)) {
+    throw new BackupError(`${destination} already holds a database; restore into an empty DATABASE_PATH`);
+  }
+  const backup = new BetterSqlite3(source, { readonly: true, fileMustExist: true });
+  try {
+    let check: unknown;
+    try {
+      check = backup.pragma('integrity_check', { simple: true });
+    } catch (err) {
+      throw new BackupError(`${source} is not a SQLite database: ${(err as Error).message}`);
+    }
+    if (check !== 'ok') throw new BackupError(`${source} fails integrity_check: ${String(check)}`);
+    try {
+      assertSchemaNotNewer(backup);
+    } catch (err) {
+      throw new BackupError(`${source} cannot be restored: ${(err as Error).message}`);
+    }
+    mkdirSync(dirname(destination), { recursive: true });
+    await backup.backup(destination);
+  } finally {
+    backup.close();
+  }
+}
