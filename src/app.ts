@@ -16,6 +16,8 @@ import { createArticlesService } from './modules/articles/service.js';
 import { createCreditsRepository } from './modules/credits/repository.js';
 import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
+import { createSearchRepository } from './modules/search/repository.js';
+import { createSearchService } from './modules/search/service.js';
 import { createTagsRepository } from './modules/tags/repository.js';
 import { tagsRoutes } from './modules/tags/routes.js';
 import { createTagsService } from './modules/tags/service.js';
@@ -32,8 +34,10 @@ export interface AppDeps {
 
 /** Every service the app is made of, built from one database handle; scripts and seeds use them too. */
 export function createServices(db: Database, clock: Clock = systemClock) {
+  const articlesRepo = createArticlesRepository(db);
   return {
-    articles: createArticlesService({ repo: createArticlesRepository(db), clock }),
+    articles: createArticlesService({ repo: articlesRepo, clock }),
+    search: createSearchService({ repo: createSearchRepository(db), articles: articlesRepo }),
     tags: createTagsService({ repo: createTagsRepository(db) }),
     credits: createCreditsService({ repo: createCreditsRepository(db) }),
     tokens: createTokensService({ repo: createTokensRepository(db), clock }),
@@ -95,7 +99,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   await app.register(async (api) => {
     registerAccessControl(api, services.tokens);
     await systemRoutes(api, { ping: () => db.get(sql`select 1`) });
-    await articlesRoutes(api, { service: services.articles, send });
+    await articlesRoutes(api, { service: services.articles, search: services.search, send });
     await tagsRoutes(api, { service: services.tags, send });
     await creditsRoutes(api, { service: services.credits, send });
   });

@@ -260,3 +260,16 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_age').on(t.createdAt)],
 );
+
+/**
+ * One row per published article in the full-text index: its id is the rowid of `articles_fts`, the
+ * FTS5 table created by the custom migration (drizzle-kit cannot model virtual tables). An integer
+ * key of our own, because the implicit rowid of `articles` may change on VACUUM.
+ */
+export const searchDocuments = sqliteTable('search_documents', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  articleId: text('article_id')
+    .notNull()
+    .unique()
+    .references(() => articles.id, { onDelete: 'cascade' }),
+});

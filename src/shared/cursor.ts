@@ -8,7 +8,14 @@ export function encodeCursor(keys: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(keys)).toString('base64url');
 }
 
-export function decodeCursor<T extends readonly ('string' | 'number')[]>(
+type KeyType = 'string' | 'integer' | 'number';
+const KEY_CHECKS: Record<KeyType, (key: unknown) => boolean> = {
+  string: (key) => typeof key === 'string',
+  integer: (key) => Number.isSafeInteger(key),
+  number: (key) => typeof key === 'number' && Number.isFinite(key),
+};
+
+export function decodeCursor<T extends readonly KeyType[]>(
   cursor: string,
   shape: T,
 ): { [K in keyof T]: T[K] extends 'string' ? string : number } {
@@ -27,7 +34,7 @@ export function decodeCursor<T extends readonly ('string' | 'number')[]>(
   const values = keys as unknown[];
   shape.forEach((type, i) => {
     const key = values[i];
-    if (typeof key !== type || (type === 'number' && !Number.isSafeInteger(key))) throw invalid();
+    if (!KEY_CHECKS[type](key)) throw invalid();
   });
   return keys as { [K in keyof T]: T[K] extends 'string' ? string : number };
 }

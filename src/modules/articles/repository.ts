@@ -12,6 +12,7 @@ import {
 } from '../../db/schema.js';
 import { uniqueSlug } from '../../shared/slug.js';
 import { type AuditEntry, appendAudit } from '../audit/repository.js';
+import { indexDocument } from '../search/repository.js';
 import type { ArticleContent } from './schemas.js';
 
 export type ArticleRow = typeof articles.$inferSelect;
@@ -219,6 +220,12 @@ export function createArticlesRepository(db: Database) {
             .values({ articleId: p.articleId, creditId, role: credit.role, position })
             .onConflictDoNothing()
             .run();
+        });
+        indexDocument(tx, p.articleId, {
+          title: content.title,
+          standfirst: content.standfirst,
+          body: content.body,
+          tags: content.tags.map((t) => t.name),
         });
         if (p.audit) appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
         const row = tx.select().from(articles).where(eq(articles.id, p.articleId)).get();

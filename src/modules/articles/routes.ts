@@ -3,12 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
+import type { SearchService } from '../search/service.js';
 import { ArticlePageSchema, ArticleSlugParamsSchema, ListArticlesQuerySchema, PublicArticleSchema } from './schemas.js';
 import type { ArticlesService } from './service.js';
 
 export async function articlesRoutes(
   app: FastifyInstance,
-  { service, send }: { service: ArticlesService; send: CacheableSender },
+  { service, search, send }: { service: ArticlesService; search: SearchService; send: CacheableSender },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -19,8 +20,9 @@ export async function articlesRoutes(
       schema: {
         operationId: 'listArticles',
         tags: ['articles'],
-        summary: 'List published articles, newest first',
-        description: 'Keyset-paginated: pass `meta.next_cursor` as `cursor` to get the next page.',
+        summary: 'List or search published articles',
+        description:
+          'Newest first, or best match first with `q`. Keyset-paginated: pass `meta.next_cursor` as `cursor` to get the next page.',
         querystring: ListArticlesQuerySchema,
         response: {
           200: jsonResponse(ArticlePageSchema, 'A page of published articles'),
@@ -29,7 +31,11 @@ export async function articlesRoutes(
         },
       },
     },
-    async (request, reply) => send(request, reply, JSON.stringify(await service.listPublished(request.query))),
+    async (request, reply) => {
+      const { q, ...query } = request.query;
+      const page = q === undefined ? await service.listPublished(query) : await search.search({ ...query, q });
+      return send(request, reply, JSON.stringify(page));
+    },
   );
 
   r.get(

@@ -81,7 +81,13 @@ const teaserFields = {
 };
 
 export const ArticleTeaserSchema = z
-  .object(teaserFields)
+  .object({
+    ...teaserFields,
+    snippet: z
+      .string()
+      .optional()
+      .meta({ description: 'With `q` only: where the article matches, as HTML with the hits in <mark>' }),
+  })
   .meta({ id: 'ArticleTeaser', description: 'What a list needs: no body' });
 export type ArticleTeaser = z.infer<typeof ArticleTeaserSchema>;
 
@@ -102,6 +108,11 @@ export const ArticlePageSchema = page(ArticleTeaserSchema, 'ArticlePage');
 export type ArticlePage = z.infer<typeof ArticlePageSchema>;
 
 export const ListArticlesQuerySchema = z.object({
+  q: z
+    .string()
+    .max(2000)
+    .optional()
+    .meta({ description: 'Full-text search: words, "quoted phrases", a trailing * for a prefix; results best first' }),
   limit: LimitSchema,
   cursor: CursorSchema.optional(),
   tag: SlugSchema.optional().meta({ description: 'Only articles with this tag slug' }),

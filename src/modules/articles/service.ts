@@ -24,7 +24,7 @@ export interface Actor {
 const iso = (ms: number) => new Date(ms).toISOString();
 const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
 
-function toTeaser(row: ArticleRow, tags: TagLink[]): ArticleTeaser {
+export function toTeaser(row: ArticleRow, tags: TagLink[]): ArticleTeaser {
   return {
     id: row.id,
     slug: row.slug,
@@ -164,7 +164,7 @@ export function createArticlesService({ repo, clock }: { repo: ArticlesRepositor
     },
 
     async listPublished(query: ListArticlesQuery): Promise<ArticlePage> {
-      const after = query.cursor ? decodeCursor(query.cursor, ['number', 'string'] as const) : null;
+      const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'string'] as const) : null;
       const rows = await repo.findPublishedPage({ limit: query.limit, after, tag: query.tag, lang: query.lang });
       const pageRows = rows.slice(0, query.limit);
       const tags = await repo.tagsFor(pageRows.map((r) => r.id));

@@ -17,7 +17,7 @@ export function toCredit(row: CreditRow): Credit {
 export function createCreditsService({ repo }: { repo: CreditsRepository }) {
   return {
     async list(query: ListCreditsQuery): Promise<CreditPage> {
-      const afterId = query.cursor ? decodeCursor(query.cursor, ['number'] as const)[0] : null;
+      const afterId = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
       const rows = await repo.findMany({ limit: query.limit, afterId });
       const data = rows.slice(0, query.limit);
       const last = data.at(-1);

@@ -1,0 +1,109 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { articles, searchDocuments } from '../../db/schema.js';
+import { SNIPPET_MARKERS } from './query.js';
+
+type Writer = Pick<Database, 'insert' | 'select' | 'run'>;
+export type ArticleRow = typeof articles.$inferSelect;
+
+export interface SearchDocument {
+  title: string;
+  standfirst: string | null;
+  body: string;
+  tags: string[];
+}
+
+/** Adds or replaces an article's entry in the full-text index; runs inside the publishing transaction. */
+export function indexDocument(tx: Writer, articleId: string, doc: SearchDocument): void {
+  tx.insert(searchDocuments).values({ articleId }).onConflictDoNothing().run();
+  const row = tx
+    .select({ id: searchDocuments.id })
+    .from(searchDocuments)
+    .where(eq(searchDocuments.articleId, articleId))
+    .get();
+  if (!row) throw new Error(`search document of ${articleId} vanished inside its transaction`);
+  tx.run(sql`delete from articles_fts where rowid = ${row.id}`);
+  tx.run(
+    sql`insert into articles_fts (rowid, title, standfirst, body, tags)
+        values (${row.id}, ${doc.title}, ${doc.standfirst ?? ''}, ${doc.body}, ${doc.tags.join(' ')})`,
+  );
+}
+
+/** Takes an article out of the index (unpublished or archived); the trigger removes the FTS row. */
+export function removeDocument(tx: Pick<Database, 'delete'>, articleId: string): void {
+  tx.delete(searchDocuments).where(eq(searchDocuments.articleId, articleId)).run();
+}
+
+export interface SearchQuery {
+  match: string;
+  limit: number;
+  after: readonly [score: number, id: string] | null;
+  tag?: string | undefined;
+  lang?: string | undefined;
+}
+
+export interface SearchHit {
+  article: ArticleRow;
+  score: number;
+  snippet: string;
+}
+
+// Column weights for bm25: a hit in the title counts most, then tags, the standfirst, the body.
+const RANK = sql`bm25(articles_fts, 10.0, 4.0, 1.0, 6.0)`;
+
+export function createSearchRepository(db: Database) {
+  const [markStart, markEnd] = SNIPPET_MARKERS;
+  return {
+    /** Published matches, best first (bm25 ascending), keyset on (score, id); returns up to limit + 1 hits. */
+    async findMatches(q: SearchQuery): Promise<SearchHit[]> {
+      const filters = [sql`a.status = 'published'`];
+      if (q.lang) filters.push(sql`a.lang = ${q.lang}`);
+      if (q.tag) {
+        filters.push(
+          sql`exists (select 1 from article_tags at join tags t on t.id = at.tag_id where at.article_id = a.id and t.slug = ${q.tag})`,
+        );
+      }
+      if (q.after) filters.push(sql`(${RANK}, a.id) > (${q.after[0]}, ${q.after[1]})`);
+      // Scores first, for every match; snippets after, for the page alone: snippet() is the costly part.
+      const rows = db.all<{ rowid: number; id: string; score: number }>(sql`
+        select articles_fts.rowid as rowid, a.id as id, ${RANK} as score
+        from articles_fts
+        join search_documents d on d.id = articles_fts.rowid
+        join articles a on a.id = d.article_id
+        where articles_fts match ${q.match} and ${sql.join(filters, sql` and `)}
+        order by score, a.id
+        limit ${q.limit + 1}`);
+      if (rows.length === 0) return [];
+      const snippets = new Map(
+        db
+          .all<{ rowid: number; snippet: string }>(sql`
+            select rowid, snippet(articles_fts, -1, ${markStart}, ${markEnd}, '…', 24) as snippet
+            from articles_fts
+            where articles_fts match ${q.match} and rowid in (${sql.join(
+              rows.map((r) => sql`${r.rowid}`),
+              sql`, `,
+            )})`)
+          .map((r) => [r.rowid, r.snippet]),
+      );
+      const byId = new Map(
+        db
+          .select()
+          .from(articles)
+          .where(
+            inArray(
+              articles.id,
+              rows.map((r) => r.id),
+            ),
+          )
+          .all()
+          .map((a) => [a.id, a]),
+      );
+      return rows.flatMap((r) => {
+        const article = byId.get(r.id);
+        return article ? [{ article, score: r.score, snippet: snippets.get(r.rowid) ?? '' }] : [];
+      });
+    },
+  };
+}
+
+export type SearchRepository = ReturnType<typeof createSearchRepository>;
