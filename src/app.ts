@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Config } from './config.js';
+import { type Config, defaultConfig } from './config.js';
 import type { Database } from './db/client.js';
 import { registerAccessControl } from './http/access.js';
 import { createCacheableSender } from './http/caching.js';
@@ -12,6 +12,11 @@ import { systemRoutes } from './http/system-routes.js';
 import { createArticlesRepository } from './modules/articles/repository.js';
 import { articlesRoutes } from './modules/articles/routes.js';
 import { createArticlesService } from './modules/articles/service.js';
+import { moderationRoutes } from './modules/comments/moderation-routes.js';
+import { createModerationService } from './modules/comments/moderation-service.js';
+import { createCommentsRepository } from './modules/comments/repository.js';
+import { commentsRoutes } from './modules/comments/routes.js';
+import { type CommentSettings, createCommentsService } from './modules/comments/service.js';
 import { createCreditsRepository } from './modules/credits/repository.js';
 import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
@@ -29,13 +34,33 @@ export interface AppDeps {
   clock?: Clock;
 }
 
+function commentSettings(config: Config): CommentSettings {
+  return {
+    floodMax: config.COMMENTS_FLOOD_MAX,
+    floodWindowSeconds: config.COMMENTS_FLOOD_WINDOW_S,
+    autoApproveKnown: config.COMMENTS_AUTO_APPROVE_KNOWN,
+    ipHashKey: config.COMMENTS_IP_HASH_KEY,
+    rules: {
+      linksModerate: config.COMMENTS_LINKS_MODERATE,
+      linksSpam: config.COMMENTS_LINKS_SPAM,
+      blockedWords: config.COMMENTS_BLOCKLIST_WORDS,
+      blockedEmails: config.COMMENTS_BLOCKLIST_EMAILS,
+      blockedIps: config.COMMENTS_BLOCKLIST_IPS,
+      moderationWords: config.COMMENTS_MODERATION_WORDS,
+    },
+  };
+}
+
 /** Every service the app is made of, built from one database handle; scripts and seeds use them too. */
-export function createServices(db: Database, clock: Clock = systemClock) {
+export function createServices(db: Database, clock: Clock = systemClock, config: Config = defaultConfig()) {
+  const commentsRepo = createCommentsRepository(db);
   return {
     articles: createArticlesService({ repo: createArticlesRepository(db), clock }),
     tags: createTagsService({ repo: createTagsRepository(db) }),
     credits: createCreditsService({ repo: createCreditsRepository(db) }),
     tokens: createTokensService({ repo: createTokensRepository(db), clock }),
+    comments: createCommentsService({ repo: commentsRepo, clock, settings: commentSettings(config) }),
+    moderation: createModerationService({ repo: commentsRepo, clock }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -50,10 +75,18 @@ const ALLOWED_HEADERS = [
   'X-Request-Id',
 ];
 
+/** A number of hops trusts that many proxies in front of the server, as Fastify reads it at runtime. */
+function trustProxyOption(
+  setting: Config['TRUST_PROXY'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /** The composition root: every plugin and module is named here, in the order it is registered. */
 export async function buildApp({ config, db, logger = false, clock = systemClock }: AppDeps) {
   const app = Fastify({
     logger,
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     requestIdHeader: 'x-request-id',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
@@ -70,7 +103,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   });
   await registerOpenApi(app);
 
-  const services = createServices(db, clock);
+  const services = createServices(db, clock, config);
   const send = createCacheableSender({
     maxAgeSeconds: config.CACHE_MAX_AGE_S,
     staleWhileRevalidateSeconds: config.CACHE_STALE_WHILE_REVALIDATE_S,
@@ -83,6 +116,8 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     await articlesRoutes(api, { service: services.articles, send });
     await tagsRoutes(api, { service: services.tags, send });
     await creditsRoutes(api, { service: services.credits, send });
+    await commentsRoutes(api, { service: services.comments, send });
+    await moderationRoutes(api, { service: services.moderation, send });
   });
 
   return app;
