@@ -16,7 +16,7 @@ import { moderationRoutes } from './modules/comments/moderation-routes.js';
 import { createModerationService } from './modules/comments/moderation-service.js';
 import { createCommentsRepository } from './modules/comments/repository.js';
 import { commentsRoutes } from './modules/comments/routes.js';
-import { type CommentSettings, createCommentsService } from './modules/comments/service.js';
+import { commentSettingsFrom, createCommentsService } from './modules/comments/service.js';
 import { createCreditsRepository } from './modules/credits/repository.js';
 import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
@@ -34,23 +34,6 @@ export interface AppDeps {
   clock?: Clock;
 }
 
-function commentSettings(config: Config): CommentSettings {
-  return {
-    floodMax: config.COMMENTS_FLOOD_MAX,
-    floodWindowSeconds: config.COMMENTS_FLOOD_WINDOW_S,
-    autoApproveKnown: config.COMMENTS_AUTO_APPROVE_KNOWN,
-    ipHashKey: config.COMMENTS_IP_HASH_KEY,
-    rules: {
-      linksModerate: config.COMMENTS_LINKS_MODERATE,
-      linksSpam: config.COMMENTS_LINKS_SPAM,
-      blockedWords: config.COMMENTS_BLOCKLIST_WORDS,
-      blockedEmails: config.COMMENTS_BLOCKLIST_EMAILS,
-      blockedIps: config.COMMENTS_BLOCKLIST_IPS,
-      moderationWords: config.COMMENTS_MODERATION_WORDS,
-    },
-  };
-}
-
 /** Every service the app is made of, built from one database handle; scripts and seeds use them too. */
 export function createServices(db: Database, clock: Clock = systemClock, config: Config = defaultConfig()) {
   const commentsRepo = createCommentsRepository(db);
@@ -59,7 +42,7 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
     tags: createTagsService({ repo: createTagsRepository(db) }),
     credits: createCreditsService({ repo: createCreditsRepository(db) }),
     tokens: createTokensService({ repo: createTokensRepository(db), clock }),
-    comments: createCommentsService({ repo: commentsRepo, clock, settings: commentSettings(config) }),
+    comments: createCommentsService({ repo: commentsRepo, clock, settings: commentSettingsFrom(config) }),
     moderation: createModerationService({ repo: commentsRepo, clock }),
   };
 }

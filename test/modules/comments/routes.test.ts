@@ -55,6 +55,29 @@ describe('POST /v1/articles/{slug}/comments', () => {
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['author_name', 'body']);
   });
 
+  it('answers malformed input with a 4xx problem, never a 500, and stores nothing', async () => {
+    const article = await createPublishedArticle(services);
+    const url = `/v1/articles/${article.slug}/comments`;
+    const valid = commentInput();
+    const cases = [
+      api.post(url).set('content-type', 'application/json').send('{"author_name":'),
+      api.post(url).set('content-type', 'text/plain').send('hello'),
+      api.post(url).send([valid]),
+      api.post(url).send({ ...valid, parent_id: 1e20 }),
+      api.post(url).send({ ...valid, parent_id: '1' }),
+      api.post(url).send({ ...valid, website: 42 }),
+      api.post(url).send({ ...valid, body: '   ' }),
+      api.post(`/v1/articles/${'x'.repeat(400)}/comments`).send(valid),
+    ];
+    for (const res of await Promise.all(cases)) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    const queue = await services.moderation.queue({ status: 'all', article: article.id, limit: 10 });
+    expect(queue.data).toEqual([]);
+  });
+
   it('answers 404 for an unknown or unpublished article', async () => {
     const draft = await createDraftArticle(services);
     for (const slug of ['no-such-article', draft.slug]) {
