@@ -8,15 +8,27 @@ export type CommentStatus = z.infer<typeof CommentStatusSchema>;
 /** Replies nest at most this deep: depth 0 is a top-level comment. */
 export const MAX_DEPTH = 2;
 
+const requiredText = z.string({
+  error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string'),
+});
+
 const CommentIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const CreateCommentBodySchema = z
   .object({
-    author_name: z.string().trim().min(1).max(80).meta({ description: 'Published with the comment' }),
+    author_name: requiredText
+      .trim()
+      .min(1, 'must be 1 to 80 characters')
+      .max(80, 'must be 1 to 80 characters')
+      .meta({ description: 'Published with the comment' }),
     author_email: z.email({ error: 'must be a valid e-mail address' }).max(254).meta({
       description: 'Never published; lets a moderator recognise an author',
     }),
-    body: z.string().trim().min(1).max(5000).meta({ description: 'Plain text; links become clickable' }),
+    body: requiredText
+      .trim()
+      .min(1, 'must be 1 to 5000 characters')
+      .max(5000, 'must be 1 to 5000 characters')
+      .meta({ description: 'Plain text; links become clickable' }),
     parent_id: CommentIdSchema.nullish().meta({ description: 'An approved comment of the same article' }),
     website: z.string().max(2048).optional().meta({
       description: 'Leave empty: a field hidden from people, so only bots fill it in',
