@@ -55,6 +55,7 @@ export async function moderationRoutes(
         operationId: 'moderateComments',
         tags: ['moderation'],
         summary: 'Set the status of many comments at once, with a result per id',
+        description: 'One transaction: each id is updated, unchanged (already in that status) or not_found.',
         security: [{ bearerAuth: [] }],
         body: BulkModerateBodySchema,
         response: {
@@ -96,6 +97,9 @@ export async function moderationRoutes(
         operationId: 'moderateComment',
         tags: ['moderation'],
         summary: "Set a comment's status; every change is logged",
+        description:
+          "Appends {actor, at, from, to, note} to the moderation log and updates the article's comment_count in the " +
+          'same transaction. Setting the status a comment already has changes and logs nothing.',
         security: [{ bearerAuth: [] }],
         params: IdParamsSchema,
         body: ModerateCommentBodySchema,

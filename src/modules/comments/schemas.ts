@@ -114,7 +114,12 @@ export const QueueQuerySchema = z.object({
     .enum([...COMMENT_STATUSES, 'all'])
     .default('pending')
     .meta({ description: 'Which comments to list' }),
-  article: z.string().min(1).max(300).optional().meta({ description: 'Only comments of this article (id or slug)' }),
+  article: z
+    .string()
+    .min(1)
+    .max(300)
+    .optional()
+    .meta({ description: 'Only comments of this article (id or slug); 404 when there is none' }),
   limit: LimitSchema,
   cursor: CursorSchema.optional(),
 });
