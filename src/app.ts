@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Config } from './config.js';
+import { type Config, defaultConfig } from './config.js';
 import type { Database } from './db/client.js';
 import { registerAccessControl } from './http/access.js';
 import { createCacheableSender } from './http/caching.js';
@@ -13,6 +13,11 @@ import { systemRoutes } from './http/system-routes.js';
 import { createArticlesRepository } from './modules/articles/repository.js';
 import { articlesRoutes } from './modules/articles/routes.js';
 import { createArticlesService } from './modules/articles/service.js';
+import { moderationRoutes } from './modules/comments/moderation-routes.js';
+import { createModerationService } from './modules/comments/moderation-service.js';
+import { createCommentsRepository } from './modules/comments/repository.js';
+import { commentsRoutes } from './modules/comments/routes.js';
+import { commentSettingsFrom, createCommentsService } from './modules/comments/service.js';
 import { createCreditsRepository } from './modules/credits/repository.js';
 import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
@@ -30,17 +35,22 @@ export interface AppDeps {
   db: Database;
   logger?: FastifyServerOptions['logger'];
   clock?: Clock;
+  /** The services to serve; built from `db` when absent. Pass them to share one set with a seeder or a test. */
+  services?: Services;
 }
 
 /** Every service the app is made of, built from one database handle; scripts and seeds use them too. */
-export function createServices(db: Database, clock: Clock = systemClock) {
+export function createServices(db: Database, clock: Clock = systemClock, config: Config = defaultConfig()) {
   const articlesRepo = createArticlesRepository(db);
+  const commentsRepo = createCommentsRepository(db);
   return {
     articles: createArticlesService({ repo: articlesRepo, clock }),
     search: createSearchService({ repo: createSearchRepository(db), articles: articlesRepo }),
     tags: createTagsService({ repo: createTagsRepository(db) }),
     credits: createCreditsService({ repo: createCreditsRepository(db) }),
     tokens: createTokensService({ repo: createTokensRepository(db), clock }),
+    comments: createCommentsService({ repo: commentsRepo, clock, settings: commentSettingsFrom(config) }),
+    moderation: createModerationService({ repo: commentsRepo, clock }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -63,10 +73,18 @@ const ALLOWED_HEADERS = [
   'X-Request-Id',
 ];
 
+/** A number of hops trusts that many proxies in front of the server, as Fastify reads it at runtime. */
+function trustProxyOption(
+  setting: Config['TRUST_PROXY'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /** The composition root: every plugin and module is named here, in the order it is registered. */
-export async function buildApp({ config, db, logger = false, clock = systemClock }: AppDeps) {
+export async function buildApp({ config, db, logger = false, clock = systemClock, services: given }: AppDeps) {
   const app = Fastify({
     logger,
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     requestIdHeader: 'x-request-id',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -89,7 +107,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   await registerHardening(app, config);
   await registerOpenApi(app);
 
-  const services = createServices(db, clock);
+  const services = given ?? createServices(db, clock, config);
   const send = createCacheableSender({
     maxAgeSeconds: config.CACHE_MAX_AGE_S,
     staleWhileRevalidateSeconds: config.CACHE_STALE_WHILE_REVALIDATE_S,
@@ -102,6 +120,8 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     await articlesRoutes(api, { service: services.articles, search: services.search, send });
     await tagsRoutes(api, { service: services.tags, send });
     await creditsRoutes(api, { service: services.credits, send });
+    await commentsRoutes(api, { service: services.comments, send });
+    await moderationRoutes(api, { service: services.moderation, send });
   });
 
   return app;

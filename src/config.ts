@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const booleanFromEnv = z
@@ -43,6 +44,64 @@ const corsOrigins = z
     return origins;
   });
 
+const count = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must not be negative');
+
+/** A comma-separated list: items trimmed, empty ones dropped, each checked by `valid`. */
+function commaList(valid: (item: string) => string | null, normalize = (item: string) => item) {
+  return z.string().transform((value, ctx) => {
+    const items = value
+      .split(',')
+      .map((item) => normalize(item.trim()))
+      .filter(Boolean);
+    for (const item of items) {
+      const problem = valid(item);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" ${problem}` });
+        return z.NEVER;
+      }
+    }
+    return items;
+  });
+}
+
+const words = commaList(
+  () => null,
+  (w) => w.toLowerCase(),
+);
+
+/** E-mail patterns: an address or a glob with `*`, such as `*@spam.example`. */
+const emailPatterns = commaList(
+  (p) => (/^[^\s@,]*@[^\s@,]+$/.test(p) ? null : 'is not an e-mail pattern like *@example.com'),
+  (p) => p.toLowerCase(),
+);
+
+/** IP patterns: one address (203.0.113.7) or a CIDR range (203.0.113.0/24, 2001:db8::/32). */
+const ipPatterns = commaList((p) => {
+  const [address = '', prefix, ...rest] = p.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return 'is not an IP address or CIDR range';
+  if (prefix === undefined) return null;
+  const bits = Number(prefix);
+  const max = version === 4 ? 32 : 128;
+  return /^\d+$/.test(prefix) && bits <= max ? null : `has a prefix length that is not 0 to ${max}`;
+});
+
+/** Fastify's trustProxy: true/false, a number of hops, or a comma-separated list of proxy addresses or ranges. */
+const trustProxy = z.string().transform((value, ctx): boolean | number | string[] => {
+  const trimmed = value.trim();
+  if (trimmed === 'true' || trimmed === 'false') return trimmed === 'true';
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const parsed = ipPatterns.safeParse(trimmed);
+  if (!parsed.success || parsed.data.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'must be true, false, a number of hops or a list of proxy addresses' });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
 export const ConfigSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -65,6 +124,28 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_WINDOW_S: seconds.min(1, 'must be at least 1').default(60),
   /** Event-loop delay above which new requests get 503 with Retry-After instead of queueing; 0 turns it off. */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).default(1000),
+  /** Which proxies to believe about the client address (X-Forwarded-For); the flood limit and IP rules use it. */
+  TRUST_PROXY: trustProxy.default(false),
+  /** More than this many comments from one IP or one e-mail within the window is refused with 429. */
+  COMMENTS_FLOOD_MAX: count.min(1, 'must be at least 1').default(5),
+  COMMENTS_FLOOD_WINDOW_S: seconds.default(60),
+  /** Approve at once the comments of an author (by e-mail) with an earlier approved comment. */
+  COMMENTS_AUTO_APPROVE_KNOWN: booleanFromEnv.default(false),
+  /** A comment with more links than this waits for moderation... */
+  COMMENTS_LINKS_MODERATE: count.default(2),
+  /** ...and with more than this is spam. */
+  COMMENTS_LINKS_SPAM: count.default(5),
+  /** Words that make a comment spam (name or body), and e-mail and IP patterns whose comments are spam. */
+  COMMENTS_BLOCKLIST_WORDS: words.default([]),
+  COMMENTS_BLOCKLIST_EMAILS: emailPatterns.default([]),
+  COMMENTS_BLOCKLIST_IPS: ipPatterns.default([]),
+  /** Words that send a comment to the moderation queue whatever else holds. */
+  COMMENTS_MODERATION_WORDS: words.default([]),
+  /**
+   * Key of the HMAC that stores IP addresses. Unset, each start draws a random key: hashes then
+   * cannot be linked across restarts or nodes, so set one shared secret when several nodes serve.
+   */
+  COMMENTS_IP_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -3,6 +3,7 @@ import { buildApp, createServices } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { assertSchemaCurrent, assertSchemaNotNewer, runMigrations, SchemaVersionError } from './db/migrate.js';
+import { systemClock } from './shared/clock.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -34,11 +35,13 @@ async function main() {
     }
     throw err;
   }
-  if (config.MIGRATE_ON_START) seeded = await seed(createServices(database.db));
+  const services = createServices(database.db, systemClock, config);
+  if (config.MIGRATE_ON_START) seeded = await seed(services);
 
   const app = await buildApp({
     config,
     db: database.db,
+    services,
     logger: {
       level: config.LOG_LEVEL,
       redact: {

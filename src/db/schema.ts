@@ -190,6 +190,8 @@ export const comments = sqliteTable(
   (t) => [
     index('comments_article_status_order').on(t.articleId, t.status, t.createdAt, t.id),
     index('comments_status_order').on(t.status, t.createdAt, t.id),
+    // The moderators' `status=all` queue, oldest first across every status.
+    index('comments_created_order').on(t.createdAt, t.id),
     index('comments_email_time').on(t.authorEmail, t.createdAt),
     index('comments_ip_time').on(t.ipHash, t.createdAt),
     index('comments_parent').on(t.parentId),

@@ -62,6 +62,8 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'articles', description: 'Published articles and, for editors, their drafts and history' },
         { name: 'tags', description: 'Tags and their counts of published articles' },
         { name: 'credits', description: 'People and organisations credited for content' },
+        { name: 'comments', description: "Readers' comments: post one, read the approved ones" },
+        { name: 'moderation', description: 'The moderation queue, status changes with their log, erasure' },
         { name: 'system', description: 'Health and API description' },
       ],
       components: {

@@ -30,7 +30,8 @@ export async function buildTestApp(options: { config?: Partial<Config>; clock?: 
   const clock = options.clock;
   // Rate limits and load shedding are off unless a test turns them on: suites send bursts from one address.
   const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config });
-  const app = await buildApp({ config, db: database.db, ...(clock ? { clock } : {}) });
+  const services = createServices(database.db, clock, config);
+  const app = await buildApp({ config, db: database.db, services, ...(clock ? { clock } : {}) });
   await app.ready();
   afterAll(async () => {
     await app.close();
@@ -40,7 +41,7 @@ export async function buildTestApp(options: { config?: Partial<Config>; clock?: 
     app,
     db: database.db,
     sqlite: database.sqlite,
-    services: createServices(database.db, clock),
+    services,
     api: supertest(app.server),
   };
 }

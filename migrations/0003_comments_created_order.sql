@@ -1,0 +1,1 @@
+CREATE INDEX `comments_created_order` ON `comments` (`created_at`,`id`);

@@ -1,0 +1,129 @@
+import { NotFoundError } from '../../errors.js';
+import type { Clock } from '../../shared/clock.js';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { UUID_PATTERN } from '../../shared/ids.js';
+import type { CommentsRepository, LogRow, QueueRow } from './repository.js';
+import type {
+  BulkModerateBody,
+  CommentDetail,
+  CommentStatus,
+  ModeratedComment,
+  ModeratedCommentPage,
+  ModerationEntry,
+  ModerationResult,
+  QueueQuery,
+} from './schemas.js';
+import { iso } from './service.js';
+import type { Reason } from './spam-rules.js';
+
+/** What an erased comment shows in place of its author's name and words. */
+export const ERASED_NAME = '[deleted]';
+export const ERASED_BODY = '';
+
+function toModerated({ comment: c, article }: QueueRow): ModeratedComment {
+  return {
+    id: c.id,
+    article,
+    parent_id: c.parentId,
+    depth: c.depth,
+    author_name: c.authorName,
+    author_email: c.authorEmail,
+    body: c.body,
+    status: c.status,
+    reasons: JSON.parse(c.spamReasons) as Reason[],
+    erased_at: c.erasedAt === null ? null : iso(c.erasedAt),
+    created_at: iso(c.createdAt),
+    updated_at: iso(c.updatedAt),
+  };
+}
+
+function toEntry(row: LogRow): ModerationEntry {
+  return {
+    actor: row.actor,
+    at: iso(row.at),
+    from: row.fromStatus as CommentStatus | null,
+    to: row.toStatus as CommentStatus,
+    note: row.note,
+  };
+}
+
+export function createModerationService({ repo, clock }: { repo: CommentsRepository; clock: Clock }) {
+  async function detail(id: number): Promise<CommentDetail> {
+    const row = await repo.findWithArticle(id);
+    if (!row) throw new NotFoundError(`No comment with id ${id}`);
+    return { ...toModerated(row), moderation_log: (await repo.findLog(id)).map(toEntry) };
+  }
+
+  /** An article named by id (a UUID) or by slug. */
+  async function articleId(ref: string): Promise<string> {
+    const article = await repo.findArticle(UUID_PATTERN.test(ref) ? { id: ref } : { slug: ref });
+    if (!article) throw new NotFoundError(`No article with id or slug "${ref}"`);
+    return article.id;
+  }
+
+  return {
+    async queue(query: QueueQuery): Promise<ModeratedCommentPage> {
+      const after = query.cursor ? decodeCursor(query.cursor, ['number', 'number'] as const) : null;
+      const rows = await repo.findQueuePage({
+        status: query.status === 'all' ? null : query.status,
+        articleId: query.article === undefined ? null : await articleId(query.article),
+        after,
+        limit: query.limit,
+      });
+      const pageRows = rows.slice(0, query.limit);
+      const last = pageRows.at(-1)?.comment;
+      return {
+        data: pageRows.map(toModerated),
+        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null },
+      };
+    },
+
+    get: detail,
+
+    async moderate(id: number, input: { status: CommentStatus; note?: string | undefined }, actor: string) {
+      const [result] = await repo.changeStatus({
+        ids: [id],
+        to: input.status,
+        actor,
+        note: input.note || null,
+        at: clock.now(),
+      });
+      if (!result || result.from === null) throw new NotFoundError(`No comment with id ${id}`);
+      return detail(id);
+    },
+
+    /** One transaction for the whole batch; an unknown id is reported, not fatal. */
+    async moderateMany(input: BulkModerateBody, actor: string): Promise<{ results: ModerationResult[] }> {
+      const results = await repo.changeStatus({
+        ids: input.ids,
+        to: input.status,
+        actor,
+        note: input.note || null,
+        at: clock.now(),
+      });
+      return {
+        results: results.map((r) => ({
+          id: r.id,
+          outcome: r.from === null ? 'not_found' : r.changed ? 'updated' : 'unchanged',
+          from: r.from,
+          to: r.to,
+        })),
+      };
+    },
+
+    /** Erases the author's personal data; erasing twice is harmless. */
+    async erase(id: number, actor: string): Promise<void> {
+      const erased = await repo.erase({
+        id,
+        authorName: ERASED_NAME,
+        body: ERASED_BODY,
+        actor,
+        note: 'personal data erased',
+        at: clock.now(),
+      });
+      if (!erased) throw new NotFoundError(`No comment with id ${id}`);
+    },
+  };
+}
+
+export type ModerationService = ReturnType<typeof createModerationService>;

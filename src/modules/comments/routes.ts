@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { CacheableSender } from '../../http/caching.js';
+import { problemResponses } from '../../http/problem.js';
+import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
+import { ArticleSlugParamsSchema } from '../articles/schemas.js';
+import {
+  CommentPageSchema,
+  CommentReceiptSchema,
+  CreateCommentBodySchema,
+  ListCommentsQuerySchema,
+} from './schemas.js';
+import type { CommentsService } from './service.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Opts a write into Idempotency-Key handling: a retried request gets the first answer. */
+    idempotent?: boolean;
+  }
+}
+
+export async function commentsRoutes(
+  app: FastifyInstance,
+  { service, send }: { service: CommentsService; send: CacheableSender },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/v1/articles/:slug/comments',
+    {
+      config: { access: 'public', idempotent: true },
+      schema: {
+        operationId: 'createComment',
+        tags: ['comments'],
+        summary: "Post a reader's comment",
+        description:
+          'The comment waits for moderation (`pending`) unless a rule approves it. The e-mail is never published. ' +
+          'Too many comments from one address or e-mail in a short time answer 429 with Retry-After.',
+        params: ArticleSlugParamsSchema,
+        body: CreateCommentBodySchema,
+        response: {
+          202: jsonResponse(CommentReceiptSchema, 'Received'),
+          ...problemResponses(400, 403, 404, 409, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const receipt = await service.create(request.params.slug, request.body, request.ip);
+      return reply.code(202).header('cache-control', 'no-store').send(receipt);
+    },
+  );
+
+  r.get(
+    '/v1/articles/:slug/comments',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'listComments',
+        tags: ['comments'],
+        summary: "List a published article's approved comments, oldest first",
+        description: 'Keyset-paginated; replies carry `parent_id`, so a frontend can thread them.',
+        params: ArticleSlugParamsSchema,
+        querystring: ListCommentsQuerySchema,
+        response: {
+          200: jsonResponse(CommentPageSchema, 'A page of approved comments'),
+          304: NotModifiedSchema,
+          ...problemResponses(400, 404),
+        },
+      },
+    },
+    async (request, reply) =>
+      send(request, reply, JSON.stringify(await service.listApproved(request.params.slug, request.query))),
+  );
+}

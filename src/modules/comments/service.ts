@@ -1,0 +1,175 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Config } from '../../config.js';
+import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import type { Clock } from '../../shared/clock.js';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import type { Activity, ArticleRef, CommentRow, CommentsRepository } from './repository.js';
+import {
+  type CommentPage,
+  type CommentReceipt,
+  type CreateCommentBody,
+  type ListCommentsQuery,
+  MAX_DEPTH,
+  type PublicComment,
+} from './schemas.js';
+import { evaluate, knownAuthor, normalizeIp, type RuleSettings, verdictOf } from './spam-rules.js';
+import { renderCommentBody } from './text.js';
+
+export interface CommentSettings {
+  floodMax: number;
+  floodWindowSeconds: number;
+  autoApproveKnown: boolean;
+  /** HMAC key for IP addresses; a random one per process when absent. */
+  ipHashKey?: string | undefined;
+  rules: RuleSettings;
+}
+
+export function commentSettingsFrom(config: Config): CommentSettings {
+  return {
+    floodMax: config.COMMENTS_FLOOD_MAX,
+    floodWindowSeconds: config.COMMENTS_FLOOD_WINDOW_S,
+    autoApproveKnown: config.COMMENTS_AUTO_APPROVE_KNOWN,
+    ipHashKey: config.COMMENTS_IP_HASH_KEY,
+    rules: {
+      linksModerate: config.COMMENTS_LINKS_MODERATE,
+      linksSpam: config.COMMENTS_LINKS_SPAM,
+      blockedWords: config.COMMENTS_BLOCKLIST_WORDS,
+      blockedEmails: config.COMMENTS_BLOCKLIST_EMAILS,
+      blockedIps: config.COMMENTS_BLOCKLIST_IPS,
+      moderationWords: config.COMMENTS_MODERATION_WORDS,
+    },
+  };
+}
+
+/** The moderation log's actor for the status the rules give a comment on arrival. */
+export const SYSTEM_ACTOR = 'system';
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toPublicComment(row: CommentRow): PublicComment {
+  return {
+    id: row.id,
+    parent_id: row.parentId,
+    author_name: row.authorName,
+    body: row.body,
+    body_html: renderCommentBody(row.body),
+    created_at: iso(row.createdAt),
+  };
+}
+
+const parentError = (message: string) =>
+  new BadRequestError(`Invalid body: parent_id ${message}`, [{ in: 'body', path: 'parent_id', message }]);
+
+export function createCommentsService({
+  repo,
+  clock,
+  settings,
+}: {
+  repo: CommentsRepository;
+  clock: Clock;
+  settings: CommentSettings;
+}) {
+  const ipKey = settings.ipHashKey ?? randomBytes(32).toString('hex');
+  const hashIp = (ip: string) => createHmac('sha256', ipKey).update(normalizeIp(ip)).digest('hex');
+  const windowMs = settings.floodWindowSeconds * 1000;
+
+  async function publishedArticle(slug: string): Promise<ArticleRef> {
+    const article = await repo.findArticle({ slug });
+    if (!article || article.status !== 'published') throw new NotFoundError(`No published article with slug "${slug}"`);
+    return article;
+  }
+
+  /** A reply's depth, or a 400 when the parent is not an approved comment of the article or is too deep. */
+  async function replyDepth(articleId: string, parentId: number | null | undefined): Promise<number> {
+    if (parentId === null || parentId === undefined) return 0;
+    const parent = await repo.findById(parentId);
+    if (!parent || parent.articleId !== articleId || parent.status !== 'approved' || parent.erasedAt !== null) {
+      throw parentError('is not an approved comment of this article');
+    }
+    if (parent.depth >= MAX_DEPTH)
+      throw parentError(`is a reply at the deepest level; replies nest ${MAX_DEPTH + 1} levels`);
+    return parent.depth + 1;
+  }
+
+  /**
+   * 429 when one IP or one e-mail already posted the maximum within the window; nothing is stored.
+   * Checked before the insert rather than inside its transaction: concurrent posts may slip one or
+   * two past the limit, which a flood limit can tolerate, and the check stays engine-neutral.
+   */
+  async function checkFlood(ipHash: string, email: string, now: number) {
+    if (windowMs === 0) return;
+    const { byIp, byEmail } = await repo.recentActivity({ ipHash, email, since: now - windowMs });
+    const over = [byIp, byEmail].filter((a): a is Activity & { oldest: number } => a.count >= settings.floodMax);
+    if (over.length === 0) return;
+    const freeAt = Math.max(...over.map((a) => a.oldest + windowMs));
+    const seconds = Math.max(1, Math.ceil((freeAt - now) / 1000));
+    throw new AppError(
+      'too_many_requests',
+      `Too many comments in a short time: at most ${settings.floodMax} in ${settings.floodWindowSeconds} seconds`,
+      {},
+      { 'retry-after': String(seconds) },
+    );
+  }
+
+  return {
+    /**
+     * Judges and stores a reader's comment. The receipt never tells spam apart from pending, so a
+     * spammer learns nothing about which rule caught them.
+     */
+    async create(slug: string, input: CreateCommentBody, ip: string): Promise<CommentReceipt> {
+      const article = await publishedArticle(slug);
+      if (!article.commentsOpen) throw new ForbiddenError(`Comments are closed on "${slug}"`);
+      const depth = await replyDepth(article.id, input.parent_id);
+      const email = input.author_email.toLowerCase();
+      const ipHash = hashIp(ip);
+      const now = clock.now();
+      await checkFlood(ipHash, email, now);
+      if (await repo.existsDuplicate({ articleId: article.id, email, body: input.body })) {
+        throw new ConflictError('The same comment was already posted on this article');
+      }
+      const submission = {
+        authorName: input.author_name,
+        authorEmail: email,
+        body: input.body,
+        website: input.website,
+        ip,
+      };
+      const findings = evaluate(submission, settings.rules);
+      const known = knownAuthor(
+        settings.autoApproveKnown && (await repo.hasApproved(email)),
+        settings.autoApproveKnown,
+      );
+      if (known) findings.push(known);
+      const status = verdictOf(findings);
+      const row = await repo.insert({
+        articleId: article.id,
+        parentId: input.parent_id ?? null,
+        depth,
+        authorName: input.author_name,
+        authorEmail: email,
+        ipHash,
+        body: input.body,
+        status,
+        reasons: findings.map(({ rule, detail }) => ({ rule, detail })),
+        at: now,
+        actor: SYSTEM_ACTOR,
+      });
+      return { id: row.id, status: status === 'approved' ? 'approved' : 'pending' };
+    },
+
+    /** An article's approved comments, oldest first; replies carry parent_id for the frontend to thread. */
+    async listApproved(slug: string, query: ListCommentsQuery): Promise<CommentPage> {
+      const article = await publishedArticle(slug);
+      const after = query.cursor ? decodeCursor(query.cursor, ['number', 'number'] as const) : null;
+      const rows = await repo.findApprovedPage({ articleId: article.id, after, limit: query.limit });
+      const pageRows = rows.slice(0, query.limit);
+      const last = pageRows.at(-1);
+      return {
+        data: pageRows.map(toPublicComment),
+        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null },
+      };
+    },
+  };
+}
+
+export type CommentsService = ReturnType<typeof createCommentsService>;
