@@ -37,6 +37,19 @@ export function registerAccessControl(app: FastifyInstance, tokens: TokensServic
     if (access !== 'public' && access !== 'editor' && access !== 'moderator' && access !== 'admin') {
       throw new Error(`Route ${String(route.method)} ${route.url} declares no config.access`);
     }
+    // The OpenAPI document learns who may call a route from the same declaration that enforces it.
+    if (access !== 'public' && route.schema) {
+      route.schema = {
+        ...route.schema,
+        security: [{ bearerAuth: [] }],
+        description: [
+          route.schema.description,
+          `Requires a token with the ${access} role${access === 'admin' ? '' : ' (or admin)'}.`,
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
+      } as typeof route.schema;
+    }
   });
 
   app.addHook('onRequest', async (request) => {

@@ -33,7 +33,6 @@ export async function moderationRoutes(
         operationId: 'listModerationQueue',
         tags: ['moderation'],
         summary: 'The moderation queue: comments by status, oldest first, with e-mails and reasons',
-        security: [{ bearerAuth: [] }],
         querystring: QueueQuerySchema,
         response: {
           200: jsonResponse(ModeratedCommentPageSchema, 'A page of comments'),
@@ -56,7 +55,6 @@ export async function moderationRoutes(
         tags: ['moderation'],
         summary: 'Set the status of many comments at once, with a result per id',
         description: 'One transaction: each id is updated, unchanged (already in that status) or not_found.',
-        security: [{ bearerAuth: [] }],
         body: BulkModerateBodySchema,
         response: {
           200: jsonResponse(BulkModerationSchema, 'What happened to each id'),
@@ -76,7 +74,6 @@ export async function moderationRoutes(
         operationId: 'getComment',
         tags: ['moderation'],
         summary: 'One comment with its moderation log',
-        security: [{ bearerAuth: [] }],
         params: IdParamsSchema,
         response: {
           200: jsonResponse(CommentDetailSchema, 'The comment and its log'),
@@ -100,7 +97,6 @@ export async function moderationRoutes(
         description:
           "Appends {actor, at, from, to, note} to the moderation log and updates the article's comment_count in the " +
           'same transaction. Setting the status a comment already has changes and logs nothing.',
-        security: [{ bearerAuth: [] }],
         params: IdParamsSchema,
         body: ModerateCommentBodySchema,
         response: {
@@ -124,7 +120,6 @@ export async function moderationRoutes(
         description:
           'The name becomes "[deleted]", the body is emptied, the e-mail and IP hash are removed. ' +
           'The comment stays so its replies keep their parent, and no longer counts in comment_count.',
-        security: [{ bearerAuth: [] }],
         params: IdParamsSchema,
         response: {
           204: z.undefined().meta({ description: 'Erased; no body' }),
