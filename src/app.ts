@@ -5,10 +5,11 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { type Config, defaultConfig } from './config.js';
 import type { Database } from './db/client.js';
 import { registerAccessControl } from './http/access.js';
-import { createCacheableSender } from './http/caching.js';
+import { createHttpCaching } from './http/caching.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
 import { registerOpenApi } from './http/openapi.js';
+import { ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
 import { createArticlesRepository } from './modules/articles/repository.js';
 import { articlesRoutes } from './modules/articles/routes.js';
@@ -28,6 +29,7 @@ import { tagsRoutes } from './modules/tags/routes.js';
 import { createTagsService } from './modules/tags/service.js';
 import { createTokensRepository } from './modules/tokens/repository.js';
 import { createTokensService } from './modules/tokens/service.js';
+import { createChangeFeed } from './shared/changes.js';
 import { type Clock, systemClock } from './shared/clock.js';
 
 export interface AppDeps {
@@ -43,19 +45,22 @@ export interface AppDeps {
 export function createServices(db: Database, clock: Clock = systemClock, config: Config = defaultConfig()) {
   const articlesRepo = createArticlesRepository(db);
   const commentsRepo = createCommentsRepository(db);
+  const changes = createChangeFeed();
   return {
-    articles: createArticlesService({ repo: articlesRepo, clock }),
+    changes,
+    articles: createArticlesService({ repo: articlesRepo, clock, changes }),
     search: createSearchService({ repo: createSearchRepository(db), articles: articlesRepo }),
     tags: createTagsService({ repo: createTagsRepository(db) }),
     credits: createCreditsService({ repo: createCreditsRepository(db) }),
     tokens: createTokensService({ repo: createTokensRepository(db), clock }),
-    comments: createCommentsService({ repo: commentsRepo, clock, settings: commentSettingsFrom(config) }),
-    moderation: createModerationService({ repo: commentsRepo, clock }),
+    comments: createCommentsService({ repo: commentsRepo, clock, settings: commentSettingsFrom(config), changes }),
+    moderation: createModerationService({ repo: commentsRepo, clock, changes }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
 
 const EXPOSED_HEADERS = [
+  'Surrogate-Key',
   'ETag',
   'Location',
   'Retry-After',
@@ -108,14 +113,19 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   await registerOpenApi(app);
 
   const services = given ?? createServices(db, clock, config);
-  const send = createCacheableSender({
+  const cache = config.RESPONSE_CACHE_BYTES > 0 ? new ResponseCache(config.RESPONSE_CACHE_BYTES) : null;
+  // A write is announced before it is acknowledged, so the next read on this server sees it.
+  if (cache) services.changes.subscribe((keys) => cache.purge(keys));
+  const { send, serveFromCache } = createHttpCaching({
     maxAgeSeconds: config.CACHE_MAX_AGE_S,
     staleWhileRevalidateSeconds: config.CACHE_STALE_WHILE_REVALIDATE_S,
+    cache,
   });
 
   // Every route of the API lives in this context, where a route without config.access cannot register.
   await app.register(async (api) => {
     registerAccessControl(api, services.tokens);
+    api.addHook('onRequest', serveFromCache);
     await systemRoutes(api, { ping: () => db.get(sql`select 1`) });
     await articlesRoutes(api, { service: services.articles, search: services.search, send });
     await tagsRoutes(api, { service: services.tags, send });

@@ -111,6 +111,8 @@ export const ConfigSchema = z.object({
   MIGRATE_ON_START: booleanFromEnv.default(true),
   CACHE_MAX_AGE_S: seconds.default(60),
   CACHE_STALE_WHILE_REVALIDATE_S: seconds.default(300),
+  /** Memory for serialized public responses, least recently used out first; 0 turns the cache off. */
+  RESPONSE_CACHE_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(0).default(67_108_864),
   /** Largest request body accepted; larger ones get a 413 problem. */
   BODY_LIMIT_BYTES: z.coerce
     .number({ error: 'must be a number of bytes' })

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ResponseCache } from './response-cache.js';
 
 export interface CachingOptions {
   maxAgeSeconds: number;
   staleWhileRevalidateSeconds: number;
+  /** Serialized anonymous responses; null when RESPONSE_CACHE_BYTES is 0. */
+  cache: ResponseCache | null;
 }
 
 /** A strong validator derived from the exact bytes sent: equal bodies, equal tags, on every node. */
@@ -19,27 +22,69 @@ export function ifNoneMatchHits(header: string | undefined, etag: string): boole
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
 }
 
+export interface SendOptions {
+  /** A response for one token's eyes: never stored, never public. */
+  private?: boolean;
+  /** Surrogate keys of what the body shows (src/shared/changes.ts): the cache and CDNs purge by them. */
+  keys?: readonly string[];
+}
+
 export type CacheableSender = (
   request: FastifyRequest,
   reply: FastifyReply,
   body: string,
-  options?: { private?: boolean },
+  options?: SendOptions,
 ) => FastifyReply;
 
+/** Public responses can be shared only when nothing about the caller shaped them. */
+const isShareable = (request: FastifyRequest) =>
+  request.method === 'GET' && request.headers.authorization === undefined && request.principal === null;
+
 /**
- * Sends an already serialized JSON body with a strong ETag and answers 304 when the client holds it.
- * Anonymous responses are public (CDN-cacheable); responses that depend on a token are private.
+ * Public GETs: a strong ETag and 304s, Cache-Control and Surrogate-Key headers for CDNs, and an
+ * in-memory cache of serialized bodies that later requests are answered from before any handler runs.
  */
-export function createCacheableSender({ maxAgeSeconds, staleWhileRevalidateSeconds }: CachingOptions): CacheableSender {
+export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, cache }: CachingOptions) {
   const publicControl = `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${staleWhileRevalidateSeconds}`;
-  return (request, reply, body, options = {}) => {
-    const etag = etagOf(body);
-    reply.header('etag', etag);
-    reply.header('cache-control', options.private || request.principal ? 'private, no-cache' : publicControl);
-    reply.header('vary', 'Authorization');
-    if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
-      return reply.code(304).send();
-    }
+
+  function reply304Or200(request: FastifyRequest, reply: FastifyReply, body: string, etag: string) {
+    if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
     return reply.type('application/json; charset=utf-8').send(body);
+  }
+
+  function publicHeaders(reply: FastifyReply, etag: string, keys: readonly string[]) {
+    reply.header('etag', etag);
+    reply.header('cache-control', publicControl);
+    reply.header('vary', 'Authorization');
+    if (keys.length > 0) {
+      reply.header('surrogate-key', keys.join(' '));
+      reply.header('cache-tag', keys.join(','));
+    }
+  }
+
+  const send: CacheableSender = (request, reply, body, options = {}) => {
+    const etag = etagOf(body);
+    if (options.private || !isShareable(request)) {
+      reply.header('etag', etag);
+      reply.header('cache-control', 'private, no-cache');
+      reply.header('vary', 'Authorization');
+      return reply304Or200(request, reply, body, etag);
+    }
+    const keys = options.keys ?? [];
+    if (cache && options.keys) cache.set(request.url, { body, etag, keys });
+    publicHeaders(reply, etag, keys);
+    return reply304Or200(request, reply, body, etag);
   };
+
+  /** onRequest hook: answers an anonymous GET from the cache when it holds the URL. */
+  async function serveFromCache(request: FastifyRequest, reply: FastifyReply) {
+    if (!cache || request.method !== 'GET' || request.headers.authorization !== undefined) return;
+    const hit = cache.get(request.url);
+    if (!hit) return;
+    publicHeaders(reply, hit.etag, hit.keys);
+    reply.header('x-cache', 'hit');
+    return reply304Or200(request, reply, hit.body, hit.etag);
+  }
+
+  return { send, serveFromCache };
 }

@@ -3,9 +3,25 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
+import { SurrogateKeys } from '../../shared/changes.js';
 import type { SearchService } from '../search/service.js';
-import { ArticlePageSchema, ArticleSlugParamsSchema, ListArticlesQuerySchema, PublicArticleSchema } from './schemas.js';
+import {
+  ArticlePageSchema,
+  ArticleSlugParamsSchema,
+  ListArticlesQuerySchema,
+  type PublicArticle,
+  PublicArticleSchema,
+} from './schemas.js';
 import type { ArticlesService } from './service.js';
+
+/** An article's response shows the article, its tags and its credits: a change to any purges it. */
+function articleKeys(article: PublicArticle): string[] {
+  return [
+    SurrogateKeys.article(article.id),
+    ...article.tags.map((t) => SurrogateKeys.tag(t.slug)),
+    ...article.credits.map((c) => SurrogateKeys.credit(c.id)),
+  ];
+}
 
 export async function articlesRoutes(
   app: FastifyInstance,
@@ -34,7 +50,8 @@ export async function articlesRoutes(
     async (request, reply) => {
       const { q, ...query } = request.query;
       const page = q === undefined ? await service.listPublished(query) : await search.search({ ...query, q });
-      return send(request, reply, JSON.stringify(page));
+      const keys = query.tag ? [SurrogateKeys.articles, SurrogateKeys.tag(query.tag)] : [SurrogateKeys.articles];
+      return send(request, reply, JSON.stringify(page), { keys });
     },
   );
 
@@ -54,6 +71,9 @@ export async function articlesRoutes(
         },
       },
     },
-    async (request, reply) => send(request, reply, JSON.stringify(await service.getPublished(request.params.slug))),
+    async (request, reply) => {
+      const article = await service.getPublished(request.params.slug);
+      return send(request, reply, JSON.stringify(article), { keys: articleKeys(article) });
+    },
   );
 }

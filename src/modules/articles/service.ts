@@ -1,4 +1,5 @@
 import { NotFoundError, ValidationError } from '../../errors.js';
+import { type ChangeFeed, publicationKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import { uuidv7 } from '../../shared/ids.js';
@@ -52,7 +53,15 @@ function toPublicArticle(row: ArticleRow, tags: TagLink[], credits: CreditLink[]
   };
 }
 
-export function createArticlesService({ repo, clock }: { repo: ArticlesRepository; clock: Clock }) {
+export function createArticlesService({
+  repo,
+  clock,
+  changes,
+}: {
+  repo: ArticlesRepository;
+  clock: Clock;
+  changes: ChangeFeed;
+}) {
   /** Tags named by slug or by name become {slug, name}, keeping a catalogue tag's own name. */
   async function resolveTags(names: string[]): Promise<ArticleContent['tags']> {
     const wanted = new Map<string, string>();
@@ -146,7 +155,7 @@ export function createArticlesService({ repo, clock }: { repo: ArticlesRepositor
       if (!revision) throw new NotFoundError(`Article ${articleId} has no revision ${number}`);
       const content = JSON.parse(revision.snapshot) as ArticleContent;
       const now = clock.now();
-      return repo.publish({
+      const published = await repo.publish({
         articleId,
         revision: number,
         publishedAt: options.publishedAt ?? article.publishedAt ?? now,
@@ -154,6 +163,8 @@ export function createArticlesService({ repo, clock }: { repo: ArticlesRepositor
         at: now,
         audit: { actor: actor.name, action: 'article.publish', subjectType: 'article', details: { revision: number } },
       });
+      changes.emit(publicationKeys(articleId));
+      return published;
     },
 
     async getPublished(slug: string): Promise<PublicArticle> {

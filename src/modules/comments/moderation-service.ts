@@ -1,8 +1,9 @@
 import { NotFoundError } from '../../errors.js';
+import { type ChangeFeed, commentKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import { UUID_PATTERN } from '../../shared/ids.js';
-import type { CommentsRepository, LogRow, QueueRow } from './repository.js';
+import type { ChangeResult, CommentsRepository, LogRow, QueueRow } from './repository.js';
 import type {
   BulkModerateBody,
   CommentDetail,
@@ -47,7 +48,20 @@ function toEntry(row: LogRow): ModerationEntry {
   };
 }
 
-export function createModerationService({ repo, clock }: { repo: CommentsRepository; clock: Clock }) {
+export function createModerationService({
+  repo,
+  clock,
+  changes,
+}: {
+  repo: CommentsRepository;
+  clock: Clock;
+  changes: ChangeFeed;
+}) {
+  function announce(results: ChangeResult[]) {
+    const articles = new Set(results.flatMap((r) => (r.changed && r.articleId ? [r.articleId] : [])));
+    changes.emit([...articles].flatMap(commentKeys));
+  }
+
   async function detail(id: number): Promise<CommentDetail> {
     const row = await repo.findWithArticle(id);
     if (!row) throw new NotFoundError(`No comment with id ${id}`);
@@ -63,7 +77,7 @@ export function createModerationService({ repo, clock }: { repo: CommentsReposit
 
   return {
     async queue(query: QueueQuery): Promise<ModeratedCommentPage> {
-      const after = query.cursor ? decodeCursor(query.cursor, ['number', 'number'] as const) : null;
+      const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'integer'] as const) : null;
       const rows = await repo.findQueuePage({
         status: query.status === 'all' ? null : query.status,
         articleId: query.article === undefined ? null : await articleId(query.article),
@@ -89,6 +103,7 @@ export function createModerationService({ repo, clock }: { repo: CommentsReposit
         at: clock.now(),
       });
       if (!result || result.from === null) throw new NotFoundError(`No comment with id ${id}`);
+      announce([result]);
       return detail(id);
     },
 
@@ -101,6 +116,7 @@ export function createModerationService({ repo, clock }: { repo: CommentsReposit
         note: input.note || null,
         at: clock.now(),
       });
+      announce(results);
       return {
         results: results.map((r) => ({
           id: r.id,
@@ -122,6 +138,7 @@ export function createModerationService({ repo, clock }: { repo: CommentsReposit
         at: clock.now(),
       });
       if (!erased) throw new NotFoundError(`No comment with id ${id}`);
+      changes.emit(commentKeys(erased.articleId));
     },
   };
 }

@@ -43,6 +43,8 @@ export interface StatusChange {
 }
 export interface ChangeResult {
   id: number;
+  /** The comment's article; null when no comment has the id. */
+  articleId: string | null;
   from: Status | null;
   to: Status | null;
   changed: boolean;
@@ -206,8 +208,9 @@ export function createCommentsRepository(db: Database) {
         const touched: string[] = [];
         const results = change.ids.map((id): ChangeResult => {
           const row = byId.get(id);
-          if (!row) return { id, from: null, to: null, changed: false };
-          if (row.status === change.to) return { id, from: row.status, to: row.status, changed: false };
+          if (!row) return { id, articleId: null, from: null, to: null, changed: false };
+          if (row.status === change.to)
+            return { id, articleId: row.articleId, from: row.status, to: row.status, changed: false };
           tx.update(comments).set({ status: change.to, updatedAt: change.at }).where(eq(comments.id, id)).run();
           appendLog(tx, {
             commentId: id,
@@ -218,7 +221,7 @@ export function createCommentsRepository(db: Database) {
             at: change.at,
           });
           touched.push(row.articleId);
-          return { id, from: row.status, to: change.to, changed: true };
+          return { id, articleId: row.articleId, from: row.status, to: change.to, changed: true };
         });
         recount(tx, touched);
         return results;

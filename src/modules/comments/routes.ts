@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
+import { SurrogateKeys } from '../../shared/changes.js';
 import { ArticleSlugParamsSchema } from '../articles/schemas.js';
 import {
   CommentPageSchema,
@@ -68,7 +69,11 @@ export async function commentsRoutes(
         },
       },
     },
-    async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.listApproved(request.params.slug, request.query))),
+    async (request, reply) => {
+      const { articleId, page } = await service.listApproved(request.params.slug, request.query);
+      return send(request, reply, JSON.stringify(page), {
+        keys: [SurrogateKeys.comments(articleId), SurrogateKeys.article(articleId)],
+      });
+    },
   );
 }

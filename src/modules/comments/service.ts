@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { type ChangeFeed, commentKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import type { Activity, ArticleRef, CommentRow, CommentsRepository } from './repository.js';
@@ -64,10 +65,12 @@ export function createCommentsService({
   repo,
   clock,
   settings,
+  changes,
 }: {
   repo: CommentsRepository;
   clock: Clock;
   settings: CommentSettings;
+  changes: ChangeFeed;
 }) {
   const ipKey = settings.ipHashKey ?? randomBytes(32).toString('hex');
   const hashIp = (ip: string) => createHmac('sha256', ipKey).update(normalizeIp(ip)).digest('hex');
@@ -154,19 +157,26 @@ export function createCommentsService({
         at: now,
         actor: SYSTEM_ACTOR,
       });
+      if (status === 'approved') changes.emit(commentKeys(article.id));
       return { id: row.id, status: status === 'approved' ? 'approved' : 'pending' };
     },
 
-    /** An article's approved comments, oldest first; replies carry parent_id for the frontend to thread. */
-    async listApproved(slug: string, query: ListCommentsQuery): Promise<CommentPage> {
+    /**
+     * An article's approved comments, oldest first; replies carry parent_id for the frontend to
+     * thread. The article's id comes along, to name what the page shows for caches.
+     */
+    async listApproved(slug: string, query: ListCommentsQuery): Promise<{ articleId: string; page: CommentPage }> {
       const article = await publishedArticle(slug);
-      const after = query.cursor ? decodeCursor(query.cursor, ['number', 'number'] as const) : null;
+      const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'integer'] as const) : null;
       const rows = await repo.findApprovedPage({ articleId: article.id, after, limit: query.limit });
       const pageRows = rows.slice(0, query.limit);
       const last = pageRows.at(-1);
       return {
-        data: pageRows.map(toPublicComment),
-        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null },
+        articleId: article.id,
+        page: {
+          data: pageRows.map(toPublicComment),
+          meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null },
+        },
       };
     },
   };

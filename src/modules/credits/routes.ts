@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
+import { SurrogateKeys } from '../../shared/changes.js';
 import { IdParamsSchema } from '../../shared/schemas.js';
 import { CreditPageSchema, CreditSchema, ListCreditsQuerySchema } from './schemas.js';
 import type { CreditsService } from './service.js';
@@ -29,7 +30,8 @@ export async function creditsRoutes(
         },
       },
     },
-    async (request, reply) => send(request, reply, JSON.stringify(await service.list(request.query))),
+    async (request, reply) =>
+      send(request, reply, JSON.stringify(await service.list(request.query)), { keys: [SurrogateKeys.credits] }),
   );
 
   r.get(
@@ -48,6 +50,9 @@ export async function creditsRoutes(
         },
       },
     },
-    async (request, reply) => send(request, reply, JSON.stringify(await service.get(request.params.id))),
+    async (request, reply) =>
+      send(request, reply, JSON.stringify(await service.get(request.params.id)), {
+        keys: [SurrogateKeys.credits, SurrogateKeys.credit(request.params.id)],
+      }),
   );
 }

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
+import { SurrogateKeys } from '../../shared/changes.js';
 import { ListTagsQuerySchema, TagPageSchema, TagParamsSchema, TagSchema } from './schemas.js';
 import type { TagsService } from './service.js';
 
@@ -28,7 +29,8 @@ export async function tagsRoutes(
         },
       },
     },
-    async (request, reply) => send(request, reply, JSON.stringify(await service.list(request.query))),
+    async (request, reply) =>
+      send(request, reply, JSON.stringify(await service.list(request.query)), { keys: [SurrogateKeys.tags] }),
   );
 
   r.get(
@@ -43,6 +45,9 @@ export async function tagsRoutes(
         response: { 200: jsonResponse(TagSchema, 'The tag'), 304: NotModifiedSchema, ...problemResponses(400, 404) },
       },
     },
-    async (request, reply) => send(request, reply, JSON.stringify(await service.get(request.params.slug))),
+    async (request, reply) =>
+      send(request, reply, JSON.stringify(await service.get(request.params.slug)), {
+        keys: [SurrogateKeys.tags, SurrogateKeys.tag(request.params.slug)],
+      }),
   );
 }

@@ -1,0 +1,95 @@
+/**
+ * Serialized public responses kept in memory, bounded in bytes, least recently used first out,
+ * and dropped by surrogate key when a write changes what they show.
+ */
+export interface CachedResponse {
+  body: string;
+  etag: string;
+  keys: readonly string[];
+}
+
+interface Entry extends CachedResponse {
+  bytes: number;
+}
+
+/** Map and index bookkeeping per entry, counted so a cache of tiny bodies still honours its bound. */
+const ENTRY_OVERHEAD_BYTES = 256;
+
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byKey = new Map<string, Set<string>>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get usedBytes(): number {
+    return this.bytes;
+  }
+
+  get(url: string): CachedResponse | undefined {
+    const entry = this.entries.get(url);
+    if (!entry) {
+      this.misses++;
+      return undefined;
+    }
+    // Re-inserting moves the entry to the young end of the Map's order: that order is the LRU list.
+    this.entries.delete(url);
+    this.entries.set(url, entry);
+    this.hits++;
+    return entry;
+  }
+
+  set(url: string, response: CachedResponse): void {
+    const bytes = Buffer.byteLength(response.body) + url.length + ENTRY_OVERHEAD_BYTES;
+    // One huge response must not flush the whole cache.
+    if (bytes > this.maxBytes / 2) return;
+    this.delete(url);
+    this.entries.set(url, { ...response, bytes });
+    this.bytes += bytes;
+    for (const key of response.keys) {
+      let urls = this.byKey.get(key);
+      if (!urls) {
+        urls = new Set();
+        this.byKey.set(key, urls);
+      }
+      urls.add(url);
+    }
+    for (const [oldest] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.delete(oldest);
+    }
+  }
+
+  /** Drops every response stored under any of the keys. */
+  purge(keys: readonly string[]): void {
+    for (const key of keys) {
+      const urls = this.byKey.get(key);
+      if (!urls) continue;
+      for (const url of [...urls]) this.delete(url);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.byKey.clear();
+    this.bytes = 0;
+  }
+
+  private delete(url: string): void {
+    const entry = this.entries.get(url);
+    if (!entry) return;
+    this.entries.delete(url);
+    this.bytes -= entry.bytes;
+    for (const key of entry.keys) {
+      const urls = this.byKey.get(key);
+      urls?.delete(url);
+      if (urls?.size === 0) this.byKey.delete(key);
+    }
+  }
+}
