@@ -98,6 +98,8 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     // A request that reached the server before a shutdown is served, not refused: close() waits for it.
     return503OnClosing: false,
   });
+  // JSON is the only body the API reads: anything else is a 415, not a string for the schema to refuse.
+  app.removeContentTypeParser(['text/plain']);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);

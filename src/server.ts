@@ -3,6 +3,7 @@ import { buildApp, createServices } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { assertSchemaCurrent, assertSchemaNotNewer, runMigrations, SchemaVersionError } from './db/migrate.js';
+import { loggerOptions } from './http/logging.js';
 import { systemClock } from './shared/clock.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -42,13 +43,7 @@ async function main() {
     config,
     db: database.db,
     services,
-    logger: {
-      level: config.LOG_LEVEL,
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', '*.author_email', '*.secret'],
-        censor: '[redacted]',
-      },
-    },
+    logger: loggerOptions(config.LOG_LEVEL),
   });
 
   if (seeded.length > 0) app.log.info({ slugs: seeded }, 'seeded an empty database');
