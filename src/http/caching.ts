@@ -23,7 +23,7 @@ export type CacheableSender = (
   request: FastifyRequest,
   reply: FastifyReply,
   body: string,
-  options?: { private?: boolean },
+  options?: { private?: boolean; etagPrefix?: string },
 ) => FastifyReply;
 
 /**
@@ -33,7 +33,8 @@ export type CacheableSender = (
 export function createCacheableSender({ maxAgeSeconds, staleWhileRevalidateSeconds }: CachingOptions): CacheableSender {
   const publicControl = `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${staleWhileRevalidateSeconds}`;
   return (request, reply, body, options = {}) => {
-    const etag = etagOf(body);
+    const hashed = etagOf(body);
+    const etag = options.etagPrefix ? `"${options.etagPrefix}${hashed.slice(1)}` : hashed;
     reply.header('etag', etag);
     reply.header('cache-control', options.private || request.principal ? 'private, no-cache' : publicControl);
     reply.header('vary', 'Authorization');

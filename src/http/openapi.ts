@@ -47,6 +47,8 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'articles', description: 'Published articles and, for editors, their drafts and history' },
         { name: 'tags', description: 'Tags and their counts of published articles' },
         { name: 'credits', description: 'People and organisations credited for content' },
+        { name: 'tokens', description: 'API tokens and their roles (admins)' },
+        { name: 'audit', description: 'The log of editorial and administrative actions (admins)' },
         { name: 'system', description: 'Health and API description' },
       ],
       components: {

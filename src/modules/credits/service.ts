@@ -1,7 +1,9 @@
 import { NotFoundError } from '../../errors.js';
+import type { Actor } from '../../shared/actor.js';
+import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import type { CreditRow, CreditsRepository } from './repository.js';
-import type { Credit, CreditPage, ListCreditsQuery } from './schemas.js';
+import type { CreateCreditBody, Credit, CreditPage, ListCreditsQuery, UpdateCreditBody } from './schemas.js';
 
 export function toCredit(row: CreditRow): Credit {
   return {
@@ -14,8 +16,46 @@ export function toCredit(row: CreditRow): Credit {
   };
 }
 
-export function createCreditsService({ repo }: { repo: CreditsRepository }) {
+export function createCreditsService({ repo, clock }: { repo: CreditsRepository; clock: Clock }) {
+  async function get(id: number): Promise<Credit> {
+    const row = await repo.findById(id);
+    if (!row) throw new NotFoundError(`No credit with id ${id}`);
+    return toCredit(row);
+  }
+
   return {
+    get,
+
+    async create(body: CreateCreditBody, actor: Actor): Promise<Credit> {
+      const values = {
+        name: body.name,
+        organization: body.organization ?? null,
+        url: body.url ?? null,
+        license: body.license ?? null,
+      };
+      const id = await repo.insert(values, clock.now(), { actor: actor.name, action: 'credit.create' });
+      return get(id);
+    },
+
+    async update(id: number, body: UpdateCreditBody, actor: Actor): Promise<Credit> {
+      const current = await get(id);
+      const pick = <T>(value: T | undefined, fallback: T) => (value === undefined ? fallback : value);
+      const values = {
+        name: body.name ?? current.name,
+        organization: pick(body.organization, current.organization),
+        url: pick(body.url, current.url),
+        license: pick(body.license, current.license),
+      };
+      await repo.update(id, values, clock.now(), { actor: actor.name, action: 'credit.update' });
+      return get(id);
+    },
+
+    /** Published articles lose the credit; revisions keep it, since they hold credits by value. */
+    async remove(id: number, actor: Actor): Promise<void> {
+      await get(id);
+      await repo.delete(id, clock.now(), { actor: actor.name, action: 'credit.delete' });
+    },
+
     async list(query: ListCreditsQuery): Promise<CreditPage> {
       const afterId = query.cursor ? decodeCursor(query.cursor, ['number'] as const)[0] : null;
       const rows = await repo.findMany({ limit: query.limit, afterId });
@@ -25,11 +65,6 @@ export function createCreditsService({ repo }: { repo: CreditsRepository }) {
         data: data.map(toCredit),
         meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null },
       };
-    },
-    async get(id: number): Promise<Credit> {
-      const row = await repo.findById(id);
-      if (!row) throw new NotFoundError(`No credit with id ${id}`);
-      return toCredit(row);
     },
   };
 }
