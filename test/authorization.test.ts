@@ -29,7 +29,7 @@ interface Operation {
   access: Access;
 }
 
-const document = app.swagger() as {
+const document = app.swagger() as unknown as {
   paths: Record<string, Record<string, { operationId: string; 'x-access'?: Access }>>;
 };
 const operations: Operation[] = Object.entries(document.paths).flatMap(([path, methods]) =>

@@ -53,9 +53,18 @@ export interface NumberedContent {
  * value differs from the base. When the head has moved on, the edit merges if none of its changes
  * touches a field changed since the base (or both sides made the same change); otherwise every
  * such field is a conflict and nothing is written. An edit that changes nothing is a no-op.
+ *
+ * A `whole` edit (a restore) asks for exactly its content: its changes are every field that differs
+ * from the head, so the result equals it, or it conflicts where it would undo an unseen change.
  */
-export function mergeEdit(base: NumberedContent, head: NumberedContent, edit: Partial<ArticleContent>): MergeOutcome {
-  const yours = CONTENT_FIELDS.filter((f) => f in edit && !sameValue(edit[f], base.content[f]));
+export function mergeEdit(
+  base: NumberedContent,
+  head: NumberedContent,
+  edit: Partial<ArticleContent>,
+  { whole = false }: { whole?: boolean } = {},
+): MergeOutcome {
+  const reference = whole ? head.content : base.content;
+  const yours = CONTENT_FIELDS.filter((f) => f in edit && !sameValue(edit[f], reference[f]));
   if (base.number !== head.number) {
     const theirs = new Set(changedFields(base.content, head.content));
     const conflicts: Partial<Record<ContentField, FieldConflict>> = {};

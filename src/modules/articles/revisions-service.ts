@@ -51,6 +51,7 @@ export function createRevisionsService({
     actor: Actor,
     message: string | null,
     audit: { action: string; details?: Record<string, unknown> },
+    whole = false,
   ): Promise<RevisionOutcome> {
     if (base === undefined) {
       throw new AppError(
@@ -73,7 +74,7 @@ export function createRevisionsService({
             { in: 'body', path: 'base_revision', message: `the article has no revision ${base}` },
           ]);
         }
-        const outcome = mergeEdit(baseRevision, head, edit);
+        const outcome = mergeEdit(baseRevision, head, edit, { whole });
         if (outcome.kind === 'conflict') {
           throw new ConflictError(
             `Revision ${head.number} changed ${Object.keys(outcome.conflicts).join(', ')} since revision ${base}; merge by hand and post against revision ${head.number}`,
@@ -118,10 +119,15 @@ export function createRevisionsService({
     ): Promise<RevisionOutcome> {
       await editor.record(id);
       const target = await revisionOf(id, n);
-      return commit(id, base, target.content, actor, message ?? `Restored revision ${n}`, {
-        action: 'article.restore',
-        details: { restored: n },
-      });
+      return commit(
+        id,
+        base,
+        target.content,
+        actor,
+        message ?? `Restored revision ${n}`,
+        { action: 'article.restore', details: { restored: n } },
+        true,
+      );
     },
 
     async list(id: string, query: { limit: number; cursor?: string | undefined }): Promise<RevisionPage> {
