@@ -68,3 +68,46 @@ describe('POST /v1/articles', () => {
     expect(paths).toEqual(expect.arrayContaining(['body', 'lang', 'title']));
   });
 });
+
+describe('GET /v1/articles with an editor token', () => {
+  it('lists drafts too, filtered by status, newest change first', async () => {
+    const draft = await api
+      .post('/v1/articles')
+      .set('authorization', editor.header)
+      .send({ title: 'Listed draft', lang: 'en', body: 'x' });
+    const res = await api.get('/v1/articles?status=draft').set('authorization', editor.header);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('private, no-cache');
+    expect(res.body.data[0]).toEqual({
+      id: draft.body.id,
+      slug: 'listed-draft',
+      lang: 'en',
+      title: 'Listed draft',
+      status: 'draft',
+      revision: 1,
+      published_revision: null,
+      published_at: null,
+      scheduled: null,
+      updated_at: expect.any(String),
+    });
+    const published = await api.get('/v1/articles?status=published').set('authorization', editor.header);
+    expect(published.body.data.map((a: { id: string }) => a.id)).not.toContain(draft.body.id);
+  });
+
+  it('finds an article by id or by slug', async () => {
+    const created = await api
+      .post('/v1/articles')
+      .set('authorization', editor.header)
+      .send({ title: 'Found both ways', lang: 'en', body: 'x' });
+    for (const key of [created.body.id, 'found-both-ways']) {
+      const res = await api.get(`/v1/articles/${key}`).set('authorization', editor.header);
+      expect(res.body).toMatchObject({ id: created.body.id, status: 'draft' });
+    }
+  });
+
+  it('answers 403 to a moderator filtering by status', async () => {
+    const moderator = await createToken(services, 'moderator');
+    const res = await api.get('/v1/articles?status=draft').set('authorization', moderator.header);
+    expect(res.status).toBe(403);
+  });
+});
