@@ -1,4 +1,11 @@
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
+import { runMigrations } from '../../src/db/migrate.js';
+import { registerErrorHandling } from '../../src/http/error-handler.js';
+import { registerIdempotency } from '../../src/http/idempotency.js';
+import { createIdempotencyRepository } from '../../src/http/idempotency-repository.js';
 import { buildTestApp } from '../helpers/build-app.js';
 import { articleInput, createDraftArticle, createToken } from '../helpers/factories.js';
 
@@ -81,5 +88,35 @@ describe('Idempotency-Key', () => {
     const res = await post('/v1/articles', articleInput(), 'x'.repeat(300));
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ in: 'headers', path: 'idempotency-key' });
+  });
+});
+
+describe('Idempotency-Key for anonymous callers', () => {
+  it('keys anonymous retries by address, so a reader route can opt in with config.idempotent', async () => {
+    const database = openDatabase(':memory:');
+    runMigrations(database.db);
+    const app = Fastify();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    registerErrorHandling(app);
+    app.decorateRequest('principal', null);
+    registerIdempotency(app, { repo: createIdempotencyRepository(database.db), clock: { now: () => Date.now() } });
+    let writes = 0;
+    app.post('/comments', { config: { access: 'public', idempotent: true } }, async (_request, reply) =>
+      reply.code(202).send({ id: ++writes, status: 'pending' }),
+    );
+    try {
+      const send = (body: object) =>
+        app.inject({ method: 'POST', url: '/comments', payload: body, headers: { 'idempotency-key': 'reader-1' } });
+      const first = await send({ body: 'Hello' });
+      const retry = await send({ body: 'Hello' });
+      const changed = await send({ body: 'Changed' });
+      expect([first.statusCode, retry.statusCode, changed.statusCode]).toEqual([202, 202, 422]);
+      expect(retry.json()).toEqual({ id: 1, status: 'pending' });
+      expect(writes).toBe(1);
+    } finally {
+      await app.close();
+      database.close();
+    }
   });
 });

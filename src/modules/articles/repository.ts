@@ -113,7 +113,7 @@ export function createArticlesRepository(db: Database) {
       }
     },
 
-    /** Makes one revision the public one now (seeds and the publish command use it). */
+    /** Makes one revision the public one now; ArticlesService.publishNow (seeds, test factories) uses it. */
     async publish(p: Publication): Promise<ArticleRow> {
       return db.transaction((tx) => writePublication(tx, p));
     },
