@@ -21,7 +21,7 @@ export async function publishingRoutes(app: FastifyInstance, { service }: { serv
           'A future `at` schedules the publication: the article appears on its own at that time. Drafts posted ' +
           'afterwards stay private until published.',
         params: ArticleIdParamsSchema,
-        body: PublishBodySchema.optional(),
+        body: PublishBodySchema.nullish(),
         response: {
           200: jsonResponse(EditorArticleSchema, 'The article, published or scheduled'),
           ...problemResponses(400, 401, 403, 404, 409),

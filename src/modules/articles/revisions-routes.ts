@@ -131,7 +131,7 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         summary: 'Make a new head revision equal to revision n; history only grows',
         params: RevisionParamsSchema,
         headers: IfMatchHeadersSchema,
-        body: RestoreBodySchema.optional(),
+        body: RestoreBodySchema.nullish(),
         response: {
           200: jsonResponse(RevisionResultSchema, 'The head already equals revision n; nothing was written'),
           201: jsonResponse(RevisionResultSchema, 'The new head revision'),

@@ -29,6 +29,13 @@ describe('POST /v1/articles/{id}/publish', () => {
     expect((await api.get('/v1/tags/live-news')).body.article_count).toBe(1);
   });
 
+  it('needs no body at all to publish the head', async () => {
+    const article = await createDraftArticle(services);
+    const res = await api.post(`/v1/articles/${article.id}/publish`).set('authorization', editor.header);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'published', published_revision: 1 });
+  });
+
   it('keeps drafts posted after publication private until they are published', async () => {
     const article = await createDraftArticle(services, { title: 'Public title', body: 'Public body' });
     await ed.post(`/v1/articles/${article.id}/publish`);
