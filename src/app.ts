@@ -8,12 +8,25 @@ import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
+import { registerIdempotency } from './http/idempotency.js';
+import { createIdempotencyRepository } from './http/idempotency-repository.js';
 import { registerOpenApi } from './http/openapi.js';
 import { ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
+import { createContentResolver } from './modules/articles/content.js';
+import { createEditorService } from './modules/articles/editor-service.js';
+import { createPublishingRepository } from './modules/articles/publishing-repository.js';
+import { publishingRoutes } from './modules/articles/publishing-routes.js';
+import { createPublishingService } from './modules/articles/publishing-service.js';
 import { createArticlesRepository } from './modules/articles/repository.js';
+import { createRevisionsRepository } from './modules/articles/revisions-repository.js';
+import { revisionsRoutes } from './modules/articles/revisions-routes.js';
+import { createRevisionsService } from './modules/articles/revisions-service.js';
 import { articlesRoutes } from './modules/articles/routes.js';
 import { createArticlesService } from './modules/articles/service.js';
+import { createAuditRepository } from './modules/audit/repository.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { createAuditService } from './modules/audit/service.js';
 import { moderationRoutes } from './modules/comments/moderation-routes.js';
 import { createModerationService } from './modules/comments/moderation-service.js';
 import { createCommentsRepository } from './modules/comments/repository.js';
@@ -28,6 +41,7 @@ import { createTagsRepository } from './modules/tags/repository.js';
 import { tagsRoutes } from './modules/tags/routes.js';
 import { createTagsService } from './modules/tags/service.js';
 import { createTokensRepository } from './modules/tokens/repository.js';
+import { tokensRoutes } from './modules/tokens/routes.js';
 import { createTokensService } from './modules/tokens/service.js';
 import { createChangeFeed } from './shared/changes.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -44,15 +58,33 @@ export interface AppDeps {
 /** Every service the app is made of, built from one database handle; scripts and seeds use them too. */
 export function createServices(db: Database, clock: Clock = systemClock, config: Config = defaultConfig()) {
   const articlesRepo = createArticlesRepository(db);
+  const revisionsRepo = createRevisionsRepository(db);
   const commentsRepo = createCommentsRepository(db);
   const changes = createChangeFeed();
+  const articles = createArticlesService({ repo: articlesRepo, clock, changes });
+  const editor = createEditorService({ repo: revisionsRepo, articles, clock, changes });
   return {
     changes,
-    articles: createArticlesService({ repo: articlesRepo, clock, changes }),
+    articles,
+    editor,
+    revisions: createRevisionsService({
+      repo: revisionsRepo,
+      editor,
+      resolver: createContentResolver(articlesRepo),
+      clock,
+    }),
+    publishing: createPublishingService({
+      repo: createPublishingRepository(db),
+      revisions: revisionsRepo,
+      editor,
+      clock,
+      changes,
+    }),
     search: createSearchService({ repo: createSearchRepository(db), articles: articlesRepo }),
-    tags: createTagsService({ repo: createTagsRepository(db) }),
-    credits: createCreditsService({ repo: createCreditsRepository(db) }),
+    tags: createTagsService({ repo: createTagsRepository(db), clock, changes }),
+    credits: createCreditsService({ repo: createCreditsRepository(db), clock, changes }),
     tokens: createTokensService({ repo: createTokensRepository(db), clock }),
+    audit: createAuditService({ repo: createAuditRepository(db) }),
     comments: createCommentsService({ repo: commentsRepo, clock, settings: commentSettingsFrom(config), changes }),
     moderation: createModerationService({ repo: commentsRepo, clock, changes }),
   };
@@ -127,13 +159,27 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   // Every route of the API lives in this context, where a route without config.access cannot register.
   await app.register(async (api) => {
     registerAccessControl(api, services.tokens);
+    registerIdempotency(api, { repo: createIdempotencyRepository(db), clock });
+    // Scheduled publications are applied by the first request at or after their time: no cron.
+    // Before the cache lookup, so a publication coming due purges what it changes first.
+    api.addHook('onRequest', async () => services.publishing.applyDue());
     api.addHook('onRequest', serveFromCache);
     await systemRoutes(api, { ping: () => db.get(sql`select 1`) });
-    await articlesRoutes(api, { service: services.articles, search: services.search, send });
+    await articlesRoutes(api, {
+      service: services.articles,
+      editor: services.editor,
+      publishing: services.publishing,
+      search: services.search,
+      send,
+    });
+    await revisionsRoutes(api, { service: services.revisions });
+    await publishingRoutes(api, { service: services.publishing });
     await tagsRoutes(api, { service: services.tags, send });
     await creditsRoutes(api, { service: services.credits, send });
     await commentsRoutes(api, { service: services.comments, send });
     await moderationRoutes(api, { service: services.moderation, send });
+    await tokensRoutes(api, { service: services.tokens });
+    await auditRoutes(api, { service: services.audit });
   });
 
   return app;

@@ -27,6 +27,8 @@ export interface SendOptions {
   private?: boolean;
   /** Surrogate keys of what the body shows (src/shared/changes.ts): the cache and CDNs purge by them. */
   keys?: readonly string[];
+  /** Put before the hash, so the ETag also names a version (the editor view's `"r3.…"` stands in for base_revision). */
+  etagPrefix?: string;
 }
 
 export type CacheableSender = (
@@ -63,7 +65,8 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
   }
 
   const send: CacheableSender = (request, reply, body, options = {}) => {
-    const etag = etagOf(body);
+    const hashed = etagOf(body);
+    const etag = options.etagPrefix ? `"${options.etagPrefix}${hashed.slice(1)}` : hashed;
     if (options.private || !isShareable(request)) {
       reply.header('etag', etag);
       reply.header('cache-control', 'private, no-cache');

@@ -64,6 +64,8 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'credits', description: 'People and organisations credited for content' },
         { name: 'comments', description: "Readers' comments: post one, read the approved ones" },
         { name: 'moderation', description: 'The moderation queue, status changes with their log, erasure' },
+        { name: 'tokens', description: 'API tokens and their roles (admins)' },
+        { name: 'audit', description: 'The log of editorial and administrative actions (admins)' },
         { name: 'system', description: 'Health and API description' },
       ],
       components: {

@@ -9,3 +9,9 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 export const NotModifiedSchema = z
   .undefined()
   .meta({ description: "Not modified: the client's copy (If-None-Match) is current; no body" });
+
+export const NoContentSchema = z.undefined().meta({ description: 'Done; no body' });
+
+export const MovedPermanentlySchema = z
+  .undefined()
+  .meta({ description: 'Moved permanently: the Location header gives the current URL; no body' });

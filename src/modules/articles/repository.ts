@@ -12,17 +12,18 @@ import {
 } from '../../db/schema.js';
 import { uniqueSlug } from '../../shared/slug.js';
 import { type AuditEntry, appendAudit } from '../audit/repository.js';
-import { indexDocument } from '../search/repository.js';
+import { catalogueContent, type TagLink } from './catalogue.js';
+import { writePublication } from './publishing-repository.js';
 import type { ArticleContent } from './schemas.js';
+
+export type { TagLink } from './catalogue.js';
+export type { Publication } from './publishing-repository.js';
+
+import type { Publication } from './publishing-repository.js';
 
 export type ArticleRow = typeof articles.$inferSelect;
 export type RevisionRow = typeof articleRevisions.$inferSelect;
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-export interface TagLink {
-  slug: string;
-  name: string;
-}
 export interface CreditLink {
   id: number;
   role: string;
@@ -49,70 +50,6 @@ export interface NewArticle {
   message: string | null;
   at: number;
   audit?: Omit<AuditEntry, 'at' | 'articleId' | 'subjectId'>;
-}
-
-export interface Publication {
-  articleId: string;
-  revision: number;
-  /** When the article counts as published; kept from the first publication unless given anew. */
-  publishedAt: number;
-  bodyHtml: string;
-  at: number;
-  audit?: Omit<AuditEntry, 'at' | 'articleId' | 'subjectId'>;
-}
-
-/** Finds a tag by slug or creates it; used when content names tags the catalogue lacks. */
-function ensureTag(tx: Tx, tag: TagLink, at: number): number {
-  tx.insert(tags)
-    .values({ slug: tag.slug, name: tag.name, createdAt: at, updatedAt: at })
-    .onConflictDoNothing({ target: tags.slug })
-    .run();
-  const row = tx.select({ id: tags.id }).from(tags).where(eq(tags.slug, tag.slug)).get();
-  if (!row) throw new Error(`tag ${tag.slug} vanished inside its transaction`);
-  return row.id;
-}
-
-/** A snapshot credit whose catalogue row was deleted is recreated from the snapshot's values. */
-function ensureCredit(tx: Tx, credit: ArticleContent['credits'][number], at: number): number {
-  if (credit.credit_id !== null) {
-    const existing = tx.select({ id: credits.id }).from(credits).where(eq(credits.id, credit.credit_id)).get();
-    if (existing) return existing.id;
-  }
-  return tx
-    .insert(credits)
-    .values({
-      name: credit.name,
-      organization: credit.organization,
-      url: credit.url,
-      license: credit.license,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning({ id: credits.id })
-    .get().id;
-}
-
-/** Matches a credit given by value to the catalogue (same name and organization) or adds it. */
-function findOrCreateCredit(tx: Tx, credit: ArticleContent['credits'][number], at: number): number {
-  const organization =
-    credit.organization === null ? sql`${credits.organization} is null` : eq(credits.organization, credit.organization);
-  const existing = tx
-    .select({ id: credits.id })
-    .from(credits)
-    .where(and(eq(credits.name, credit.name), organization))
-    .get();
-  return existing ? existing.id : ensureCredit(tx, { ...credit, credit_id: null }, at);
-}
-
-/** Gives every tag and credit of new content a catalogue entry, and the snapshot the credits' ids. */
-export function catalogueContent(tx: Tx, content: ArticleContent, at: number): ArticleContent {
-  for (const tag of content.tags) ensureTag(tx, tag, at);
-  return {
-    ...content,
-    credits: content.credits.map((c) =>
-      c.credit_id !== null ? c : { ...c, credit_id: findOrCreateCredit(tx, c, at) },
-    ),
-  };
 }
 
 export function createArticlesRepository(db: Database) {
@@ -176,62 +113,9 @@ export function createArticlesRepository(db: Database) {
       }
     },
 
-    /**
-     * Makes one revision the public one: the read-model columns, tag links and credit links
-     * change together, so a reader never sees half a publication.
-     */
+    /** Makes one revision the public one now; ArticlesService.publishNow (seeds, test factories) uses it. */
     async publish(p: Publication): Promise<ArticleRow> {
-      return db.transaction((tx) => {
-        const revision = tx
-          .select({ snapshot: articleRevisions.snapshot })
-          .from(articleRevisions)
-          .where(and(eq(articleRevisions.articleId, p.articleId), eq(articleRevisions.number, p.revision)))
-          .get();
-        if (!revision) throw new Error(`revision ${p.revision} of ${p.articleId} does not exist`);
-        const content = JSON.parse(revision.snapshot) as ArticleContent;
-        tx.update(articles)
-          .set({
-            status: 'published',
-            publishedRevision: p.revision,
-            publishedAt: p.publishedAt,
-            title: content.title,
-            standfirst: content.standfirst,
-            body: content.body,
-            bodyHtml: p.bodyHtml,
-            heroImage: content.hero_image ? JSON.stringify(content.hero_image) : null,
-            source: content.source ? JSON.stringify(content.source) : null,
-            aiGenerated: content.ai_generated,
-            updatedAt: p.at,
-          })
-          .where(eq(articles.id, p.articleId))
-          .run();
-        tx.delete(articleTags).where(eq(articleTags.articleId, p.articleId)).run();
-        content.tags.forEach((tag, position) => {
-          const tagId = ensureTag(tx, tag, p.at);
-          tx.insert(articleTags)
-            .values({ articleId: p.articleId, tagId, position, publishedAt: p.publishedAt })
-            .onConflictDoNothing()
-            .run();
-        });
-        tx.delete(articleCredits).where(eq(articleCredits.articleId, p.articleId)).run();
-        content.credits.forEach((credit, position) => {
-          const creditId = ensureCredit(tx, credit, p.at);
-          tx.insert(articleCredits)
-            .values({ articleId: p.articleId, creditId, role: credit.role, position })
-            .onConflictDoNothing()
-            .run();
-        });
-        indexDocument(tx, p.articleId, {
-          title: content.title,
-          standfirst: content.standfirst,
-          body: content.body,
-          tags: content.tags.map((t) => t.name),
-        });
-        if (p.audit) appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
-        const row = tx.select().from(articles).where(eq(articles.id, p.articleId)).get();
-        if (!row) throw new Error('article vanished inside its transaction');
-        return row;
-      });
+      return db.transaction((tx) => writePublication(tx, p));
     },
 
     async findById(id: string): Promise<ArticleRow | undefined> {
@@ -240,6 +124,16 @@ export function createArticlesRepository(db: Database) {
 
     async findPublishedBySlug(slug: string): Promise<ArticleRow | undefined> {
       return publishedBySlug.get({ slug });
+    },
+
+    /** The current slug of the published article that once had `slug`, if any. */
+    async findPublishedSlugFor(slug: string): Promise<string | undefined> {
+      return db
+        .select({ slug: articles.slug })
+        .from(articleSlugs)
+        .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+        .where(and(eq(articleSlugs.slug, slug), eq(articles.status, 'published')))
+        .get()?.slug;
     },
 
     async findRevision(articleId: string, number: number): Promise<RevisionRow | undefined> {

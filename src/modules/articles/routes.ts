@@ -1,18 +1,34 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../errors.js';
+import { actorOf, hasRole } from '../../http/access.js';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
-import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
+import { jsonResponse, MovedPermanentlySchema, NoContentSchema, NotModifiedSchema } from '../../http/responses.js';
 import { SurrogateKeys } from '../../shared/changes.js';
 import type { SearchService } from '../search/service.js';
 import {
-  ArticlePageSchema,
-  ArticleSlugParamsSchema,
-  ListArticlesQuerySchema,
-  type PublicArticle,
-  PublicArticleSchema,
-} from './schemas.js';
+  ArticleIdParamsSchema,
+  ArticlesQuerySchema,
+  CreateArticleBodySchema,
+  EditorArticlePageSchema,
+  EditorArticleSchema,
+  UpdateArticleBodySchema,
+} from './editor-schemas.js';
+import type { EditorService } from './editor-service.js';
+import { editorEtagPrefix } from './etag.js';
+import type { PublishingService } from './publishing-service.js';
+import { ArticlePageSchema, ArticleSlugParamsSchema, type PublicArticle, PublicArticleSchema } from './schemas.js';
 import type { ArticlesService } from './service.js';
+
+export interface ArticlesRouteDeps {
+  service: ArticlesService;
+  editor: EditorService;
+  publishing: PublishingService;
+  search: SearchService;
+  send: CacheableSender;
+}
 
 /** An article's response shows the article, its tags and its credits: a change to any purges it. */
 function articleKeys(article: PublicArticle): string[] {
@@ -23,9 +39,10 @@ function articleKeys(article: PublicArticle): string[] {
   ];
 }
 
+/** The article resource: one URL for everyone, where an editor's token turns the public view into the editorial one. */
 export async function articlesRoutes(
   app: FastifyInstance,
-  { service, search, send }: { service: ArticlesService; search: SearchService; send: CacheableSender },
+  { service, editor, publishing, search, send }: ArticlesRouteDeps,
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -36,22 +53,37 @@ export async function articlesRoutes(
       schema: {
         operationId: 'listArticles',
         tags: ['articles'],
-        summary: 'List or search published articles',
+        summary: 'List or search published articles; with an editor token, every article',
         description:
-          'Newest first, or best match first with `q`. Keyset-paginated: pass `meta.next_cursor` as `cursor` to get the next page.',
-        querystring: ListArticlesQuerySchema,
+          'Newest first, or best match first with `q` (published articles only, each with a highlighted `snippet`). ' +
+          'Keyset-paginated: pass `meta.next_cursor` as `cursor` to get the next page. With an editor token the ' +
+          'page lists every article (filter by `status`), newest change first, as `EditorArticlePage`.',
+        querystring: ArticlesQuerySchema,
         response: {
-          200: jsonResponse(ArticlePageSchema, 'A page of published articles'),
+          200: jsonResponse(z.union([ArticlePageSchema, EditorArticlePageSchema]), 'A page of articles'),
           304: NotModifiedSchema,
-          ...problemResponses(400),
+          ...problemResponses(400, 401, 403),
         },
       },
     },
     async (request, reply) => {
-      const { q, ...query } = request.query;
-      const page = q === undefined ? await service.listPublished(query) : await search.search({ ...query, q });
+      const { q, status, ...query } = request.query;
+      if (status !== undefined) {
+        if (!request.principal) throw new UnauthorizedError('Filtering by status needs an editor token');
+        if (!hasRole(request.principal, 'editor'))
+          throw new ForbiddenError('Filtering by status needs the editor role');
+        if (q !== undefined) {
+          throw new BadRequestError('Search covers published articles only; drop status or q', [
+            { in: 'query', path: 'status', message: 'cannot be combined with q' },
+          ]);
+        }
+      }
       const keys = query.tag ? [SurrogateKeys.articles, SurrogateKeys.tag(query.tag)] : [SurrogateKeys.articles];
-      return send(request, reply, JSON.stringify(page), { keys });
+      if (q !== undefined) return send(request, reply, JSON.stringify(await search.search({ ...query, q })), { keys });
+      if (hasRole(request.principal, 'editor')) {
+        return send(request, reply, JSON.stringify(await editor.list({ ...query, status })));
+      }
+      return send(request, reply, JSON.stringify(await service.listPublished(query)), { keys });
     },
   );
 
@@ -62,18 +94,88 @@ export async function articlesRoutes(
       schema: {
         operationId: 'getArticle',
         tags: ['articles'],
-        summary: 'Get one published article by slug',
+        summary: 'Get one published article by slug; with an editor token, any article by id or slug',
+        description:
+          'A slug the published article had before answers 301 with the current URL. With an editor token the ' +
+          'article is its head revision (`EditorArticle`), and the ETag names that revision for If-Match.',
         params: ArticleSlugParamsSchema,
         response: {
-          200: jsonResponse(PublicArticleSchema, 'The published article'),
+          200: jsonResponse(z.union([PublicArticleSchema, EditorArticleSchema]), 'The article'),
+          301: MovedPermanentlySchema,
           304: NotModifiedSchema,
           ...problemResponses(400, 404),
         },
       },
     },
     async (request, reply) => {
-      const article = await service.getPublished(request.params.slug);
-      return send(request, reply, JSON.stringify(article), { keys: articleKeys(article) });
+      if (hasRole(request.principal, 'editor')) {
+        const article = await editor.get(request.params.slug);
+        return send(request, reply, JSON.stringify(article), { etagPrefix: editorEtagPrefix(article.revision) });
+      }
+      const found = await service.findPublished(request.params.slug);
+      if ('movedTo' in found) {
+        return reply.redirect(`/v1/articles/${encodeURIComponent(found.movedTo)}`, 301);
+      }
+      return send(request, reply, JSON.stringify(found.article), { keys: articleKeys(found.article) });
+    },
+  );
+
+  r.post(
+    '/v1/articles',
+    {
+      config: { access: 'editor', idempotent: true },
+      schema: {
+        operationId: 'createArticle',
+        tags: ['articles'],
+        summary: 'Create an article: a draft whose revision 1 holds the content',
+        description: 'Tags are given by slug or name; unknown ones are created. Credits by id or by value.',
+        body: CreateArticleBodySchema,
+        response: {
+          201: jsonResponse(EditorArticleSchema, 'The new draft; Location gives its URL'),
+          ...problemResponses(400, 401, 403, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const article = await editor.create(request.body, actorOf(request));
+      return reply.code(201).header('location', `/v1/articles/${article.id}`).send(article);
+    },
+  );
+
+  r.patch(
+    '/v1/articles/:id',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'updateArticle',
+        tags: ['articles'],
+        summary: 'Change article settings (comments open or closed) without a new revision',
+        params: ArticleIdParamsSchema,
+        body: UpdateArticleBodySchema,
+        response: {
+          200: jsonResponse(EditorArticleSchema, 'The article'),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => editor.setCommentsOpen(request.params.id, request.body.comments_open, actorOf(request)),
+  );
+
+  r.delete(
+    '/v1/articles/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'archiveArticle',
+        tags: ['articles'],
+        summary: 'Archive an article: gone from the public API, history kept',
+        params: ArticleIdParamsSchema,
+        response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await publishing.archive(request.params.id, actorOf(request));
+      return reply.code(204).send();
     },
   );
 }

@@ -1,26 +1,23 @@
 import { NotFoundError, ValidationError } from '../../errors.js';
+import type { Actor } from '../../shared/actor.js';
 import { type ChangeFeed, publicationKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { renderMarkdown } from '../../shared/markdown.js';
 import { slugify } from '../../shared/slug.js';
+import { createContentResolver } from './content.js';
 import type { ArticleRow, ArticlesRepository, CreditLink, TagLink } from './repository.js';
 import type {
   ArticleContent,
   ArticlePage,
   ArticleTeaser,
   CreateArticleInput,
-  CreditInput,
   ListArticlesQuery,
   PublicArticle,
 } from './schemas.js';
 
-/** Who performs a write: a token's name, or a tool such as the seeder. */
-export interface Actor {
-  name: string;
-  tokenId: number | null;
-}
+export type { Actor } from '../../shared/actor.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
@@ -62,54 +59,23 @@ export function createArticlesService({
   clock: Clock;
   changes: ChangeFeed;
 }) {
-  /** Tags named by slug or by name become {slug, name}, keeping a catalogue tag's own name. */
-  async function resolveTags(names: string[]): Promise<ArticleContent['tags']> {
-    const wanted = new Map<string, string>();
-    names.forEach((name, i) => {
-      const slug = slugify(name);
-      if (!slug)
-        throw new ValidationError('Invalid body: tags', [
-          { in: 'body', path: `tags.${i}`, message: 'must contain a letter or digit' },
-        ]);
-      if (!wanted.has(slug)) wanted.set(slug, name);
-    });
-    const known = await repo.findTagNames([...wanted.keys()]);
-    return [...wanted].map(([slug, name]) => ({ slug, name: known.get(slug) ?? name }));
-  }
+  const { resolveTags, resolveCredits } = createContentResolver(repo);
 
-  async function resolveCredits(inputs: CreditInput[]): Promise<ArticleContent['credits']> {
-    const resolved: ArticleContent['credits'] = [];
-    for (const [i, input] of inputs.entries()) {
-      if ('credit_id' in input) {
-        const credit = await repo.findCredit(input.credit_id);
-        if (!credit) {
-          throw new ValidationError('Invalid body: credits', [
-            { in: 'body', path: `credits.${i}.credit_id`, message: `no credit has id ${input.credit_id}` },
-          ]);
-        }
-        resolved.push({
-          credit_id: credit.id,
-          role: input.role,
-          name: credit.name,
-          organization: credit.organization,
-          url: credit.url,
-          license: credit.license,
-        });
-      } else {
-        resolved.push({
-          credit_id: null,
-          role: input.role,
-          name: input.name,
-          organization: input.organization ?? null,
-          url: input.url ?? null,
-          license: input.license ?? null,
-        });
-      }
+  /** The published article, or the slug it now has when `slug` is one it had before. */
+  async function findPublished(slug: string): Promise<{ article: PublicArticle } | { movedTo: string }> {
+    const row = await repo.findPublishedBySlug(slug);
+    if (!row) {
+      const movedTo = await repo.findPublishedSlugFor(slug);
+      if (movedTo !== undefined && movedTo !== slug) return { movedTo };
+      throw new NotFoundError(`No published article with slug "${slug}"`);
     }
-    return resolved;
+    const [tags, credits] = await Promise.all([repo.tagsFor([row.id]), repo.creditsFor([row.id])]);
+    return { article: toPublicArticle(row, tags.get(row.id) ?? [], credits.get(row.id) ?? []) };
   }
 
   return {
+    findPublished,
+
     /** Creates an article as a draft whose revision 1 holds the given content. */
     async create(input: CreateArticleInput, actor: Actor, message: string | null = null): Promise<ArticleRow> {
       const slug = input.slug ?? slugify(input.title);
@@ -168,10 +134,9 @@ export function createArticlesService({
     },
 
     async getPublished(slug: string): Promise<PublicArticle> {
-      const row = await repo.findPublishedBySlug(slug);
-      if (!row) throw new NotFoundError(`No published article with slug "${slug}"`);
-      const [tags, credits] = await Promise.all([repo.tagsFor([row.id]), repo.creditsFor([row.id])]);
-      return toPublicArticle(row, tags.get(row.id) ?? [], credits.get(row.id) ?? []);
+      const found = await findPublished(slug);
+      if ('article' in found) return found.article;
+      throw new NotFoundError(`No published article with slug "${slug}"`);
     },
 
     async listPublished(query: ListArticlesQuery): Promise<ArticlePage> {

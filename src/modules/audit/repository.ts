@@ -1,3 +1,4 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { auditLog } from '../../db/schema.js';
 
@@ -28,3 +29,33 @@ export function appendAudit(tx: Writer, entry: AuditEntry): void {
     })
     .run();
 }
+
+export type AuditRow = typeof auditLog.$inferSelect;
+
+export function createAuditRepository(db: Database) {
+  return {
+    /** Newest first, keyset on id (ids only grow); returns up to limit + 1 rows. */
+    async findMany(q: {
+      limit: number;
+      beforeId: number | null;
+      articleId?: string | undefined;
+      actor?: string | undefined;
+    }): Promise<AuditRow[]> {
+      return db
+        .select()
+        .from(auditLog)
+        .where(
+          and(
+            q.beforeId === null ? undefined : lt(auditLog.id, q.beforeId),
+            q.articleId === undefined ? undefined : eq(auditLog.articleId, q.articleId),
+            q.actor === undefined ? undefined : eq(auditLog.actor, q.actor),
+          ),
+        )
+        .orderBy(desc(auditLog.id))
+        .limit(q.limit + 1)
+        .all();
+    },
+  };
+}
+
+export type AuditRepository = ReturnType<typeof createAuditRepository>;

@@ -1,8 +1,16 @@
 import { asc, countDistinct, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { articleCredits, credits } from '../../db/schema.js';
+import { type AuditEntry, appendAudit } from '../audit/repository.js';
 
 export type CreditRow = typeof credits.$inferSelect & { articleCount: number };
+export interface CreditValues {
+  name: string;
+  organization: string | null;
+  url: string | null;
+  license: string | null;
+}
+type AuditFields = Omit<AuditEntry, 'at' | 'subjectType' | 'subjectId'>;
 
 export function createCreditsRepository(db: Database) {
   // article_credits holds only published articles' links.
@@ -21,6 +29,32 @@ export function createCreditsRepository(db: Database) {
     },
     async findById(id: number): Promise<CreditRow | undefined> {
       return select().where(eq(credits.id, id)).get();
+    },
+    async insert(values: CreditValues, at: number, audit: AuditFields): Promise<number> {
+      return db.transaction((tx) => {
+        const { id } = tx
+          .insert(credits)
+          .values({ ...values, createdAt: at, updatedAt: at })
+          .returning({ id: credits.id })
+          .get();
+        appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id), details: { ...values } });
+        return id;
+      });
+    },
+    async update(id: number, values: CreditValues, at: number, audit: AuditFields): Promise<void> {
+      db.transaction((tx) => {
+        tx.update(credits)
+          .set({ ...values, updatedAt: at })
+          .where(eq(credits.id, id))
+          .run();
+        appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id), details: { ...values } });
+      });
+    },
+    async delete(id: number, at: number, audit: AuditFields): Promise<void> {
+      db.transaction((tx) => {
+        tx.delete(credits).where(eq(credits.id, id)).run();
+        appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id) });
+      });
     },
   };
 }

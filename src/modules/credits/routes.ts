@@ -1,11 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf } from '../../http/access.js';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
-import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
+import { jsonResponse, NoContentSchema, NotModifiedSchema } from '../../http/responses.js';
 import { SurrogateKeys } from '../../shared/changes.js';
 import { IdParamsSchema } from '../../shared/schemas.js';
-import { CreditPageSchema, CreditSchema, ListCreditsQuerySchema } from './schemas.js';
+import {
+  CreateCreditBodySchema,
+  CreditPageSchema,
+  CreditSchema,
+  ListCreditsQuerySchema,
+  UpdateCreditBodySchema,
+} from './schemas.js';
 import type { CreditsService } from './service.js';
 
 export async function creditsRoutes(
@@ -54,5 +61,63 @@ export async function creditsRoutes(
       send(request, reply, JSON.stringify(await service.get(request.params.id)), {
         keys: [SurrogateKeys.credits, SurrogateKeys.credit(request.params.id)],
       }),
+  );
+
+  r.post(
+    '/v1/credits',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'createCredit',
+        tags: ['credits'],
+        summary: 'Create a credit (a person or organisation)',
+        body: CreateCreditBodySchema,
+        response: {
+          201: jsonResponse(CreditSchema, 'The new credit; Location gives its URL'),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      const credit = await service.create(request.body, actorOf(request));
+      return reply.code(201).header('location', `/v1/credits/${credit.id}`).send(credit);
+    },
+  );
+
+  r.patch(
+    '/v1/credits/:id',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'updateCredit',
+        tags: ['credits'],
+        summary: 'Change a credit',
+        params: IdParamsSchema,
+        body: UpdateCreditBodySchema,
+        response: {
+          200: jsonResponse(CreditSchema, 'The credit'),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => service.update(request.params.id, request.body, actorOf(request)),
+  );
+
+  r.delete(
+    '/v1/credits/:id',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'deleteCredit',
+        tags: ['credits'],
+        summary: 'Delete a credit; revisions that used it keep it by value',
+        params: IdParamsSchema,
+        response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await service.remove(request.params.id, actorOf(request));
+      return reply.code(204).send();
+    },
   );
 }

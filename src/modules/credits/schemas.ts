@@ -18,3 +18,24 @@ export type CreditPage = z.infer<typeof CreditPageSchema>;
 
 export const ListCreditsQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
 export type ListCreditsQuery = z.infer<typeof ListCreditsQuerySchema>;
+
+const nullableText = z.string().trim().max(200).nullish();
+
+export const CreateCreditBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    organization: nullableText.meta({ description: 'Organization or platform, such as Unsplash' }),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(2048)
+      .nullish(),
+    license: nullableText,
+  })
+  .strict()
+  .meta({ id: 'CreateCredit' });
+export type CreateCreditBody = z.infer<typeof CreateCreditBodySchema>;
+
+export const UpdateCreditBodySchema = CreateCreditBodySchema.partial()
+  .strict()
+  .meta({ id: 'UpdateCredit', description: 'Changes never alter the history of revisions that used the credit' });
+export type UpdateCreditBody = z.infer<typeof UpdateCreditBodySchema>;

@@ -1,8 +1,16 @@
 import { asc, count, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
+import { toDomainError } from '../../db/errors.js';
 import { articleTags, tags } from '../../db/schema.js';
+import { type AuditEntry, appendAudit } from '../audit/repository.js';
 
 export type TagRow = typeof tags.$inferSelect & { articleCount: number };
+export interface TagValues {
+  slug: string;
+  name: string;
+  description: string | null;
+}
+type AuditFields = Omit<AuditEntry, 'at' | 'subjectType' | 'subjectId'>;
 
 export function createTagsRepository(db: Database) {
   // article_tags holds only published articles' links, so counting them counts published articles.
@@ -25,6 +33,38 @@ export function createTagsRepository(db: Database) {
         .from(tags)
         .where(eq(tags.slug, slug))
         .get();
+    },
+    async insert(values: TagValues, at: number, audit: AuditFields): Promise<void> {
+      try {
+        db.transaction((tx) => {
+          tx.insert(tags)
+            .values({ ...values, createdAt: at, updatedAt: at })
+            .run();
+          appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: values.slug, details: { ...values } });
+        });
+      } catch (err) {
+        throw toDomainError(err, 'tag');
+      }
+    },
+    /** Articles link tags by id, so a new slug or name shows on every published article at once. */
+    async update(slug: string, values: TagValues, at: number, audit: AuditFields): Promise<void> {
+      try {
+        db.transaction((tx) => {
+          tx.update(tags)
+            .set({ ...values, updatedAt: at })
+            .where(eq(tags.slug, slug))
+            .run();
+          appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug, details: { ...values } });
+        });
+      } catch (err) {
+        throw toDomainError(err, 'tag');
+      }
+    },
+    async delete(slug: string, at: number, audit: AuditFields): Promise<void> {
+      db.transaction((tx) => {
+        tx.delete(tags).where(eq(tags.slug, slug)).run();
+        appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug });
+      });
     },
   };
 }

@@ -1,10 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf } from '../../http/access.js';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
-import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
+import { jsonResponse, NoContentSchema, NotModifiedSchema } from '../../http/responses.js';
 import { SurrogateKeys } from '../../shared/changes.js';
-import { ListTagsQuerySchema, TagPageSchema, TagParamsSchema, TagSchema } from './schemas.js';
+import {
+  CreateTagBodySchema,
+  ListTagsQuerySchema,
+  TagPageSchema,
+  TagParamsSchema,
+  TagSchema,
+  UpdateTagBodySchema,
+} from './schemas.js';
 import type { TagsService } from './service.js';
 
 export async function tagsRoutes(
@@ -49,5 +57,63 @@ export async function tagsRoutes(
       send(request, reply, JSON.stringify(await service.get(request.params.slug)), {
         keys: [SurrogateKeys.tags, SurrogateKeys.tag(request.params.slug)],
       }),
+  );
+
+  r.post(
+    '/v1/tags',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'createTag',
+        tags: ['tags'],
+        summary: 'Create a tag',
+        body: CreateTagBodySchema,
+        response: {
+          201: jsonResponse(TagSchema, 'The new tag; Location gives its URL'),
+          ...problemResponses(400, 401, 403, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const tag = await service.create(request.body, actorOf(request));
+      return reply.code(201).header('location', `/v1/tags/${tag.slug}`).send(tag);
+    },
+  );
+
+  r.patch(
+    '/v1/tags/:slug',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'updateTag',
+        tags: ['tags'],
+        summary: 'Rename a tag, change its slug or description',
+        params: TagParamsSchema,
+        body: UpdateTagBodySchema,
+        response: {
+          200: jsonResponse(TagSchema, 'The tag'),
+          ...problemResponses(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => service.update(request.params.slug, request.body, actorOf(request)),
+  );
+
+  r.delete(
+    '/v1/tags/:slug',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'deleteTag',
+        tags: ['tags'],
+        summary: 'Delete a tag; revisions that used it keep it by value',
+        params: TagParamsSchema,
+        response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await service.remove(request.params.slug, actorOf(request));
+      return reply.code(204).send();
+    },
   );
 }

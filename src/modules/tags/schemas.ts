@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CursorSchema, LimitSchema, page } from '../../shared/schemas.js';
+import { CursorSchema, LimitSchema, page, SlugSchema } from '../../shared/schemas.js';
 
 export const TagSchema = z
   .object({
@@ -18,3 +18,18 @@ export const ListTagsQuerySchema = z.object({ limit: LimitSchema, cursor: Cursor
 export type ListTagsQuery = z.infer<typeof ListTagsQuerySchema>;
 
 export const TagParamsSchema = z.object({ slug: z.string().min(1).max(200) });
+
+export const CreateTagBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    slug: SlugSchema.optional().meta({ description: 'Default: made from the name' }),
+    description: z.string().trim().max(2000).nullish(),
+  })
+  .strict()
+  .meta({ id: 'CreateTag' });
+export type CreateTagBody = z.infer<typeof CreateTagBodySchema>;
+
+export const UpdateTagBodySchema = CreateTagBodySchema.partial()
+  .strict()
+  .meta({ id: 'UpdateTag', description: 'Renaming never changes the history of revisions that used the tag' });
+export type UpdateTagBody = z.infer<typeof UpdateTagBodySchema>;

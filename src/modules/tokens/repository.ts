@@ -1,9 +1,11 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { apiTokens } from '../../db/schema.js';
+import { type AuditEntry, appendAudit } from '../audit/repository.js';
 import type { Role } from './schemas.js';
 
 export type TokenRow = typeof apiTokens.$inferSelect;
+type AuditFields = Omit<AuditEntry, 'at' | 'subjectId' | 'subjectType'>;
 
 export function createTokensRepository(db: Database) {
   const byHash = db
@@ -15,26 +17,45 @@ export function createTokensRepository(db: Database) {
     async findByHash(hash: string): Promise<TokenRow | undefined> {
       return byHash.get({ hash });
     },
-    async findMany(): Promise<TokenRow[]> {
-      return db.select().from(apiTokens).orderBy(apiTokens.id).all();
+    /** In creation order, keyset on id; returns up to limit + 1 rows. */
+    async findMany({ limit, afterId }: { limit: number; afterId: number | null }): Promise<TokenRow[]> {
+      return db
+        .select()
+        .from(apiTokens)
+        .where(afterId === null ? undefined : gt(apiTokens.id, afterId))
+        .orderBy(asc(apiTokens.id))
+        .limit(limit + 1)
+        .all();
     },
     async findById(id: number): Promise<TokenRow | undefined> {
       return db.select().from(apiTokens).where(eq(apiTokens.id, id)).get();
     },
-    async insert(values: {
-      name: string;
-      role: Role;
-      tokenHash: string;
-      prefix: string;
-      createdAt: number;
-    }): Promise<TokenRow> {
-      return db.insert(apiTokens).values(values).returning().get();
+    async insert(
+      values: { name: string; role: Role; tokenHash: string; prefix: string; createdAt: number },
+      audit: AuditFields,
+    ): Promise<TokenRow> {
+      return db.transaction((tx) => {
+        const row = tx.insert(apiTokens).values(values).returning().get();
+        appendAudit(tx, {
+          ...audit,
+          at: values.createdAt,
+          subjectType: 'token',
+          subjectId: String(row.id),
+          details: { name: row.name, role: row.role },
+        });
+        return row;
+      });
     },
     async touch(id: number, at: number): Promise<void> {
       db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id)).run();
     },
-    async revoke(id: number, at: number): Promise<TokenRow | undefined> {
-      return db.update(apiTokens).set({ revokedAt: at }).where(eq(apiTokens.id, id)).returning().get();
+    async revoke(id: number, at: number, audit: AuditFields): Promise<TokenRow | undefined> {
+      return db.transaction((tx) => {
+        const row = tx.update(apiTokens).set({ revokedAt: at }).where(eq(apiTokens.id, id)).returning().get();
+        if (row)
+          appendAudit(tx, { ...audit, at, subjectType: 'token', subjectId: String(id), details: { name: row.name } });
+        return row;
+      });
     },
   };
 }

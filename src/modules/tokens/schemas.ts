@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CursorSchema, LimitSchema, page } from '../../shared/schemas.js';
 
 export const ROLES = ['admin', 'editor', 'moderator'] as const;
 export const RoleSchema = z
@@ -25,3 +26,20 @@ export const TokenSchema = z
   })
   .meta({ id: 'Token' });
 export type Token = z.infer<typeof TokenSchema>;
+
+export const TokenPageSchema = page(TokenSchema, 'TokenPage');
+export type TokenPage = z.infer<typeof TokenPageSchema>;
+
+export const ListTokensQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
+
+export const CreateTokenBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).meta({ description: 'Who or what uses the token; shown as the author' }),
+    role: RoleSchema,
+  })
+  .strict()
+  .meta({ id: 'CreateToken' });
+
+export const CreatedTokenSchema = TokenSchema.extend({
+  secret: z.string().meta({ description: 'The bearer token. Shown this once: only its hash is stored' }),
+}).meta({ id: 'CreatedToken' });

@@ -1,8 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NotFoundError, UnauthorizedError } from '../../errors.js';
+import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import type { TokenRow, TokensRepository } from './repository.js';
-import type { Principal, Role, Token } from './schemas.js';
+import type { Principal, Role, Token, TokenPage } from './schemas.js';
+
+/** Who makes a token when no token is calling: the CLI, or a test's setup. */
+export const CLI_ACTOR: Actor = { name: 'fjord cli', tokenId: null };
 
 export const TOKEN_PREFIX = 'fjord_';
 /** 32 random bytes: 256 bits, twice the 128 the threat model asks for. */
@@ -31,27 +36,41 @@ export function toToken(row: TokenRow): Token {
 export function createTokensService({ repo, clock }: { repo: TokensRepository; clock: Clock }) {
   return {
     /** Creates a token; the secret is returned here once and never again. */
-    async create(input: { name: string; role: Role }): Promise<{ token: Token; secret: string }> {
+    async create(
+      input: { name: string; role: Role },
+      actor: Actor = CLI_ACTOR,
+    ): Promise<{ token: Token; secret: string }> {
       const secret = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-      const row = await repo.insert({
-        name: input.name,
-        role: input.role,
-        tokenHash: hashToken(secret),
-        prefix: secret.slice(0, TOKEN_PREFIX.length + 6),
-        createdAt: clock.now(),
-      });
+      const row = await repo.insert(
+        {
+          name: input.name,
+          role: input.role,
+          tokenHash: hashToken(secret),
+          prefix: secret.slice(0, TOKEN_PREFIX.length + 6),
+          createdAt: clock.now(),
+        },
+        { actor: actor.name, action: 'token.create' },
+      );
       return { token: toToken(row), secret };
     },
 
-    async list(): Promise<Token[]> {
-      return (await repo.findMany()).map(toToken);
+    async list(query: { limit: number; cursor?: string | undefined }): Promise<TokenPage> {
+      const afterId = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
+      const rows = await repo.findMany({ limit: query.limit, afterId });
+      const data = rows.slice(0, query.limit);
+      const last = data.at(-1);
+      return {
+        data: data.map(toToken),
+        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null },
+      };
     },
 
-    async revoke(id: number): Promise<Token> {
+    /** Revoking is final and idempotent: a revoked token stays revoked, with its first revocation time. */
+    async revoke(id: number, actor: Actor = CLI_ACTOR): Promise<Token> {
       const existing = await repo.findById(id);
       if (!existing) throw new NotFoundError(`No token with id ${id}`);
       if (existing.revokedAt !== null) return toToken(existing);
-      const row = await repo.revoke(id, clock.now());
+      const row = await repo.revoke(id, clock.now(), { actor: actor.name, action: 'token.revoke' });
       if (!row) throw new NotFoundError(`No token with id ${id}`);
       return toToken(row);
     },

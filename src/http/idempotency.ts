@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError, ConflictError } from '../errors.js';
+import type { Clock } from '../shared/clock.js';
+import { type IdempotencyRepository, PENDING } from './idempotency-repository.js';
+import { problemResponses } from './problem.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A retry carrying the same Idempotency-Key gets the first response instead of writing again. */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    idempotency: { scope: string; key: string } | null;
+  }
+}
+
+/** A first attempt that has not answered within this time is taken to have died with its process. */
+const ABANDONED_AFTER_MS = 60_000;
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
+
+export const IdempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 visible ASCII characters')
+  .meta({ description: 'Makes the request safe to retry: a retry with the same key and body gets the first response' });
+
+/** Keys are per caller: two tokens (or two anonymous addresses) may use the same key without meeting. */
+function scopeOf(request: FastifyRequest): string {
+  return request.principal ? `token:${request.principal.tokenId}` : `ip:${request.ip}`;
+}
+
+function hashOf(request: FastifyRequest): string {
+  const path = request.url.split('?')[0] ?? request.url;
+  return createHash('sha256')
+    .update(`${request.method} ${path}\n${JSON.stringify(request.body ?? null)}`)
+    .digest('hex');
+}
+
+/**
+ * Idempotency-Key for any route that sets `config: { idempotent: true }`: the header is documented
+ * and validated, the first response (2xx or 4xx) is stored, a retry with the same key and body
+ * replays it without running the handler, the same key with another body is a 422, and a duplicate
+ * that arrives while the first attempt runs is a 409, so a write can never happen twice.
+ */
+export function registerIdempotency(
+  app: FastifyInstance,
+  { repo, clock }: { repo: IdempotencyRepository; clock: Clock },
+) {
+  app.decorateRequest('idempotency', null);
+
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.idempotent) return;
+    const schema = (route.schema ?? {}) as { headers?: unknown; response?: Record<string | number, unknown> };
+    const key = { 'idempotency-key': IdempotencyKeySchema.optional() };
+    // Loose, so validating the headers never strips the ones this schema does not name.
+    const headers = schema.headers instanceof z.ZodObject ? schema.headers.extend(key) : z.looseObject(key);
+    const response = { ...problemResponses(409, 422), ...schema.response };
+    route.schema = { ...route.schema, headers, response };
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.routeOptions.config.idempotent) return;
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string') return;
+    const scope = scopeOf(request);
+    const requestHash = hashOf(request);
+    const now = clock.now();
+    const existing = await repo.claim(scope, key, requestHash, now, now - ABANDONED_AFTER_MS);
+    if (existing === null) {
+      request.idempotency = { scope, key };
+      return;
+    }
+    if (existing.requestHash !== requestHash) {
+      throw new AppError('unprocessable', 'This Idempotency-Key was already used with another request; use a new key');
+    }
+    if (existing.statusCode === PENDING) {
+      throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly');
+    }
+    return reply
+      .code(existing.statusCode)
+      .headers({ ...existing.headers, 'idempotent-replayed': 'true' })
+      .send(existing.body === '' ? undefined : existing.body);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotency;
+    if (!claim) return payload;
+    request.idempotency = null;
+    if (reply.statusCode >= 500 || (payload !== null && payload !== undefined && typeof payload !== 'string')) {
+      await repo.release(claim.scope, claim.key);
+      return payload;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const value = reply.getHeader(name);
+      if (typeof value === 'string') headers[name] = value;
+    }
+    await repo.complete(claim.scope, claim.key, { statusCode: reply.statusCode, headers, body: payload ?? '' });
+    return payload;
+  });
+}

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { CursorSchema, LimitSchema, page, TimestampSchema } from '../../shared/schemas.js';
+import {
+  ArticleContentSchema,
+  CreateArticleInputSchema,
+  HeroImageSchema,
+  ListArticlesQuerySchema,
+  SnapshotCreditSchema,
+  SourceSchema,
+  TagRefSchema,
+} from './schemas.js';
+
+export const ArticleStatusSchema = z
+  .enum(['draft', 'scheduled', 'published', 'archived'])
+  .meta({ id: 'ArticleStatus', description: '"scheduled": not public yet, a publication is pending' });
+
+const RevisionNumberSchema = z.number().int().positive();
+const MessageSchema = z.string().trim().max(1000).meta({ description: 'Why this revision was made' });
+
+export const ScheduleSchema = z
+  .object({ revision: z.number().int(), at: TimestampSchema })
+  .meta({ id: 'Schedule', description: 'A publication that happens on its own at `at`' });
+
+const editorFields = {
+  id: z.uuid(),
+  lang: z.string(),
+  status: ArticleStatusSchema,
+  revision: z.number().int().meta({ description: 'Number of the head revision, which this view shows' }),
+  published_revision: z.number().int().nullable().meta({ description: 'Number of the revision the public sees' }),
+  published_at: TimestampSchema.nullable(),
+  scheduled: ScheduleSchema.nullable(),
+  comments_open: z.boolean(),
+  comment_count: z.number().int(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+};
+
+export const EditorArticleSchema = z
+  .object({
+    ...editorFields,
+    title: z.string(),
+    slug: z.string(),
+    standfirst: z.string().nullable(),
+    body: z.string(),
+    tags: z.array(TagRefSchema),
+    credits: z.array(SnapshotCreditSchema),
+    hero_image: HeroImageSchema.nullable(),
+    source: SourceSchema.nullable(),
+    ai_generated: z.boolean(),
+  })
+  .meta({ id: 'EditorArticle', description: "An article as editors see it: its head revision's content" });
+export type EditorArticle = z.infer<typeof EditorArticleSchema>;
+
+export const RevisionResultSchema = EditorArticleSchema.extend({
+  merged_onto: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'The head this edit was merged onto, when it was made against an older base' }),
+}).meta({ id: 'RevisionResult', description: 'The article after a revision, restore or no-op' });
+export type RevisionResult = z.infer<typeof RevisionResultSchema>;
+
+export const EditorArticleSummarySchema = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    lang: z.string(),
+    title: z.string(),
+    status: ArticleStatusSchema,
+    revision: z.number().int(),
+    published_revision: z.number().int().nullable(),
+    published_at: TimestampSchema.nullable(),
+    scheduled: ScheduleSchema.nullable(),
+    updated_at: TimestampSchema,
+  })
+  .meta({ id: 'EditorArticleSummary' });
+export type EditorArticleSummary = z.infer<typeof EditorArticleSummarySchema>;
+export const EditorArticlePageSchema = page(EditorArticleSummarySchema, 'EditorArticlePage');
+export type EditorArticlePage = z.infer<typeof EditorArticlePageSchema>;
+
+export const ArticlesQuerySchema = ListArticlesQuerySchema.extend({
+  status: ArticleStatusSchema.optional().meta({
+    description: 'Editors only: articles in this status, newest change first',
+  }),
+});
+export type ArticlesQuery = z.infer<typeof ArticlesQuerySchema>;
+
+export const CreateArticleBodySchema = CreateArticleInputSchema.extend({ message: MessageSchema.optional() })
+  .strict()
+  .meta({ id: 'CreateArticle' });
+export type CreateArticleBody = z.infer<typeof CreateArticleBodySchema>;
+
+const contentInput = CreateArticleInputSchema.pick({
+  title: true,
+  slug: true,
+  standfirst: true,
+  body: true,
+  tags: true,
+  credits: true,
+  hero_image: true,
+  source: true,
+  ai_generated: true,
+}).partial();
+
+const BaseRevisionSchema = RevisionNumberSchema.optional().meta({
+  description: 'The revision this edit was made from; or send If-Match with the article ETag',
+});
+
+export const RevisionBodySchema = contentInput
+  .extend({ base_revision: BaseRevisionSchema, message: MessageSchema.optional() })
+  .strict()
+  .meta({ id: 'NewRevision', description: 'Any subset of the content; omitted fields carry over' });
+export type RevisionBody = z.infer<typeof RevisionBodySchema>;
+
+export const RestoreBodySchema = z
+  .object({ base_revision: BaseRevisionSchema, message: MessageSchema.optional() })
+  .strict()
+  .meta({ id: 'Restore' });
+export type RestoreBody = z.infer<typeof RestoreBodySchema>;
+
+export const PublishBodySchema = z
+  .object({
+    revision: RevisionNumberSchema.optional().meta({ description: 'Default: the head revision' }),
+    at: TimestampSchema.optional().meta({ description: 'A future time schedules the publication; default: now' }),
+  })
+  .strict()
+  .meta({ id: 'Publish' });
+export type PublishBody = z.infer<typeof PublishBodySchema>;
+
+export const UpdateArticleBodySchema = z
+  .object({ comments_open: z.boolean() })
+  .strict()
+  .meta({ id: 'UpdateArticle', description: 'Article settings that are not content: no revision is made' });
+
+export const RevisionSummarySchema = z
+  .object({
+    number: z.number().int(),
+    created_at: TimestampSchema,
+    author: z.string().meta({ description: 'Name of the token that made it' }),
+    message: z.string().nullable(),
+    changed_fields: z.array(z.string()),
+    merged_onto: z.number().int().nullable(),
+    published: z.boolean().meta({ description: 'Whether this is the revision the public sees' }),
+  })
+  .meta({ id: 'RevisionSummary' });
+export type RevisionSummary = z.infer<typeof RevisionSummarySchema>;
+export const RevisionPageSchema = page(RevisionSummarySchema, 'RevisionPage');
+export type RevisionPage = z.infer<typeof RevisionPageSchema>;
+
+export const RevisionSchema = RevisionSummarySchema.extend({ content: ArticleContentSchema }).meta({
+  id: 'Revision',
+  description: 'One revision with its full snapshot',
+});
+export type Revision = z.infer<typeof RevisionSchema>;
+
+const ChangeSchema = z
+  .object({ op: z.enum(['equal', 'insert', 'delete']), value: z.string() })
+  .meta({ id: 'TextChange' });
+
+export const RevisionDiffSchema = z
+  .object({
+    from: z.number().int().nullable().meta({ description: 'Null when diffing revision 1 against nothing' }),
+    to: z.number().int(),
+    fields: z.array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() })),
+    body: z
+      .object({
+        lines: z.array(ChangeSchema),
+        words: z.array(ChangeSchema).nullable().meta({ description: 'Null when the bodies are too far apart' }),
+        unified: z.string().meta({ description: 'A unified diff of the body' }),
+      })
+      .nullable()
+      .meta({ description: 'Null when the body did not change' }),
+  })
+  .meta({ id: 'RevisionDiff' });
+export type RevisionDiff = z.infer<typeof RevisionDiffSchema>;
+
+export const ArticleIdParamsSchema = z.object({ id: z.string().min(1).max(300) });
+export const RevisionParamsSchema = z.object({
+  id: z.string().min(1).max(300),
+  n: z.coerce.number({ error: 'must be a number' }).int().positive().max(Number.MAX_SAFE_INTEGER),
+});
+export const DiffQuerySchema = z.object({
+  to: z.coerce.number({ error: 'must be a number' }).int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+});
+export const RevisionListQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
+
+export const IfMatchHeadersSchema = z.looseObject({
+  'if-match': z.string().max(200).optional().meta({ description: 'The article ETag; stands in for base_revision' }),
+});

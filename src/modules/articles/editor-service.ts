@@ -1,0 +1,73 @@
+import { NotFoundError } from '../../errors.js';
+import type { Actor } from '../../shared/actor.js';
+import { type ChangeFeed, SurrogateKeys } from '../../shared/changes.js';
+import type { Clock } from '../../shared/clock.js';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import type { ArticlesQuery, CreateArticleBody, EditorArticle, EditorArticlePage } from './editor-schemas.js';
+import type { EditorRecord, RevisionsRepository } from './revisions-repository.js';
+import type { ArticlesService } from './service.js';
+import { toEditorArticle, toEditorSummary } from './views.js';
+
+/** What editors read and set beside the content itself: drafts, lists by status, article settings. */
+export function createEditorService({
+  repo,
+  articles,
+  clock,
+  changes,
+}: {
+  repo: RevisionsRepository;
+  articles: ArticlesService;
+  clock: Clock;
+  changes: ChangeFeed;
+}) {
+  async function record(id: string): Promise<EditorRecord> {
+    const found = await repo.findRecord(id);
+    if (!found) throw new NotFoundError(`No article with id ${id}`);
+    return found;
+  }
+
+  return {
+    record,
+
+    async create(body: CreateArticleBody, actor: Actor): Promise<EditorArticle> {
+      const { message, ...input } = body;
+      const row = await articles.create(input, actor, message ?? null);
+      return toEditorArticle(await record(row.id));
+    },
+
+    async get(idOrSlug: string): Promise<EditorArticle> {
+      const found = await repo.findRecordByIdOrSlug(idOrSlug);
+      if (!found) throw new NotFoundError(`No article with id or slug "${idOrSlug}"`);
+      return toEditorArticle(found);
+    },
+
+    async list(query: ArticlesQuery): Promise<EditorArticlePage> {
+      const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'string'] as const) : null;
+      const rows = await repo.findRecordPage({ status: query.status, lang: query.lang, limit: query.limit, after });
+      const data = rows.slice(0, query.limit);
+      const last = data.at(-1);
+      return {
+        data: data.map(toEditorSummary),
+        meta: {
+          next_cursor:
+            rows.length > query.limit && last ? encodeCursor([last.article.updatedAt, last.article.id]) : null,
+        },
+      };
+    },
+
+    async setCommentsOpen(id: string, open: boolean, actor: Actor): Promise<EditorArticle> {
+      const current = await record(id);
+      if (current.article.commentsOpen === open) return toEditorArticle(current);
+      const updated = await repo.setCommentsOpen(id, open, clock.now(), {
+        actor: actor.name,
+        action: open ? 'article.comments_open' : 'article.comments_close',
+        subjectType: 'article',
+      });
+      // comments_open is part of the public article.
+      changes.emit([SurrogateKeys.article(id)]);
+      return toEditorArticle(updated);
+    },
+  };
+}
+
+export type EditorService = ReturnType<typeof createEditorService>;

@@ -1,0 +1,227 @@
+import { and, asc, eq, lte, min } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import {
+  articleCredits,
+  articleRevisions,
+  articleSchedules,
+  articleSlugs,
+  articles,
+  articleTags,
+} from '../../db/schema.js';
+import { ConflictError } from '../../errors.js';
+import { type AuditEntry, appendAudit } from '../audit/repository.js';
+import { indexDocument, removeDocument } from '../search/repository.js';
+import { ensureCredit, ensureTag, type Tx } from './catalogue.js';
+import type { ArticleContent } from './schemas.js';
+
+type ArticleRow = typeof articles.$inferSelect;
+type AuditFields = Omit<AuditEntry, 'at' | 'articleId' | 'subjectId'>;
+
+export interface Publication {
+  articleId: string;
+  revision: number;
+  /** When the article counts as published; kept from the first publication unless given anew. */
+  publishedAt: number;
+  bodyHtml: string;
+  at: number;
+  audit?: AuditFields;
+}
+
+function articleRow(tx: Tx, id: string): ArticleRow {
+  const row = tx.select().from(articles).where(eq(articles.id, id)).get();
+  if (!row) throw new Error(`article ${id} vanished inside its transaction`);
+  return row;
+}
+
+function snapshotOf(tx: Tx, articleId: string, number: number): ArticleContent {
+  const revision = tx
+    .select({ snapshot: articleRevisions.snapshot })
+    .from(articleRevisions)
+    .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.number, number)))
+    .get();
+  if (!revision) throw new Error(`revision ${number} of ${articleId} does not exist`);
+  return JSON.parse(revision.snapshot) as ArticleContent;
+}
+
+/** Refuses a slug that another article has or ever had; says whether this article already holds it. */
+export function assertSlugFree(tx: Tx, articleId: string, slug: string): { held: boolean } {
+  const owner = tx.select().from(articleSlugs).where(eq(articleSlugs.slug, slug)).get();
+  if (owner && owner.articleId !== articleId) {
+    throw new ConflictError(`The slug "${slug}" belongs to another article`, { slug });
+  }
+  return { held: owner !== undefined };
+}
+
+/** Records a slug as the article's for good, so its URL keeps answering (with a redirect) after a rename. */
+export function claimSlug(tx: Tx, articleId: string, slug: string, at: number): void {
+  if (!assertSlugFree(tx, articleId, slug).held)
+    tx.insert(articleSlugs).values({ slug, articleId, createdAt: at }).run();
+}
+
+/**
+ * Makes one revision the public one: the read-model columns, the slug, tag links and credit links
+ * change together, so a reader never sees half a publication. A pending schedule is replaced by it.
+ */
+export function writePublication(tx: Tx, p: Publication): ArticleRow {
+  const content = snapshotOf(tx, p.articleId, p.revision);
+  claimSlug(tx, p.articleId, content.slug, p.at);
+  tx.update(articles)
+    .set({
+      status: 'published',
+      slug: content.slug,
+      publishedRevision: p.revision,
+      publishedAt: p.publishedAt,
+      title: content.title,
+      standfirst: content.standfirst,
+      body: content.body,
+      bodyHtml: p.bodyHtml,
+      heroImage: content.hero_image ? JSON.stringify(content.hero_image) : null,
+      source: content.source ? JSON.stringify(content.source) : null,
+      aiGenerated: content.ai_generated,
+      updatedAt: p.at,
+    })
+    .where(eq(articles.id, p.articleId))
+    .run();
+  tx.delete(articleSchedules).where(eq(articleSchedules.articleId, p.articleId)).run();
+  tx.delete(articleTags).where(eq(articleTags.articleId, p.articleId)).run();
+  content.tags.forEach((tag, position) => {
+    const tagId = ensureTag(tx, tag, p.at);
+    tx.insert(articleTags)
+      .values({ articleId: p.articleId, tagId, position, publishedAt: p.publishedAt })
+      .onConflictDoNothing()
+      .run();
+  });
+  tx.delete(articleCredits).where(eq(articleCredits.articleId, p.articleId)).run();
+  content.credits.forEach((credit, position) => {
+    const creditId = ensureCredit(tx, credit, p.at);
+    tx.insert(articleCredits)
+      .values({ articleId: p.articleId, creditId, role: credit.role, position })
+      .onConflictDoNothing()
+      .run();
+  });
+  indexDocument(tx, p.articleId, {
+    title: content.title,
+    standfirst: content.standfirst,
+    body: content.body,
+    tags: content.tags.map((t) => t.name),
+  });
+  if (p.audit) appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
+  return articleRow(tx, p.articleId);
+}
+
+/**
+ * Takes an article out of the public API: the read model and the tag and credit links hold only
+ * a published revision, so they are emptied (tag and credit counts drop with them).
+ */
+function clearPublication(tx: Tx, articleId: string, status: 'draft' | 'archived', at: number): void {
+  tx.update(articles)
+    .set({
+      status,
+      publishedRevision: null,
+      publishedAt: null,
+      title: null,
+      standfirst: null,
+      body: null,
+      bodyHtml: null,
+      heroImage: null,
+      source: null,
+      aiGenerated: false,
+      updatedAt: at,
+    })
+    .where(eq(articles.id, articleId))
+    .run();
+  tx.delete(articleTags).where(eq(articleTags.articleId, articleId)).run();
+  tx.delete(articleCredits).where(eq(articleCredits.articleId, articleId)).run();
+  tx.delete(articleSchedules).where(eq(articleSchedules.articleId, articleId)).run();
+  removeDocument(tx, articleId);
+}
+
+export function createPublishingRepository(db: Database) {
+  return {
+    async publish(p: Publication): Promise<ArticleRow> {
+      return db.transaction((tx) => writePublication(tx, p));
+    },
+
+    /** One pending publication per article: a new schedule replaces the previous one. */
+    async schedule(s: { articleId: string; revision: number; at: number; now: number; audit: AuditFields }) {
+      return db.transaction((tx) => {
+        tx.insert(articleSchedules)
+          .values({ articleId: s.articleId, revision: s.revision, at: s.at, createdAt: s.now })
+          .onConflictDoUpdate({
+            target: articleSchedules.articleId,
+            set: { revision: s.revision, at: s.at, createdAt: s.now },
+          })
+          .run();
+        tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, s.articleId)).run();
+        appendAudit(tx, { ...s.audit, at: s.now, articleId: s.articleId, subjectId: s.articleId });
+        return articleRow(tx, s.articleId);
+      });
+    },
+
+    /** Back to draft (unpublish) or out of sight for good (archive); history stays whole. */
+    async withdraw(w: { articleId: string; status: 'draft' | 'archived'; at: number; audit: AuditFields }) {
+      return db.transaction((tx) => {
+        clearPublication(tx, w.articleId, w.status, w.at);
+        appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
+        return articleRow(tx, w.articleId);
+      });
+    },
+
+    /**
+     * Publishes every schedule due at `now`, in one transaction, and returns the articles published. A schedule that cannot be applied
+     * (its slug was taken meanwhile) is dropped and audited, so it cannot block every later read.
+     */
+    async applyDue(now: number, render: (markdown: string) => string): Promise<string[]> {
+      return db.transaction((tx) => {
+        const due = tx
+          .select()
+          .from(articleSchedules)
+          .where(lte(articleSchedules.at, now))
+          .orderBy(asc(articleSchedules.at))
+          .all();
+        const published: string[] = [];
+        for (const s of due) {
+          const details = { revision: s.revision, scheduled_at: new Date(s.at).toISOString() };
+          try {
+            tx.transaction((sp) => {
+              writePublication(sp, {
+                articleId: s.articleId,
+                revision: s.revision,
+                publishedAt: articleRow(sp, s.articleId).publishedAt ?? s.at,
+                bodyHtml: render(snapshotOf(sp, s.articleId, s.revision).body),
+                at: now,
+                audit: { actor: 'fjord scheduler', action: 'article.publish', subjectType: 'article', details },
+              });
+            });
+            published.push(s.articleId);
+          } catch (err) {
+            if (!(err instanceof ConflictError)) throw err;
+            tx.delete(articleSchedules).where(eq(articleSchedules.articleId, s.articleId)).run();
+            appendAudit(tx, {
+              actor: 'fjord scheduler',
+              action: 'article.schedule_failed',
+              subjectType: 'article',
+              subjectId: s.articleId,
+              articleId: s.articleId,
+              details: { ...details, reason: err.message },
+              at: now,
+            });
+          }
+        }
+        return published;
+      });
+    },
+
+    /** The earliest pending publication time, or null when nothing is scheduled. */
+    async nextDueAt(): Promise<number | null> {
+      return (
+        db
+          .select({ at: min(articleSchedules.at) })
+          .from(articleSchedules)
+          .get()?.at ?? null
+      );
+    },
+  };
+}
+
+export type PublishingRepository = ReturnType<typeof createPublishingRepository>;

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf } from '../../http/access.js';
+import { problemResponses } from '../../http/problem.js';
+import { jsonResponse } from '../../http/responses.js';
+import { ArticleIdParamsSchema, EditorArticleSchema, PublishBodySchema } from './editor-schemas.js';
+import type { PublishingService } from './publishing-service.js';
+
+export async function publishingRoutes(app: FastifyInstance, { service }: { service: PublishingService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/v1/articles/:id/publish',
+    {
+      config: { access: 'editor', idempotent: true },
+      schema: {
+        operationId: 'publishArticle',
+        tags: ['articles'],
+        summary: 'Publish a revision (default: the head) now, or from a future time',
+        description:
+          'A future `at` schedules the publication: the article appears on its own at that time. Drafts posted ' +
+          'afterwards stay private until published.',
+        params: ArticleIdParamsSchema,
+        body: PublishBodySchema.nullish(),
+        response: {
+          200: jsonResponse(EditorArticleSchema, 'The article, published or scheduled'),
+          ...problemResponses(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => service.publish(request.params.id, request.body ?? {}, actorOf(request)),
+  );
+
+  r.post(
+    '/v1/articles/:id/unpublish',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'unpublishArticle',
+        tags: ['articles'],
+        summary: 'Take an article out of the public API (and cancel a scheduled publication)',
+        params: ArticleIdParamsSchema,
+        response: {
+          200: jsonResponse(EditorArticleSchema, 'The article, now a draft'),
+          ...problemResponses(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => service.unpublish(request.params.id, actorOf(request)),
+  );
+}

@@ -1,0 +1,198 @@
+import { and, desc, eq, isNotNull, isNull, lt, ne, type SQL, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../db/schema.js';
+import { NotFoundError } from '../../errors.js';
+import { type AuditEntry, appendAudit } from '../audit/repository.js';
+import { catalogueContent, type Tx } from './catalogue.js';
+import { assertSlugFree, claimSlug } from './publishing-repository.js';
+import type { ArticleContent } from './schemas.js';
+
+type ArticleRow = typeof articles.$inferSelect;
+export type RevisionRow = typeof articleRevisions.$inferSelect;
+export type ScheduleRow = typeof articleSchedules.$inferSelect;
+type AuditFields = Omit<AuditEntry, 'at' | 'articleId' | 'subjectId'>;
+type Reader = Pick<Database, 'select'>;
+
+/** An article as editors see it: its row, its head revision and its pending schedule. */
+export interface EditorRecord {
+  article: ArticleRow;
+  head: RevisionRow;
+  schedule: ScheduleRow | null;
+}
+
+export interface StoredRevision {
+  number: number;
+  content: ArticleContent;
+}
+
+export type RevisionDecision =
+  | { kind: 'noop' }
+  | { kind: 'write'; content: ArticleContent; changedFields: string[]; mergedOnto: number | null; audit: AuditFields };
+
+export interface RevisionCommand {
+  articleId: string;
+  at: number;
+  author: string;
+  authorTokenId: number | null;
+  message: string | null;
+  /**
+   * Runs inside the transaction, against the head as it is at that moment, so two concurrent
+   * writers cannot both decide against the same head. Synchronous by design; it may throw.
+   */
+  decide(head: StoredRevision, revision: (n: number) => StoredRevision | undefined): RevisionDecision;
+}
+
+export type EditorStatus = 'draft' | 'scheduled' | 'published' | 'archived';
+
+const editorSelect = (db: Reader) =>
+  db
+    .select({ article: articles, head: articleRevisions, schedule: articleSchedules })
+    .from(articles)
+    .innerJoin(
+      articleRevisions,
+      and(eq(articleRevisions.articleId, articles.id), eq(articleRevisions.number, articles.headRevision)),
+    )
+    .leftJoin(articleSchedules, eq(articleSchedules.articleId, articles.id));
+
+function recordOf(db: Reader, id: string): EditorRecord {
+  const record = editorSelect(db).where(eq(articles.id, id)).get();
+  if (!record) throw new NotFoundError(`No article with id ${id}`);
+  return record;
+}
+
+function loader(tx: Tx, articleId: string) {
+  return (n: number): StoredRevision | undefined => {
+    const row = tx
+      .select({ snapshot: articleRevisions.snapshot })
+      .from(articleRevisions)
+      .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.number, n)))
+      .get();
+    return row && { number: n, content: JSON.parse(row.snapshot) as ArticleContent };
+  };
+}
+
+const STATUS_FILTERS: Record<EditorStatus, SQL | undefined> = {
+  draft: and(eq(articles.status, 'draft'), isNull(articleSchedules.articleId)),
+  scheduled: and(ne(articles.status, 'published'), isNotNull(articleSchedules.articleId)),
+  published: eq(articles.status, 'published'),
+  archived: eq(articles.status, 'archived'),
+};
+
+export function createRevisionsRepository(db: Database) {
+  return {
+    /** Appends one revision, numbered by the atomic head_revision increment, with its audit row. */
+    async commit(cmd: RevisionCommand): Promise<{ written: boolean; record: EditorRecord }> {
+      return db.transaction((tx) => {
+        const article = recordOf(tx, cmd.articleId).article;
+        const revision = loader(tx, cmd.articleId);
+        const head = revision(article.headRevision);
+        if (!head) throw new Error(`head revision of ${cmd.articleId} is missing`);
+        const decision = cmd.decide(head, revision);
+        if (decision.kind === 'noop') return { written: false, record: recordOf(tx, cmd.articleId) };
+        const content = catalogueContent(tx, decision.content, cmd.at);
+        // A published article keeps its public slug until the revision with the new one is published.
+        if (content.slug !== head.content.slug) {
+          if (article.publishedRevision === null) claimSlug(tx, cmd.articleId, content.slug, cmd.at);
+          else assertSlugFree(tx, cmd.articleId, content.slug);
+        }
+        const { number } = tx
+          .update(articles)
+          .set({
+            headRevision: sql`${articles.headRevision} + 1`,
+            updatedAt: cmd.at,
+            ...(article.publishedRevision === null ? { slug: content.slug } : {}),
+          })
+          .where(eq(articles.id, cmd.articleId))
+          .returning({ number: articles.headRevision })
+          .get();
+        if (number !== head.number + 1) throw new Error(`head of ${cmd.articleId} moved during its transaction`);
+        tx.insert(articleRevisions)
+          .values({
+            articleId: cmd.articleId,
+            number,
+            snapshot: JSON.stringify(content),
+            changedFields: JSON.stringify(decision.changedFields),
+            message: cmd.message,
+            author: cmd.author,
+            authorTokenId: cmd.authorTokenId,
+            mergedOnto: decision.mergedOnto,
+            createdAt: cmd.at,
+          })
+          .run();
+        appendAudit(tx, {
+          ...decision.audit,
+          details: { ...decision.audit.details, revision: number },
+          at: cmd.at,
+          articleId: cmd.articleId,
+          subjectId: cmd.articleId,
+        });
+        return { written: true, record: recordOf(tx, cmd.articleId) };
+      });
+    },
+
+    async findRecord(id: string): Promise<EditorRecord | undefined> {
+      return editorSelect(db).where(eq(articles.id, id)).get();
+    },
+
+    /** By id, current slug, or any slug the article ever had. */
+    async findRecordByIdOrSlug(idOrSlug: string): Promise<EditorRecord | undefined> {
+      const direct = editorSelect(db).where(sql`${articles.id} = ${idOrSlug} or ${articles.slug} = ${idOrSlug}`).get();
+      if (direct) return direct;
+      const old = db.select().from(articleSlugs).where(eq(articleSlugs.slug, idOrSlug)).get();
+      return old ? editorSelect(db).where(eq(articles.id, old.articleId)).get() : undefined;
+    },
+
+    /** Newest change first, keyset on (updated_at, id); returns up to limit + 1 records. */
+    async findRecordPage(q: {
+      status?: EditorStatus | undefined;
+      lang?: string | undefined;
+      limit: number;
+      after: readonly [updatedAt: number, id: string] | null;
+    }): Promise<EditorRecord[]> {
+      const conditions: (SQL | undefined)[] = [];
+      if (q.status) conditions.push(STATUS_FILTERS[q.status]);
+      if (q.lang) conditions.push(eq(articles.lang, q.lang));
+      if (q.after) conditions.push(sql`(${articles.updatedAt}, ${articles.id}) < (${q.after[0]}, ${q.after[1]})`);
+      return editorSelect(db)
+        .where(and(...conditions))
+        .orderBy(desc(articles.updatedAt), desc(articles.id))
+        .limit(q.limit + 1)
+        .all();
+    },
+
+    async findRevision(articleId: string, number: number): Promise<RevisionRow | undefined> {
+      return db
+        .select()
+        .from(articleRevisions)
+        .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.number, number)))
+        .get();
+    },
+
+    /** Newest first; returns up to limit + 1 rows. */
+    async findRevisionPage(articleId: string, limit: number, before: number | null): Promise<RevisionRow[]> {
+      return db
+        .select()
+        .from(articleRevisions)
+        .where(
+          and(
+            eq(articleRevisions.articleId, articleId),
+            before === null ? undefined : lt(articleRevisions.number, before),
+          ),
+        )
+        .orderBy(desc(articleRevisions.number))
+        .limit(limit + 1)
+        .all();
+    },
+
+    /** Comments open or closed is a setting of the article, not of its content: no revision is made. */
+    async setCommentsOpen(articleId: string, open: boolean, at: number, audit: AuditFields): Promise<EditorRecord> {
+      return db.transaction((tx) => {
+        tx.update(articles).set({ commentsOpen: open, updatedAt: at }).where(eq(articles.id, articleId)).run();
+        appendAudit(tx, { ...audit, at, articleId, subjectId: articleId });
+        return recordOf(tx, articleId);
+      });
+    },
+  };
+}
+
+export type RevisionsRepository = ReturnType<typeof createRevisionsRepository>;

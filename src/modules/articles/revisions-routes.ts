@@ -1,0 +1,149 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf } from '../../http/access.js';
+import { etagOf } from '../../http/caching.js';
+import { problemResponses } from '../../http/problem.js';
+import { jsonResponse } from '../../http/responses.js';
+import {
+  ArticleIdParamsSchema,
+  DiffQuerySchema,
+  IfMatchHeadersSchema,
+  RestoreBodySchema,
+  RevisionBodySchema,
+  RevisionDiffSchema,
+  RevisionListQuerySchema,
+  RevisionPageSchema,
+  RevisionParamsSchema,
+  RevisionResultSchema,
+  RevisionSchema,
+} from './editor-schemas.js';
+import { baseFromIfMatch, editorEtagPrefix } from './etag.js';
+import type { RevisionOutcome, RevisionsService } from './revisions-service.js';
+
+const WRITE_STATUSES = problemResponses(400, 401, 403, 404, 409, 428);
+
+/** 201 with the new head, or 200 with the unchanged head when the edit changed nothing. */
+function sendOutcome(reply: FastifyReply, { created, result }: RevisionOutcome) {
+  const etag = etagOf(JSON.stringify(result));
+  return reply
+    .code(created ? 201 : 200)
+    .header('etag', `"${editorEtagPrefix(result.revision)}${etag.slice(1)}`)
+    .header('location', `/v1/articles/${result.id}/revisions/${result.revision}`)
+    .send(result);
+}
+
+export async function revisionsRoutes(app: FastifyInstance, { service }: { service: RevisionsService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/v1/articles/:id/revisions',
+    {
+      config: { access: 'editor', idempotent: true },
+      schema: {
+        operationId: 'createRevision',
+        tags: ['articles'],
+        summary: 'Post a revision against a base revision; merged when it does not overlap newer changes',
+        description:
+          'Send `base_revision` (or If-Match with the article ETag). If the head moved on since the base and none of ' +
+          'the fields this edit changes was changed meanwhile, the edit is merged (`merged_onto`); otherwise 409 lists ' +
+          'each conflicting field with its base, theirs and yours values. An edit that changes nothing returns 200.',
+        params: ArticleIdParamsSchema,
+        headers: IfMatchHeadersSchema,
+        body: RevisionBodySchema,
+        response: {
+          200: jsonResponse(RevisionResultSchema, 'Nothing changed: the head, and nothing was written'),
+          201: jsonResponse(RevisionResultSchema, 'The new head revision'),
+          ...WRITE_STATUSES,
+        },
+      },
+    },
+    async (request, reply) => {
+      const base = request.body.base_revision ?? baseFromIfMatch(request.headers['if-match']);
+      return sendOutcome(reply, await service.post(request.params.id, request.body, base, actorOf(request)));
+    },
+  );
+
+  r.get(
+    '/v1/articles/:id/revisions',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'listRevisions',
+        tags: ['articles'],
+        summary: 'The history of an article, newest revision first',
+        params: ArticleIdParamsSchema,
+        querystring: RevisionListQuerySchema,
+        response: {
+          200: jsonResponse(RevisionPageSchema, 'A page of revisions'),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => service.list(request.params.id, request.query),
+  );
+
+  r.get(
+    '/v1/articles/:id/revisions/:n',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'getRevision',
+        tags: ['articles'],
+        summary: 'One revision with its full snapshot',
+        params: RevisionParamsSchema,
+        response: {
+          200: jsonResponse(RevisionSchema, 'The revision'),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => service.get(request.params.id, request.params.n),
+  );
+
+  r.get(
+    '/v1/articles/:id/revisions/:n/diff',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'diffRevisions',
+        tags: ['articles'],
+        summary: 'What changed from revision n to revision `to` (default: from n - 1 to n)',
+        description:
+          'Each changed field with its old and new value; the body also as line and word diffs and a unified diff.',
+        params: RevisionParamsSchema,
+        querystring: DiffQuerySchema,
+        response: {
+          200: jsonResponse(RevisionDiffSchema, 'The differences'),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => service.diff(request.params.id, request.params.n, request.query.to),
+  );
+
+  r.post(
+    '/v1/articles/:id/revisions/:n/restore',
+    {
+      config: { access: 'editor', idempotent: true },
+      schema: {
+        operationId: 'restoreRevision',
+        tags: ['articles'],
+        summary: 'Make a new head revision equal to revision n; history only grows',
+        params: RevisionParamsSchema,
+        headers: IfMatchHeadersSchema,
+        body: RestoreBodySchema.nullish(),
+        response: {
+          200: jsonResponse(RevisionResultSchema, 'The head already equals revision n; nothing was written'),
+          201: jsonResponse(RevisionResultSchema, 'The new head revision'),
+          ...WRITE_STATUSES,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const base = body.base_revision ?? baseFromIfMatch(request.headers['if-match']);
+      const { id, n } = request.params;
+      return sendOutcome(reply, await service.restore(id, n, base, actorOf(request), body.message));
+    },
+  );
+}

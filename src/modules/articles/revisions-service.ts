@@ -1,0 +1,163 @@
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import type { Actor } from '../../shared/actor.js';
+import type { Clock } from '../../shared/clock.js';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import type { ContentResolver } from './content.js';
+import { diffRevisions } from './diff.js';
+import type { Revision, RevisionBody, RevisionDiff, RevisionPage, RevisionResult } from './editor-schemas.js';
+import type { EditorService } from './editor-service.js';
+import { mergeEdit } from './merge.js';
+import type { RevisionRow, RevisionsRepository, StoredRevision } from './revisions-repository.js';
+import type { ArticleContent } from './schemas.js';
+import { contentOf, toEditorArticle, toRevisionSummary } from './views.js';
+
+export interface RevisionOutcome {
+  /** False when the edit changed nothing and nothing was written. */
+  created: boolean;
+  result: RevisionResult;
+}
+
+export function createRevisionsService({
+  repo,
+  editor,
+  resolver,
+  clock,
+}: {
+  repo: RevisionsRepository;
+  editor: EditorService;
+  resolver: ContentResolver;
+  clock: Clock;
+}) {
+  /** The content fields the request sends, as snapshot values; absent fields stay absent. */
+  async function editOf(body: RevisionBody): Promise<Partial<ArticleContent>> {
+    const edit: Partial<ArticleContent> = {};
+    if (body.title !== undefined) edit.title = body.title;
+    if (body.slug !== undefined) edit.slug = body.slug;
+    if ('standfirst' in body) edit.standfirst = body.standfirst ?? null;
+    if (body.body !== undefined) edit.body = body.body;
+    if (body.tags !== undefined) edit.tags = await resolver.resolveTags(body.tags);
+    if (body.credits !== undefined) edit.credits = await resolver.resolveCredits(body.credits);
+    if ('hero_image' in body) edit.hero_image = body.hero_image ?? null;
+    if ('source' in body) edit.source = body.source ?? null;
+    if (body.ai_generated !== undefined) edit.ai_generated = body.ai_generated;
+    return edit;
+  }
+
+  /** Writes `edit` made against `base` in one transaction that decides against the head of that moment. */
+  async function commit(
+    id: string,
+    base: number | undefined,
+    edit: Partial<ArticleContent>,
+    actor: Actor,
+    message: string | null,
+    audit: { action: string; details?: Record<string, unknown> },
+    whole = false,
+  ): Promise<RevisionOutcome> {
+    if (base === undefined) {
+      throw new AppError(
+        'precondition_required',
+        'Say which revision this edit was made from: send base_revision, or If-Match with the article ETag',
+      );
+    }
+    await editor.record(id);
+    let mergedOnto: number | null = null;
+    const { written, record } = await repo.commit({
+      articleId: id,
+      at: clock.now(),
+      author: actor.name,
+      authorTokenId: actor.tokenId,
+      message,
+      decide(head, revision) {
+        const baseRevision: StoredRevision | undefined = base === head.number ? head : revision(base);
+        if (!baseRevision) {
+          throw new ValidationError('Invalid base revision', [
+            { in: 'body', path: 'base_revision', message: `the article has no revision ${base}` },
+          ]);
+        }
+        const outcome = mergeEdit(baseRevision, head, edit, { whole });
+        if (outcome.kind === 'conflict') {
+          throw new ConflictError(
+            `Revision ${head.number} changed ${Object.keys(outcome.conflicts).join(', ')} since revision ${base}; merge by hand and post against revision ${head.number}`,
+            { current_revision: head.number, conflicts: outcome.conflicts },
+          );
+        }
+        if (outcome.kind === 'noop') return outcome;
+        mergedOnto = outcome.mergedOnto;
+        return {
+          ...outcome,
+          audit: {
+            actor: actor.name,
+            action: mergedOnto === null ? audit.action : 'article.merge',
+            subjectType: 'article',
+            details: { ...audit.details, base_revision: base, merged_onto: mergedOnto },
+          },
+        };
+      },
+    });
+    return { created: written, result: { ...toEditorArticle(record), merged_onto: written ? mergedOnto : null } };
+  }
+
+  async function revisionOf(id: string, n: number): Promise<StoredRevision & { row: RevisionRow }> {
+    const row = await repo.findRevision(id, n);
+    if (!row) throw new NotFoundError(`Article ${id} has no revision ${n}`);
+    return { number: n, content: contentOf(row), row };
+  }
+
+  return {
+    async post(id: string, body: RevisionBody, base: number | undefined, actor: Actor): Promise<RevisionOutcome> {
+      const edit = await editOf(body);
+      return commit(id, base, edit, actor, body.message ?? null, { action: 'article.revise' });
+    },
+
+    /** A new head equal to revision n; history only grows. */
+    async restore(
+      id: string,
+      n: number,
+      base: number | undefined,
+      actor: Actor,
+      message?: string,
+    ): Promise<RevisionOutcome> {
+      await editor.record(id);
+      const target = await revisionOf(id, n);
+      return commit(
+        id,
+        base,
+        target.content,
+        actor,
+        message ?? `Restored revision ${n}`,
+        { action: 'article.restore', details: { restored: n } },
+        true,
+      );
+    },
+
+    async list(id: string, query: { limit: number; cursor?: string | undefined }): Promise<RevisionPage> {
+      const { article } = await editor.record(id);
+      const before = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
+      const rows = await repo.findRevisionPage(id, query.limit, before);
+      const data = rows.slice(0, query.limit);
+      const last = data.at(-1);
+      return {
+        data: data.map((row) => toRevisionSummary(row, article.publishedRevision)),
+        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.number]) : null },
+      };
+    },
+
+    async get(id: string, n: number): Promise<Revision> {
+      const { article } = await editor.record(id);
+      const { row, content } = await revisionOf(id, n);
+      return { ...toRevisionSummary(row, article.publishedRevision), content };
+    },
+
+    /** From n to `to`; without `to`, what revision n changed (from n - 1, or from nothing for revision 1). */
+    async diff(id: string, n: number, to: number | undefined): Promise<RevisionDiff> {
+      await editor.record(id);
+      if (to === undefined) {
+        const target = await revisionOf(id, n);
+        return diffRevisions(n > 1 ? await revisionOf(id, n - 1) : null, target);
+      }
+      return diffRevisions(await revisionOf(id, n), await revisionOf(id, to));
+    },
+  };
+}
+
+export type RevisionsService = ReturnType<typeof createRevisionsService>;

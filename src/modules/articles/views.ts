@@ -1,0 +1,54 @@
+import type { EditorArticle, EditorArticleSummary, RevisionSummary } from './editor-schemas.js';
+import type { EditorRecord, EditorStatus, RevisionRow } from './revisions-repository.js';
+import type { ArticleContent } from './schemas.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** "scheduled" is not stored: it is an unpublished article with a pending publication. */
+export function statusOf({ article, schedule }: EditorRecord): EditorStatus {
+  return schedule && article.status !== 'published' ? 'scheduled' : article.status;
+}
+
+export const contentOf = (revision: RevisionRow) => JSON.parse(revision.snapshot) as ArticleContent;
+
+function commonFields(record: EditorRecord) {
+  const { article, schedule } = record;
+  return {
+    id: article.id,
+    lang: article.lang,
+    status: statusOf(record),
+    revision: article.headRevision,
+    published_revision: article.publishedRevision,
+    published_at: article.publishedAt === null ? null : iso(article.publishedAt),
+    scheduled: schedule ? { revision: schedule.revision, at: iso(schedule.at) } : null,
+    updated_at: iso(article.updatedAt),
+  };
+}
+
+export function toEditorArticle(record: EditorRecord): EditorArticle {
+  const content = contentOf(record.head);
+  return {
+    ...commonFields(record),
+    comments_open: record.article.commentsOpen,
+    comment_count: record.article.commentCount,
+    created_at: iso(record.article.createdAt),
+    ...content,
+  };
+}
+
+export function toEditorSummary(record: EditorRecord): EditorArticleSummary {
+  const content = contentOf(record.head);
+  return { ...commonFields(record), slug: content.slug, title: content.title };
+}
+
+export function toRevisionSummary(row: RevisionRow, publishedRevision: number | null): RevisionSummary {
+  return {
+    number: row.number,
+    created_at: iso(row.createdAt),
+    author: row.author,
+    message: row.message,
+    changed_fields: JSON.parse(row.changedFields) as string[],
+    merged_onto: row.mergedOnto,
+    published: row.number === publishedRevision,
+  };
+}

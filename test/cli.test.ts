@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createServices } from '../src/app.js';
+import { runCli } from '../src/cli.js';
+import { openDatabase } from '../src/db/client.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fjord-cli-'));
+const env = { DATABASE_PATH: join(dir, 'fjord.db') };
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function fjord(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    env,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr, lastLine: stdout.trimEnd().split('\n').at(-1) ?? '' };
+}
+
+describe('fjord token create', () => {
+  it('prints a working token alone on the last line of stdout', async () => {
+    const result = await fjord('token', 'create', '--role', 'editor', '--name', 'Newsroom bot');
+    expect(result.code).toBe(0);
+    expect(result.lastLine).toMatch(/^fjord_[A-Za-z0-9_-]{43}$/);
+    const database = openDatabase(env.DATABASE_PATH);
+    try {
+      const principal = await createServices(database.db).tokens.authenticate(`Bearer ${result.lastLine}`);
+      expect(principal).toEqual({ tokenId: expect.any(Number), name: 'Newsroom bot', role: 'editor' });
+    } finally {
+      database.close();
+    }
+  });
+
+  it('refuses an unknown role with exit code 2 and the usage', async () => {
+    const result = await fjord('token', 'create', '--role', 'owner', '--name', 'x');
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toContain('--role must be one of admin, editor, moderator');
+    expect(result.stderr).toContain('Usage:');
+  });
+
+  it('refuses a missing name and unknown options with exit code 2', async () => {
+    expect((await fjord('token', 'create', '--role', 'admin')).code).toBe(2);
+    expect((await fjord('token', 'create', '--role', 'admin', '--name', 'x', '--colour', 'red')).code).toBe(2);
+    expect((await fjord()).code).toBe(2);
+  });
+});
+
+describe('fjord token list and revoke', () => {
+  it('lists tokens without their secrets, and a revoked token stops working', async () => {
+    const created = await fjord('token', 'create', '--role', 'moderator', '--name', 'Mod');
+    const listed = await fjord('token', 'list');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/\tmoderator\tfjord_\S+…\tMod\tlast used never\n/);
+    expect(listed.stdout).not.toContain(created.lastLine);
+
+    const id = /created token (\d+)/.exec(created.stdout)?.[1] ?? '';
+    const revoked = await fjord('token', 'revoke', id);
+    expect(revoked).toMatchObject({ code: 0, stdout: `revoked token ${id} "Mod"\n` });
+    const database = openDatabase(env.DATABASE_PATH);
+    try {
+      await expect(createServices(database.db).tokens.authenticate(`Bearer ${created.lastLine}`)).rejects.toThrow(
+        'The bearer token has been revoked',
+      );
+    } finally {
+      database.close();
+    }
+  });
+
+  it('answers exit code 2 for a revoke without a numeric id, and 1 for an unknown one', async () => {
+    expect((await fjord('token', 'revoke', 'abc')).code).toBe(2);
+    const missing = await fjord('token', 'revoke', '9999');
+    expect(missing).toMatchObject({ code: 1, stderr: 'fjord: No token with id 9999\n' });
+  });
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { buildTestApp } from '../../helpers/build-app.js';
+import { createToken } from '../../helpers/factories.js';
+
+const { api, services } = await buildTestApp();
+const editor = await createToken(services, 'editor', 'Ada');
+
+describe('POST /v1/articles', () => {
+  it('creates a draft at revision 1 with a Location header and creates unknown tags', async () => {
+    const res = await api
+      .post('/v1/articles')
+      .set('authorization', editor.header)
+      .send({
+        title: 'Les fjords en hiver',
+        lang: 'fr',
+        body: 'Premier paragraphe.',
+        tags: ['Géographie', 'hiver'],
+        credits: [{ role: 'author', name: 'Ada Lovelace' }],
+      });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/v1/articles/${res.body.id}`);
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      lang: 'fr',
+      status: 'draft',
+      revision: 1,
+      published_revision: null,
+      published_at: null,
+      scheduled: null,
+      comments_open: true,
+      comment_count: 0,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+      title: 'Les fjords en hiver',
+      slug: 'les-fjords-en-hiver',
+      standfirst: null,
+      body: 'Premier paragraphe.',
+      tags: [
+        { slug: 'geographie', name: 'Géographie' },
+        { slug: 'hiver', name: 'hiver' },
+      ],
+      credits: [
+        {
+          credit_id: expect.any(Number),
+          role: 'author',
+          name: 'Ada Lovelace',
+          organization: null,
+          url: null,
+          license: null,
+        },
+      ],
+      hero_image: null,
+      source: null,
+      ai_generated: false,
+    });
+    const tag = await api.get('/v1/tags/geographie');
+    expect(tag.body).toEqual({ slug: 'geographie', name: 'Géographie', description: null, article_count: 0 });
+  });
+
+  it('lists every invalid field in one 400 problem and writes nothing', async () => {
+    const res = await api
+      .post('/v1/articles')
+      .set('authorization', editor.header)
+      .send({ title: '', lang: 'not a lang', body: 42, extra: true });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const paths = res.body.errors.map((e: { path: string }) => e.path).sort();
+    expect(paths).toEqual(expect.arrayContaining(['body', 'lang', 'title']));
+  });
+});
+
+describe('GET /v1/articles with an editor token', () => {
+  it('lists drafts too, filtered by status, newest change first', async () => {
+    const draft = await api
+      .post('/v1/articles')
+      .set('authorization', editor.header)
+      .send({ title: 'Listed draft', lang: 'en', body: 'x' });
+    const res = await api.get('/v1/articles?status=draft').set('authorization', editor.header);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('private, no-cache');
+    expect(res.body.data[0]).toEqual({
+      id: draft.body.id,
+      slug: 'listed-draft',
+      lang: 'en',
+      title: 'Listed draft',
+      status: 'draft',
+      revision: 1,
+      published_revision: null,
+      published_at: null,
+      scheduled: null,
+      updated_at: expect.any(String),
+    });
+    const published = await api.get('/v1/articles?status=published').set('authorization', editor.header);
+    expect(published.body.data.map((a: { id: string }) => a.id)).not.toContain(draft.body.id);
+  });
+
+  it('finds an article by id or by slug', async () => {
+    const created = await api
+      .post('/v1/articles')
+      .set('authorization', editor.header)
+      .send({ title: 'Found both ways', lang: 'en', body: 'x' });
+    for (const key of [created.body.id, 'found-both-ways']) {
+      const res = await api.get(`/v1/articles/${key}`).set('authorization', editor.header);
+      expect(res.body).toMatchObject({ id: created.body.id, status: 'draft' });
+    }
+  });
+
+  it('answers 403 to a moderator filtering by status', async () => {
+    const moderator = await createToken(services, 'moderator');
+    const res = await api.get('/v1/articles?status=draft').set('authorization', moderator.header);
+    expect(res.status).toBe(403);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { changedFields, mergeEdit } from '../../../src/modules/articles/merge.js';
+import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
+
+const content = (overrides: Partial<ArticleContent> = {}): ArticleContent => ({
+  title: 'Title',
+  slug: 'title',
+  standfirst: null,
+  body: 'Body',
+  tags: [{ slug: 'a', name: 'A' }],
+  credits: [],
+  hero_image: null,
+  source: null,
+  ai_generated: false,
+  ...overrides,
+});
+
+describe('changedFields', () => {
+  it('compares values, not key order', () => {
+    const a = content({ source: { name: 'X', url: null } });
+    const b = content({ source: { url: null, name: 'X' } });
+    expect(changedFields(a, b)).toEqual([]);
+    expect(changedFields(a, content({ tags: [] }))).toEqual(['tags', 'source']);
+  });
+});
+
+describe('mergeEdit', () => {
+  const base = { number: 1, content: content() };
+
+  it('writes onto an unchanged head without marking a merge', () => {
+    expect(mergeEdit(base, base, { title: 'New' })).toEqual({
+      kind: 'write',
+      content: content({ title: 'New' }),
+      changedFields: ['title'],
+      mergedOnto: null,
+    });
+  });
+
+  it('is a no-op when the edit repeats the base', () => {
+    expect(mergeEdit(base, base, { title: 'Title', body: 'Body' })).toEqual({ kind: 'noop' });
+  });
+
+  it('merges onto a moved head when the fields do not overlap', () => {
+    const head = { number: 3, content: content({ body: 'Their body' }) };
+    expect(mergeEdit(base, head, { title: 'Mine', body: 'Body' })).toEqual({
+      kind: 'write',
+      content: content({ title: 'Mine', body: 'Their body' }),
+      changedFields: ['title'],
+      mergedOnto: 3,
+    });
+  });
+
+  it('lists each overlapping field as a conflict with base, theirs and yours', () => {
+    const head = { number: 2, content: content({ tags: [] }) };
+    expect(mergeEdit(base, head, { tags: [{ slug: 'b', name: 'B' }] })).toEqual({
+      kind: 'conflict',
+      conflicts: { tags: { base: [{ slug: 'a', name: 'A' }], theirs: [], yours: [{ slug: 'b', name: 'B' }] } },
+    });
+  });
+
+  it('a whole edit (restore) equals its content or conflicts where it would undo an unseen change', () => {
+    const head = { number: 2, content: content({ title: 'Seen' }) };
+    const target = content({ title: 'Old', body: 'Old body' });
+    expect(mergeEdit(head, head, target, { whole: true })).toMatchObject({ kind: 'write', content: target });
+    expect(mergeEdit(base, head, target, { whole: true })).toMatchObject({
+      kind: 'conflict',
+      conflicts: { title: { base: 'Title', theirs: 'Seen', yours: 'Old' } },
+    });
+  });
+});
