@@ -40,6 +40,8 @@ export const articles = sqliteTable(
     heroImage: text('hero_image'),
     source: text('source'),
     aiGenerated: integer('ai_generated', { mode: 'boolean' }).notNull().default(false),
+    /** When the public content last changed (a publication); drafts and settings move updated_at only. */
+    publishedUpdatedAt: integer('published_updated_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

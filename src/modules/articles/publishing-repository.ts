@@ -78,6 +78,7 @@ export function writePublication(tx: Tx, p: Publication): ArticleRow {
       heroImage: content.hero_image ? JSON.stringify(content.hero_image) : null,
       source: content.source ? JSON.stringify(content.source) : null,
       aiGenerated: content.ai_generated,
+      publishedUpdatedAt: p.at,
       updatedAt: p.at,
     })
     .where(eq(articles.id, p.articleId))
@@ -126,6 +127,7 @@ function clearPublication(tx: Tx, articleId: string, status: 'draft' | 'archived
       heroImage: null,
       source: null,
       aiGenerated: false,
+      publishedUpdatedAt: null,
       updatedAt: at,
     })
     .where(eq(articles.id, articleId))

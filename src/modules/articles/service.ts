@@ -34,7 +34,7 @@ export function toTeaser(row: ArticleRow, tags: TagLink[]): ArticleTeaser {
     ai_generated: row.aiGenerated,
     comment_count: row.commentCount,
     published_at: iso(row.publishedAt ?? row.createdAt),
-    updated_at: iso(row.updatedAt),
+    updated_at: iso(row.publishedUpdatedAt ?? row.updatedAt),
   };
 }
 
