@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createServices } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { backupDatabase, restoreDatabase } from './db/backup.js';
 import { openDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { ROLES, type Role } from './modules/tokens/schemas.js';
@@ -15,12 +16,17 @@ export const USAGE = `Usage:
   fjord token create --role admin|editor|moderator --name <name>
   fjord token list
   fjord token revoke <id>
+  fjord backup <file>      a consistent copy of the live database, taken while the server serves
+  fjord restore <file>     a backup into an empty DATABASE_PATH (never over an existing database)
 
 Uses DATABASE_PATH (default ./data/fjord.db); safe to run while the server runs.
 `;
 
 /** A wrong invocation: exit code 2 with the usage, as command-line tools do. */
 class UsageError extends Error {}
+
+type Options = { role?: string; name?: string };
+type Command = (config: Config, io: CliIo) => Promise<void>;
 
 function parse(argv: string[]) {
   try {
@@ -37,56 +43,99 @@ function parse(argv: string[]) {
 
 const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
+/** Runs `use` on the tokens service of a migrated database, and closes it. */
+async function withTokens(config: Config, use: (tokens: ReturnType<typeof createServices>['tokens']) => Promise<void>) {
+  const database = openDatabase(config.DATABASE_PATH);
+  try {
+    runMigrations(database.db);
+    await use(createServices(database.db, undefined, config).tokens);
+  } finally {
+    database.close();
+  }
+}
+
+function tokenCommand(args: string[], options: Options): Command {
+  const [command, ...rest] = args;
+  if (command === 'create' && rest.length === 0) {
+    const { role, name } = options;
+    if (!role || !isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+    if (!name?.trim()) throw new UsageError('--name is required');
+    return (config, io) =>
+      withTokens(config, async (tokens) => {
+        const { token, secret } = await tokens.create({ name: name.trim(), role });
+        io.stdout.write(`created token ${token.id} "${token.name}" (${token.role}); store it now, it is shown once:\n`);
+        io.stdout.write(`${secret}\n`);
+      });
+  }
+  if (command === 'list' && rest.length === 0) {
+    return (config, io) =>
+      withTokens(config, async (tokens) => {
+        const { data } = await tokens.list({ limit: 100 });
+        for (const t of data) {
+          const state = t.revoked_at ? `revoked ${t.revoked_at}` : `last used ${t.last_used_at ?? 'never'}`;
+          io.stdout.write(`${t.id}\t${t.role}\t${t.prefix}…\t${t.name}\t${state}\n`);
+        }
+        if (data.length === 0) io.stdout.write('no tokens\n');
+      });
+  }
+  const id = Number(rest[0]);
+  if (command === 'revoke' && rest.length === 1 && Number.isSafeInteger(id) && id > 0) {
+    return (config, io) =>
+      withTokens(config, async (tokens) => {
+        const token = await tokens.revoke(id);
+        io.stdout.write(`revoked token ${token.id} "${token.name}"\n`);
+      });
+  }
+  throw new UsageError(`unknown or incomplete command "token ${args.join(' ')}"`);
+}
+
+function fileArgument(name: string, args: string[]): string {
+  if (args.length !== 1 || !args[0]) throw new UsageError(`"${name}" takes one file`);
+  return args[0];
+}
+
+function commandFor(positionals: string[], options: Options): Command {
+  const [group, ...args] = positionals;
+  switch (group) {
+    case 'token':
+      return tokenCommand(args, options);
+    case 'backup': {
+      const file = fileArgument('backup', args);
+      return async (config, io) => {
+        const database = openDatabase(config.DATABASE_PATH);
+        try {
+          await backupDatabase(database.sqlite, file);
+        } finally {
+          database.close();
+        }
+        io.stdout.write(`backed up ${config.DATABASE_PATH} to ${file}\n`);
+      };
+    }
+    case 'restore': {
+      const file = fileArgument('restore', args);
+      return async (config, io) => {
+        await restoreDatabase(file, config.DATABASE_PATH);
+        io.stdout.write(`restored ${file} into ${config.DATABASE_PATH}\n`);
+      };
+    }
+    default:
+      throw new UsageError('expected a command such as "token create" or "backup <file>"');
+  }
+}
+
 /**
  * The `fjord` command. Returns the exit code: 0 done, 1 failed, 2 wrong usage, 78 bad configuration.
  * The secret of a new token is alone on the last line of stdout, so scripts can take it with `tail -n 1`.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let database: ReturnType<typeof openDatabase> | undefined;
   try {
     const { values, positionals } = parse(argv);
     if (values.help) {
       io.stdout.write(USAGE);
       return 0;
     }
-    const [group, command, ...rest] = positionals;
-    if (group !== 'token' || !command) throw new UsageError('expected a command such as "token create"');
-    const run = (() => {
-      if (command === 'create' && rest.length === 0) {
-        const { role, name } = values;
-        if (!role || !isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-        if (!name?.trim()) throw new UsageError('--name is required');
-        return async (tokens: Tokens) => {
-          const { token, secret } = await tokens.create({ name: name.trim(), role });
-          io.stdout.write(
-            `created token ${token.id} "${token.name}" (${token.role}); store it now, it is shown once:\n`,
-          );
-          io.stdout.write(`${secret}\n`);
-        };
-      }
-      if (command === 'list' && rest.length === 0) {
-        return async (tokens: Tokens) => {
-          const { data } = await tokens.list({ limit: 100 });
-          for (const t of data) {
-            const state = t.revoked_at ? `revoked ${t.revoked_at}` : `last used ${t.last_used_at ?? 'never'}`;
-            io.stdout.write(`${t.id}\t${t.role}\t${t.prefix}…\t${t.name}\t${state}\n`);
-          }
-          if (data.length === 0) io.stdout.write('no tokens\n');
-        };
-      }
-      const id = Number(rest[0]);
-      if (command === 'revoke' && rest.length === 1 && Number.isSafeInteger(id) && id > 0) {
-        return async (tokens: Tokens) => {
-          const token = await tokens.revoke(id);
-          io.stdout.write(`revoked token ${token.id} "${token.name}"\n`);
-        };
-      }
-      throw new UsageError(`unknown or incomplete command "token ${[command, ...rest].join(' ')}"`);
-    })();
-    const config = loadConfig(io.env);
-    database = openDatabase(config.DATABASE_PATH);
-    runMigrations(database.db);
-    await run(createServices(database.db).tokens);
+    const command = commandFor(positionals, values);
+    await command(loadConfig(io.env), io);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
@@ -99,9 +148,5 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     io.stderr.write(`fjord: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
-  } finally {
-    database?.close();
   }
 }
-
-type Tokens = ReturnType<typeof createServices>['tokens'];

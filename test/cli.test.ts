@@ -76,3 +76,39 @@ describe('fjord token list and revoke', () => {
     expect(missing).toMatchObject({ code: 1, stderr: 'fjord: No token with id 9999\n' });
   });
 });
+
+describe('fjord backup and restore', () => {
+  it('backs up the database and restores it into an empty path, never over an existing one', async () => {
+    await fjord('token', 'create', '--role', 'admin', '--name', 'Kept');
+    const file = join(dir, 'backup.db');
+    const backup = await fjord('backup', file);
+    expect(backup).toMatchObject({ code: 0, stderr: '' });
+    expect(backup.stdout).toBe(`backed up ${env.DATABASE_PATH} to ${file}\n`);
+
+    const refused = await fjord('restore', file);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('already holds a database');
+
+    const target = join(dir, 'restored', 'fjord.db');
+    let stdout = '';
+    const code = await runCli(['restore', file], {
+      env: { DATABASE_PATH: target },
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: () => undefined },
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe(`restored ${file} into ${target}\n`);
+    const restored = openDatabase(target);
+    try {
+      const { data } = await createServices(restored.db).tokens.list({ limit: 100 });
+      expect(data.map((t) => t.name)).toContain('Kept');
+    } finally {
+      restored.close();
+    }
+  });
+
+  it('refuses a backup without a file, and an existing backup file', async () => {
+    expect((await fjord('backup')).code).toBe(2);
+    expect((await fjord('backup', join(dir, 'backup.db'))).code).toBe(1);
+  });
+});
