@@ -61,7 +61,7 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
   const revisionsRepo = createRevisionsRepository(db);
   const commentsRepo = createCommentsRepository(db);
   const changes = createChangeFeed();
-  const articles = createArticlesService({ repo: articlesRepo, clock, changes });
+  const articles = createArticlesService({ repo: articlesRepo, clock });
   const editor = createEditorService({ repo: revisionsRepo, articles, clock, changes });
   return {
     changes,

@@ -38,3 +38,26 @@ export function decodeCursor<T extends readonly KeyType[]>(
   });
   return keys as { [K in keyof T]: T[K] extends 'string' ? string : number };
 }
+
+export interface Page<T> {
+  data: T[];
+  meta: { next_cursor: string | null };
+}
+
+/**
+ * A page from a keyset query that fetched `limit + 1` rows: the extra row only says that a next
+ * page exists, and the cursor holds the sort keys of the last row shown.
+ */
+export function toPage<R, T>(
+  rows: readonly R[],
+  limit: number,
+  map: (row: R) => T,
+  keysOf: (last: R) => readonly (string | number)[],
+): Page<T> {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    data: shown.map(map),
+    meta: { next_cursor: rows.length > limit && last !== undefined ? encodeCursor(keysOf(last)) : null },
+  };
+}

@@ -28,7 +28,9 @@ export async function createPublishedArticle(
   publishedAt?: number,
 ) {
   const draft = await createDraftArticle(services, overrides);
-  return services.articles.publishNow(draft.id, TEST_ACTOR, publishedAt === undefined ? {} : { publishedAt });
+  // A past `publishedAt` publishes now with that date; a future one schedules.
+  const at = publishedAt === undefined ? {} : { at: new Date(publishedAt).toISOString() };
+  return services.publishing.publish(draft.id, at, TEST_ACTOR);
 }
 
 /** A token's secret for the role, ready for an Authorization header. */

@@ -37,7 +37,7 @@ describe('the in-memory response cache', () => {
   it('shows a newly published article in the next list read', async () => {
     await get('/v1/articles');
     expect((await get('/v1/articles')).headers['x-cache']).toBe('hit');
-    const fresh = await createPublishedArticle(services, {}, Date.now() + 60_000);
+    const fresh = await createPublishedArticle(services);
     const after = await get('/v1/articles');
     expect(after.headers['x-cache']).toBeUndefined();
     expect(after.body.data[0].slug).toBe(fresh.slug);
@@ -51,7 +51,7 @@ describe('the in-memory response cache', () => {
       { title: 'Other', lang: 'en', body: 'x', tags: ['Before'] },
       TEST_ACTOR,
     );
-    await services.articles.publishNow(draft.id, TEST_ACTOR);
+    await services.publishing.publish(draft.id, {}, TEST_ACTOR);
     expect((await get('/v1/tags/before')).body.article_count).toBe(2);
   });
 

@@ -2,7 +2,7 @@ import { NotFoundError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
 import { type ChangeFeed, SurrogateKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { ArticlesQuery, CreateArticleBody, EditorArticle, EditorArticlePage } from './editor-schemas.js';
 import type { EditorRecord, RevisionsRepository } from './revisions-repository.js';
 import type { ArticlesService } from './service.js';
@@ -44,15 +44,7 @@ export function createEditorService({
     async list(query: ArticlesQuery): Promise<EditorArticlePage> {
       const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'string'] as const) : null;
       const rows = await repo.findRecordPage({ status: query.status, lang: query.lang, limit: query.limit, after });
-      const data = rows.slice(0, query.limit);
-      const last = data.at(-1);
-      return {
-        data: data.map(toEditorSummary),
-        meta: {
-          next_cursor:
-            rows.length > query.limit && last ? encodeCursor([last.article.updatedAt, last.article.id]) : null,
-        },
-      };
+      return toPage(rows, query.limit, toEditorSummary, (last) => [last.article.updatedAt, last.article.id]);
     },
 
     async setCommentsOpen(id: string, open: boolean, actor: Actor): Promise<EditorArticle> {

@@ -13,16 +13,11 @@ import {
 import { uniqueSlug } from '../../shared/slug.js';
 import { type AuditEntry, appendAudit } from '../audit/repository.js';
 import { catalogueContent, type TagLink } from './catalogue.js';
-import { writePublication } from './publishing-repository.js';
 import type { ArticleContent } from './schemas.js';
 
 export type { TagLink } from './catalogue.js';
-export type { Publication } from './publishing-repository.js';
-
-import type { Publication } from './publishing-repository.js';
 
 export type ArticleRow = typeof articles.$inferSelect;
-export type RevisionRow = typeof articleRevisions.$inferSelect;
 
 export interface CreditLink {
   id: number;
@@ -113,11 +108,6 @@ export function createArticlesRepository(db: Database) {
       }
     },
 
-    /** Makes one revision the public one now; ArticlesService.publishNow (seeds, test factories) uses it. */
-    async publish(p: Publication): Promise<ArticleRow> {
-      return db.transaction((tx) => writePublication(tx, p));
-    },
-
     async findById(id: string): Promise<ArticleRow | undefined> {
       return db.select().from(articles).where(eq(articles.id, id)).get();
     },
@@ -134,14 +124,6 @@ export function createArticlesRepository(db: Database) {
         .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
         .where(and(eq(articleSlugs.slug, slug), eq(articles.status, 'published')))
         .get()?.slug;
-    },
-
-    async findRevision(articleId: string, number: number): Promise<RevisionRow | undefined> {
-      return db
-        .select()
-        .from(articleRevisions)
-        .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.number, number)))
-        .get();
     },
 
     /** One page of published articles, newest first, keyset on (published_at, id); returns up to limit + 1 rows. */

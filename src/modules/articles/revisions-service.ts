@@ -1,7 +1,7 @@
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { ContentResolver } from './content.js';
 import { diffRevisions } from './diff.js';
 import type { Revision, RevisionBody, RevisionDiff, RevisionPage, RevisionResult } from './editor-schemas.js';
@@ -134,12 +134,12 @@ export function createRevisionsService({
       const { article } = await editor.record(id);
       const before = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
       const rows = await repo.findRevisionPage(id, query.limit, before);
-      const data = rows.slice(0, query.limit);
-      const last = data.at(-1);
-      return {
-        data: data.map((row) => toRevisionSummary(row, article.publishedRevision)),
-        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.number]) : null },
-      };
+      return toPage(
+        rows,
+        query.limit,
+        (row) => toRevisionSummary(row, article.publishedRevision),
+        (last) => [last.number],
+      );
     },
 
     async get(id: string, n: number): Promise<Revision> {

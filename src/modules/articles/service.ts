@@ -1,10 +1,8 @@
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
-import { type ChangeFeed, publicationKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { decodeCursor, toPage } from '../../shared/cursor.js';
 import { uuidv7 } from '../../shared/ids.js';
-import { renderMarkdown } from '../../shared/markdown.js';
 import { slugify } from '../../shared/slug.js';
 import { createContentResolver } from './content.js';
 import type { ArticleRow, ArticlesRepository, CreditLink, TagLink } from './repository.js';
@@ -50,15 +48,7 @@ function toPublicArticle(row: ArticleRow, tags: TagLink[], credits: CreditLink[]
   };
 }
 
-export function createArticlesService({
-  repo,
-  clock,
-  changes,
-}: {
-  repo: ArticlesRepository;
-  clock: Clock;
-  changes: ChangeFeed;
-}) {
+export function createArticlesService({ repo, clock }: { repo: ArticlesRepository; clock: Clock }) {
   const { resolveTags, resolveCredits } = createContentResolver(repo);
 
   /** The published article, or the slug it now has when `slug` is one it had before. */
@@ -108,31 +98,6 @@ export function createArticlesService({
       });
     },
 
-    /** Makes a revision (default: the head) public now, or from `publishedAt` when given. */
-    async publishNow(
-      articleId: string,
-      actor: Actor,
-      options: { revision?: number; publishedAt?: number } = {},
-    ): Promise<ArticleRow> {
-      const article = await repo.findById(articleId);
-      if (!article) throw new NotFoundError(`No article with id ${articleId}`);
-      const number = options.revision ?? article.headRevision;
-      const revision = await repo.findRevision(articleId, number);
-      if (!revision) throw new NotFoundError(`Article ${articleId} has no revision ${number}`);
-      const content = JSON.parse(revision.snapshot) as ArticleContent;
-      const now = clock.now();
-      const published = await repo.publish({
-        articleId,
-        revision: number,
-        publishedAt: options.publishedAt ?? article.publishedAt ?? now,
-        bodyHtml: renderMarkdown(content.body),
-        at: now,
-        audit: { actor: actor.name, action: 'article.publish', subjectType: 'article', details: { revision: number } },
-      });
-      changes.emit(publicationKeys(articleId));
-      return published;
-    },
-
     async getPublished(slug: string): Promise<PublicArticle> {
       const found = await findPublished(slug);
       if ('article' in found) return found.article;
@@ -142,15 +107,13 @@ export function createArticlesService({
     async listPublished(query: ListArticlesQuery): Promise<ArticlePage> {
       const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'string'] as const) : null;
       const rows = await repo.findPublishedPage({ limit: query.limit, after, tag: query.tag, lang: query.lang });
-      const pageRows = rows.slice(0, query.limit);
-      const tags = await repo.tagsFor(pageRows.map((r) => r.id));
-      const last = pageRows.at(-1);
-      return {
-        data: pageRows.map((row) => toTeaser(row, tags.get(row.id) ?? [])),
-        meta: {
-          next_cursor: rows.length > query.limit && last ? encodeCursor([last.publishedAt ?? 0, last.id]) : null,
-        },
-      };
+      const tags = await repo.tagsFor(rows.slice(0, query.limit).map((r) => r.id));
+      return toPage(
+        rows,
+        query.limit,
+        (row) => toTeaser(row, tags.get(row.id) ?? []),
+        (last) => [last.publishedAt ?? 0, last.id],
+      );
     },
 
     async count(): Promise<number> {

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { AuditRepository, AuditRow } from './repository.js';
 import type { AuditEntryView, AuditPage, ListAuditQuery } from './schemas.js';
 
@@ -25,12 +25,7 @@ export function createAuditService({ repo }: { repo: AuditRepository }) {
         articleId: query.article_id,
         actor: query.actor,
       });
-      const data = rows.slice(0, query.limit);
-      const last = data.at(-1);
-      return {
-        data: data.map(toEntry),
-        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null },
-      };
+      return toPage(rows, query.limit, toEntry, (last) => [last.id]);
     },
   };
 }

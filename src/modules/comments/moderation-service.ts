@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../errors.js';
 import { type ChangeFeed, commentKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { decodeCursor, toPage } from '../../shared/cursor.js';
 import { UUID_PATTERN } from '../../shared/ids.js';
 import type { ChangeResult, CommentsRepository, LogRow, QueueRow } from './repository.js';
 import type {
@@ -84,12 +84,7 @@ export function createModerationService({
         after,
         limit: query.limit,
       });
-      const pageRows = rows.slice(0, query.limit);
-      const last = pageRows.at(-1)?.comment;
-      return {
-        data: pageRows.map(toModerated),
-        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null },
-      };
+      return toPage(rows, query.limit, toModerated, (last) => [last.comment.createdAt, last.comment.id]);
     },
 
     get: detail,

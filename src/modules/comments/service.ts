@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { type ChangeFeed, commentKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { Activity, ArticleRef, CommentRow, CommentsRepository } from './repository.js';
 import {
   type CommentPage,
@@ -169,14 +169,9 @@ export function createCommentsService({
       const article = await publishedArticle(slug);
       const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'integer'] as const) : null;
       const rows = await repo.findApprovedPage({ articleId: article.id, after, limit: query.limit });
-      const pageRows = rows.slice(0, query.limit);
-      const last = pageRows.at(-1);
       return {
         articleId: article.id,
-        page: {
-          data: pageRows.map(toPublicComment),
-          meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null },
-        },
+        page: toPage(rows, query.limit, toPublicComment, (last) => [last.createdAt, last.id]),
       };
     },
   };

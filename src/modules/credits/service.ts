@@ -2,7 +2,7 @@ import { NotFoundError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
 import { type ChangeFeed, SurrogateKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { CreditRow, CreditsRepository } from './repository.js';
 import type { CreateCreditBody, Credit, CreditPage, ListCreditsQuery, UpdateCreditBody } from './schemas.js';
 
@@ -73,12 +73,7 @@ export function createCreditsService({
     async list(query: ListCreditsQuery): Promise<CreditPage> {
       const afterId = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
       const rows = await repo.findMany({ limit: query.limit, afterId });
-      const data = rows.slice(0, query.limit);
-      const last = data.at(-1);
-      return {
-        data: data.map(toCredit),
-        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null },
-      };
+      return toPage(rows, query.limit, toCredit, (last) => [last.id]);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { ArticlesRepository } from '../articles/repository.js';
 import type { ArticlePage } from '../articles/schemas.js';
 import { toTeaser } from '../articles/service.js';
@@ -20,16 +20,13 @@ export function createSearchService({ repo, articles }: { repo: SearchRepository
       const match = toFtsQuery(input.q);
       const after = input.cursor ? decodeCursor(input.cursor, ['number', 'string'] as const) : null;
       const hits = await repo.findMatches({ match, limit: input.limit, after, tag: input.tag, lang: input.lang });
-      const page = hits.slice(0, input.limit);
-      const tags = await articles.tagsFor(page.map((h) => h.article.id));
-      const last = page.at(-1);
-      return {
-        data: page.map((hit) => ({
-          ...toTeaser(hit.article, tags.get(hit.article.id) ?? []),
-          snippet: snippetToHtml(hit.snippet),
-        })),
-        meta: { next_cursor: hits.length > input.limit && last ? encodeCursor([last.score, last.article.id]) : null },
-      };
+      const tags = await articles.tagsFor(hits.slice(0, input.limit).map((h) => h.article.id));
+      return toPage(
+        hits,
+        input.limit,
+        (hit) => ({ ...toTeaser(hit.article, tags.get(hit.article.id) ?? []), snippet: snippetToHtml(hit.snippet) }),
+        (last) => [last.score, last.article.id],
+      );
     },
   };
 }

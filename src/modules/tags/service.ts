@@ -2,7 +2,7 @@ import { NotFoundError, ValidationError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
 import { type ChangeFeed, SurrogateKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { decodeCursor, toPage } from '../../shared/cursor.js';
 import { slugify } from '../../shared/slug.js';
 import type { TagRow, TagsRepository } from './repository.js';
 import type { CreateTagBody, ListTagsQuery, Tag, TagPage, UpdateTagBody } from './schemas.js';
@@ -69,12 +69,7 @@ export function createTagsService({
     async list(query: ListTagsQuery): Promise<TagPage> {
       const afterSlug = query.cursor ? decodeCursor(query.cursor, ['string'] as const)[0] : null;
       const rows = await repo.findMany({ limit: query.limit, afterSlug });
-      const data = rows.slice(0, query.limit);
-      const last = data.at(-1);
-      return {
-        data: data.map(toTag),
-        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.slug]) : null },
-      };
+      return toPage(rows, query.limit, toTag, (last) => [last.slug]);
     },
   };
 }

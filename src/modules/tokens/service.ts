@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NotFoundError, UnauthorizedError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { TokenRow, TokensRepository } from './repository.js';
 import type { Principal, Role, Token, TokenPage } from './schemas.js';
 
@@ -57,12 +57,7 @@ export function createTokensService({ repo, clock }: { repo: TokensRepository; c
     async list(query: { limit: number; cursor?: string | undefined }): Promise<TokenPage> {
       const afterId = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
       const rows = await repo.findMany({ limit: query.limit, afterId });
-      const data = rows.slice(0, query.limit);
-      const last = data.at(-1);
-      return {
-        data: data.map(toToken),
-        meta: { next_cursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null },
-      };
+      return toPage(rows, query.limit, toToken, (last) => [last.id]);
     },
 
     /** Revoking is final and idempotent: a revoked token stays revoked, with its first revocation time. */
