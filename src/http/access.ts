@@ -48,7 +48,7 @@ export function registerAccessControl(app: FastifyInstance, tokens: TokensServic
         ]
           .filter(Boolean)
           .join('\n\n'),
-      } as typeof route.schema;
+      };
     }
   });
 
