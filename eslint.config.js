@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'coverage', 'migrations', 'bench/results', 'data'] },
+  { ignores: ['node_modules', 'dist', 'coverage', 'migrations', 'bench/results', 'bench/.cache', 'data'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

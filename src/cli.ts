@@ -4,12 +4,13 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { backupDatabase, restoreDatabase } from './db/backup.js';
 import { openDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
+import { runGenerate } from './modules/generator/cli.js';
 import { ROLES, type Role } from './modules/tokens/schemas.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
   stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
 export const USAGE = `Usage:
@@ -18,6 +19,8 @@ export const USAGE = `Usage:
   fjord token revoke <id>
   fjord backup <file>      a consistent copy of the live database, taken while the server serves
   fjord restore <file>     a backup into an empty DATABASE_PATH (never over an existing database)
+  fjord generate [--articles N] [--comments N] [--seed N] [--database PATH]
+                           fills a new database with generated content (fjord generate --help)
 
 Uses DATABASE_PATH (default ./data/fjord.db); safe to run while the server runs.
 `;
@@ -128,6 +131,8 @@ function commandFor(positionals: string[], options: Options): Command {
  * The secret of a new token is alone on the last line of stdout, so scripts can take it with `tail -n 1`.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // generate has options of its own, so it parses its own arguments.
+  if (argv[0] === 'generate') return runGenerate(argv.slice(1), io.env, io);
   try {
     const { values, positionals } = parse(argv);
     if (values.help) {

@@ -1,0 +1,70 @@
+import type { DriverTask } from './driver.js';
+
+export interface Scenario {
+  name: string;
+  /** Path and method against Fjord; null when the scenario cannot run on this branch yet. */
+  request: Omit<DriverTask, 'url' | 'connections' | 'duration'> & { path: string; expect: number };
+  unavailable?: string;
+}
+
+export interface ScenarioContext {
+  slug: string;
+  etag: string;
+  deepCursor: string;
+  tag: string;
+  query: string;
+}
+
+const get = (path: string, headers: Record<string, string> = {}, expect = 200) => ({
+  path,
+  method: 'GET' as const,
+  headers,
+  expect,
+});
+
+/** Every scenario of the benchmark, in the order of the printed table. */
+export function scenarios(c: ScenarioContext): Scenario[] {
+  return [
+    { name: 'article by slug', request: get(`/v1/articles/${c.slug}`) },
+    {
+      name: 'article by slug, If-None-Match → 304',
+      request: get(`/v1/articles/${c.slug}`, { 'if-none-match': c.etag }, 304),
+    },
+    {
+      name: 'article by slug, cache disabled',
+      request: get(`/v1/articles/${c.slug}`),
+      unavailable: 'needs the in-memory response cache and its switch (issue 5, caching)',
+    },
+    { name: 'first list page', request: get('/v1/articles') },
+    { name: 'list page 5,000 deep (cursor)', request: get(`/v1/articles?cursor=${c.deepCursor}`) },
+    { name: `tag filter (${c.tag})`, request: get(`/v1/articles?tag=${c.tag}`) },
+    { name: `search "${c.query}"`, request: get(`/v1/articles?q=${encodeURIComponent(c.query)}`) },
+    {
+      name: 'comment POST',
+      request: {
+        path: `/v1/articles/${c.slug}/comments`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'comment',
+        expect: 202,
+      },
+    },
+    {
+      name: 'revision POST',
+      request: { path: '/v1/articles/{id}/revisions', method: 'POST', headers: {}, expect: 201 },
+      unavailable: 'needs the editorial API (revisions), not merged in this branch',
+    },
+  ];
+}
+
+/** The cursor of the page that starts `depth` articles down the newest-first list. */
+export async function cursorAt(baseUrl: string, depth: number): Promise<string> {
+  let cursor: string | null = null;
+  for (let seen = 0; seen < depth; seen += 100) {
+    const url = `${baseUrl}/v1/articles?limit=100${cursor ? `&cursor=${cursor}` : ''}`;
+    const page = (await (await fetch(url)).json()) as { meta: { next_cursor: string | null } };
+    if (!page.meta.next_cursor) throw new Error(`the list ends before ${depth} articles`);
+    cursor = page.meta.next_cursor;
+  }
+  return cursor as string;
+}

@@ -1,0 +1,128 @@
+import { seed as seedDemo } from '../../../seeds/index.js';
+import { createServices } from '../../app.js';
+import { openDatabase } from '../../db/client.js';
+import { runMigrations } from '../../db/migrate.js';
+import { slugify } from '../../shared/slug.js';
+import { generateComments, shareComments } from './comments.js';
+import { type Catalogue, GENERATED_UNTIL, generateArticle, statusOf } from './content.js';
+import { mulberry32 } from './random.js';
+import { createGeneratorRepository, type GeneratedEntry } from './repository.js';
+import { BlockPool } from './text.js';
+import { EDITORS, FR, PHOTO_AGENCIES, PHOTOGRAPHERS, SOURCES, TAG_NAMES } from './vocabulary.js';
+
+export interface GenerateOptions {
+  articles: number;
+  comments: number;
+  seed: number;
+  database: string;
+  /** Called after each batch with the articles written so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface GenerateResult {
+  articles: number;
+  comments: number;
+  published: number;
+  ms: number;
+}
+
+export class DatabaseNotEmptyError extends Error {}
+
+const BATCH = 500;
+const BLOCK_POOL_SIZE = 2_000;
+
+/** Appends -2, -3... to a slug already given, in constant time per article. */
+function slugAllocator(taken: Iterable<string>) {
+  const next = new Map<string, number>();
+  for (const slug of taken) next.set(slug, 2);
+  return (base: string) => {
+    const wanted = base || 'article';
+    const n = next.get(wanted);
+    next.set(wanted, (n ?? 1) + 1);
+    if (n === undefined) return wanted;
+    let candidate = `${wanted}-${n}`;
+    while (next.has(candidate)) candidate = `${wanted}-${next.get(wanted)}`;
+    next.set(candidate, 2);
+    return candidate;
+  };
+}
+
+/**
+ * Fills a new (or freshly seeded) database with generated articles and comments. The demo seed
+ * goes in first, so the benchmark's reference article is in every generated database.
+ */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const started = performance.now();
+  const handle = openDatabase(options.database);
+  try {
+    runMigrations(handle.db);
+    const seeded = await seedDemo(createServices(handle.db));
+    const repo = createGeneratorRepository(handle);
+    const existing = await repo.countArticles();
+    // The demo article alone is allowed: it is what a server start leaves in a new database.
+    if (existing > 1) {
+      throw new DatabaseNotEmptyError(
+        `${options.database} already holds ${existing} articles; generate into a new database`,
+      );
+    }
+    await repo.startBulkLoad();
+    const at = GENERATED_UNTIL;
+    const saved = await repo.saveCatalogue(
+      TAG_NAMES.map((name) => ({ slug: slugify(name), name })),
+      [
+        ...PHOTOGRAPHERS.map((name, i) => ({
+          name,
+          organization: PHOTO_AGENCIES[i % PHOTO_AGENCIES.length] ?? null,
+          url: null,
+          license: null,
+        })),
+        ...SOURCES.map((name) => ({ name, organization: null, url: null, license: null })),
+        ...EDITORS.map((name) => ({ name, organization: 'Fjord Actu', url: null, license: 'CC BY 4.0' })),
+      ],
+      at,
+    );
+    const credit = (names: string[]) =>
+      saved.credits
+        .filter((c) => names.includes(c.name))
+        .map((c) => ({
+          credit_id: c.id,
+          role: '',
+          name: c.name,
+          organization: c.organization,
+          url: c.url,
+          license: c.license,
+        }));
+    const catalogue: Catalogue = {
+      tags: saved.tags,
+      images: credit(PHOTOGRAPHERS),
+      sources: credit(SOURCES),
+      authors: credit(EDITORS),
+    };
+    const pool = new BlockPool(mulberry32(options.seed), FR, BLOCK_POOL_SIZE);
+    const published = Array.from({ length: options.articles }, (_, i) => statusOf(options.seed, i) === 'published');
+    const counts = shareComments(options.seed, published, options.comments);
+    const uniqueSlug = slugAllocator(seeded);
+
+    let batch: GeneratedEntry[] = [];
+    for (let i = 0; i < options.articles; i++) {
+      const article = generateArticle(options.seed, i, options.articles, pool, catalogue, uniqueSlug);
+      const comments =
+        article.publishedAt === null ? [] : generateComments(options.seed, i, counts[i] ?? 0, article.publishedAt, at);
+      batch.push({ article, comments });
+      if (batch.length === BATCH || i === options.articles - 1) {
+        await repo.insertBatch(batch);
+        batch = [];
+        options.onProgress?.(i + 1, options.articles);
+      }
+    }
+    await repo.finishBulkLoad();
+    return {
+      articles: options.articles,
+      comments: options.comments,
+      published: published.filter(Boolean).length,
+      ms: performance.now() - started,
+    };
+  } finally {
+    handle.close();
+  }
+}

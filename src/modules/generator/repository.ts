@@ -1,0 +1,258 @@
+import { count, eq, inArray, sql } from 'drizzle-orm';
+import type { DatabaseHandle } from '../../db/client.js';
+import {
+  articleCredits,
+  articleRevisions,
+  articleSlugs,
+  articles,
+  articleTags,
+  commentModerationLog,
+  comments,
+  credits,
+  tags,
+} from '../../db/schema.js';
+import type { ArticleContent } from '../articles/schemas.js';
+import { indexDocument } from '../search/repository.js';
+import type { GeneratedComment } from './comments.js';
+import type { GeneratedArticle } from './content.js';
+
+export interface GeneratedEntry {
+  article: GeneratedArticle;
+  comments: GeneratedComment[];
+}
+type Credit = Omit<ArticleContent['credits'][number], 'credit_id' | 'role'>;
+
+const p = (name: string) => sql.placeholder(name);
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/**
+ * Bulk writes for the data generator. The same tables and the same search indexing as the
+ * editorial path, but through prepared statements in large transactions: one row at a time
+ * through the services would take an hour for a million comments.
+ */
+export function createGeneratorRepository({ db, sqlite }: DatabaseHandle) {
+  const insertArticle = db
+    .insert(articles)
+    .values({
+      id: p('id'),
+      slug: p('slug'),
+      lang: p('lang'),
+      status: p('status'),
+      headRevision: p('headRevision'),
+      publishedRevision: p('publishedRevision'),
+      publishedAt: p('publishedAt'),
+      commentsOpen: p('commentsOpen'),
+      commentCount: p('commentCount'),
+      title: p('title'),
+      standfirst: p('standfirst'),
+      body: p('body'),
+      bodyHtml: p('bodyHtml'),
+      heroImage: p('heroImage'),
+      source: p('source'),
+      aiGenerated: p('aiGenerated'),
+      createdAt: p('createdAt'),
+      updatedAt: p('updatedAt'),
+    })
+    .prepare();
+  const insertSlug = db
+    .insert(articleSlugs)
+    .values({ slug: p('slug'), articleId: p('articleId'), createdAt: p('createdAt') })
+    .prepare();
+  const insertRevision = db
+    .insert(articleRevisions)
+    .values({
+      articleId: p('articleId'),
+      number: p('number'),
+      snapshot: p('snapshot'),
+      changedFields: p('changedFields'),
+      message: p('message'),
+      author: p('author'),
+      createdAt: p('createdAt'),
+    })
+    .prepare();
+  const insertTag = db
+    .insert(articleTags)
+    .values({ articleId: p('articleId'), tagId: p('tagId'), position: p('position'), publishedAt: p('publishedAt') })
+    .prepare();
+  const insertCredit = db
+    .insert(articleCredits)
+    .values({ articleId: p('articleId'), creditId: p('creditId'), role: p('role'), position: p('position') })
+    .prepare();
+  const insertComment = db
+    .insert(comments)
+    .values({
+      articleId: p('articleId'),
+      parentId: p('parentId'),
+      depth: p('depth'),
+      authorName: p('authorName'),
+      authorEmail: p('authorEmail'),
+      ipHash: p('ipHash'),
+      body: p('body'),
+      status: p('status'),
+      spamReasons: p('spamReasons'),
+      createdAt: p('createdAt'),
+      updatedAt: p('updatedAt'),
+    })
+    .prepare();
+  const insertLog = db
+    .insert(commentModerationLog)
+    .values({ commentId: p('commentId'), actor: p('actor'), fromStatus: p('from'), toStatus: p('to'), at: p('at') })
+    .prepare();
+
+  let tagIds = new Map<string, number>();
+
+  function writeArticle(a: GeneratedArticle, commentCount: number) {
+    const published = a.publishedRevision === null ? null : a.revisions[a.publishedRevision - 1]?.content;
+    insertArticle.run({
+      id: a.id,
+      slug: a.slug,
+      lang: a.lang,
+      status: a.status,
+      headRevision: a.headRevision,
+      publishedRevision: a.publishedRevision,
+      publishedAt: a.publishedAt,
+      // Placeholders bypass Drizzle's boolean mapping: the driver binds integers.
+      commentsOpen: a.commentsOpen ? 1 : 0,
+      commentCount,
+      title: published?.title ?? null,
+      standfirst: published?.standfirst ?? null,
+      body: published?.body ?? null,
+      bodyHtml: a.bodyHtml,
+      heroImage: json(published?.hero_image),
+      source: json(published?.source),
+      aiGenerated: published?.ai_generated ? 1 : 0,
+      createdAt: a.createdAt,
+      updatedAt: a.updatedAt,
+    });
+    insertSlug.run({ slug: a.slug, articleId: a.id, createdAt: a.createdAt });
+    for (const r of a.revisions) {
+      insertRevision.run({
+        articleId: a.id,
+        number: r.number,
+        snapshot: JSON.stringify(r.content),
+        changedFields: JSON.stringify(r.changedFields),
+        message: r.message,
+        author: r.author,
+        createdAt: r.createdAt,
+      });
+    }
+    if (a.status !== 'published' || !published) return;
+    published.tags.forEach((tag, position) => {
+      insertTag.run({ articleId: a.id, tagId: tagIds.get(tag.slug), position, publishedAt: a.publishedAt });
+    });
+    published.credits.forEach((credit, position) => {
+      insertCredit.run({ articleId: a.id, creditId: credit.credit_id, role: credit.role, position });
+    });
+    indexDocument(db, a.id, {
+      title: published.title,
+      standfirst: published.standfirst,
+      body: published.body,
+      tags: published.tags.map((t) => t.name),
+    });
+  }
+
+  function writeComments(articleId: string, list: GeneratedComment[]) {
+    const ids: number[] = [];
+    for (const c of list) {
+      const updatedAt = c.moderation?.at ?? c.createdAt;
+      const { lastInsertRowid } = insertComment.run({
+        articleId,
+        parentId: c.parent === null ? null : ids[c.parent],
+        depth: c.depth,
+        authorName: c.authorName,
+        authorEmail: c.authorEmail,
+        ipHash: c.ipHash,
+        body: c.body,
+        status: c.status,
+        spamReasons: JSON.stringify(c.spamReasons),
+        createdAt: c.createdAt,
+        updatedAt,
+      });
+      const id = Number(lastInsertRowid);
+      ids.push(id);
+      if (c.moderation) {
+        insertLog.run({
+          commentId: id,
+          actor: c.moderation.actor,
+          from: c.moderation.from,
+          to: c.status,
+          at: updatedAt,
+        });
+      }
+    }
+  }
+
+  return {
+    async countArticles(): Promise<number> {
+      return db.select({ n: count() }).from(articles).get()?.n ?? 0;
+    },
+
+    /**
+     * Fast, non-durable writes for this connection only: a crash mid-run leaves a database to delete,
+     * which is acceptable for generated data and nowhere else. finishBulkLoad restores durability.
+     */
+    async startBulkLoad(): Promise<void> {
+      sqlite.pragma('journal_mode = MEMORY');
+      sqlite.pragma('synchronous = OFF');
+      // 1 GiB of page cache: the comment indexes of a million rows then stay in memory while they grow.
+      sqlite.pragma('cache_size = -1048576');
+      sqlite.pragma('temp_store = MEMORY');
+    },
+
+    /** Back to the server's settings, then fresh statistics so the planner knows the new sizes. */
+    async finishBulkLoad(): Promise<void> {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = FULL');
+      sqlite.pragma('cache_size = -2000');
+      // Sampled statistics: a full ANALYZE would read every page of gigabytes just written.
+      sqlite.pragma('analysis_limit = 1000');
+      sqlite.exec('ANALYZE');
+      sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    },
+
+    /** Adds the tags and credits the generated content links to; returns them with their ids. */
+    async saveCatalogue(tagList: { slug: string; name: string }[], creditList: Credit[], at: number) {
+      db.transaction((tx) => {
+        for (const t of tagList) {
+          tx.insert(tags)
+            .values({ ...t, createdAt: at, updatedAt: at })
+            .onConflictDoNothing({ target: tags.slug })
+            .run();
+        }
+      });
+      const tagRows = db
+        .select({ id: tags.id, slug: tags.slug, name: tags.name })
+        .from(tags)
+        .where(
+          inArray(
+            tags.slug,
+            tagList.map((t) => t.slug),
+          ),
+        )
+        .all();
+      tagIds = new Map(tagRows.map((t) => [t.slug, t.id]));
+      const creditRows = creditList.map((c) => {
+        const existing = db.select().from(credits).where(eq(credits.name, c.name)).get();
+        if (existing && existing.organization === c.organization) return existing;
+        return db
+          .insert(credits)
+          .values({ ...c, createdAt: at, updatedAt: at })
+          .returning()
+          .get();
+      });
+      return { tags: tagRows.map(({ slug, name }) => ({ slug, name })), credits: creditRows };
+    },
+
+    /** One batch of articles with their revisions, links, search entries and comments, in one transaction. */
+    async insertBatch(batch: GeneratedEntry[]): Promise<void> {
+      db.transaction(() => {
+        for (const { article, comments: list } of batch) {
+          writeArticle(article, list.filter((c) => c.status === 'approved').length);
+          writeComments(article.id, list);
+        }
+      });
+    },
+  };
+}
+
+export type GeneratorRepository = ReturnType<typeof createGeneratorRepository>;

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../src/app.js';
+import { defaultConfig } from '../../../src/config.js';
+import { openDatabase } from '../../../src/db/client.js';
+import { runGenerate } from '../../../src/modules/generator/cli.js';
+import { generate } from '../../../src/modules/generator/generate.js';
+import { renderMarkdown } from '../../../src/shared/markdown.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fjord-generate-'));
+const path = (name: string) => join(dir, name);
+const OPTIONS = { articles: 200, comments: 2_000, seed: 7 };
+const SEED_SLUG = 'openai-choisit-elle-la-norvege-pour-renforcer-ou-contourner-la-souverainete-numerique-europeenne';
+
+/** A hash of everything generated; the demo article is left out, since its id and dates come from the clock. */
+function contentHash(file: string): string {
+  const db = new BetterSqlite3(file, { readonly: true });
+  const hash = createHash('sha256');
+  const seedId = (db.prepare('select id from articles where slug = ?').get(SEED_SLUG) as { id: string }).id;
+  for (const query of [
+    'select * from articles where id != ? order by id',
+    'select * from article_revisions where article_id != ? order by article_id, number',
+    'select * from article_tags where article_id != ? order by article_id, tag_id',
+    'select * from article_credits where article_id != ? order by article_id, credit_id, role',
+    'select c.* from comments c where c.article_id != ? order by id',
+    'select l.* from comment_moderation_log l join comments c on c.id = l.comment_id where c.article_id != ? order by l.id',
+  ]) {
+    for (const row of db.prepare(query).iterate(seedId)) hash.update(JSON.stringify(row));
+  }
+  db.close();
+  return hash.digest('hex');
+}
+
+describe('fjord generate', () => {
+  let sqlite: BetterSqlite3.Database;
+  beforeAll(async () => {
+    await generate({ ...OPTIONS, database: path('a.db') });
+    sqlite = new BetterSqlite3(path('a.db'), { readonly: true });
+  });
+  afterAll(() => sqlite.close());
+  const all = <T>(query: string) => sqlite.prepare(query).all() as T[];
+  const value = (query: string) => sqlite.prepare(query).pluck().get();
+
+  it('writes the articles and comments asked for, beside the demo article', () => {
+    expect(value('select count(*) from articles')).toBe(OPTIONS.articles + 1);
+    expect(value('select count(*) from comments')).toBe(OPTIONS.comments);
+    expect(value('select count(*) from articles where slug = ?'.replace('?', `'${SEED_SLUG}'`))).toBe(1);
+    const statuses = all<{ status: string }>('select distinct status from comments order by 1').map((r) => r.status);
+    expect(statuses).toEqual(['approved', 'pending', 'rejected', 'spam']);
+    const articleStatuses = all<{ status: string }>('select distinct status from articles order by 1');
+    expect(articleStatuses.map((r) => r.status)).toEqual(['archived', 'draft', 'published']);
+  });
+
+  it('numbers revisions 1..head and publishes the head or an earlier one', () => {
+    expect(value('select max(head_revision) from articles')).toBeGreaterThan(1);
+    const gaps = value(`select count(*) from articles a where head_revision !=
+      (select count(*) from article_revisions r where r.article_id = a.id)
+      or head_revision != (select max(number) from article_revisions r where r.article_id = a.id)`);
+    expect(gaps).toBe(0);
+    expect(value('select count(*) from articles where published_revision < head_revision')).toBeGreaterThan(0);
+    expect(value("select count(*) from articles where status = 'draft' and published_revision is not null")).toBe(0);
+  });
+
+  it('keeps comment_count equal to the approved comments, threads replies two deep under approved parents', () => {
+    expect(
+      value(`select count(*) from articles a where comment_count !=
+        (select count(*) from comments c where c.article_id = a.id and c.status = 'approved')`),
+    ).toBe(0);
+    expect(value('select max(depth) from comments')).toBe(2);
+    expect(
+      value(`select count(*) from comments c join comments p on p.id = c.parent_id
+        where p.article_id != c.article_id or p.status != 'approved' or c.depth != p.depth + 1`),
+    ).toBe(0);
+    expect(value('select count(*) from comments where author_email != lower(author_email)')).toBe(0);
+    expect(
+      value(`select count(*) from comments c where (c.status = 'pending') =
+        exists (select 1 from comment_moderation_log l where l.comment_id = c.id)`),
+    ).toBe(0);
+    expect(value("select count(*) from comments where status = 'spam' and spam_reasons = '[]'")).toBe(0);
+  });
+
+  it('leaves a database that passes the integrity and foreign key checks', () => {
+    expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(sqlite.pragma('foreign_key_check')).toEqual([]);
+    expect(value('pragma journal_mode')).toBe('wal');
+  });
+
+  it('gives the same content for the same seed, and other content for another', async () => {
+    await generate({ ...OPTIONS, database: path('b.db') });
+    await generate({ ...OPTIONS, seed: 8, database: path('c.db') });
+    expect(contentHash(path('b.db'))).toBe(contentHash(path('a.db')));
+    expect(contentHash(path('c.db'))).not.toBe(contentHash(path('a.db')));
+  });
+
+  it('serves every published article through the real app, with HTML rendered from its Markdown', async () => {
+    const database = openDatabase(path('a.db'));
+    const app = await buildApp({
+      config: defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0 }),
+      db: database.db,
+    });
+    try {
+      const published = all<{ slug: string; comment_count: number }>(
+        "select slug, comment_count from articles where status = 'published'",
+      );
+      for (const { slug, comment_count } of published) {
+        const response = await app.inject({ method: 'GET', url: `/v1/articles/${slug}` });
+        expect(response.statusCode).toBe(200);
+        const article = response.json();
+        expect(article).toMatchObject({ slug, comment_count, revision: expect.any(Number) });
+        expect(article.title.length).toBeGreaterThan(0);
+        expect(article.tags.length).toBeGreaterThan(0);
+        expect(article.credits).toContainEqual(expect.objectContaining({ role: 'image' }));
+        expect(article.body_html).toBe(renderMarkdown(article.body));
+      }
+      const list = await app.inject({ method: 'GET', url: '/v1/articles?limit=100' });
+      expect(list.json().data).toHaveLength(100);
+      const search = await app.inject({
+        method: 'GET',
+        url: `/v1/articles?q=${encodeURIComponent('souveraineté numérique')}`,
+      });
+      expect(search.statusCode).toBe(200);
+      expect(search.json().data.length).toBeGreaterThan(1);
+      const comments = await app.inject({
+        method: 'GET',
+        url: `/v1/articles/${published[1]?.slug}/comments?limit=100`,
+      });
+      expect(comments.statusCode).toBe(200);
+    } finally {
+      await app.close();
+      database.close();
+    }
+  });
+});
+
+describe('runGenerate', () => {
+  const output = () => {
+    const text = { stdout: '', stderr: '' };
+    return {
+      text,
+      out: {
+        stdout: { write: (s: string) => (text.stdout += s) },
+        stderr: { write: (s: string) => (text.stderr += s) },
+      },
+    };
+  };
+
+  it('exits 2 with the usage on an unknown option or a bad number', async () => {
+    for (const argv of [['--articels', '5'], ['--articles', 'many'], ['--seed']]) {
+      const { text, out } = output();
+      expect(await runGenerate(argv, {}, out)).toBe(2);
+      expect(text.stderr).toContain('Usage: fjord generate');
+    }
+  });
+
+  it('refuses a database that already holds content', async () => {
+    await generate({ articles: 3, comments: 5, seed: 1, database: path('full.db') });
+    const { text, out } = output();
+    expect(await runGenerate(['--articles', '3', '--database', path('full.db')], {}, out)).toBe(1);
+    expect(text.stderr).toContain('already holds 4 articles');
+  });
+});
