@@ -10,7 +10,7 @@ describe('security headers', () => {
     expect(res.headers).toMatchObject({
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
-      'content-security-policy': "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
       'referrer-policy': 'no-referrer',
       'cross-origin-resource-policy': 'cross-origin',
     });

@@ -47,6 +47,20 @@ export interface NewArticle {
   audit?: Omit<AuditEntry, 'at' | 'articleId' | 'subjectId'>;
 }
 
+/** Builds a value once per distinct arguments (here: one prepared statement per query shape). */
+function memo<A extends unknown[], R>(build: (...args: A) => R): (...args: A) => R {
+  const built = new Map<string, R>();
+  return (...args) => {
+    const key = JSON.stringify(args);
+    let value = built.get(key);
+    if (value === undefined) {
+      value = build(...args);
+      built.set(key, value);
+    }
+    return value;
+  };
+}
+
 export function createArticlesRepository(db: Database) {
   const slugTaken = db
     .select({ slug: articleSlugs.slug })
@@ -58,6 +72,73 @@ export function createArticlesRepository(db: Database) {
     .from(articles)
     .where(and(eq(articles.slug, sql.placeholder('slug')), eq(articles.status, 'published')))
     .prepare();
+
+  // The public read path runs on prepared statements: building SQL per request cost a quarter of
+  // an article read. A list of ids travels as one JSON parameter, so one statement serves any length.
+  const idsParam = sql`(select value from json_each(${sql.placeholder('ids')}))`;
+  const tagsOf = db
+    .select({ articleId: articleTags.articleId, slug: tags.slug, name: tags.name })
+    .from(articleTags)
+    .innerJoin(tags, eq(tags.id, articleTags.tagId))
+    .where(sql`${articleTags.articleId} in ${idsParam}`)
+    .orderBy(asc(articleTags.articleId), asc(articleTags.position))
+    .prepare();
+  const creditsOf = db
+    .select({
+      articleId: articleCredits.articleId,
+      id: credits.id,
+      role: articleCredits.role,
+      name: credits.name,
+      organization: credits.organization,
+      url: credits.url,
+      license: credits.license,
+    })
+    .from(articleCredits)
+    .innerJoin(credits, eq(credits.id, articleCredits.creditId))
+    .where(sql`${articleCredits.articleId} in ${idsParam}`)
+    .orderBy(asc(articleCredits.articleId), asc(articleCredits.position))
+    .prepare();
+
+  // One statement per shape, so each keeps its index seek: an optional condition written as
+  // `? is null or …` would turn the cursor's range seek into a scan from the top.
+  const page = memo((byLang: boolean, byCursor: boolean) => {
+    const conditions: SQL[] = [eq(articles.status, 'published')];
+    if (byLang) conditions.push(eq(articles.lang, sql.placeholder('lang')));
+    if (byCursor) {
+      conditions.push(
+        sql`(${articles.publishedAt}, ${articles.id}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`,
+      );
+    }
+    return db
+      .select()
+      .from(articles)
+      .where(and(...conditions))
+      .orderBy(desc(articles.publishedAt), desc(articles.id))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+  });
+  // A tag page walks the tag's own (tag_id, published_at, article_id) index; lang is a filter on it.
+  const pageByTag = memo((byCursor: boolean) => {
+    const conditions: SQL[] = [
+      eq(tags.slug, sql.placeholder('tag')),
+      eq(articles.status, 'published'),
+      sql`(${sql.placeholder('lang')} is null or ${articles.lang} = ${sql.placeholder('lang')})`,
+    ];
+    if (byCursor) {
+      conditions.push(
+        sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`,
+      );
+    }
+    return db
+      .select({ article: articles })
+      .from(tags)
+      .innerJoin(articleTags, eq(articleTags.tagId, tags.id))
+      .innerJoin(articles, eq(articles.id, articleTags.articleId))
+      .where(and(...conditions))
+      .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+  });
 
   return {
     /** Creates an article with its revision 1 in one transaction; the slug gets a -2, -3... suffix on collision. */
@@ -128,45 +209,27 @@ export function createArticlesRepository(db: Database) {
 
     /** One page of published articles, newest first, keyset on (published_at, id); returns up to limit + 1 rows. */
     async findPublishedPage(q: PublishedPageQuery): Promise<ArticleRow[]> {
-      const conditions: SQL[] = [eq(articles.status, 'published')];
-      if (q.lang) conditions.push(eq(articles.lang, q.lang));
-      if (q.tag) {
-        const tagId = db.select({ id: tags.id }).from(tags).where(eq(tags.slug, q.tag)).get()?.id;
-        if (tagId === undefined) return [];
-        if (q.after)
-          conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
-        return db
-          .select({ article: articles })
-          .from(articleTags)
-          .innerJoin(articles, eq(articles.id, articleTags.articleId))
-          .where(and(eq(articleTags.tagId, tagId), ...conditions))
-          .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
-          .limit(q.limit + 1)
-          .all()
+      const params = {
+        lang: q.lang ?? null,
+        tag: q.tag ?? null,
+        afterAt: q.after?.[0] ?? null,
+        afterId: q.after?.[1] ?? null,
+        limit: q.limit + 1,
+      };
+      if (q.tag)
+        return pageByTag(q.after !== null)
+          .all(params)
           .map((r) => r.article);
-      }
-      if (q.after) conditions.push(sql`(${articles.publishedAt}, ${articles.id}) < (${q.after[0]}, ${q.after[1]})`);
-      return db
-        .select()
-        .from(articles)
-        .where(and(...conditions))
-        .orderBy(desc(articles.publishedAt), desc(articles.id))
-        .limit(q.limit + 1)
-        .all();
+      return page(q.lang !== undefined, q.after !== null).all(params);
     },
 
     /** The current tags of many articles in one query, in each article's order. */
     async tagsFor(articleIds: string[]): Promise<Map<string, TagLink[]>> {
       const byArticle = new Map<string, TagLink[]>(articleIds.map((id) => [id, []]));
       if (articleIds.length === 0) return byArticle;
-      const rows = db
-        .select({ articleId: articleTags.articleId, slug: tags.slug, name: tags.name })
-        .from(articleTags)
-        .innerJoin(tags, eq(tags.id, articleTags.tagId))
-        .where(inArray(articleTags.articleId, articleIds))
-        .orderBy(asc(articleTags.articleId), asc(articleTags.position))
-        .all();
-      for (const { articleId, slug, name } of rows) byArticle.get(articleId)?.push({ slug, name });
+      for (const { articleId, slug, name } of tagsOf.all({ ids: JSON.stringify(articleIds) })) {
+        byArticle.get(articleId)?.push({ slug, name });
+      }
       return byArticle;
     },
 
@@ -174,22 +237,9 @@ export function createArticlesRepository(db: Database) {
     async creditsFor(articleIds: string[]): Promise<Map<string, CreditLink[]>> {
       const byArticle = new Map<string, CreditLink[]>(articleIds.map((id) => [id, []]));
       if (articleIds.length === 0) return byArticle;
-      const rows = db
-        .select({
-          articleId: articleCredits.articleId,
-          id: credits.id,
-          role: articleCredits.role,
-          name: credits.name,
-          organization: credits.organization,
-          url: credits.url,
-          license: credits.license,
-        })
-        .from(articleCredits)
-        .innerJoin(credits, eq(credits.id, articleCredits.creditId))
-        .where(inArray(articleCredits.articleId, articleIds))
-        .orderBy(asc(articleCredits.articleId), asc(articleCredits.position))
-        .all();
-      for (const { articleId, ...credit } of rows) byArticle.get(articleId)?.push(credit);
+      for (const { articleId, ...credit } of creditsOf.all({ ids: JSON.stringify(articleIds) })) {
+        byArticle.get(articleId)?.push(credit);
+      }
       return byArticle;
     },
 
