@@ -136,8 +136,14 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
+  const allowedOrigins = config.CORS_ORIGINS === '*' ? null : new Set(config.CORS_ORIGINS);
   await app.register(cors, {
-    origin: config.CORS_ORIGINS,
+    // A listed origin gets CORS headers; any other gets none at all, preflight included.
+    origin:
+      allowedOrigins === null
+        ? '*'
+        : (origin: string | undefined, done: (error: Error | null, allow: string | false) => void) =>
+            done(null, origin !== undefined && allowedOrigins.has(origin) ? origin : false),
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: ALLOWED_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,

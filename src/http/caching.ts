@@ -38,9 +38,19 @@ export type CacheableSender = (
   options?: SendOptions,
 ) => FastifyReply;
 
+const isRead = (request: FastifyRequest) => request.method === 'GET' || request.method === 'HEAD';
+
 /** Public responses can be shared only when nothing about the caller shaped them. */
 const isShareable = (request: FastifyRequest) =>
-  request.method === 'GET' && request.headers.authorization === undefined && request.principal === null;
+  isRead(request) && request.headers.authorization === undefined && request.principal === null;
+
+/** Adds Authorization to Vary, keeping what CORS put there (Origin, when origins are listed). */
+function varyOnAuthorization(reply: FastifyReply) {
+  const existing = reply.getHeader('vary');
+  const values = existing === undefined ? [] : String(existing).split(',').map((v) => v.trim());
+  if (!values.includes('Authorization')) values.push('Authorization');
+  reply.header('vary', values.join(', '));
+}
 
 /**
  * Public GETs: a strong ETag and 304s, Cache-Control and Surrogate-Key headers for CDNs, and an
@@ -57,7 +67,7 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
   function publicHeaders(reply: FastifyReply, etag: string, keys: readonly string[]) {
     reply.header('etag', etag);
     reply.header('cache-control', publicControl);
-    reply.header('vary', 'Authorization');
+    varyOnAuthorization(reply);
     if (keys.length > 0) {
       reply.header('surrogate-key', keys.join(' '));
       reply.header('cache-tag', keys.join(','));
@@ -70,7 +80,7 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
     if (options.private || !isShareable(request)) {
       reply.header('etag', etag);
       reply.header('cache-control', 'private, no-cache');
-      reply.header('vary', 'Authorization');
+      varyOnAuthorization(reply);
       return reply304Or200(request, reply, body, etag);
     }
     const keys = options.keys ?? [];
@@ -81,7 +91,7 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
 
   /** onRequest hook: answers an anonymous GET from the cache when it holds the URL. */
   async function serveFromCache(request: FastifyRequest, reply: FastifyReply) {
-    if (!cache || request.method !== 'GET' || request.headers.authorization !== undefined) return;
+    if (!cache || !isRead(request) || request.headers.authorization !== undefined) return;
     const hit = cache.get(request.url);
     if (!hit) return;
     publicHeaders(reply, hit.etag, hit.keys);

@@ -23,15 +23,23 @@ describe('CORS', () => {
       .options('/v1/articles')
       .set('Origin', 'https://evil.example')
       .set('Access-Control-Request-Method', 'GET');
-    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    const corsHeaders = (headers: Record<string, unknown>) =>
+      Object.keys(headers).filter((h) => h.startsWith('access-control-'));
+    expect(corsHeaders(preflight.headers)).toEqual([]);
+    expect(preflight.status).toBeGreaterThanOrEqual(400);
     const get = await listed.api.get('/v1/articles').set('Origin', 'https://evil.example').expect(200);
-    expect(get.headers['access-control-allow-origin']).toBeUndefined();
+    expect(corsHeaders(get.headers)).toEqual([]);
   });
 
-  it('exposes ETag to scripts on a listed origin', async () => {
+  it('exposes ETag to scripts on a listed origin, and tells shared caches the answer varies by origin', async () => {
     const res = await listed.api.get('/v1/articles').set('Origin', 'https://news.example').expect(200);
     expect(res.headers['access-control-allow-origin']).toBe('https://news.example');
     expect(res.headers['access-control-expose-headers']).toContain('ETag');
+    expect(res.headers.vary).toBe('Origin, Authorization');
+    const cached = await listed.api.get('/v1/articles').set('Origin', 'https://app.example').expect(200);
+    expect(cached.headers['x-cache']).toBe('hit');
+    expect(cached.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(cached.headers.vary).toBe('Origin, Authorization');
   });
 
   it('allows any origin by default', async () => {
