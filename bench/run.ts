@@ -94,7 +94,7 @@ async function main() {
     RATE_LIMIT_MAX: '0',
     MAX_EVENT_LOOP_DELAY_MS: '0',
     COMMENTS_FLOOD_WINDOW_S: '0',
-    COMMENTS_IP_HASH_KEY: 'bench-key-bench-key-bench-key-bench-key',
+    IP_HASH_KEY: 'bench-key-bench-key-bench-key-bench-key',
   };
   let fjord: Started | null = null;
   let ceiling: Started | null = null;

@@ -45,6 +45,7 @@ import { tokensRoutes } from './modules/tokens/routes.js';
 import { createTokensService } from './modules/tokens/service.js';
 import { createChangeFeed } from './shared/changes.js';
 import { type Clock, systemClock } from './shared/clock.js';
+import { createIpHasher } from './shared/ip-hash.js';
 
 export interface AppDeps {
   config: Config;
@@ -61,6 +62,7 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
   const revisionsRepo = createRevisionsRepository(db);
   const commentsRepo = createCommentsRepository(db);
   const changes = createChangeFeed();
+  const hashIp = createIpHasher(config.IP_HASH_KEY);
   const articles = createArticlesService({ repo: articlesRepo, clock });
   const editor = createEditorService({ repo: revisionsRepo, articles, clock, changes });
   return {
@@ -85,7 +87,14 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
     credits: createCreditsService({ repo: createCreditsRepository(db), clock, changes }),
     tokens: createTokensService({ repo: createTokensRepository(db), clock }),
     audit: createAuditService({ repo: createAuditRepository(db) }),
-    comments: createCommentsService({ repo: commentsRepo, clock, settings: commentSettingsFrom(config), changes }),
+    hashIp,
+    comments: createCommentsService({
+      repo: commentsRepo,
+      clock,
+      settings: commentSettingsFrom(config),
+      changes,
+      hashIp,
+    }),
     moderation: createModerationService({ repo: commentsRepo, clock, changes }),
   };
 }
@@ -165,7 +174,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   // Every route of the API lives in this context, where a route without config.access cannot register.
   await app.register(async (api) => {
     registerAccessControl(api, services.tokens);
-    registerIdempotency(api, { repo: createIdempotencyRepository(db), clock });
+    registerIdempotency(api, { repo: createIdempotencyRepository(db), clock, hashIp: services.hashIp });
     // Scheduled publications are applied by the first request at or after their time: no cron.
     // Before the cache lookup, so a publication coming due purges what it changes first.
     api.addHook('onRequest', async () => services.publishing.applyDue());

@@ -147,7 +147,7 @@ export const ConfigSchema = z.object({
    * Key of the HMAC that stores IP addresses. Unset, each start draws a random key: hashes then
    * cannot be linked across restarts or nodes, so set one shared secret when several nodes serve.
    */
-  COMMENTS_IP_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  IP_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
@@ -160,6 +160,8 @@ export class ConfigError extends Error {
 }
 
 /** Reads every variable at once and reports every bad one, so a start fails once, not once per fix. */
+const SECRETS = new Set(['IP_HASH_KEY']);
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const input: Record<string, string> = {};
   for (const key of Object.keys(ConfigSchema.shape)) {
@@ -169,9 +171,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const result = ConfigSchema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map(
-        (issue) => `${issue.path.join('.')}=${JSON.stringify(input[String(issue.path[0])])}: ${issue.message}`,
-      ),
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        // A secret is named, never echoed: error output ends up in logs.
+        const shown = SECRETS.has(name) ? '' : `=${JSON.stringify(input[name])}`;
+        return `${issue.path.join('.')}${shown}: ${issue.message}`;
+      }),
     );
   }
   return result.data;

@@ -47,7 +47,12 @@ const isShareable = (request: FastifyRequest) =>
 /** Adds Authorization to Vary, keeping what CORS put there (Origin, when origins are listed). */
 function varyOnAuthorization(reply: FastifyReply) {
   const existing = reply.getHeader('vary');
-  const values = existing === undefined ? [] : String(existing).split(',').map((v) => v.trim());
+  const values =
+    existing === undefined
+      ? []
+      : String(existing)
+          .split(',')
+          .map((v) => v.trim());
   if (!values.includes('Authorization')) values.push('Authorization');
   reply.header('vary', values.join(', '));
 }

@@ -69,6 +69,11 @@ export function createIdempotencyRepository(db: Database) {
         .run();
     },
 
+    /** Forgets every key created before `before`. */
+    async prune(before: number) {
+      db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before)).run();
+    },
+
     /** Forgets a claim whose attempt failed on the server's side, so a retry may run again. */
     async release(scope: string, key: string) {
       db.delete(idempotencyKeys)

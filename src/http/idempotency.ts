@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, ConflictError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
+import type { IpHasher } from '../shared/ip-hash.js';
 import { type IdempotencyRepository, PENDING } from './idempotency-repository.js';
 import { problemResponses } from './problem.js';
 
@@ -18,6 +19,8 @@ declare module 'fastify' {
 
 /** A first attempt that has not answered within this time is taken to have died with its process. */
 const ABANDONED_AFTER_MS = 60_000;
+const RETENTION_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60_000;
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
 
 export const IdempotencyKeySchema = z
@@ -28,8 +31,9 @@ export const IdempotencyKeySchema = z
   .meta({ description: 'Makes the request safe to retry: a retry with the same key and body gets the first response' });
 
 /** Keys are per caller: two tokens (or two anonymous addresses) may use the same key without meeting. */
-function scopeOf(request: FastifyRequest): string {
-  return request.principal ? `token:${request.principal.tokenId}` : `ip:${request.ip}`;
+/** Keys are per caller: a token, or for anonymous callers a keyed hash of their address (never the address). */
+function scopeOf(request: FastifyRequest, hashIp: IpHasher): string {
+  return request.principal ? `token:${request.principal.tokenId}` : `ip:${hashIp(request.ip)}`;
 }
 
 function hashOf(request: FastifyRequest): string {
@@ -47,8 +51,10 @@ function hashOf(request: FastifyRequest): string {
  */
 export function registerIdempotency(
   app: FastifyInstance,
-  { repo, clock }: { repo: IdempotencyRepository; clock: Clock },
+  { repo, clock, hashIp }: { repo: IdempotencyRepository; clock: Clock; hashIp: IpHasher },
 ) {
+  let prunedAt = Number.NEGATIVE_INFINITY;
+
   app.decorateRequest('idempotency', null);
 
   app.addHook('onRoute', (route) => {
@@ -65,9 +71,15 @@ export function registerIdempotency(
     if (!request.routeOptions.config.idempotent) return;
     const key = request.headers['idempotency-key'];
     if (typeof key !== 'string') return;
-    const scope = scopeOf(request);
+    const scope = scopeOf(request, hashIp);
     const requestHash = hashOf(request);
     const now = clock.now();
+    // Keys are remembered for a day, which covers any client's retries; older ones are dropped
+    // at most once a minute, so the table stays small without a timer.
+    if (now - prunedAt >= PRUNE_EVERY_MS) {
+      prunedAt = now;
+      await repo.prune(now - RETENTION_MS);
+    }
     const existing = await repo.claim(scope, key, requestHash, now, now - ABANDONED_AFTER_MS);
     if (existing === null) {
       request.idempotency = { scope, key };

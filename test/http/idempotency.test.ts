@@ -6,6 +6,7 @@ import { runMigrations } from '../../src/db/migrate.js';
 import { registerErrorHandling } from '../../src/http/error-handler.js';
 import { registerIdempotency } from '../../src/http/idempotency.js';
 import { createIdempotencyRepository } from '../../src/http/idempotency-repository.js';
+import { createIpHasher } from '../../src/shared/ip-hash.js';
 import { buildTestApp } from '../helpers/build-app.js';
 import { articleInput, createDraftArticle, createToken } from '../helpers/factories.js';
 
@@ -100,7 +101,11 @@ describe('Idempotency-Key for anonymous callers', () => {
     app.setSerializerCompiler(serializerCompiler);
     registerErrorHandling(app);
     app.decorateRequest('principal', null);
-    registerIdempotency(app, { repo: createIdempotencyRepository(database.db), clock: { now: () => Date.now() } });
+    registerIdempotency(app, {
+      repo: createIdempotencyRepository(database.db),
+      clock: { now: () => Date.now() },
+      hashIp: createIpHasher('k'.repeat(32)),
+    });
     let writes = 0;
     app.post('/comments', { config: { access: 'public', idempotent: true } }, async (_request, reply) =>
       reply.code(202).send({ id: ++writes, status: 'pending' }),
@@ -114,6 +119,10 @@ describe('Idempotency-Key for anonymous callers', () => {
       expect([first.statusCode, retry.statusCode, changed.statusCode]).toEqual([202, 202, 422]);
       expect(retry.json()).toEqual({ id: 1, status: 'pending' });
       expect(writes).toBe(1);
+      // The reader's address is kept only as a keyed hash.
+      expect(database.sqlite.prepare('select scope from idempotency_keys').all()).toEqual([
+        { scope: expect.stringMatching(/^ip:[0-9a-f]{64}$/) },
+      ]);
     } finally {
       await app.close();
       database.close();

@@ -1,9 +1,9 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { type ChangeFeed, commentKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
+import type { IpHasher } from '../../shared/ip-hash.js';
 import type { Activity, ArticleRef, CommentRow, CommentsRepository } from './repository.js';
 import {
   type CommentPage,
@@ -13,15 +13,13 @@ import {
   MAX_DEPTH,
   type PublicComment,
 } from './schemas.js';
-import { evaluate, knownAuthor, normalizeIp, type RuleSettings, verdictOf } from './spam-rules.js';
+import { evaluate, knownAuthor, type RuleSettings, verdictOf } from './spam-rules.js';
 import { renderCommentBody } from './text.js';
 
 export interface CommentSettings {
   floodMax: number;
   floodWindowSeconds: number;
   autoApproveKnown: boolean;
-  /** HMAC key for IP addresses; a random one per process when absent. */
-  ipHashKey?: string | undefined;
   rules: RuleSettings;
 }
 
@@ -30,7 +28,6 @@ export function commentSettingsFrom(config: Config): CommentSettings {
     floodMax: config.COMMENTS_FLOOD_MAX,
     floodWindowSeconds: config.COMMENTS_FLOOD_WINDOW_S,
     autoApproveKnown: config.COMMENTS_AUTO_APPROVE_KNOWN,
-    ipHashKey: config.COMMENTS_IP_HASH_KEY,
     rules: {
       linksModerate: config.COMMENTS_LINKS_MODERATE,
       linksSpam: config.COMMENTS_LINKS_SPAM,
@@ -66,14 +63,14 @@ export function createCommentsService({
   clock,
   settings,
   changes,
+  hashIp,
 }: {
   repo: CommentsRepository;
   clock: Clock;
   settings: CommentSettings;
   changes: ChangeFeed;
+  hashIp: IpHasher;
 }) {
-  const ipKey = settings.ipHashKey ?? randomBytes(32).toString('hex');
-  const hashIp = (ip: string) => createHmac('sha256', ipKey).update(normalizeIp(ip)).digest('hex');
   const windowMs = settings.floodWindowSeconds * 1000;
 
   async function publishedArticle(slug: string): Promise<ArticleRef> {

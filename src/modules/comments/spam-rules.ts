@@ -1,4 +1,5 @@
 import { BlockList, isIPv4 } from 'node:net';
+import { normalizeIp } from '../../shared/ip-hash.js';
 import { findLinks } from './text.js';
 
 /**
@@ -83,12 +84,6 @@ export function blockedEmail(email: string, patterns: string[]): Finding | null 
   return pattern === undefined
     ? null
     : { rule: 'blocked_email', detail: `e-mail matches "${pattern}"`, verdict: 'spam' };
-}
-
-/** An IPv4 client seen through a dual-stack socket arrives as ::ffff:a.b.c.d; rules and hashes use a.b.c.d. */
-export function normalizeIp(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return mapped?.[1] ?? ip.toLowerCase();
 }
 
 export function ipMatches(ip: string, pattern: string): boolean {

@@ -15,7 +15,7 @@ describe('comment configuration', () => {
       COMMENTS_BLOCKLIST_IPS: [],
       COMMENTS_MODERATION_WORDS: [],
     });
-    expect(defaultConfig().COMMENTS_IP_HASH_KEY).toBeUndefined();
+    expect(defaultConfig().IP_HASH_KEY).toBeUndefined();
   });
 
   it('parses comma-separated lists, trimmed and lower-cased', () => {
@@ -50,7 +50,7 @@ describe('comment configuration', () => {
         COMMENTS_FLOOD_WINDOW_S: 'soon',
         COMMENTS_BLOCKLIST_EMAILS: 'spam.example',
         COMMENTS_BLOCKLIST_IPS: '203.0.113.0/33',
-        COMMENTS_IP_HASH_KEY: 'short',
+        IP_HASH_KEY: 'short',
       });
     } catch (err) {
       error = err;
@@ -62,7 +62,7 @@ describe('comment configuration', () => {
       'COMMENTS_FLOOD_WINDOW_S="soon": must be a number of seconds',
       'COMMENTS_BLOCKLIST_EMAILS="spam.example": "spam.example" is not an e-mail pattern like *@example.com',
       'COMMENTS_BLOCKLIST_IPS="203.0.113.0/33": "203.0.113.0/33" has a prefix length that is not 0 to 32',
-      'COMMENTS_IP_HASH_KEY="short": must be at least 32 characters',
+      'IP_HASH_KEY: must be at least 32 characters',
     ]);
   });
 });

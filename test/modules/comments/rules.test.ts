@@ -10,7 +10,7 @@ const IP_HASH_KEY = 'k'.repeat(40);
 const { api, db, services } = await buildTestApp({
   config: {
     TRUST_PROXY: true,
-    COMMENTS_IP_HASH_KEY: IP_HASH_KEY,
+    IP_HASH_KEY: IP_HASH_KEY,
     COMMENTS_BLOCKLIST_WORDS: ['casino'],
     COMMENTS_BLOCKLIST_EMAILS: ['*@spam.example'],
     COMMENTS_BLOCKLIST_IPS: ['203.0.113.0/24'],

@@ -8,10 +8,10 @@ import {
   knownAuthor,
   links,
   moderationWord,
-  normalizeIp,
   type RuleSettings,
   verdictOf,
 } from '../../../src/modules/comments/spam-rules.js';
+import { normalizeIp } from '../../../src/shared/ip-hash.js';
 
 const LINK_LIMITS = { linksModerate: 2, linksSpam: 5 };
 const urls = (n: number) => Array.from({ length: n }, (_, i) => `https://example.com/${i}`).join(' and ');
