@@ -1,6 +1,7 @@
 import { asc, countDistinct, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { articleCredits, credits } from '../../db/schema.js';
+import { ConflictError } from '../../errors.js';
 import { type AuditEntry, appendAudit } from '../audit/repository.js';
 
 export type CreditRow = typeof credits.$inferSelect & { articleCount: number };
@@ -50,8 +51,20 @@ export function createCreditsRepository(db: Database) {
         appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id), details: { ...values } });
       });
     },
+    /** Refuses while a published article shows the credit: removing it would change that article unannounced. */
     async delete(id: number, at: number, audit: AuditFields): Promise<void> {
       db.transaction((tx) => {
+        const inUse = tx
+          .select({ n: countDistinct(articleCredits.articleId) })
+          .from(articleCredits)
+          .where(eq(articleCredits.creditId, id))
+          .get();
+        if (inUse && inUse.n > 0) {
+          throw new ConflictError(
+            `Credit ${id} is on ${inUse.n} published article${inUse.n === 1 ? '' : 's'}: publish revisions without it first`,
+            { article_count: inUse.n },
+          );
+        }
         tx.delete(credits).where(eq(credits.id, id)).run();
         appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id) });
       });

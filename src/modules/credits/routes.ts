@@ -110,9 +110,9 @@ export async function creditsRoutes(
       schema: {
         operationId: 'deleteCredit',
         tags: ['credits'],
-        summary: 'Delete a credit; revisions that used it keep it by value',
+        summary: 'Delete a credit no published article shows; revisions that used it keep it by value',
         params: IdParamsSchema,
-        response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404) },
+        response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {

@@ -2,6 +2,7 @@ import { asc, count, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { toDomainError } from '../../db/errors.js';
 import { articleTags, tags } from '../../db/schema.js';
+import { ConflictError } from '../../errors.js';
 import { type AuditEntry, appendAudit } from '../audit/repository.js';
 
 export type TagRow = typeof tags.$inferSelect & { articleCount: number };
@@ -60,8 +61,21 @@ export function createTagsRepository(db: Database) {
         throw toDomainError(err, 'tag');
       }
     },
+    /** Refuses while a published article shows the tag: removing it would change that article unannounced. */
     async delete(slug: string, at: number, audit: AuditFields): Promise<void> {
       db.transaction((tx) => {
+        const inUse = tx
+          .select({ n: count() })
+          .from(articleTags)
+          .innerJoin(tags, eq(tags.id, articleTags.tagId))
+          .where(eq(tags.slug, slug))
+          .get();
+        if (inUse && inUse.n > 0) {
+          throw new ConflictError(
+            `The tag "${slug}" is on ${inUse.n} published article${inUse.n === 1 ? '' : 's'}: publish revisions without it first`,
+            { article_count: inUse.n },
+          );
+        }
         tx.delete(tags).where(eq(tags.slug, slug)).run();
         appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug });
       });

@@ -106,9 +106,9 @@ export async function tagsRoutes(
       schema: {
         operationId: 'deleteTag',
         tags: ['tags'],
-        summary: 'Delete a tag; revisions that used it keep it by value',
+        summary: 'Delete a tag no published article shows; revisions that used it keep it by value',
         params: TagParamsSchema,
-        response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404) },
+        response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {

@@ -6,6 +6,27 @@ const { api, services } = await buildTestApp();
 const editor = await createToken(services, 'editor', 'Ada');
 const as = <T extends { set(name: string, value: string): T }>(req: T) => req.set('authorization', editor.header);
 
+describe('DELETE /v1/credits/{id} while in use', () => {
+  it('refuses with 409 and leaves the published article as it is', async () => {
+    const created = await as(api.post('/v1/articles')).send({
+      title: 'Photo du jour',
+      lang: 'fr',
+      body: 'x',
+      credits: [{ role: 'image', name: 'Sigrid', organization: 'Fjordfoto' }],
+    });
+    await as(api.post(`/v1/articles/${created.body.id}/publish`)).expect(200);
+    const creditId = created.body.credits[0].credit_id;
+    const refused = await as(api.delete(`/v1/credits/${creditId}`));
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toBe(
+      `Credit ${creditId} is on 1 published article: publish revisions without it first`,
+    );
+    expect((await api.get(`/v1/articles/${created.body.slug}`)).body.credits).toEqual([
+      { id: creditId, role: 'image', name: 'Sigrid', organization: 'Fjordfoto', url: null, license: null },
+    ]);
+  });
+});
+
 describe('credits writes', () => {
   it('creates, updates and deletes a credit', async () => {
     const created = await as(api.post('/v1/credits')).send({ name: 'Ben Wicks', organization: 'Unsplash' });

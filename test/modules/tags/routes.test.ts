@@ -38,11 +38,25 @@ describe('PATCH and DELETE /v1/tags/{slug}', () => {
     expect(revision.body.content.tags).toEqual([{ slug: 'old-name', name: 'Old name' }]);
   });
 
-  it('deletes a tag: published articles lose it, revisions keep it by value', async () => {
+  it('refuses to delete a tag a published article shows, and deletes it once no article does', async () => {
     const article = await createPublishedArticle(services, { tags: ['Ephemeral'] });
+    const refused = await as(api.delete('/v1/tags/ephemeral'));
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      code: 'conflict',
+      detail: 'The tag "ephemeral" is on 1 published article: publish revisions without it first',
+      article_count: 1,
+    });
+    expect((await api.get(`/v1/articles/${article.slug}`)).body.tags).toEqual([
+      { slug: 'ephemeral', name: 'Ephemeral' },
+    ]);
+
+    await as(api.post(`/v1/articles/${article.id}/revisions`))
+      .send({ base_revision: 1, tags: [] })
+      .expect(201);
+    await as(api.post(`/v1/articles/${article.id}/publish`)).expect(200);
     expect((await as(api.delete('/v1/tags/ephemeral'))).status).toBe(204);
     expect((await api.get('/v1/tags/ephemeral')).status).toBe(404);
-    expect((await api.get(`/v1/articles/${article.slug}`)).body.tags).toEqual([]);
     const revision = await as(api.get(`/v1/articles/${article.id}/revisions/1`));
     expect(revision.body.content.tags).toEqual([{ slug: 'ephemeral', name: 'Ephemeral' }]);
   });
