@@ -52,6 +52,10 @@ export function createPublishingService({
     /** Publishes a revision (default: the head) now, or schedules it when `at` is in the future. */
     async publish(id: string, body: PublishBody, actor: Actor): Promise<EditorArticle> {
       const { article } = await editor.record(id);
+      // Archiving is an admin's decision; an editor's publish must not quietly undo it.
+      if (article.status === 'archived') {
+        throw new ConflictError('The article is archived: archived articles cannot be published');
+      }
       const number = body.revision ?? article.headRevision;
       const revision = await revisions.findRevision(id, number);
       if (!revision) {

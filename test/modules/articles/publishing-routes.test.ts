@@ -146,6 +146,11 @@ describe('POST /v1/articles/{id}/unpublish and DELETE /v1/articles/{id}', () => 
     expect((await ed.get(`/v1/articles/${article.id}/revisions`)).body.data).toHaveLength(1);
     const archived = await ed.get('/v1/articles?status=archived');
     expect(archived.body.data.map((a: { id: string }) => a.id)).toContain(article.id);
+    // An editor cannot bring it back by publishing again.
+    const republish = await ed.post(`/v1/articles/${article.id}/publish`);
+    expect(republish.status).toBe(409);
+    expect(republish.body.detail).toBe('The article is archived: archived articles cannot be published');
+    expect((await api.get(`/v1/articles/${article.slug}`)).status).toBe(404);
   });
 });
 
