@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, isNull, min, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { articles, commentModerationLog, comments } from '../../db/schema.js';
+import { articleSlugs, articles, commentModerationLog, comments } from '../../db/schema.js';
 import type { Reason } from './spam-rules.js';
 
 export type CommentRow = typeof comments.$inferSelect;
@@ -89,12 +89,15 @@ export function createCommentsRepository(db: Database) {
   }
 
   return {
+    /** By id, or by any slug the article has had: its comments stay reachable after a rename. */
     async findArticle(by: { id: string } | { slug: string }): Promise<ArticleRef | undefined> {
-      const where = 'id' in by ? eq(articles.id, by.id) : eq(articles.slug, by.slug);
+      const columns = { ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen };
+      if ('id' in by) return db.select(columns).from(articles).where(eq(articles.id, by.id)).get();
       return db
-        .select({ ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen })
-        .from(articles)
-        .where(where)
+        .select(columns)
+        .from(articleSlugs)
+        .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+        .where(eq(articleSlugs.slug, by.slug))
         .get();
     },
 

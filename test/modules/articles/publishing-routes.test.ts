@@ -186,3 +186,18 @@ describe('PATCH /v1/articles/{id}', () => {
     ]);
   });
 });
+
+describe('comments after a slug change', () => {
+  it('stay reachable, for reading and posting, under the old slug', async () => {
+    const article = await createDraftArticle(services, { title: 'Ancien titre de fjord' });
+    await ed.post(`/v1/articles/${article.id}/publish`).expect(200);
+    await ed.post(`/v1/articles/${article.id}/revisions`, { base_revision: 1, slug: 'nouveau-fjord' }).expect(201);
+    await ed.post(`/v1/articles/${article.id}/publish`).expect(200);
+    const posted = await api
+      .post(`/v1/articles/${article.slug}/comments`)
+      .send({ author_name: 'Liv', author_email: 'liv@example.no', body: 'Toujours là' });
+    expect(posted.status).toBe(202);
+    expect((await api.get(`/v1/articles/${article.slug}/comments`)).status).toBe(200);
+    expect((await api.get('/v1/articles/nouveau-fjord/comments')).status).toBe(200);
+  });
+});
