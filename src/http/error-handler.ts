@@ -51,14 +51,26 @@ export function sendProblem(reply: FastifyReply, body: Problem, headers: Record<
     .send(JSON.stringify(body));
 }
 
+/** Zod reports an unknown key on its object; name the key itself, as a reader would look for it. */
+function issuesOf(error: FastifyError, part: FieldError['in']): FieldError[] {
+  return (error.validation ?? []).flatMap((issue) => {
+    const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    const keys = (issue.params as { keys?: unknown }).keys;
+    if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      return keys.map((key) => ({
+        in: part,
+        path: path ? `${path}.${String(key)}` : String(key),
+        message: 'is not a known field',
+      }));
+    }
+    return [{ in: part, path, message: issue.message ?? 'is invalid' }];
+  });
+}
+
 function validationProblem(request: FastifyRequest, error: FastifyError): Problem {
   const part = PART[error.validationContext ?? 'body'] ?? 'body';
-  const errors: FieldError[] = (error.validation ?? []).map((issue) => ({
-    in: part,
-    path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.'),
-    message: issue.message ?? 'is invalid',
-  }));
-  const names = [...new Set(errors.map((e) => e.path || part))];
+  const errors = issuesOf(error, part);
+  const names = [...new Set(errors.map((e) => e.path || `the ${part} itself`))];
   return problem(
     request,
     part === 'body' ? 'validation_failed' : 'bad_request',

@@ -49,3 +49,9 @@ export const IdParamsSchema = z.object({
     .positive('must be positive')
     .max(Number.MAX_SAFE_INTEGER),
 });
+
+/** No C0 control character but tab, line feed and carriage return, and no DEL: text that renders as written. */
+export const PRINTABLE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+
+/** A string refused when it holds control characters (NUL, BEL, ESC…), which no reader can see but every client must survive. */
+export const text = () => z.string().regex(PRINTABLE_TEXT, 'must not contain control characters');

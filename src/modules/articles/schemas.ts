@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { CursorSchema, LangSchema, LimitSchema, page, SlugSchema, TimestampSchema } from '../../shared/schemas.js';
+import {
+  CursorSchema,
+  LangSchema,
+  LimitSchema,
+  page,
+  SlugSchema,
+  TimestampSchema,
+  text,
+} from '../../shared/schemas.js';
 
 export const TagRefSchema = z.object({ slug: z.string(), name: z.string() }).meta({ id: 'TagRef' });
 
@@ -28,6 +36,32 @@ export const HeroImageSchema = z
 export const SourceSchema = z
   .object({ name: z.string().min(1).max(200), url: nullableUrl })
   .meta({ id: 'Source', description: 'Where the story comes from' });
+
+const optionalUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2048)
+  .nullish()
+  .transform((v) => v ?? null);
+const optionalText = (max: number) =>
+  text()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => v ?? null);
+
+/** What editors send: only what they know; the rest is stored as null. */
+export const CreditRefInputSchema = z
+  .object({ name: text().trim().min(1).max(200), organization: optionalText(200), url: optionalUrl })
+  .strict();
+export const HeroImageInputSchema = z
+  .object({
+    url: optionalUrl,
+    alt: text().max(500),
+    caption: optionalText(1000),
+    credit: CreditRefInputSchema.nullish().transform((v) => v ?? null),
+  })
+  .strict();
+export const SourceInputSchema = z.object({ name: text().trim().min(1).max(200), url: optionalUrl }).strict();
 
 /** A credit as a revision snapshot holds it: by value, so history survives a rename or deletion. */
 export const SnapshotCreditSchema = z.object({
@@ -124,32 +158,32 @@ export const ArticleSlugParamsSchema = z.object({ slug: z.string().min(1).max(30
 
 /** A credit to attach: an existing one by id, or one described by value (found or created). */
 export const CreditInputSchema = z.union([
-  z.object({ role: z.string().min(1).max(50), credit_id: z.number().int().positive() }).strict(),
+  z.object({ role: text().min(1).max(50), credit_id: z.number().int().positive() }).strict(),
   z
     .object({
-      role: z.string().min(1).max(50),
-      name: z.string().trim().min(1).max(200),
-      organization: z.string().trim().max(200).nullish(),
+      role: text().min(1).max(50),
+      name: text().trim().min(1).max(200),
+      organization: text().trim().max(200).nullish(),
       url: z
-        .url({ protocol: /^https?$/ })
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
         .max(2048)
         .nullish(),
-      license: z.string().trim().max(200).nullish(),
+      license: text().trim().max(200).nullish(),
     })
     .strict(),
 ]);
 export type CreditInput = z.infer<typeof CreditInputSchema>;
 
 export const CreateArticleInputSchema = z.object({
-  title: z.string().trim().min(1).max(300),
+  title: text().trim().min(1).max(300),
   slug: SlugSchema.optional(),
   lang: LangSchema,
-  standfirst: z.string().trim().max(2000).nullish(),
-  body: z.string().max(500_000),
-  tags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+  standfirst: text().trim().max(2000).nullish(),
+  body: text().max(500_000),
+  tags: z.array(text().trim().min(1).max(100)).max(50).optional(),
   credits: z.array(CreditInputSchema).max(50).optional(),
-  hero_image: HeroImageSchema.nullish(),
-  source: SourceSchema.nullish(),
+  hero_image: HeroImageInputSchema.nullish(),
+  source: SourceInputSchema.nullish(),
   ai_generated: z.boolean().optional(),
   comments_open: z.boolean().optional(),
 });

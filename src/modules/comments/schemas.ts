@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CursorSchema, LimitSchema, page, TimestampSchema } from '../../shared/schemas.js';
+import { CursorSchema, LimitSchema, PRINTABLE_TEXT, page, TimestampSchema } from '../../shared/schemas.js';
 
 export const COMMENT_STATUSES = ['pending', 'approved', 'rejected', 'spam'] as const;
 export const CommentStatusSchema = z.enum(COMMENT_STATUSES).meta({ id: 'CommentStatus' });
@@ -8,9 +8,9 @@ export type CommentStatus = z.infer<typeof CommentStatusSchema>;
 /** Replies nest at most this deep: depth 0 is a top-level comment. */
 export const MAX_DEPTH = 2;
 
-const requiredText = z.string({
-  error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string'),
-});
+const requiredText = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+  .regex(PRINTABLE_TEXT, 'must not contain control characters');
 
 const CommentIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 

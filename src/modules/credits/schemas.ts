@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CursorSchema, LimitSchema, page } from '../../shared/schemas.js';
+import { CursorSchema, LimitSchema, page, text } from '../../shared/schemas.js';
 
 export const CreditSchema = z
   .object({
@@ -19,11 +19,11 @@ export type CreditPage = z.infer<typeof CreditPageSchema>;
 export const ListCreditsQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
 export type ListCreditsQuery = z.infer<typeof ListCreditsQuerySchema>;
 
-const nullableText = z.string().trim().max(200).nullish();
+const nullableText = text().trim().max(200).nullish();
 
 export const CreateCreditBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: text().trim().min(1).max(200),
     organization: nullableText.meta({ description: 'Organization or platform, such as Unsplash' }),
     url: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })

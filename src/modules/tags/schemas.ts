@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CursorSchema, LimitSchema, page, SlugSchema } from '../../shared/schemas.js';
+import { CursorSchema, LimitSchema, page, SlugSchema, text } from '../../shared/schemas.js';
 
 export const TagSchema = z
   .object({
@@ -21,9 +21,9 @@ export const TagParamsSchema = z.object({ slug: z.string().min(1).max(200) });
 
 export const CreateTagBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: text().trim().min(1).max(100),
     slug: SlugSchema.optional().meta({ description: 'Default: made from the name' }),
-    description: z.string().trim().max(2000).nullish(),
+    description: text().trim().max(2000).nullish(),
   })
   .strict()
   .meta({ id: 'CreateTag' });
