@@ -6,7 +6,7 @@ import { type Config, defaultConfig } from './config.js';
 import type { Database } from './db/client.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { createIdempotencyRepository } from './http/idempotency-repository.js';
@@ -124,6 +124,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     trustProxy: trustProxyOption(config.TRUST_PROXY),
     requestIdHeader: 'x-request-id',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    frameworkErrors: handleFrameworkError,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_S * 1000,
     connectionTimeout: config.REQUEST_TIMEOUT_S * 2000,
