@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -6,6 +5,7 @@ import { type Config, defaultConfig } from './config.js';
 import type { Database } from './db/client.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
+import { registerCors } from './http/cors.js';
 import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
@@ -91,25 +91,6 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
 }
 export type Services = ReturnType<typeof createServices>;
 
-const EXPOSED_HEADERS = [
-  'Surrogate-Key',
-  'ETag',
-  'Location',
-  'Retry-After',
-  'X-Request-Id',
-  'RateLimit-Limit',
-  'RateLimit-Remaining',
-  'RateLimit-Reset',
-];
-const ALLOWED_HEADERS = [
-  'Authorization',
-  'Content-Type',
-  'If-Match',
-  'If-None-Match',
-  'Idempotency-Key',
-  'X-Request-Id',
-];
-
 /** A number of hops trusts that many proxies in front of the server, as Fastify reads it at runtime. */
 function trustProxyOption(
   setting: Config['TRUST_PROXY'],
@@ -137,13 +118,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
-  await app.register(cors, {
-    origin: config.CORS_ORIGINS,
-    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ALLOWED_HEADERS,
-    exposedHeaders: EXPOSED_HEADERS,
-    maxAge: 600,
-  });
+  await registerCors(app, config.CORS_ORIGINS);
   await registerHardening(app, config);
   await registerOpenApi(app);
 
