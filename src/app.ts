@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -6,7 +5,8 @@ import { type Config, defaultConfig } from './config.js';
 import type { Database } from './db/client.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { registerCors } from './http/cors.js';
+import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { createIdempotencyRepository } from './http/idempotency-repository.js';
@@ -100,25 +100,6 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
 }
 export type Services = ReturnType<typeof createServices>;
 
-const EXPOSED_HEADERS = [
-  'Surrogate-Key',
-  'ETag',
-  'Location',
-  'Retry-After',
-  'X-Request-Id',
-  'RateLimit-Limit',
-  'RateLimit-Remaining',
-  'RateLimit-Reset',
-];
-const ALLOWED_HEADERS = [
-  'Authorization',
-  'Content-Type',
-  'If-Match',
-  'If-None-Match',
-  'Idempotency-Key',
-  'X-Request-Id',
-];
-
 /** A number of hops trusts that many proxies in front of the server, as Fastify reads it at runtime. */
 function trustProxyOption(
   setting: Config['TRUST_PROXY'],
@@ -133,6 +114,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     trustProxy: trustProxyOption(config.TRUST_PROXY),
     requestIdHeader: 'x-request-id',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    frameworkErrors: handleFrameworkError,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_S * 1000,
     connectionTimeout: config.REQUEST_TIMEOUT_S * 2000,
@@ -145,19 +127,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
-  const allowedOrigins = config.CORS_ORIGINS === '*' ? null : new Set(config.CORS_ORIGINS);
-  await app.register(cors, {
-    // A listed origin gets CORS headers; any other gets none at all, preflight included.
-    origin:
-      allowedOrigins === null
-        ? '*'
-        : (origin: string | undefined, done: (error: Error | null, allow: string | false) => void) =>
-            done(null, origin !== undefined && allowedOrigins.has(origin) ? origin : false),
-    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ALLOWED_HEADERS,
-    exposedHeaders: EXPOSED_HEADERS,
-    maxAge: 600,
-  });
+  await registerCors(app, config.CORS_ORIGINS);
   await registerHardening(app, config);
   await registerOpenApi(app);
 

@@ -79,6 +79,28 @@ function validationProblem(request: FastifyRequest, error: FastifyError): Proble
   );
 }
 
+/**
+ * Fastify's `frameworkErrors` option: what fails before routing (a percent-encoding that does not
+ * decode, a path segment over maxParamLength) never reaches the error handler, and Fastify would
+ * answer it with its own JSON shape.
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_BAD_URL') {
+    void sendProblem(
+      reply,
+      problem(request, 'bad_request', 'The URL holds a percent-encoded sequence that does not decode'),
+    );
+  } else if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void sendProblem(
+      reply,
+      problem(request, 'uri_too_long', 'A segment of the URL path is longer than this server accepts'),
+    );
+  } else {
+    request.log.error({ err: error }, 'unexpected framework error');
+    void sendProblem(reply, problem(request, 'internal', 'Unexpected error'));
+  }
+}
+
 /** One place turns every thrown thing into problem+json; handlers never translate errors themselves. */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {

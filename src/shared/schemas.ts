@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SLUG_LIMIT } from './slug.js';
 
 /** `limit` as frontends send it: a query-string number from 1 to 100. */
 export const LimitSchema = z.coerce
@@ -26,7 +27,7 @@ export const PageMetaSchema = z
 export const SlugSchema = z
   .string()
   .min(1)
-  .max(200)
+  .max(SLUG_LIMIT)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single dashes');
 
 export const LangSchema = z

@@ -11,7 +11,10 @@ const SPELLED_OUT: Record<string, string> = {
   ı: 'i',
 };
 
+/** What slugify makes from a title: long titles give readable URLs only when cut short. */
 export const SLUG_MAX_LENGTH = 120;
+/** The longest slug the API accepts or stores, collision suffix included. */
+export const SLUG_LIMIT = 200;
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
@@ -32,11 +35,16 @@ export function slugify(text: string): string {
   return (lastDash > 0 ? cut.slice(0, lastDash) : cut.slice(0, SLUG_MAX_LENGTH)).replace(/-+$/, '');
 }
 
-/** The first of `base`, `base-2`, `base-3`... that `isTaken` refuses. */
+/**
+ * The first of `base`, `base-2`, `base-3`... that `isTaken` refuses. The base is shortened to
+ * make room for the suffix, so a slug of the longest accepted length still gets one that the API
+ * will accept back and serve.
+ */
 export function uniqueSlug(base: string, isTaken: (slug: string) => boolean): string {
   if (!isTaken(base)) return base;
   for (let n = 2; ; n++) {
-    const candidate = `${base}-${n}`;
+    const suffix = `-${n}`;
+    const candidate = `${base.slice(0, SLUG_LIMIT - suffix.length).replace(/-+$/, '')}${suffix}`;
     if (!isTaken(candidate)) return candidate;
   }
 }

@@ -18,6 +18,19 @@ describe('CORS', () => {
     expect(res.headers.vary).toContain('Origin');
   });
 
+  it('answers an OPTIONS request that is no preflight with a 400 problem', async () => {
+    const res = await open.api.options('/v1/articles').expect(400);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.body).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+      errors: [
+        { in: 'headers', path: 'origin', message: expect.any(String) },
+        { in: 'headers', path: 'access-control-request-method', message: expect.any(String) },
+      ],
+    });
+  });
+
   it('gives an unlisted origin no CORS headers', async () => {
     const preflight = await listed.api
       .options('/v1/articles')

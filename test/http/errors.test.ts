@@ -34,6 +34,19 @@ describe('errors are RFC 9457 problem documents', () => {
     });
   });
 
+  it('answers a percent-encoding that does not decode with a 400 problem', async () => {
+    const res = await api.get('/v1/articles/%zz/revisions').expect(400);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.body).toEqual(problem(400, 'bad_request', 'Bad request', '/v1/articles/%zz/revisions'));
+  });
+
+  it('answers a path segment over the length limit with a 414 problem', async () => {
+    const id = 'a'.repeat(501);
+    const res = await api.get(`/v1/articles/${id}/revisions`).expect(414);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.body).toEqual(problem(414, 'uri_too_long', 'URI too long', `/v1/articles/${id}/revisions`));
+  });
+
   it('echoes the caller’s X-Request-Id in the problem', async () => {
     const res = await api.get('/v1/tags/none').set('X-Request-Id', 'trace-42').expect(404);
     expect(res.body.request_id).toBe('trace-42');

@@ -19,6 +19,12 @@ describe('toFtsQuery', () => {
     else expect(toFtsQuery(input)).toBe(expected);
   });
 
+  it('cuts a long term between characters, never inside an astral letter', () => {
+    const query = toFtsQuery(`a${'𝕏'.repeat(100)}`);
+    expect(query).not.toMatch(/\p{Cs}/u);
+    expect(query).toBe(`"a${'𝕏'.repeat(63)}"`);
+  });
+
   it('keeps at most 16 terms of a very long query', () => {
     expect(toFtsQuery('mot '.repeat(500)).split(' ')).toHaveLength(16);
   });

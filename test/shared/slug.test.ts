@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slugify, uniqueSlug } from '../../src/shared/slug.js';
+import { SLUG_LIMIT, slugify, uniqueSlug } from '../../src/shared/slug.js';
 
 describe('slugify', () => {
   it.each([
@@ -28,5 +28,12 @@ describe('uniqueSlug', () => {
     const taken = new Set(['a', 'a-2']);
     expect(uniqueSlug('a', (s) => taken.has(s))).toBe('a-3');
     expect(uniqueSlug('b', (s) => taken.has(s))).toBe('b');
+  });
+
+  it('stays within the slug limit when the base is already as long as it may be', () => {
+    const base = `${'a'.repeat(198)}-b`;
+    const slug = uniqueSlug(base, (s) => s === base);
+    expect(slug).toBe(`${'a'.repeat(198)}-2`);
+    expect(slug).toHaveLength(SLUG_LIMIT);
   });
 });

@@ -27,7 +27,8 @@ export function findLinks(text: string): Link[] {
     const trailing = TRAILING.exec(url)?.[0] ?? '';
     url = url.slice(0, url.length - trailing.length);
     if (trailing.startsWith(')') && url.includes('(') && !url.includes(')')) url += ')';
-    if (/^(?:https?:\/\/|www\.)$/i.test(url)) continue;
+    // `www....` loses its dot with the punctuation: what is left is no link, and would make a relative href.
+    if (!/^(?:https?:\/\/|www\.)./i.test(url)) continue;
     links.push({ start: match.index, url });
   }
   return links;

@@ -4,6 +4,9 @@ import { BadRequestError } from '../../errors.js';
 export const MAX_SEARCH_TERMS = 16;
 const MAX_TERM_LENGTH = 64;
 
+/** Cut by code points: slicing UTF-16 units can split an astral letter (𝕏) into a lone surrogate. */
+const cut = (word: string) => (word.length <= MAX_TERM_LENGTH ? word : [...word].slice(0, MAX_TERM_LENGTH).join(''));
+
 /**
  * Turns what a reader typed into safe FTS5 syntax: words and "quoted phrases", a trailing `*` on a
  * word for a prefix search; everything else (operators, parentheses, column filters, stray quotes)
@@ -17,9 +20,9 @@ export function toFtsQuery(input: string): string {
     const [, phrase, word, star] = match;
     if (phrase !== undefined) {
       const words = phrase.match(/[\p{L}\p{N}]+/gu);
-      if (words) terms.push(`"${words.map((w) => w.slice(0, MAX_TERM_LENGTH)).join(' ')}"`);
+      if (words) terms.push(`"${words.map(cut).join(' ')}"`);
     } else if (word) {
-      terms.push(`"${word.slice(0, MAX_TERM_LENGTH)}"${star ? '*' : ''}`);
+      terms.push(`"${cut(word)}"${star ? '*' : ''}`);
     }
     if (terms.length === MAX_SEARCH_TERMS) break;
   }

@@ -6,6 +6,19 @@ const { api, services } = await buildTestApp();
 const editor = await createToken(services, 'editor', 'Ada');
 
 describe('POST /v1/articles', () => {
+  it('gives a taken slug of the longest length a suffix it can still serve', async () => {
+    const slug = `${'s'.repeat(192)}-longest`;
+    const send = () =>
+      api.post('/v1/articles').set('authorization', editor.header).send({ title: 'Long', slug, lang: 'en', body: '' });
+    expect((await send()).status).toBe(201);
+    const second = await send();
+    expect(second.status).toBe(201);
+    expect(second.body.slug).toBe(`${'s'.repeat(192)}-longe-2`);
+    const revision = await api.get(`/v1/articles/${second.body.id}/revisions/1`).set('authorization', editor.header);
+    expect(revision.status).toBe(200);
+    expect(revision.body.content.slug).toBe(second.body.slug);
+  });
+
   it('creates a draft at revision 1 with a Location header and creates unknown tags', async () => {
     const res = await api
       .post('/v1/articles')

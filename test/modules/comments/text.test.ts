@@ -31,6 +31,10 @@ describe('renderCommentBody', () => {
     );
   });
 
+  it('leaves a www. whose dot is sentence punctuation as text, not a relative link', () => {
+    expect(renderCommentBody('or www.... and https://.')).toBe('or www.... and https://.');
+  });
+
   it('leaves javascript: and other schemes as text', () => {
     expect(renderCommentBody('javascript:alert(1)')).toBe('javascript:alert(1)');
   });

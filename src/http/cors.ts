@@ -1,0 +1,54 @@
+import cors from '@fastify/cors';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { BadRequestError } from '../errors.js';
+
+const EXPOSED_HEADERS = [
+  'Surrogate-Key',
+  'ETag',
+  'Location',
+  'Retry-After',
+  'X-Request-Id',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+];
+const ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'If-Match',
+  'If-None-Match',
+  'Idempotency-Key',
+  'X-Request-Id',
+];
+
+/**
+ * CORS for browsers on other origins. The API answers OPTIONS only as a CORS preflight; one that
+ * lacks Origin or Access-Control-Request-Method is refused here with a problem, because
+ * @fastify/cors refuses it with a text/plain body of its own.
+ */
+export async function registerCors(app: FastifyInstance, origins: Config['CORS_ORIGINS']) {
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'OPTIONS') return;
+    const missing = ['origin', 'access-control-request-method'].filter((name) => !request.headers[name]);
+    if (missing.length > 0) {
+      throw new BadRequestError(
+        'OPTIONS answers CORS preflight requests only, which send Origin and Access-Control-Request-Method',
+        missing.map((name) => ({ in: 'headers' as const, path: name, message: 'is required in a preflight request' })),
+      );
+    }
+  });
+  const allowed = origins === '*' ? null : new Set(origins);
+  await app.register(cors, {
+    // A listed origin gets CORS headers; any other gets none at all, preflight included.
+    origin:
+      allowed === null
+        ? '*'
+        : (origin: string | undefined, done: (error: Error | null, allow: string | false) => void) =>
+            done(null, origin !== undefined && allowed.has(origin) ? origin : false),
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+}
