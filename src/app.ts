@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -10,6 +11,7 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { createIdempotencyRepository } from './http/idempotency-repository.js';
+import { registerImpliedResponses } from './http/implied-responses.js';
 import { registerOpenApi } from './http/openapi.js';
 import { ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
@@ -110,6 +112,14 @@ const ALLOWED_HEADERS = [
   'X-Request-Id',
 ];
 
+/** A client's id is kept only if it is safe to log and echo; anything else gets a fresh one. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function requestIdOf(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** A number of hops trusts that many proxies in front of the server, as Fastify reads it at runtime. */
 function trustProxyOption(
   setting: Config['TRUST_PROXY'],
@@ -122,7 +132,9 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   const app = Fastify({
     logger,
     trustProxy: trustProxyOption(config.TRUST_PROXY),
-    requestIdHeader: 'x-request-id',
+    // genReqId reads X-Request-Id itself, so that a client's value is checked before it is trusted.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_S * 1000,
@@ -132,6 +144,10 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   });
   // JSON is the only body the API reads: anything else is a 415, not a string for the schema to refuse.
   app.removeContentTypeParser(['text/plain']);
+  // First of all hooks, so every answer, refusals by later hooks included, names the request it answers.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -160,6 +176,8 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   await app.register(async (api) => {
     registerAccessControl(api, services.tokens);
     registerIdempotency(api, { repo: createIdempotencyRepository(db), clock });
+    // After the hooks above, since it reads what they add to each route's schema.
+    registerImpliedResponses(api);
     // Scheduled publications are applied by the first request at or after their time: no cron.
     // Before the cache lookup, so a publication coming due purges what it changes first.
     api.addHook('onRequest', async () => services.publishing.applyDue());

@@ -5,6 +5,11 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
   return { description, content: { 'application/json': { schema } } };
 }
 
+/** A 201 whose Location header gives the new resource's URL (src/http/openapi-headers.ts documents it). */
+export function createdResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { ...jsonResponse(schema, description), headers: { Location: { type: 'string' } } };
+}
+
 /** 304 carries no body; z.undefined() documents exactly that. */
 export const NotModifiedSchema = z
   .undefined()

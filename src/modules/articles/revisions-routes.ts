@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../http/access.js';
 import { etagOf } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
-import { jsonResponse } from '../../http/responses.js';
+import { createdResponse, jsonResponse } from '../../http/responses.js';
 import {
   ArticleIdParamsSchema,
   DiffQuerySchema,
@@ -52,7 +52,7 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         body: RevisionBodySchema,
         response: {
           200: jsonResponse(RevisionResultSchema, 'Nothing changed: the head, and nothing was written'),
-          201: jsonResponse(RevisionResultSchema, 'The new head revision'),
+          201: createdResponse(RevisionResultSchema, 'The new head revision'),
           ...WRITE_STATUSES,
         },
       },
@@ -134,7 +134,7 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         body: RestoreBodySchema.nullish(),
         response: {
           200: jsonResponse(RevisionResultSchema, 'The head already equals revision n; nothing was written'),
-          201: jsonResponse(RevisionResultSchema, 'The new head revision'),
+          201: createdResponse(RevisionResultSchema, 'The new head revision'),
           ...WRITE_STATUSES,
         },
       },
