@@ -25,7 +25,9 @@ export const RESPONSE_HEADERS = {
     schema: text,
   },
   ETag: {
-    description: 'A strong validator of the body; send it back in If-None-Match to get a 304',
+    description:
+      'A strong validator of the body: send it back in If-None-Match to get a 304; an article ETag given to an ' +
+      'editor also stands in for base_revision in If-Match',
     required: true,
     schema: text,
   },
@@ -56,19 +58,20 @@ export const RESPONSE_HEADERS = {
   },
 } satisfies Record<string, Header>;
 
-type HeaderName = keyof typeof RESPONSE_HEADERS;
+export type ResponseHeaderName = keyof typeof RESPONSE_HEADERS;
+type HeaderName = ResponseHeaderName;
 const WRITES = new Set(['post', 'put', 'patch', 'delete']);
 const RATE_LIMIT: HeaderName[] = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
-const CONDITIONAL_200: HeaderName[] = ['ETag', 'Cache-Control', 'Vary', 'Surrogate-Key', 'Cache-Tag'];
+const CONDITIONAL: HeaderName[] = ['ETag', 'Cache-Control', 'Vary', 'Surrogate-Key', 'Cache-Tag'];
 const canonical = new Map(Object.keys(RESPONSE_HEADERS).map((name) => [name.toLowerCase(), name as HeaderName]));
 
 /** The headers one response carries, by what the document says of its operation. */
 function headersOf(method: string, status: string, operation: Operation): HeaderName[] {
   const names: HeaderName[] = ['X-Request-Id'];
   const responses = operation.responses ?? {};
-  // An operation that answers 304 sends through caching.ts, which sets the validators and cache headers.
-  if ('304' in responses && status === '200') names.push(...CONDITIONAL_200);
-  if (status === '304') names.push('ETag');
+  // An operation that answers 304 sends through caching.ts, which sets the validator and cache
+  // headers on the 200 and, as RFC 9110 §15.4.5 asks, on the 304 too.
+  if ('304' in responses && (status === '200' || status === '304')) names.push(...CONDITIONAL);
   if (status === '301') names.push('Location');
   if (status === '401') names.push('WWW-Authenticate');
   if (status === '429' || status === '503') names.push('Retry-After');
