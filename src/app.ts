@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -10,6 +11,7 @@ import { handleFrameworkError, registerErrorHandling } from './http/error-handle
 import { registerHardening } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { createIdempotencyRepository } from './http/idempotency-repository.js';
+import { registerImpliedResponses } from './http/implied-responses.js';
 import { registerOpenApi } from './http/openapi.js';
 import { ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
@@ -100,6 +102,14 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
 }
 export type Services = ReturnType<typeof createServices>;
 
+/** A client's id is kept only if it is safe to log and echo; anything else gets a fresh one. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function requestIdOf(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** A number of hops trusts that many proxies in front of the server, as Fastify reads it at runtime. */
 function trustProxyOption(
   setting: Config['TRUST_PROXY'],
@@ -112,7 +122,9 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   const app = Fastify({
     logger,
     trustProxy: trustProxyOption(config.TRUST_PROXY),
-    requestIdHeader: 'x-request-id',
+    // genReqId reads X-Request-Id itself, so that a client's value is checked before it is trusted.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors: handleFrameworkError,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -123,6 +135,10 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   });
   // JSON is the only body the API reads: anything else is a 415, not a string for the schema to refuse.
   app.removeContentTypeParser(['text/plain']);
+  // First of all hooks, so every answer, refusals by later hooks included, names the request it answers.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -145,6 +161,8 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   await app.register(async (api) => {
     registerAccessControl(api, services.tokens);
     registerIdempotency(api, { repo: createIdempotencyRepository(db), clock, hashIp: services.hashIp });
+    // After the hooks above, since it reads what they add to each route's schema.
+    registerImpliedResponses(api);
     // Scheduled publications are applied by the first request at or after their time: no cron.
     // Before the cache lookup, so a publication coming due purges what it changes first.
     api.addHook('onRequest', async () => services.publishing.applyDue());

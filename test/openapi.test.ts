@@ -29,4 +29,27 @@ describe('openapi.yaml', () => {
       if (params.length > 0 && path !== '/healthz') expect(Object.keys(responses), where).toContain('400');
     }
   });
+
+  it('is served from a relative server, with one parameter name per URL template', async () => {
+    const { parse } = await import('yaml');
+    const document = parse(await renderOpenApiYaml());
+    expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
+    const templates = Object.keys(document.paths).map((path) => path.replace(/\{\w+\}/g, '{}'));
+    expect(new Set(templates).size).toBe(templates.length);
+  });
+
+  it('says a public operation takes an optional token, and every response names its request id', async () => {
+    const { parse } = await import('yaml');
+    const document = parse(await renderOpenApiYaml());
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(methods as Record<string, Record<string, unknown>>)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        const security = op['x-access'] === 'public' ? [{}, { bearerAuth: [] }] : [{ bearerAuth: [] }];
+        expect(op.security, where).toEqual(security);
+        for (const [status, response] of Object.entries(op.responses as Record<string, { headers: object }>)) {
+          expect(response.headers, `${where} ${status}`).toHaveProperty(['X-Request-Id']);
+        }
+      }
+    }
+  });
 });

@@ -49,7 +49,8 @@ export function registerAccessControl(app: FastifyInstance, tokens: TokensServic
       ...route.schema,
       'x-access': access,
       ...(access === 'public'
-        ? {}
+        ? // A token is optional, and read when sent: editors see drafts, and a bad one is refused.
+          { security: [{}, { bearerAuth: [] }] }
         : {
             security: [{ bearerAuth: [] }],
             description: [

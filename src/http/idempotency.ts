@@ -5,7 +5,6 @@ import { AppError, ConflictError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
 import type { IpHasher } from '../shared/ip-hash.js';
 import { type IdempotencyRepository, PENDING } from './idempotency-repository.js';
-import { problemResponses } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -59,12 +58,12 @@ export function registerIdempotency(
 
   app.addHook('onRoute', (route) => {
     if (!route.config?.idempotent) return;
-    const schema = (route.schema ?? {}) as { headers?: unknown; response?: Record<string | number, unknown> };
+    const schema = (route.schema ?? {}) as { headers?: unknown };
     const key = { 'idempotency-key': IdempotencyKeySchema.optional() };
     // Loose, so validating the headers never strips the ones this schema does not name.
     const headers = schema.headers instanceof z.ZodObject ? schema.headers.extend(key) : z.looseObject(key);
-    const response = { ...problemResponses(409, 422), ...schema.response };
-    route.schema = { ...route.schema, headers, response };
+    // Its 409 and 422 are declared with the other implied statuses (src/http/implied-responses.ts).
+    route.schema = { ...route.schema, headers };
   });
 
   app.addHook('preHandler', async (request, reply) => {

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { withResponseHeaders } from './openapi-headers.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -43,6 +44,21 @@ function withoutUnusedSchemas(document: Document): Document {
   return { ...document, components: { ...document.components, schemas: kept } } as Document;
 }
 
+type Transform = typeof jsonSchemaTransform;
+type ResponseEntries = Record<string, { headers?: unknown } | undefined>;
+
+/** The zod transform rebuilds each response entry from its content alone; put back the headers a route declared. */
+const withDeclaredHeaders: Transform = (input) => {
+  const output = jsonSchemaTransform(input);
+  const declared = (input.schema as { response?: ResponseEntries } | undefined)?.response ?? {};
+  const transformed = (output.schema as { response?: ResponseEntries } | undefined)?.response ?? {};
+  for (const [status, entry] of Object.entries(declared)) {
+    const target = transformed[status];
+    if (entry?.headers && target) target.headers = entry.headers;
+  }
+  return output;
+};
+
 /**
  * The OpenAPI document is generated from the routes' zod schemas; openapi.yaml at the root is
  * this document, written by `npm run openapi` and checked by test/openapi.test.ts.
@@ -58,6 +74,8 @@ export async function registerOpenApi(app: FastifyInstance) {
           'Articles, tags, credits and moderated reader comments. Errors are RFC 9457 problem documents (application/problem+json).',
         license: { name: 'MIT', identifier: 'MIT' },
       },
+      // Relative, so the document is true wherever the API is served, behind any host or proxy.
+      servers: [{ url: '/', description: 'The server this document is served from' }],
       tags: [
         { name: 'articles', description: 'Published articles and, for editors, their drafts and history' },
         { name: 'tags', description: 'Tags and their counts of published articles' },
@@ -78,8 +96,9 @@ export async function registerOpenApi(app: FastifyInstance) {
         },
       },
     },
-    transform: jsonSchemaTransform,
-    transformObject: (documentObject) => withoutUnusedSchemas(jsonSchemaTransformObject(documentObject)),
+    transform: withDeclaredHeaders,
+    transformObject: (documentObject) =>
+      withResponseHeaders(withoutUnusedSchemas(jsonSchemaTransformObject(documentObject))),
   });
   // Every asset is served from the package itself, so the reference works with no internet access.
   await app.register(swaggerUi, {

@@ -1,10 +1,11 @@
 import supertest from 'supertest';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { buildApp, createServices } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import type { Clock } from '../../src/shared/clock.js';
+import { observeContract } from './contract.js';
 
 /** A clock tests can move. */
 export function testClock(start = Date.parse('2026-01-15T10:00:00.000Z')) {
@@ -32,8 +33,11 @@ export async function buildTestApp(options: { config?: Partial<Config>; clock?: 
   const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config });
   const services = createServices(database.db, clock, config);
   const app = await buildApp({ config, db: database.db, services, ...(clock ? { clock } : {}) });
+  // Every suite doubles as a contract test: what it makes the server answer must be in openapi.yaml.
+  const mismatches = observeContract(app);
   await app.ready();
   afterAll(async () => {
+    expect(mismatches, 'responses that openapi.yaml does not declare').toEqual([]);
     await app.close();
     database.close();
   });

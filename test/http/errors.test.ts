@@ -52,6 +52,19 @@ describe('errors are RFC 9457 problem documents', () => {
     expect(res.body.request_id).toBe('trace-42');
   });
 
+  it('echoes the request id in the X-Request-Id header of every response', async () => {
+    const res = await api.get('/healthz').set('X-Request-Id', 'trace:43_a.b').expect(200);
+    expect(res.headers['x-request-id']).toBe('trace:43_a.b');
+  });
+
+  it('replaces an X-Request-Id that is not safe to log with a generated UUID', async () => {
+    const res = await api.get('/v1/tags/none').set('X-Request-Id', 'a b<script>').expect(404);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(res.body.request_id).toBe(res.headers['x-request-id']);
+    const long = await api.get('/healthz').set('X-Request-Id', 'x'.repeat(65));
+    expect(long.headers['x-request-id']).not.toBe('x'.repeat(65));
+  });
+
   it('answers a malformed bearer token with a 401 problem and a challenge', async () => {
     const res = await api.get('/v1/articles').set('Authorization', 'Bearer nope').expect(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="fjord"');

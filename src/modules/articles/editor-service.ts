@@ -26,8 +26,16 @@ export function createEditorService({
     return found;
   }
 
+  /** PATCH and DELETE share the GET's URL template, so they find an article the same ways it does. */
+  async function recordByIdOrSlug(idOrSlug: string): Promise<EditorRecord> {
+    const found = await repo.findRecordByIdOrSlug(idOrSlug);
+    if (!found) throw new NotFoundError(`No article with id or slug "${idOrSlug}"`);
+    return found;
+  }
+
   return {
     record,
+    recordByIdOrSlug,
 
     async create(body: CreateArticleBody, actor: Actor): Promise<EditorArticle> {
       const { message, ...input } = body;
@@ -36,9 +44,7 @@ export function createEditorService({
     },
 
     async get(idOrSlug: string): Promise<EditorArticle> {
-      const found = await repo.findRecordByIdOrSlug(idOrSlug);
-      if (!found) throw new NotFoundError(`No article with id or slug "${idOrSlug}"`);
-      return toEditorArticle(found);
+      return toEditorArticle(await recordByIdOrSlug(idOrSlug));
     },
 
     async list(query: ArticlesQuery): Promise<EditorArticlePage> {
@@ -47,8 +53,9 @@ export function createEditorService({
       return toPage(rows, query.limit, toEditorSummary, (last) => [last.article.updatedAt, last.article.id]);
     },
 
-    async setCommentsOpen(id: string, open: boolean, actor: Actor): Promise<EditorArticle> {
-      const current = await record(id);
+    async setCommentsOpen(idOrSlug: string, open: boolean, actor: Actor): Promise<EditorArticle> {
+      const current = await recordByIdOrSlug(idOrSlug);
+      const id = current.article.id;
       if (current.article.commentsOpen === open) return toEditorArticle(current);
       const updated = await repo.setCommentsOpen(id, open, clock.now(), {
         actor: actor.name,

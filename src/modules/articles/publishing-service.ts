@@ -116,8 +116,9 @@ export function createPublishingService({
     },
 
     /** Archives: gone from the public API for good, history kept. Archiving twice changes nothing. */
-    async archive(id: string, actor: Actor): Promise<void> {
-      const current = await editor.record(id);
+    async archive(idOrSlug: string, actor: Actor): Promise<void> {
+      const current = await editor.recordByIdOrSlug(idOrSlug);
+      const id = current.article.id;
       if (current.article.status === 'archived') return;
       await repo.withdraw({
         articleId: id,

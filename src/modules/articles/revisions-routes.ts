@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../http/access.js';
 import { etagOf } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
-import { jsonResponse } from '../../http/responses.js';
+import { jsonResponse, withHeaders } from '../../http/responses.js';
 import {
   ArticleIdParamsSchema,
   DiffQuerySchema,
@@ -51,8 +51,12 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         headers: IfMatchHeadersSchema,
         body: RevisionBodySchema,
         response: {
-          200: jsonResponse(RevisionResultSchema, 'Nothing changed: the head, and nothing was written'),
-          201: jsonResponse(RevisionResultSchema, 'The new head revision'),
+          200: withHeaders(
+            jsonResponse(RevisionResultSchema, 'Nothing changed: the head, and nothing was written'),
+            'ETag',
+            'Location',
+          ),
+          201: withHeaders(jsonResponse(RevisionResultSchema, 'The new head revision'), 'ETag', 'Location'),
           ...WRITE_STATUSES,
         },
       },
@@ -133,8 +137,12 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         headers: IfMatchHeadersSchema,
         body: RestoreBodySchema.nullish(),
         response: {
-          200: jsonResponse(RevisionResultSchema, 'The head already equals revision n; nothing was written'),
-          201: jsonResponse(RevisionResultSchema, 'The new head revision'),
+          200: withHeaders(
+            jsonResponse(RevisionResultSchema, 'The head already equals revision n; nothing was written'),
+            'ETag',
+            'Location',
+          ),
+          201: withHeaders(jsonResponse(RevisionResultSchema, 'The new head revision'), 'ETag', 'Location'),
           ...WRITE_STATUSES,
         },
       },

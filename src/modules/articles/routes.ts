@@ -5,11 +5,16 @@ import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../errors
 import { actorOf, hasRole } from '../../http/access.js';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
-import { jsonResponse, MovedPermanentlySchema, NoContentSchema, NotModifiedSchema } from '../../http/responses.js';
+import {
+  createdResponse,
+  jsonResponse,
+  MovedPermanentlySchema,
+  NoContentSchema,
+  NotModifiedSchema,
+} from '../../http/responses.js';
 import { SurrogateKeys } from '../../shared/changes.js';
 import type { SearchService } from '../search/service.js';
 import {
-  ArticleIdParamsSchema,
   ArticlesQuerySchema,
   CreateArticleBodySchema,
   EditorArticlePageSchema,
@@ -19,7 +24,7 @@ import {
 import type { EditorService } from './editor-service.js';
 import { editorEtagPrefix } from './etag.js';
 import type { PublishingService } from './publishing-service.js';
-import { ArticlePageSchema, ArticleSlugParamsSchema, type PublicArticle, PublicArticleSchema } from './schemas.js';
+import { ArticlePageSchema, ArticleRefParamsSchema, type PublicArticle, PublicArticleSchema } from './schemas.js';
 import type { ArticlesService } from './service.js';
 
 export interface ArticlesRouteDeps {
@@ -88,7 +93,7 @@ export async function articlesRoutes(
   );
 
   r.get(
-    '/v1/articles/:slug',
+    '/v1/articles/:article',
     {
       config: { access: 'public' },
       schema: {
@@ -98,7 +103,7 @@ export async function articlesRoutes(
         description:
           'A slug the published article had before answers 301 with the current URL. With an editor token the ' +
           'article is its head revision (`EditorArticle`), and the ETag names that revision for If-Match.',
-        params: ArticleSlugParamsSchema,
+        params: ArticleRefParamsSchema,
         response: {
           200: jsonResponse(z.union([PublicArticleSchema, EditorArticleSchema]), 'The article'),
           301: MovedPermanentlySchema,
@@ -109,10 +114,10 @@ export async function articlesRoutes(
     },
     async (request, reply) => {
       if (hasRole(request.principal, 'editor')) {
-        const article = await editor.get(request.params.slug);
+        const article = await editor.get(request.params.article);
         return send(request, reply, JSON.stringify(article), { etagPrefix: editorEtagPrefix(article.revision) });
       }
-      const found = await service.findPublished(request.params.slug);
+      const found = await service.findPublished(request.params.article);
       if ('movedTo' in found) {
         return reply.redirect(`/v1/articles/${encodeURIComponent(found.movedTo)}`, 301);
       }
@@ -131,7 +136,7 @@ export async function articlesRoutes(
         description: 'Tags are given by slug or name; unknown ones are created. Credits by id or by value.',
         body: CreateArticleBodySchema,
         response: {
-          201: jsonResponse(EditorArticleSchema, 'The new draft; Location gives its URL'),
+          201: createdResponse(EditorArticleSchema, 'The new draft; Location gives its URL'),
           ...problemResponses(400, 401, 403, 409),
         },
       },
@@ -143,14 +148,14 @@ export async function articlesRoutes(
   );
 
   r.patch(
-    '/v1/articles/:id',
+    '/v1/articles/:article',
     {
       config: { access: 'editor' },
       schema: {
         operationId: 'updateArticle',
         tags: ['articles'],
         summary: 'Change article settings (comments open or closed) without a new revision',
-        params: ArticleIdParamsSchema,
+        params: ArticleRefParamsSchema,
         body: UpdateArticleBodySchema,
         response: {
           200: jsonResponse(EditorArticleSchema, 'The article'),
@@ -158,23 +163,23 @@ export async function articlesRoutes(
         },
       },
     },
-    async (request) => editor.setCommentsOpen(request.params.id, request.body.comments_open, actorOf(request)),
+    async (request) => editor.setCommentsOpen(request.params.article, request.body.comments_open, actorOf(request)),
   );
 
   r.delete(
-    '/v1/articles/:id',
+    '/v1/articles/:article',
     {
       config: { access: 'admin' },
       schema: {
         operationId: 'archiveArticle',
         tags: ['articles'],
         summary: 'Archive an article: gone from the public API, history kept',
-        params: ArticleIdParamsSchema,
+        params: ArticleRefParamsSchema,
         response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      await publishing.archive(request.params.id, actorOf(request));
+      await publishing.archive(request.params.article, actorOf(request));
       return reply.code(204).send();
     },
   );

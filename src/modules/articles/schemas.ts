@@ -156,6 +156,14 @@ export type ListArticlesQuery = z.infer<typeof ListArticlesQuerySchema>;
 
 export const ArticleSlugParamsSchema = z.object({ slug: z.string().min(1).max(300) });
 
+/**
+ * GET, PATCH and DELETE share /v1/articles/{article}: one URL template has one parameter name, so
+ * each of them finds the article by id or by slug.
+ */
+export const ArticleRefParamsSchema = z.object({
+  article: z.string().min(1).max(300).meta({ description: "The article's id, or its slug" }),
+});
+
 /** A credit to attach: an existing one by id, or one described by value (found or created). */
 export const CreditInputSchema = z.union([
   z.object({ role: text().min(1).max(50), credit_id: z.number().int().positive() }).strict(),

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../http/access.js';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
-import { jsonResponse, NoContentSchema, NotModifiedSchema } from '../../http/responses.js';
+import { createdResponse, jsonResponse, NoContentSchema, NotModifiedSchema } from '../../http/responses.js';
 import { SurrogateKeys } from '../../shared/changes.js';
 import { IdParamsSchema } from '../../shared/schemas.js';
 import {
@@ -73,7 +73,7 @@ export async function creditsRoutes(
         summary: 'Create a credit (a person or organisation)',
         body: CreateCreditBodySchema,
         response: {
-          201: jsonResponse(CreditSchema, 'The new credit; Location gives its URL'),
+          201: createdResponse(CreditSchema, 'The new credit; Location gives its URL'),
           ...problemResponses(400, 401, 403),
         },
       },

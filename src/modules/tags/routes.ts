@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../http/access.js';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
-import { jsonResponse, NoContentSchema, NotModifiedSchema } from '../../http/responses.js';
+import { createdResponse, jsonResponse, NoContentSchema, NotModifiedSchema } from '../../http/responses.js';
 import { SurrogateKeys } from '../../shared/changes.js';
 import {
   CreateTagBodySchema,
@@ -69,7 +69,7 @@ export async function tagsRoutes(
         summary: 'Create a tag',
         body: CreateTagBodySchema,
         response: {
-          201: jsonResponse(TagSchema, 'The new tag; Location gives its URL'),
+          201: createdResponse(TagSchema, 'The new tag; Location gives its URL'),
           ...problemResponses(400, 401, 403, 409),
         },
       },

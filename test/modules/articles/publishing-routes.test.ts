@@ -170,7 +170,7 @@ describe('a published slug that changes', () => {
   });
 });
 
-describe('PATCH /v1/articles/{id}', () => {
+describe('PATCH /v1/articles/{article}', () => {
   it('closes comments without making a revision, and is audited', async () => {
     const article = await createDraftArticle(services);
     const res = await api
@@ -184,6 +184,32 @@ describe('PATCH /v1/articles/{id}', () => {
       'article.comments_close',
       'article.create',
     ]);
+  });
+
+  it('finds the article by slug as well as by id, like the GET at the same URL', async () => {
+    const article = await createDraftArticle(services, { slug: 'patched-by-slug' });
+    const res = await api
+      .patch('/v1/articles/patched-by-slug')
+      .set('authorization', editor.header)
+      .send({ comments_open: false });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: article.id, comments_open: false });
+  });
+
+  it('answers 404 for an id or slug that names no article', async () => {
+    const res = await api
+      .patch('/v1/articles/no-such-article')
+      .set('authorization', editor.header)
+      .send({ comments_open: false });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('DELETE /v1/articles/{article}', () => {
+  it('archives the article named by its slug', async () => {
+    const article = await createDraftArticle(services, { slug: 'archived-by-slug' });
+    expect((await api.delete('/v1/articles/archived-by-slug').set('authorization', admin.header)).status).toBe(204);
+    expect((await ed.get(`/v1/articles/${article.id}`)).body).toMatchObject({ status: 'archived' });
   });
 });
 
