@@ -1,6 +1,8 @@
 import { and, asc, count, eq, inArray, isNull, min, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
+import { createGroupCommit, type Outcome } from '../../db/group-commit.js';
 import { articleSlugs, articles, commentModerationLog, comments } from '../../db/schema.js';
+import { ConflictError } from '../../errors.js';
 import type { Reason } from './spam-rules.js';
 
 export type CommentRow = typeof comments.$inferSelect;
@@ -79,26 +81,102 @@ const after = (keyset: Keyset): SQL[] =>
 const articleRef = { id: articles.id, slug: articles.slug, title: articles.title };
 
 export function createCommentsRepository(db: Database) {
-  function activity(where: SQL): Activity {
-    const row = db
+  // A reader's POST runs on statements prepared once: building SQL per request cost as much as the
+  // write itself.
+  const since = sql.placeholder('since');
+  const activityOf = (column: typeof comments.ipHash | typeof comments.authorEmail) =>
+    db
       .select({ n: count(), oldest: min(comments.createdAt) })
       .from(comments)
-      .where(where)
-      .get();
+      .where(and(eq(column, sql.placeholder('value')), sql`${comments.createdAt} > ${since}`))
+      .prepare();
+  const activityByIp = activityOf(comments.ipHash);
+  const activityByEmail = activityOf(comments.authorEmail);
+  const activity = (statement: typeof activityByIp, value: string, after: number): Activity => {
+    const row = statement.get({ value, since: after });
     return { count: row?.n ?? 0, oldest: row?.oldest ?? null };
-  }
+  };
+  const articleBySlug = db
+    .select({ ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen })
+    .from(articleSlugs)
+    .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+    .where(eq(articleSlugs.slug, sql.placeholder('slug')))
+    .prepare();
+  const duplicate = db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(
+      and(
+        eq(comments.authorEmail, sql.placeholder('email')),
+        eq(comments.articleId, sql.placeholder('articleId')),
+        eq(comments.body, sql.placeholder('body')),
+      ),
+    )
+    .limit(1)
+    .prepare();
+  const approvedOf = db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(eq(comments.authorEmail, sql.placeholder('email')), eq(comments.status, 'approved')))
+    .limit(1)
+    .prepare();
+  const insertComment = db
+    .insert(comments)
+    .values({
+      articleId: sql.placeholder('articleId'),
+      parentId: sql.placeholder('parentId'),
+      depth: sql.placeholder('depth'),
+      authorName: sql.placeholder('authorName'),
+      authorEmail: sql.placeholder('authorEmail'),
+      ipHash: sql.placeholder('ipHash'),
+      body: sql.placeholder('body'),
+      status: sql.placeholder('status'),
+      spamReasons: sql.placeholder('spamReasons'),
+      createdAt: sql.placeholder('at'),
+      updatedAt: sql.placeholder('at'),
+    })
+    .returning()
+    .prepare();
+  const insertArrival = db
+    .insert(commentModerationLog)
+    .values({
+      commentId: sql.placeholder('commentId'),
+      actor: sql.placeholder('actor'),
+      fromStatus: null,
+      toStatus: sql.placeholder('toStatus'),
+      at: sql.placeholder('at'),
+    })
+    .prepare();
+
+  const insertCommitted = createGroupCommit<NewComment, CommentRow>((items) =>
+    db.transaction((tx) =>
+      items.map((c): Outcome<CommentRow> => {
+        try {
+          return {
+            value: tx.transaction((sp) => {
+              if (duplicate.get({ email: c.authorEmail, articleId: c.articleId, body: c.body }) !== undefined) {
+                throw new ConflictError('The same comment was already posted on this article');
+              }
+              const row = insertComment.get({ ...c, spamReasons: JSON.stringify(c.reasons) });
+              if (!row) throw new Error('the comment insert returned no row');
+              insertArrival.run({ commentId: row.id, actor: c.actor, toStatus: c.status, at: c.at });
+              if (c.status === 'approved') recount(sp, [c.articleId]);
+              return row;
+            }),
+          };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    ),
+  );
 
   return {
     /** By id, or by any slug the article has had: its comments stay reachable after a rename. */
     async findArticle(by: { id: string } | { slug: string }): Promise<ArticleRef | undefined> {
       const columns = { ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen };
       if ('id' in by) return db.select(columns).from(articles).where(eq(articles.id, by.id)).get();
-      return db
-        .select(columns)
-        .from(articleSlugs)
-        .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
-        .where(eq(articleSlugs.slug, by.slug))
-        .get();
+      return articleBySlug.get({ slug: by.slug });
     },
 
     async findById(id: number): Promise<CommentRow | undefined> {
@@ -126,56 +204,21 @@ export function createCommentsRepository(db: Database) {
     /** Comments since `since` from one IP hash and from one e-mail, with the oldest of each. */
     async recentActivity(q: { ipHash: string; email: string; since: number }) {
       return {
-        byIp: activity(and(eq(comments.ipHash, q.ipHash), sql`${comments.createdAt} > ${q.since}`) as SQL),
-        byEmail: activity(and(eq(comments.authorEmail, q.email), sql`${comments.createdAt} > ${q.since}`) as SQL),
+        byIp: activity(activityByIp, q.ipHash, q.since),
+        byEmail: activity(activityByEmail, q.email, q.since),
       };
     },
 
-    async existsDuplicate(q: { articleId: string; email: string; body: string }): Promise<boolean> {
-      const row = db
-        .select({ id: comments.id })
-        .from(comments)
-        .where(and(eq(comments.authorEmail, q.email), eq(comments.articleId, q.articleId), eq(comments.body, q.body)))
-        .limit(1)
-        .get();
-      return row !== undefined;
-    },
-
     async hasApproved(email: string): Promise<boolean> {
-      const row = db
-        .select({ id: comments.id })
-        .from(comments)
-        .where(and(eq(comments.authorEmail, email), eq(comments.status, 'approved')))
-        .limit(1)
-        .get();
-      return row !== undefined;
+      return approvedOf.get({ email }) !== undefined;
     },
 
-    /** Stores a comment, its arrival in the moderation log and, when approved, the article's new count. */
-    async insert(c: NewComment): Promise<CommentRow> {
-      return db.transaction((tx) => {
-        const row = tx
-          .insert(comments)
-          .values({
-            articleId: c.articleId,
-            parentId: c.parentId,
-            depth: c.depth,
-            authorName: c.authorName,
-            authorEmail: c.authorEmail,
-            ipHash: c.ipHash,
-            body: c.body,
-            status: c.status,
-            spamReasons: JSON.stringify(c.reasons),
-            createdAt: c.at,
-            updatedAt: c.at,
-          })
-          .returning()
-          .get();
-        appendLog(tx, { commentId: row.id, actor: c.actor, fromStatus: null, toStatus: c.status, at: c.at });
-        if (c.status === 'approved') recount(tx, [c.articleId]);
-        return row;
-      });
-    },
+    /**
+     * Stores a comment, its arrival in the moderation log and, when approved, the article's new
+     * count. The duplicate check runs inside the same transaction, so two identical posts racing
+     * each other cannot both be stored. Concurrent posts share one commit (group commit).
+     */
+    insert: insertCommitted,
 
     /** One page of an article's approved comments, oldest first; returns up to limit + 1 rows. */
     async findApprovedPage(q: { articleId: string; after: Keyset; limit: number }): Promise<CommentRow[]> {

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { type ChangeFeed, commentKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
@@ -124,9 +124,7 @@ export function createCommentsService({
       const ipHash = hashIp(ip);
       const now = clock.now();
       await checkFlood(ipHash, email, now);
-      if (await repo.existsDuplicate({ articleId: article.id, email, body: input.body })) {
-        throw new ConflictError('The same comment was already posted on this article');
-      }
+      // A duplicate (same article, e-mail and body) is refused with 409 by the insert itself.
       const submission = {
         authorName: input.author_name,
         authorEmail: email,

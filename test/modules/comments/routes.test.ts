@@ -223,3 +223,15 @@ describe('comment_count', () => {
     expect(await count()).toBe(1);
   });
 });
+
+describe('concurrent identical comments', () => {
+  it('store exactly one, even when they share one commit', async () => {
+    const article = await createPublishedArticle(services);
+    const post = () =>
+      api
+        .post(`/v1/articles/${article.slug}/comments`)
+        .send({ author_name: 'Twin', author_email: 'twin@example.org', body: 'Exactly the same words' });
+    const statuses = (await Promise.all([post(), post(), post(), post()])).map((r) => r.status).sort();
+    expect(statuses).toEqual([202, 409, 409, 409]);
+  });
+});
