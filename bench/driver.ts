@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
 
 export interface DriverTask {
   url: string;
@@ -12,7 +13,10 @@ export interface DriverTask {
   connections: number;
   duration: number;
   /** `comment`: every request posts a comment with its own body and e-mail, as readers do. */
-  body?: 'comment';
+  /** `revision`: every request posts a revision of another article against its current head. */
+  body?: 'comment' | 'revision';
+  /** With `revision`: the database to read the articles and their heads from. */
+  database?: string;
 }
 
 export interface DriverResult {
@@ -29,6 +33,33 @@ const task = JSON.parse(process.argv[2] ?? '{}') as DriverTask;
 const run = randomBytes(4).toString('hex');
 let n = 0;
 
+/**
+ * Editors revise many articles at once: requests go round-robin over thousands of articles, each
+ * against the head this driver last wrote, so concurrent requests never share a base.
+ */
+function revisionRequests(): autocannon.Request[] {
+  const db = new Database(task.database ?? '', { readonly: true });
+  const heads = db
+    .prepare("select id, head_revision as head from articles where status != 'archived' limit 5000")
+    .all() as { id: string; head: number }[];
+  db.close();
+  return [
+    {
+      setupRequest: (request) => {
+        const article = heads[n++ % heads.length];
+        if (!article) throw new Error('the database has no article to revise');
+        const base = article.head;
+        article.head += 1;
+        return {
+          ...request,
+          path: `/v1/articles/${article.id}/revisions`,
+          body: JSON.stringify({ base_revision: base, body: `Révision ${run}-${n} du corps de l’article.` }),
+        };
+      },
+    },
+  ];
+}
+
 const result = await autocannon({
   url: task.url,
   connections: task.connections,
@@ -36,23 +67,25 @@ const result = await autocannon({
   headers: task.headers,
   method: task.method,
   requests:
-    task.body === 'comment'
-      ? [
-          {
-            setupRequest: (request) => {
-              n += 1;
-              return {
-                ...request,
-                body: JSON.stringify({
-                  author_name: `Lecteur ${n}`,
-                  author_email: `lecteur.${run}.${n}@exemple.fr`,
-                  body: `Commentaire ${run}-${n} : merci pour cet article sur la souveraineté numérique.`,
-                }),
-              };
+    task.body === 'revision'
+      ? revisionRequests()
+      : task.body === 'comment'
+        ? [
+            {
+              setupRequest: (request) => {
+                n += 1;
+                return {
+                  ...request,
+                  body: JSON.stringify({
+                    author_name: `Lecteur ${n}`,
+                    author_email: `lecteur.${run}.${n}@exemple.fr`,
+                    body: `Commentaire ${run}-${n} : merci pour cet article sur la souveraineté numérique.`,
+                  }),
+                };
+              },
             },
-          },
-        ]
-      : undefined,
+          ]
+        : undefined,
 });
 
 const statuses: Record<string, number> = {};

@@ -75,9 +75,12 @@ async function measure(url: string, scenario: Scenario, duration = params.durati
     connections: params.connections,
     duration,
     ...(scenario.request.body ? { body: scenario.request.body } : {}),
+    ...(scenario.request.body === 'revision' ? { database: databasePath } : {}),
   };
   return JSON.parse(await output(['--import', 'tsx', 'bench/driver.ts', JSON.stringify(task)])) as DriverResult;
 }
+
+let databasePath = '';
 
 const best = (results: DriverResult[]) => results.reduce((a, b) => (b.rps > a.rps ? b : a));
 
@@ -87,6 +90,7 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), 'fjord-bench-'));
   const database = join(work, 'fjord.db');
   copyFileSync(source, database);
+  databasePath = database;
   const env = {
     DATABASE_PATH: database,
     NODE_ENV: 'production',
@@ -97,6 +101,7 @@ async function main() {
     IP_HASH_KEY: 'bench-key-bench-key-bench-key-bench-key',
   };
   let fjord: Started | null = null;
+  let uncached: Started | null = null;
   let ceiling: Started | null = null;
   try {
     // Cold start: process start to the first 200 of an article, three times on the existing database.
@@ -112,8 +117,14 @@ async function main() {
     const bodyFile = join(work, 'article.json');
     writeFileSync(bodyFile, await article.text());
     ceiling = await startProcess(['--import', 'tsx', 'bench/baseline.ts'], { BODY_FILE: bodyFile }, '/');
+    // A second server on the same database, without the response cache, for the uncached rows.
+    uncached = await startProcess([serverJs], { ...env, RESPONSE_CACHE_BYTES: '0' }, `/v1/articles/${SEED_SLUG}`);
+    const token = await output(['bin/fjord.js', 'token', 'create', '--role', 'editor', '--name', 'bench'], {
+      DATABASE_PATH: database,
+    });
     const context = {
       slug: SEED_SLUG,
+      editorToken: token.trim().split('\n').at(-1) ?? '',
       etag: article.headers.get('etag') ?? '',
       deepCursor: await cursorAt(fjord.url, 5_000),
       tag: 'technologie',
@@ -135,7 +146,7 @@ async function main() {
       for (let round = 0; round < params.rounds; round++) {
         log(`${scenario.name}: round ${round + 1}/${params.rounds}`);
         ceilingRuns.push(await measure(ceiling.url, list[0] as Scenario));
-        fjordRuns.push(await measure(fjord.url, scenario));
+        fjordRuns.push(await measure(scenario.server === 'uncached' ? uncached.url : fjord.url, scenario));
       }
       const chosen = best(fjordRuns);
       const unexpected =
@@ -174,6 +185,7 @@ async function main() {
     );
   } finally {
     await fjord?.stop();
+    await uncached?.stop();
     await ceiling?.stop();
     rmSync(work, { recursive: true, force: true });
   }
