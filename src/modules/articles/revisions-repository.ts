@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.js';
 import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../db/schema.js';
 import { NotFoundError } from '../../errors.js';
 import { type AuditEntry, appendAudit } from '../audit/repository.js';
-import { catalogueContent, type Tx } from './catalogue.js';
+import { catalogueContent } from './catalogue.js';
 import { assertSlugFree, claimSlug } from './publishing-repository.js';
 import type { ArticleContent } from './schemas.js';
 
@@ -54,23 +54,6 @@ const editorSelect = (db: Reader) =>
     )
     .leftJoin(articleSchedules, eq(articleSchedules.articleId, articles.id));
 
-function recordOf(db: Reader, id: string): EditorRecord {
-  const record = editorSelect(db).where(eq(articles.id, id)).get();
-  if (!record) throw new NotFoundError(`No article with id ${id}`);
-  return record;
-}
-
-function loader(tx: Tx, articleId: string) {
-  return (n: number): StoredRevision | undefined => {
-    const row = tx
-      .select({ snapshot: articleRevisions.snapshot })
-      .from(articleRevisions)
-      .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.number, n)))
-      .get();
-    return row && { number: n, content: JSON.parse(row.snapshot) as ArticleContent };
-  };
-}
-
 const STATUS_FILTERS: Record<EditorStatus, SQL | undefined> = {
   draft: and(eq(articles.status, 'draft'), isNull(articleSchedules.articleId)),
   scheduled: and(ne(articles.status, 'published'), isNotNull(articleSchedules.articleId)),
@@ -79,46 +62,95 @@ const STATUS_FILTERS: Record<EditorStatus, SQL | undefined> = {
 };
 
 export function createRevisionsRepository(db: Database) {
+  // An editor's POST runs on statements prepared once; building SQL per request cost more than the
+  // write. Prepared on the connection, they run inside its transactions too.
+  const recordById = editorSelect(db)
+    .where(eq(articles.id, sql.placeholder('id')))
+    .prepare();
+  const snapshotOf = db
+    .select({ snapshot: articleRevisions.snapshot })
+    .from(articleRevisions)
+    .where(
+      and(eq(articleRevisions.articleId, sql.placeholder('id')), eq(articleRevisions.number, sql.placeholder('n'))),
+    )
+    .prepare();
+  const bumpHead = (withSlug: boolean) =>
+    db
+      .update(articles)
+      .set({
+        headRevision: sql`${articles.headRevision} + 1`,
+        updatedAt: sql`${sql.placeholder('at')}`,
+        ...(withSlug ? { slug: sql`${sql.placeholder('slug')}` } : {}),
+      })
+      .where(eq(articles.id, sql.placeholder('id')))
+      .returning({ number: articles.headRevision })
+      .prepare();
+  const bumpHeadAndSlug = bumpHead(true);
+  const bumpHeadOnly = bumpHead(false);
+  const insertRevision = db
+    .insert(articleRevisions)
+    .values({
+      articleId: sql.placeholder('articleId'),
+      number: sql.placeholder('number'),
+      snapshot: sql.placeholder('snapshot'),
+      changedFields: sql.placeholder('changedFields'),
+      message: sql.placeholder('message'),
+      author: sql.placeholder('author'),
+      authorTokenId: sql.placeholder('authorTokenId'),
+      mergedOnto: sql.placeholder('mergedOnto'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .prepare();
+
+  function recordOf(id: string): EditorRecord {
+    const record = recordById.get({ id });
+    if (!record) throw new NotFoundError(`No article with id ${id}`);
+    return record;
+  }
+
+  const loader =
+    (articleId: string) =>
+    (n: number): StoredRevision | undefined => {
+      const row = snapshotOf.get({ id: articleId, n });
+      return row && { number: n, content: JSON.parse(row.snapshot) as ArticleContent };
+    };
+
   return {
     /** Appends one revision, numbered by the atomic head_revision increment, with its audit row. */
     async commit(cmd: RevisionCommand): Promise<{ written: boolean; record: EditorRecord }> {
       return db.transaction((tx) => {
-        const article = recordOf(tx, cmd.articleId).article;
-        const revision = loader(tx, cmd.articleId);
+        const article = recordOf(cmd.articleId).article;
+        const revision = loader(cmd.articleId);
         const head = revision(article.headRevision);
         if (!head) throw new Error(`head revision of ${cmd.articleId} is missing`);
         const decision = cmd.decide(head, revision);
-        if (decision.kind === 'noop') return { written: false, record: recordOf(tx, cmd.articleId) };
+        if (decision.kind === 'noop') return { written: false, record: recordOf(cmd.articleId) };
         const content = catalogueContent(tx, decision.content, cmd.at);
         // A published article keeps its public slug until the revision with the new one is published.
         if (content.slug !== head.content.slug) {
           if (article.publishedRevision === null) claimSlug(tx, cmd.articleId, content.slug, cmd.at);
           else assertSlugFree(tx, cmd.articleId, content.slug);
         }
-        const { number } = tx
-          .update(articles)
-          .set({
-            headRevision: sql`${articles.headRevision} + 1`,
-            updatedAt: cmd.at,
-            ...(article.publishedRevision === null ? { slug: content.slug } : {}),
-          })
-          .where(eq(articles.id, cmd.articleId))
-          .returning({ number: articles.headRevision })
-          .get();
+        // Numbered by the atomic increment, never max(number) + 1, which races on PostgreSQL.
+        const bumped = (article.publishedRevision === null ? bumpHeadAndSlug : bumpHeadOnly).get({
+          id: cmd.articleId,
+          at: cmd.at,
+          slug: content.slug,
+        });
+        if (!bumped) throw new Error(`article ${cmd.articleId} vanished inside its transaction`);
+        const { number } = bumped;
         if (number !== head.number + 1) throw new Error(`head of ${cmd.articleId} moved during its transaction`);
-        tx.insert(articleRevisions)
-          .values({
-            articleId: cmd.articleId,
-            number,
-            snapshot: JSON.stringify(content),
-            changedFields: JSON.stringify(decision.changedFields),
-            message: cmd.message,
-            author: cmd.author,
-            authorTokenId: cmd.authorTokenId,
-            mergedOnto: decision.mergedOnto,
-            createdAt: cmd.at,
-          })
-          .run();
+        insertRevision.run({
+          articleId: cmd.articleId,
+          number,
+          snapshot: JSON.stringify(content),
+          changedFields: JSON.stringify(decision.changedFields),
+          message: cmd.message,
+          author: cmd.author,
+          authorTokenId: cmd.authorTokenId,
+          mergedOnto: decision.mergedOnto,
+          createdAt: cmd.at,
+        });
         appendAudit(tx, {
           ...decision.audit,
           details: { ...decision.audit.details, revision: number },
@@ -126,12 +158,12 @@ export function createRevisionsRepository(db: Database) {
           articleId: cmd.articleId,
           subjectId: cmd.articleId,
         });
-        return { written: true, record: recordOf(tx, cmd.articleId) };
+        return { written: true, record: recordOf(cmd.articleId) };
       });
     },
 
     async findRecord(id: string): Promise<EditorRecord | undefined> {
-      return editorSelect(db).where(eq(articles.id, id)).get();
+      return recordById.get({ id });
     },
 
     /** By id, current slug, or any slug the article ever had. */
@@ -189,7 +221,7 @@ export function createRevisionsRepository(db: Database) {
       return db.transaction((tx) => {
         tx.update(articles).set({ commentsOpen: open, updatedAt: at }).where(eq(articles.id, articleId)).run();
         appendAudit(tx, { ...audit, at, articleId, subjectId: articleId });
-        return recordOf(tx, articleId);
+        return recordOf(articleId);
       });
     },
   };
