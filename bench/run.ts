@@ -128,7 +128,8 @@ async function main() {
       etag: article.headers.get('etag') ?? '',
       deepCursor: await cursorAt(fjord.url, 5_000),
       tag: 'technologie',
-      query: 'souveraineté numérique',
+      query: 'Thomas Roux',
+      commonQuery: 'souveraineté numérique',
     };
     const list = scenarios(context);
     log('warming up both servers');

@@ -46,6 +46,17 @@ export function createPublishingService({
     }
   }
 
+  /** Takes an article out of the public API (unpublish, archive), audited, and purges what it showed. */
+  async function withdraw(articleId: string, status: 'draft' | 'archived', action: string, actor: Actor) {
+    await repo.withdraw({
+      articleId,
+      status,
+      at: clock.now(),
+      audit: { actor: actor.name, action, subjectType: 'article' },
+    });
+    changes.emit(publicationKeys(articleId));
+  }
+
   return {
     applyDue,
 
@@ -105,13 +116,7 @@ export function createPublishingService({
       if (status !== 'published' && status !== 'scheduled') {
         throw new ConflictError(`The article is ${status}: there is nothing to unpublish`);
       }
-      await repo.withdraw({
-        articleId: id,
-        status: 'draft',
-        at: clock.now(),
-        audit: { actor: actor.name, action: 'article.unpublish', subjectType: 'article' },
-      });
-      changes.emit(publicationKeys(id));
+      await withdraw(id, 'draft', 'article.unpublish', actor);
       return toEditorArticle(await editor.record(id));
     },
 
@@ -120,13 +125,7 @@ export function createPublishingService({
       const current = await editor.recordByIdOrSlug(idOrSlug);
       const id = current.article.id;
       if (current.article.status === 'archived') return;
-      await repo.withdraw({
-        articleId: id,
-        status: 'archived',
-        at: clock.now(),
-        audit: { actor: actor.name, action: 'article.archive', subjectType: 'article' },
-      });
-      changes.emit(publicationKeys(id));
+      await withdraw(id, 'archived', 'article.archive', actor);
     },
   };
 }
