@@ -19,6 +19,23 @@ export type { TagLink } from './catalogue.js';
 
 export type ArticleRow = typeof articles.$inferSelect;
 
+/** The columns a list shows of each article. */
+export const teaserColumns = {
+  id: articles.id,
+  slug: articles.slug,
+  lang: articles.lang,
+  title: articles.title,
+  standfirst: articles.standfirst,
+  heroImage: articles.heroImage,
+  aiGenerated: articles.aiGenerated,
+  commentCount: articles.commentCount,
+  publishedAt: articles.publishedAt,
+  publishedUpdatedAt: articles.publishedUpdatedAt,
+  createdAt: articles.createdAt,
+  updatedAt: articles.updatedAt,
+};
+export type TeaserRow = Pick<ArticleRow, keyof typeof teaserColumns>;
+
 export interface CreditLink {
   id: number;
   role: string;
@@ -101,6 +118,7 @@ export function createArticlesRepository(db: Database) {
 
   // One statement per shape, so each keeps its index seek: an optional condition written as
   // `? is null or …` would turn the cursor's range seek into a scan from the top.
+  // Lists read the teaser's columns only: the body and its HTML are most of a row's bytes.
   const page = memo((byLang: boolean, byCursor: boolean) => {
     const conditions: SQL[] = [eq(articles.status, 'published')];
     if (byLang) conditions.push(eq(articles.lang, sql.placeholder('lang')));
@@ -110,7 +128,7 @@ export function createArticlesRepository(db: Database) {
       );
     }
     return db
-      .select()
+      .select(teaserColumns)
       .from(articles)
       .where(and(...conditions))
       .orderBy(desc(articles.publishedAt), desc(articles.id))
@@ -130,7 +148,7 @@ export function createArticlesRepository(db: Database) {
       );
     }
     return db
-      .select({ article: articles })
+      .select(teaserColumns)
       .from(tags)
       .innerJoin(articleTags, eq(articleTags.tagId, tags.id))
       .innerJoin(articles, eq(articles.id, articleTags.articleId))
@@ -208,7 +226,7 @@ export function createArticlesRepository(db: Database) {
     },
 
     /** One page of published articles, newest first, keyset on (published_at, id); returns up to limit + 1 rows. */
-    async findPublishedPage(q: PublishedPageQuery): Promise<ArticleRow[]> {
+    async findPublishedPage(q: PublishedPageQuery): Promise<TeaserRow[]> {
       const params = {
         lang: q.lang ?? null,
         tag: q.tag ?? null,
@@ -216,10 +234,7 @@ export function createArticlesRepository(db: Database) {
         afterId: q.after?.[1] ?? null,
         limit: q.limit + 1,
       };
-      if (q.tag)
-        return pageByTag(q.after !== null)
-          .all(params)
-          .map((r) => r.article);
+      if (q.tag) return pageByTag(q.after !== null).all(params);
       return page(q.lang !== undefined, q.after !== null).all(params);
     },
 

@@ -5,7 +5,7 @@ import { decodeCursor, toPage } from '../../shared/cursor.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { slugify } from '../../shared/slug.js';
 import { createContentResolver } from './content.js';
-import type { ArticleRow, ArticlesRepository, CreditLink, TagLink } from './repository.js';
+import type { ArticleRow, ArticlesRepository, CreditLink, TagLink, TeaserRow } from './repository.js';
 import type {
   ArticleContent,
   ArticlePage,
@@ -20,7 +20,7 @@ export type { Actor } from '../../shared/actor.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
 
-export function toTeaser(row: ArticleRow, tags: TagLink[]): ArticleTeaser {
+export function toTeaser(row: TeaserRow, tags: TagLink[]): ArticleTeaser {
   return {
     id: row.id,
     slug: row.slug,

@@ -1,10 +1,10 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { articles, searchDocuments } from '../../db/schema.js';
+import { type TeaserRow, teaserColumns } from '../articles/repository.js';
 import { SNIPPET_MARKERS } from './query.js';
 
 type Writer = Pick<Database, 'insert' | 'select' | 'run'>;
-export type ArticleRow = typeof articles.$inferSelect;
 
 export interface SearchDocument {
   title: string;
@@ -43,7 +43,7 @@ export interface SearchQuery {
 }
 
 export interface SearchHit {
-  article: ArticleRow;
+  article: TeaserRow;
   score: number;
   snippet: string;
 }
@@ -87,7 +87,7 @@ export function createSearchRepository(db: Database) {
       );
       const byId = new Map(
         db
-          .select()
+          .select(teaserColumns)
           .from(articles)
           .where(
             inArray(
