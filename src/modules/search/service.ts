@@ -18,14 +18,14 @@ export function createSearchService({ repo, articles }: { repo: SearchRepository
     /** Published articles matching `q`, best first, each with a highlighted snippet (safe HTML). */
     async search(input: SearchInput): Promise<ArticlePage> {
       const match = toFtsQuery(input.q);
-      const after = input.cursor ? decodeCursor(input.cursor, ['number', 'string'] as const) : null;
+      const after = input.cursor ? decodeCursor(input.cursor, ['number', 'integer'] as const) : null;
       const hits = await repo.findMatches({ match, limit: input.limit, after, tag: input.tag, lang: input.lang });
       const tags = await articles.tagsFor(hits.slice(0, input.limit).map((h) => h.article.id));
       return toPage(
         hits,
         input.limit,
         (hit) => ({ ...toTeaser(hit.article, tags.get(hit.article.id) ?? []), snippet: snippetToHtml(hit.snippet) }),
-        (last) => [last.score, last.article.id],
+        (last) => [last.score, last.rowid],
       );
     },
   };
