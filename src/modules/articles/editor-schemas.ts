@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CursorSchema, LimitSchema, page, TimestampSchema } from '../../shared/schemas.js';
+import { PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
 import {
   ArticleContentSchema,
   CreateArticleInputSchema,
@@ -182,7 +182,7 @@ export const RevisionParamsSchema = z.object({
 export const DiffQuerySchema = z.object({
   to: z.coerce.number({ error: 'must be a number' }).int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
-export const RevisionListQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
+export const RevisionListQuerySchema = PaginationQuerySchema;
 
 export const IfMatchHeadersSchema = z.looseObject({
   'if-match': z.string().max(200).optional().meta({ description: 'The article ETag; stands in for base_revision' }),

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CursorSchema, LimitSchema, PRINTABLE_TEXT, page, TimestampSchema } from '../../shared/schemas.js';
+import {
+  CursorSchema,
+  LimitSchema,
+  PaginationQuerySchema,
+  PRINTABLE_TEXT,
+  page,
+  TimestampSchema,
+} from '../../shared/schemas.js';
 
 export const COMMENT_STATUSES = ['pending', 'approved', 'rejected', 'spam'] as const;
 export const CommentStatusSchema = z.enum(COMMENT_STATUSES).meta({ id: 'CommentStatus' });
@@ -62,7 +69,7 @@ export type PublicComment = z.infer<typeof PublicCommentSchema>;
 export const CommentPageSchema = page(PublicCommentSchema, 'CommentPage');
 export type CommentPage = z.infer<typeof CommentPageSchema>;
 
-export const ListCommentsQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
+export const ListCommentsQuerySchema = PaginationQuerySchema;
 export type ListCommentsQuery = z.infer<typeof ListCommentsQuerySchema>;
 
 export const ReasonSchema = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CursorSchema, LimitSchema, page, text } from '../../shared/schemas.js';
+import { PaginationQuerySchema, page, text } from '../../shared/schemas.js';
 
 export const CreditSchema = z
   .object({
@@ -16,7 +16,7 @@ export type Credit = z.infer<typeof CreditSchema>;
 export const CreditPageSchema = page(CreditSchema, 'CreditPage');
 export type CreditPage = z.infer<typeof CreditPageSchema>;
 
-export const ListCreditsQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
+export const ListCreditsQuerySchema = PaginationQuerySchema;
 export type ListCreditsQuery = z.infer<typeof ListCreditsQuerySchema>;
 
 const nullableText = text().trim().max(200).nullish();

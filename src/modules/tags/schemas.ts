@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CursorSchema, LimitSchema, page, SlugSchema, text } from '../../shared/schemas.js';
+import { PaginationQuerySchema, page, SlugSchema, text } from '../../shared/schemas.js';
 
 export const TagSchema = z
   .object({
@@ -14,7 +14,7 @@ export type Tag = z.infer<typeof TagSchema>;
 export const TagPageSchema = page(TagSchema, 'TagPage');
 export type TagPage = z.infer<typeof TagPageSchema>;
 
-export const ListTagsQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
+export const ListTagsQuerySchema = PaginationQuerySchema;
 export type ListTagsQuery = z.infer<typeof ListTagsQuerySchema>;
 
 export const TagParamsSchema = z.object({ slug: z.string().min(1).max(200) });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CursorSchema, LimitSchema, page } from '../../shared/schemas.js';
+import { PaginationQuerySchema, page } from '../../shared/schemas.js';
 
 export const ROLES = ['admin', 'editor', 'moderator'] as const;
 export const RoleSchema = z
@@ -30,7 +30,7 @@ export type Token = z.infer<typeof TokenSchema>;
 export const TokenPageSchema = page(TokenSchema, 'TokenPage');
 export type TokenPage = z.infer<typeof TokenPageSchema>;
 
-export const ListTokensQuerySchema = z.object({ limit: LimitSchema, cursor: CursorSchema.optional() });
+export const ListTokensQuerySchema = PaginationQuerySchema;
 
 export const CreateTokenBodySchema = z
   .object({
