@@ -9,9 +9,12 @@ export interface CachingOptions {
   cache: ResponseCache | null;
 }
 
-/** A strong validator derived from the exact bytes sent: equal bodies, equal tags, on every node. */
-export function etagOf(body: string): string {
-  return `"${createHash('sha1').update(body).digest('base64url')}"`;
+/**
+ * A strong validator derived from the exact bytes sent: equal bodies, equal tags, on every node.
+ * A prefix lets the tag also name a version (the editor view's `"r3.…"` stands in for base_revision).
+ */
+export function etagOf(body: string, prefix = ''): string {
+  return `"${prefix}${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
 /** RFC 9110 §13.1.2: If-None-Match uses the weak comparison, and `*` matches any current representation. */
@@ -80,8 +83,7 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
   }
 
   const send: CacheableSender = (request, reply, body, options = {}) => {
-    const hashed = etagOf(body);
-    const etag = options.etagPrefix ? `"${options.etagPrefix}${hashed.slice(1)}` : hashed;
+    const etag = etagOf(body, options.etagPrefix);
     if (options.private || !isShareable(request)) {
       reply.header('etag', etag);
       reply.header('cache-control', 'private, no-cache');

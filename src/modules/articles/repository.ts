@@ -272,10 +272,6 @@ export function createArticlesRepository(db: Database) {
     async countAll(): Promise<number> {
       return db.select({ n: count() }).from(articles).get()?.n ?? 0;
     },
-
-    async findBySlugAnyStatus(slug: string): Promise<ArticleRow | undefined> {
-      return db.select().from(articles).where(eq(articles.slug, slug)).get();
-    },
   };
 }
 

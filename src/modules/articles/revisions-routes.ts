@@ -24,12 +24,14 @@ const WRITE_STATUSES = problemResponses(400, 401, 403, 404, 409, 428);
 
 /** 201 with the new head, or 200 with the unchanged head when the edit changed nothing. */
 function sendOutcome(reply: FastifyReply, { created, result }: RevisionOutcome) {
-  const etag = etagOf(JSON.stringify(result));
+  // Serialized once: the same bytes are hashed for the ETag and sent.
+  const body = JSON.stringify(result);
   return reply
     .code(created ? 201 : 200)
-    .header('etag', `"${editorEtagPrefix(result.revision)}${etag.slice(1)}`)
+    .header('etag', etagOf(body, editorEtagPrefix(result.revision)))
     .header('location', `/v1/articles/${result.id}/revisions/${result.revision}`)
-    .send(result);
+    .type('application/json; charset=utf-8')
+    .send(body);
 }
 
 export async function revisionsRoutes(app: FastifyInstance, { service }: { service: RevisionsService }) {
