@@ -165,7 +165,13 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     registerImpliedResponses(api);
     // Scheduled publications are applied by the first request at or after their time: no cron.
     // Before the cache lookup, so a publication coming due purges what it changes first.
-    api.addHook('onRequest', async () => services.publishing.applyDue());
+    // A failure here must never fail the request: a failing schedule is marked failed by applyDue,
+    // and anything else (the database itself) is logged and left for a later request.
+    api.addHook('onRequest', async (request) => {
+      await services.publishing.applyDue(request.log).catch((err: unknown) => {
+        request.log.error({ err }, 'applying due schedules failed');
+      });
+    });
     api.addHook('onRequest', serveFromCache);
     await systemRoutes(api, { ping: () => db.get(sql`select 1`) });
     await articlesRoutes(api, {

@@ -7,6 +7,7 @@
  * - uniqueness lives on app-normalized columns (slugs, lower-cased e-mails), never on collations;
  * - every default is declared here, none is left to the engine.
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () => integer('created_at').notNull();
@@ -100,8 +101,15 @@ export const articleSchedules = sqliteTable(
     revision: integer('revision').notNull(),
     at: integer('at').notNull(),
     createdAt: createdAt(),
+    /**
+     * Set when applying the schedule failed: the row stays, so editors see why, but it is no longer
+     * due and is never retried. A new schedule, a publication or an unpublish replaces or removes it.
+     */
+    failedAt: integer('failed_at'),
+    failureReason: text('failure_reason'),
   },
-  (t) => [index('article_schedules_due').on(t.at)],
+  // Only pending rows are ever looked up by time, so failed ones stay out of the index.
+  (t) => [index('article_schedules_pending').on(t.at).where(sql`${t.failedAt} is null`)],
 );
 
 export const tags = sqliteTable(

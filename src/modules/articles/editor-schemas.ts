@@ -21,6 +21,20 @@ export const ScheduleSchema = z
   .object({ revision: z.number().int(), at: TimestampSchema })
   .meta({ id: 'Schedule', description: 'A publication that happens on its own at `at`' });
 
+export const ScheduleFailureSchema = z
+  .object({
+    revision: z.number().int(),
+    at: TimestampSchema.meta({ description: 'When the publication was due' }),
+    failed_at: TimestampSchema,
+    reason: z.string().meta({ examples: ['the body could not be rendered to HTML (RangeError: …)'] }),
+  })
+  .meta({
+    id: 'ScheduleFailure',
+    description:
+      'A scheduled publication that failed when it came due. It is not retried: the article stays as it was ' +
+      '(`scheduled` is null) until an editor acts. Publishing or scheduling again, or unpublishing, clears it.',
+  });
+
 const editorFields = {
   id: z.uuid(),
   lang: z.string(),
@@ -28,7 +42,8 @@ const editorFields = {
   revision: z.number().int().meta({ description: 'Number of the head revision, which this view shows' }),
   published_revision: z.number().int().nullable().meta({ description: 'Number of the revision the public sees' }),
   published_at: TimestampSchema.nullable(),
-  scheduled: ScheduleSchema.nullable(),
+  scheduled: ScheduleSchema.nullable().meta({ description: 'The pending publication, if any' }),
+  schedule_failure: ScheduleFailureSchema.nullable(),
   comments_open: z.boolean(),
   comment_count: z.number().int(),
   created_at: TimestampSchema,
@@ -71,6 +86,7 @@ export const EditorArticleSummarySchema = z
     published_revision: z.number().int().nullable(),
     published_at: TimestampSchema.nullable(),
     scheduled: ScheduleSchema.nullable(),
+    schedule_failure: ScheduleFailureSchema.nullable(),
     updated_at: TimestampSchema,
   })
   .meta({ id: 'EditorArticleSummary' });

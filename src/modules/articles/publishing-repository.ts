@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, min } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, min } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import {
   articleCredits,
@@ -138,25 +138,55 @@ function clearPublication(tx: Tx, articleId: string, status: 'draft' | 'archived
   removeDocument(tx, articleId);
 }
 
+/** A pending schedule: the article, the revision to publish and when. */
+export interface DueSchedule {
+  articleId: string;
+  revision: number;
+  at: number;
+}
+
+/** Names one pending schedule exactly, so a row replaced or applied meanwhile is left alone. */
+const pendingSchedule = (s: DueSchedule) =>
+  and(
+    eq(articleSchedules.articleId, s.articleId),
+    eq(articleSchedules.revision, s.revision),
+    eq(articleSchedules.at, s.at),
+    isNull(articleSchedules.failedAt),
+  );
+
+/** Thrown to roll back a trial publication once it has succeeded. */
+const TRIAL = Symbol('trial publication');
+
 export function createPublishingRepository(db: Database) {
   return {
     async publish(p: Publication): Promise<ArticleRow> {
       return db.transaction((tx) => writePublication(tx, p));
     },
 
-    /** One pending publication per article: a new schedule replaces the previous one. */
-    async schedule(s: { articleId: string; revision: number; at: number; now: number; audit: AuditFields }) {
+    /**
+     * One pending publication per article: a new schedule replaces the previous one, and a failed one.
+     * The publication is first tried and rolled back, so what would be refused when it comes due
+     * (a slug another article took) is refused now, while the editor is there to fix it.
+     */
+    async schedule(s: { trial: Publication; revision: number; at: number; now: number; audit: AuditFields }) {
+      const articleId = s.trial.articleId;
       return db.transaction((tx) => {
+        try {
+          tx.transaction((trial) => {
+            writePublication(trial, s.trial);
+            throw TRIAL;
+          });
+        } catch (err) {
+          if (err !== TRIAL) throw err;
+        }
+        const row = { revision: s.revision, at: s.at, createdAt: s.now, failedAt: null, failureReason: null };
         tx.insert(articleSchedules)
-          .values({ articleId: s.articleId, revision: s.revision, at: s.at, createdAt: s.now })
-          .onConflictDoUpdate({
-            target: articleSchedules.articleId,
-            set: { revision: s.revision, at: s.at, createdAt: s.now },
-          })
+          .values({ articleId, ...row })
+          .onConflictDoUpdate({ target: articleSchedules.articleId, set: row })
           .run();
-        tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, s.articleId)).run();
-        appendAudit(tx, { ...s.audit, at: s.now, articleId: s.articleId, subjectId: s.articleId });
-        return articleRow(tx, s.articleId);
+        tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, articleId)).run();
+        appendAudit(tx, { ...s.audit, at: s.now, articleId, subjectId: articleId });
+        return articleRow(tx, articleId);
       });
     },
 
@@ -169,57 +199,62 @@ export function createPublishingRepository(db: Database) {
       });
     },
 
+    /** Pending schedules due at `now`, earliest first, at most `limit`. Failed ones are never due again. */
+    async findDue(now: number, limit: number): Promise<DueSchedule[]> {
+      return db
+        .select({ articleId: articleSchedules.articleId, revision: articleSchedules.revision, at: articleSchedules.at })
+        .from(articleSchedules)
+        .where(and(lte(articleSchedules.at, now), isNull(articleSchedules.failedAt)))
+        .orderBy(asc(articleSchedules.at))
+        .limit(limit)
+        .all();
+    },
+
     /**
-     * Publishes every schedule due at `now`, in one transaction, and returns the articles published. A schedule that cannot be applied
-     * (its slug was taken meanwhile) is dropped and audited, so it cannot block every later read.
+     * Applies one due schedule in its own transaction. False when it is no longer pending as it was
+     * read (another request or process applied, replaced or cancelled it meanwhile).
      */
-    async applyDue(now: number, render: (markdown: string) => string): Promise<string[]> {
+    async publishScheduled(s: DueSchedule & { bodyHtml: string; now: number; audit: AuditFields }): Promise<boolean> {
       return db.transaction((tx) => {
-        const due = tx
-          .select()
-          .from(articleSchedules)
-          .where(lte(articleSchedules.at, now))
-          .orderBy(asc(articleSchedules.at))
-          .all();
-        const published: string[] = [];
-        for (const s of due) {
-          const details = { revision: s.revision, scheduled_at: new Date(s.at).toISOString() };
-          try {
-            tx.transaction((sp) => {
-              writePublication(sp, {
-                articleId: s.articleId,
-                revision: s.revision,
-                publishedAt: articleRow(sp, s.articleId).publishedAt ?? s.at,
-                bodyHtml: render(snapshotOf(sp, s.articleId, s.revision).body),
-                at: now,
-                audit: { actor: 'fjord scheduler', action: 'article.publish', subjectType: 'article', details },
-              });
-            });
-            published.push(s.articleId);
-          } catch (err) {
-            if (!(err instanceof ConflictError)) throw err;
-            tx.delete(articleSchedules).where(eq(articleSchedules.articleId, s.articleId)).run();
-            appendAudit(tx, {
-              actor: 'fjord scheduler',
-              action: 'article.schedule_failed',
-              subjectType: 'article',
-              subjectId: s.articleId,
-              articleId: s.articleId,
-              details: { ...details, reason: err.message },
-              at: now,
-            });
-          }
-        }
-        return published;
+        if (!tx.select().from(articleSchedules).where(pendingSchedule(s)).get()) return false;
+        writePublication(tx, {
+          articleId: s.articleId,
+          revision: s.revision,
+          publishedAt: articleRow(tx, s.articleId).publishedAt ?? s.at,
+          bodyHtml: s.bodyHtml,
+          at: s.now,
+          audit: s.audit,
+        });
+        return true;
       });
     },
 
-    /** The earliest pending publication time, or null when nothing is scheduled. */
+    /**
+     * Marks a schedule failed, with its audit row, so it is shown to editors and never retried.
+     * False when it was not pending any more, so a failure is recorded (and logged) once.
+     */
+    async markScheduleFailed(s: DueSchedule & { reason: string; now: number; audit: AuditFields }): Promise<boolean> {
+      return db.transaction((tx) => {
+        const marked = tx
+          .update(articleSchedules)
+          .set({ failedAt: s.now, failureReason: s.reason })
+          .where(pendingSchedule(s))
+          .returning({ articleId: articleSchedules.articleId })
+          .all();
+        if (marked.length === 0) return false;
+        tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, s.articleId)).run();
+        appendAudit(tx, { ...s.audit, at: s.now, articleId: s.articleId, subjectId: s.articleId });
+        return true;
+      });
+    },
+
+    /** The earliest pending publication time, or null when nothing is pending. */
     async nextDueAt(): Promise<number | null> {
       return (
         db
           .select({ at: min(articleSchedules.at) })
           .from(articleSchedules)
+          .where(isNull(articleSchedules.failedAt))
           .get()?.at ?? null
       );
     },

@@ -19,12 +19,15 @@ export async function publishingRoutes(app: FastifyInstance, { service }: { serv
         summary: 'Publish a revision (default: the head) now, or from a future time',
         description:
           'A future `at` schedules the publication: the article appears on its own at that time. Drafts posted ' +
-          'afterwards stay private until published.',
+          'afterwards stay private until published. Publishing now and scheduling run the same checks, so what ' +
+          'could not be published (a body that cannot be rendered, a slug taken by another article) is refused ' +
+          'here (422, 409) and nothing is stored. A schedule that still fails when it comes due is not retried: ' +
+          'the editor view shows it in `schedule_failure`.',
         params: ArticleIdParamsSchema,
         body: PublishBodySchema.nullish(),
         response: {
           200: jsonResponse(EditorArticleSchema, 'The article, published or scheduled'),
-          ...problemResponses(400, 401, 403, 404, 409),
+          ...problemResponses(400, 401, 403, 404, 409, 422),
         },
       },
     },

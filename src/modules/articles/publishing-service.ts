@@ -5,15 +5,31 @@ import type { Clock } from '../../shared/clock.js';
 import { renderMarkdown } from '../../shared/markdown.js';
 import type { EditorArticle, PublishBody } from './editor-schemas.js';
 import type { EditorService } from './editor-service.js';
-import type { PublishingRepository } from './publishing-repository.js';
+import type { DueSchedule, PublishingRepository } from './publishing-repository.js';
 import type { RevisionsRepository } from './revisions-repository.js';
+import { failureReason, isTransient, renderFailure } from './schedule-failures.js';
 import { contentOf, statusOf, toEditorArticle } from './views.js';
 
 /**
  * Another process (the CLI, or another node on a shared database) may add a schedule this one
- * does not know of; the next due time is re-read at most this often.
+ * does not know of; the next due time is re-read at most this often. A pass that failed as a
+ * whole waits as long before the next one, so a broken database is not hammered by every request.
  */
 const RECHECK_MS = 1_000;
+
+/** The most schedules one request applies; the rest are left to the requests that follow. */
+const DUE_BATCH = 20;
+
+const SCHEDULER = 'fjord scheduler';
+
+/** Where the scheduler reports a failure: the request's logger, so the entry names the request that met it. */
+export interface SchedulerLog {
+  error(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+/** For callers with no logger (scripts, tests): a failure is still recorded on the schedule and audited. */
+const UNLOGGED: SchedulerLog = { error() {}, warn() {} };
 
 export function createPublishingService({
   repo,
@@ -21,29 +37,94 @@ export function createPublishingService({
   editor,
   clock,
   changes,
+  render = renderMarkdown,
 }: {
   repo: PublishingRepository;
   revisions: RevisionsRepository;
   editor: EditorService;
   clock: Clock;
   changes: ChangeFeed;
+  /** Markdown to safe HTML; passed in so tests can make it fail. */
+  render?: (markdown: string) => string;
 }) {
   // Scheduled publications happen lazily, on the first request at or after their time, with no
   // timer or cron. The hot path is one comparison against this in-memory next due time.
   let nextDue: number | null = null;
   let checkedAt = Number.NEGATIVE_INFINITY;
+  let running: Promise<void> | null = null;
 
-  async function applyDue(): Promise<void> {
+  /**
+   * What publishing revision `number` needs beyond the database, and the check that it can be had:
+   * the one path for publishing now, scheduling, and applying a schedule when it comes due.
+   */
+  async function prepare(articleId: string, number: number): Promise<{ bodyHtml: string }> {
+    const revision = await revisions.findRevision(articleId, number);
+    if (!revision) {
+      throw new ValidationError('Invalid body: revision', [
+        { in: 'body', path: 'revision', message: `the article has no revision ${number}` },
+      ]);
+    }
+    try {
+      return { bodyHtml: render(contentOf(revision).body) };
+    } catch (err) {
+      throw renderFailure(number, err);
+    }
+  }
+
+  /** Applies one due schedule; a failure is recorded on it and never reaches the request. */
+  async function applyOne(s: DueSchedule, now: number, log: SchedulerLog): Promise<void> {
+    const details = { revision: s.revision, scheduled_at: new Date(s.at).toISOString() };
+    try {
+      const { bodyHtml } = await prepare(s.articleId, s.revision);
+      const audit = { actor: SCHEDULER, action: 'article.publish', subjectType: 'article', details };
+      if (await repo.publishScheduled({ ...s, bodyHtml, now, audit })) changes.emit(publicationKeys(s.articleId));
+    } catch (err) {
+      if (isTransient(err)) {
+        log.warn({ err, articleId: s.articleId, ...details }, 'scheduled publication deferred: the database is busy');
+        return;
+      }
+      const reason = failureReason(err);
+      const audit = {
+        actor: SCHEDULER,
+        action: 'article.schedule_failed',
+        subjectType: 'article',
+        details: { ...details, reason },
+      };
+      // Marked by one request only (on one node only), which alone logs it.
+      if (await repo.markScheduleFailed({ ...s, reason, now, audit })) {
+        log.error({ err, articleId: s.articleId, ...details, reason }, 'scheduled publication failed');
+      }
+    }
+  }
+
+  async function applyPass(now: number, log: SchedulerLog): Promise<void> {
+    checkedAt = now;
+    // Unknown until read back: if this pass fails, the next one waits RECHECK_MS, not one request.
+    const known = nextDue;
+    nextDue = null;
+    const dueAt = known !== null && now >= known ? known : await repo.nextDueAt();
+    if (dueAt !== null && now >= dueAt) {
+      // Each in its own transaction, one after the other: a failing one cannot undo or block the others.
+      for (const s of await repo.findDue(now, DUE_BATCH)) await applyOne(s, now, log);
+      nextDue = await repo.nextDueAt();
+    } else {
+      nextDue = dueAt;
+    }
+  }
+
+  /**
+   * Publishes what has come due. A schedule that fails is marked failed; only the database failing
+   * as a whole makes this throw, and the caller must not let that fail its request.
+   */
+  function applyDue(log: SchedulerLog = UNLOGGED): Promise<void> {
     const now = clock.now();
     const due = nextDue !== null && now >= nextDue;
-    if (!due && now - checkedAt < RECHECK_MS) return;
-    checkedAt = now;
-    nextDue = await repo.nextDueAt();
-    if (nextDue !== null && now >= nextDue) {
-      const published = await repo.applyDue(now, renderMarkdown);
-      changes.emit(published.flatMap(publicationKeys));
-      nextDue = await repo.nextDueAt();
-    }
+    if (!due && now - checkedAt < RECHECK_MS) return Promise.resolve();
+    // Concurrent requests wait for the pass under way instead of applying the same rows again.
+    running ??= applyPass(now, log).finally(() => {
+      running = null;
+    });
+    return running;
   }
 
   /** Takes an article out of the public API (unpublish, archive), audited, and purges what it showed. */
@@ -68,17 +149,20 @@ export function createPublishingService({
         throw new ConflictError('The article is archived: archived articles cannot be published');
       }
       const number = body.revision ?? article.headRevision;
-      const revision = await revisions.findRevision(id, number);
-      if (!revision) {
-        throw new ValidationError('Invalid body: revision', [
-          { in: 'body', path: 'revision', message: `the article has no revision ${number}` },
-        ]);
-      }
+      // Refused now, with a 4xx, whatever would make the publication fail later.
+      const { bodyHtml } = await prepare(id, number);
       const now = clock.now();
       const at = body.at === undefined ? null : Date.parse(body.at);
+      const publication = {
+        articleId: id,
+        revision: number,
+        publishedAt: at ?? article.publishedAt ?? now,
+        bodyHtml,
+        at: now,
+      };
       if (at !== null && at > now) {
         await repo.schedule({
-          articleId: id,
+          trial: publication,
           revision: number,
           at,
           now,
@@ -92,11 +176,7 @@ export function createPublishingService({
         nextDue = nextDue === null ? at : Math.min(nextDue, at);
       } else {
         await repo.publish({
-          articleId: id,
-          revision: number,
-          publishedAt: at ?? article.publishedAt ?? now,
-          bodyHtml: renderMarkdown(contentOf(revision).body),
-          at: now,
+          ...publication,
           audit: {
             actor: actor.name,
             action: 'article.publish',

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, isNull, lt, ne, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../db/schema.js';
 import { NotFoundError } from '../../errors.js';
@@ -54,9 +54,15 @@ const editorSelect = (db: Reader) =>
     )
     .leftJoin(articleSchedules, eq(articleSchedules.articleId, articles.id));
 
+/** A schedule row that failed is kept to be shown, but it no longer makes the article "scheduled". */
+const hasPendingSchedule = and(isNotNull(articleSchedules.articleId), isNull(articleSchedules.failedAt));
+
 const STATUS_FILTERS: Record<EditorStatus, SQL | undefined> = {
-  draft: and(eq(articles.status, 'draft'), isNull(articleSchedules.articleId)),
-  scheduled: and(ne(articles.status, 'published'), isNotNull(articleSchedules.articleId)),
+  draft: and(
+    eq(articles.status, 'draft'),
+    or(isNull(articleSchedules.articleId), isNotNull(articleSchedules.failedAt)),
+  ),
+  scheduled: and(ne(articles.status, 'published'), hasPendingSchedule),
   published: eq(articles.status, 'published'),
   archived: eq(articles.status, 'archived'),
 };

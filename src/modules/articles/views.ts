@@ -1,18 +1,32 @@
 import type { EditorArticle, EditorArticleSummary, RevisionSummary } from './editor-schemas.js';
-import type { EditorRecord, EditorStatus, RevisionRow } from './revisions-repository.js';
+import type { EditorRecord, EditorStatus, RevisionRow, ScheduleRow } from './revisions-repository.js';
 import type { ArticleContent } from './schemas.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A schedule that failed is kept to be shown, but it is no longer pending. */
+const pending = (schedule: ScheduleRow | null) => (schedule && schedule.failedAt === null ? schedule : null);
+
 /** "scheduled" is not stored: it is an unpublished article with a pending publication. */
 export function statusOf({ article, schedule }: EditorRecord): EditorStatus {
-  return schedule && article.status !== 'published' ? 'scheduled' : article.status;
+  return pending(schedule) && article.status !== 'published' ? 'scheduled' : article.status;
+}
+
+function failureOf(schedule: ScheduleRow | null) {
+  if (!schedule || schedule.failedAt === null) return null;
+  return {
+    revision: schedule.revision,
+    at: iso(schedule.at),
+    failed_at: iso(schedule.failedAt),
+    reason: schedule.failureReason ?? '',
+  };
 }
 
 export const contentOf = (revision: RevisionRow) => JSON.parse(revision.snapshot) as ArticleContent;
 
 function commonFields(record: EditorRecord) {
-  const { article, schedule } = record;
+  const { article } = record;
+  const schedule = pending(record.schedule);
   return {
     id: article.id,
     lang: article.lang,
@@ -21,6 +35,7 @@ function commonFields(record: EditorRecord) {
     published_revision: article.publishedRevision,
     published_at: article.publishedAt === null ? null : iso(article.publishedAt),
     scheduled: schedule ? { revision: schedule.revision, at: iso(schedule.at) } : null,
+    schedule_failure: failureOf(record.schedule),
     updated_at: iso(article.updatedAt),
   };
 }

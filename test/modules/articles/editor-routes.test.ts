@@ -40,6 +40,7 @@ describe('POST /v1/articles', () => {
       published_revision: null,
       published_at: null,
       scheduled: null,
+      schedule_failure: null,
       comments_open: true,
       comment_count: 0,
       created_at: expect.any(String),
@@ -101,6 +102,7 @@ describe('GET /v1/articles with an editor token', () => {
       published_revision: null,
       published_at: null,
       scheduled: null,
+      schedule_failure: null,
       updated_at: expect.any(String),
     });
     const published = await api.get('/v1/articles?status=published').set('authorization', editor.header);

@@ -1,0 +1,48 @@
+import { AppError } from '../../errors.js';
+
+/** Long enough for any message of ours; a renderer's message is cut, not stored whole. */
+const MAX_REASON = 300;
+
+/** A revision that could not be published: refused when asked for (422), recorded when it comes due. */
+export class NotPublishableError extends AppError {
+  constructor(
+    revision: number,
+    readonly reason: string,
+  ) {
+    super('not_publishable', `Revision ${revision} cannot be published: ${reason}`, { revision, reason });
+  }
+}
+
+/** The first line of an error's message, with its name, bounded: what an editor can act on, no stack. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err).slice(0, MAX_REASON);
+  const firstLine = err.message.split('\n', 1)[0]?.trim() ?? '';
+  return `${err.name}: ${firstLine}`.slice(0, MAX_REASON);
+}
+
+/** Rendering is the step that depends on the body alone; its failure is the body's, and it is final. */
+export function renderFailure(revision: number, err: unknown): NotPublishableError {
+  return new NotPublishableError(revision, `its body could not be rendered to HTML (${describe(err)})`);
+}
+
+/**
+ * The database being busy with another writer (another process on the same file) says nothing about
+ * the schedule: it is tried again later rather than marked failed for good.
+ */
+export function isTransient(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) return true;
+  }
+  return false;
+}
+
+/**
+ * What editors read as the reason a schedule failed. A domain error's detail was written for them
+ * (a slug taken meanwhile); anything else may carry internals (SQL, paths), so it stays in the log.
+ */
+export function failureReason(err: unknown): string {
+  if (err instanceof NotPublishableError) return err.reason.slice(0, MAX_REASON);
+  if (err instanceof AppError) return err.message.slice(0, MAX_REASON);
+  return 'an unexpected error stopped the publication; the server log has the details';
+}
