@@ -1,8 +1,8 @@
 import supertest from 'supertest';
 import { afterAll, expect } from 'vitest';
-import { buildApp, createServices } from '../../src/app.js';
+import { buildApp, createServices, type Services } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
+import { type Database, openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { observeContract } from './contract.js';
@@ -25,13 +25,21 @@ export function testClock(start = Date.parse('2026-01-15T10:00:00.000Z')) {
  * A fresh app on a fresh migrated database (in memory, or TEST_DATABASE_PATH to inspect a file),
  * closed after the file's tests. Call it once per test file.
  */
-export async function buildTestApp(options: { config?: Partial<Config>; clock?: Clock } = {}) {
+export async function buildTestApp(
+  options: {
+    config?: Partial<Config>;
+    clock?: Clock;
+    /** Replaces some of the services built from the database, to inject a failure into one of them. */
+    adapt?: (services: Services, db: Database) => Services;
+  } = {},
+) {
   const database = openDatabase(process.env.TEST_DATABASE_PATH ?? ':memory:');
   runMigrations(database.db);
   const clock = options.clock;
   // Rate limits and load shedding are off unless a test turns them on: suites send bursts from one address.
   const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config });
-  const services = createServices(database.db, clock, config);
+  const built = createServices(database.db, clock, config);
+  const services = options.adapt ? options.adapt(built, database.db) : built;
   const app = await buildApp({ config, db: database.db, services, ...(clock ? { clock } : {}) });
   // Every suite doubles as a contract test: what it makes the server answer must be in openapi.yaml.
   const mismatches = observeContract(app);

@@ -155,7 +155,7 @@ const pendingSchedule = (s: DueSchedule) =>
   );
 
 /** Thrown to roll back a trial publication once it has succeeded. */
-const TRIAL = Symbol('trial publication');
+class TrialSucceeded extends Error {}
 
 export function createPublishingRepository(db: Database) {
   return {
@@ -174,10 +174,10 @@ export function createPublishingRepository(db: Database) {
         try {
           tx.transaction((trial) => {
             writePublication(trial, s.trial);
-            throw TRIAL;
+            throw new TrialSucceeded();
           });
         } catch (err) {
-          if (err !== TRIAL) throw err;
+          if (!(err instanceof TrialSucceeded)) throw err;
         }
         const row = { revision: s.revision, at: s.at, createdAt: s.now, failedAt: null, failureReason: null };
         tx.insert(articleSchedules)

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../../../src/errors.js';
+import {
+  failureReason,
+  isTransient,
+  NotPublishableError,
+  renderFailure,
+} from '../../../src/modules/articles/schedule-failures.js';
+
+describe('renderFailure', () => {
+  it('names the revision and the first line of the error, without its stack or the rest', () => {
+    const err = renderFailure(3, new RangeError('Maximum call stack size exceeded\nPlease report this.'));
+    expect(err).toBeInstanceOf(NotPublishableError);
+    expect(err.status).toBe(422);
+    expect(err.message).toBe(
+      'Revision 3 cannot be published: its body could not be rendered to HTML (RangeError: Maximum call stack size exceeded)',
+    );
+    expect(err.extras).toEqual({
+      revision: 3,
+      reason: 'its body could not be rendered to HTML (RangeError: Maximum call stack size exceeded)',
+    });
+  });
+
+  it('bounds a long message and copes with a thrown non-error', () => {
+    expect(renderFailure(1, new Error('x'.repeat(10_000))).reason.length).toBeLessThanOrEqual(360);
+    expect(renderFailure(1, 'plain string').reason).toBe('its body could not be rendered to HTML (plain string)');
+  });
+});
+
+describe('failureReason', () => {
+  it('keeps what was written for editors, and hides what may carry internals', () => {
+    expect(failureReason(renderFailure(2, new TypeError('bad')))).toBe(
+      'its body could not be rendered to HTML (TypeError: bad)',
+    );
+    expect(failureReason(new ConflictError('The slug "x" belongs to another article'))).toBe(
+      'The slug "x" belongs to another article',
+    );
+    expect(failureReason(new Error('Failed query: insert into "articles" ... params: secret'))).toBe(
+      'an unexpected error stopped the publication; the server log has the details',
+    );
+  });
+});
+
+describe('isTransient', () => {
+  it('is true for a busy or locked database, also when wrapped as a cause', () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    expect(isTransient(busy)).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_BUSY_SNAPSHOT' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_LOCKED' }))).toBe(true);
+    expect(isTransient(new Error('Failed query', { cause: busy }))).toBe(true);
+  });
+
+  it('is false for anything else', () => {
+    expect(isTransient(new Error('disk I/O error'))).toBe(false);
+    expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }))).toBe(false);
+    expect(isTransient(renderFailure(1, new RangeError('deep')))).toBe(false);
+    expect(isTransient('SQLITE_BUSY')).toBe(false);
+  });
+});
