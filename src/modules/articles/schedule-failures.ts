@@ -8,8 +8,11 @@ export class NotPublishableError extends AppError {
   constructor(
     revision: number,
     readonly reason: string,
+    /** The renderer's own error, kept for the log (its stack), never sent. */
+    cause?: unknown,
   ) {
     super('not_publishable', `Revision ${revision} cannot be published: ${reason}`, { revision, reason });
+    if (cause !== undefined) this.cause = cause;
   }
 }
 
@@ -22,7 +25,7 @@ function describe(err: unknown): string {
 
 /** Rendering is the step that depends on the body alone; its failure is the body's, and it is final. */
 export function renderFailure(revision: number, err: unknown): NotPublishableError {
-  return new NotPublishableError(revision, `its body could not be rendered to HTML (${describe(err)})`);
+  return new NotPublishableError(revision, `its body could not be rendered to HTML (${describe(err)})`, err);
 }
 
 /**

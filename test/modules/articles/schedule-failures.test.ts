@@ -9,8 +9,10 @@ import {
 
 describe('renderFailure', () => {
   it('names the revision and the first line of the error, without its stack or the rest', () => {
-    const err = renderFailure(3, new RangeError('Maximum call stack size exceeded\nPlease report this.'));
+    const thrown = new RangeError('Maximum call stack size exceeded\nPlease report this.');
+    const err = renderFailure(3, thrown);
     expect(err).toBeInstanceOf(NotPublishableError);
+    expect(err.cause).toBe(thrown);
     expect(err.status).toBe(422);
     expect(err.message).toBe(
       'Revision 3 cannot be published: its body could not be rendered to HTML (RangeError: Maximum call stack size exceeded)',

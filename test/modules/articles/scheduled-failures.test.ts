@@ -214,6 +214,38 @@ describe('a scheduled publication that fails when it comes due', () => {
   });
 });
 
+describe('the log of a failed schedule', () => {
+  it('has one error entry, naming the article and the reason, however often applying runs', async () => {
+    const article = await createDraftArticle(services, { body: 'MARK-E' });
+    await ed.post(`/v1/articles/${article.id}/publish`, { at: inAnHour() });
+    failing.add('MARK-E');
+    clock.advance(2 * HOUR);
+    const entries: { level: string; details: object; message: string }[] = [];
+    const log = {
+      error: (details: object, message: string) => entries.push({ level: 'error', details, message }),
+      warn: (details: object, message: string) => entries.push({ level: 'warn', details, message }),
+    };
+    for (let i = 0; i < 3; i++) {
+      await services.publishing.applyDue(log);
+      clock.advance(HOUR);
+    }
+    failing.clear();
+    expect(entries).toEqual([
+      {
+        level: 'error',
+        message: 'scheduled publication failed',
+        details: {
+          err: expect.objectContaining({ code: 'not_publishable', cause: expect.any(RangeError) }),
+          articleId: article.id,
+          revision: 1,
+          scheduled_at: expect.any(String),
+          reason: 'its body could not be rendered to HTML (RangeError: Maximum call stack size exceeded)',
+        },
+      },
+    ]);
+  });
+});
+
 describe('refusing at schedule time what could not be published', () => {
   it('answers 422 for a body the renderer cannot take, scheduled or now, and stores nothing', async () => {
     const article = await createDraftArticle(services, { body: 'MARK-D' });
