@@ -70,7 +70,7 @@ export async function seedContent(services: Services): Promise<Seeded> {
   if (!first || !second) throw new Error('seeding published no article');
 
   // An old slug that redirects: the second article is renamed and published again.
-  await services.revisions.post(second.id, { slug: `${second.slug}-renamed` }, 1, TEST_ACTOR);
+  await services.revisions.post(second.id, { slug: `${second.slug}-renamed` }, { revision: 1 }, TEST_ACTOR);
   await services.publishing.publish(second.id, {}, TEST_ACTOR);
   const draft = await services.articles.create(
     { title: 'Brouillon en cours', lang: 'fr', body: 'Pas encore publié.', tags: ['Technologie'] },

@@ -17,10 +17,10 @@ import {
   RevisionResultSchema,
   RevisionSchema,
 } from './editor-schemas.js';
-import { baseFromIfMatch, editorEtagPrefix } from './etag.js';
+import { editBaseOf, editorEtagPrefix } from './etag.js';
 import type { RevisionOutcome, RevisionsService } from './revisions-service.js';
 
-const WRITE_STATUSES = problemResponses(400, 401, 403, 404, 409, 428);
+const WRITE_STATUSES = problemResponses(400, 401, 403, 404, 409, 412, 428);
 
 /** 201 with the new head, or 200 with the unchanged head when the edit changed nothing. */
 function sendOutcome(reply: FastifyReply, { created, result }: RevisionOutcome) {
@@ -28,7 +28,7 @@ function sendOutcome(reply: FastifyReply, { created, result }: RevisionOutcome) 
   const body = JSON.stringify(result);
   return reply
     .code(created ? 201 : 200)
-    .header('etag', etagOf(body, editorEtagPrefix(result.revision)))
+    .header('etag', etagOf(body, editorEtagPrefix(result)))
     .header('location', `/v1/articles/${result.id}/revisions/${result.revision}`)
     .type('application/json; charset=utf-8')
     .send(body);
@@ -46,7 +46,10 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         tags: ['articles'],
         summary: 'Post a revision against a base revision; merged when it does not overlap newer changes',
         description:
-          'Send `base_revision` (or If-Match with the article ETag). If the head moved on since the base and none of ' +
+          'Send `base_revision`, or If-Match with the ETag of GET /v1/articles/{id} (or of an earlier answer here); ' +
+          'both may be sent if they name the same revision. If-Match is checked against the content of the revision ' +
+          'it names: a weak, malformed or unknown tag, or several tags, get 412, and `*` gets 428, since it does not ' +
+          'say which version was edited. If the head moved on since the base and none of ' +
           'the fields this edit changes was changed meanwhile, the edit is merged (`merged_onto`); otherwise 409 lists ' +
           'each conflicting field with its base, theirs and yours values. An edit that changes nothing returns 200.',
         params: ArticleIdParamsSchema,
@@ -64,7 +67,7 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
       },
     },
     async (request, reply) => {
-      const base = request.body.base_revision ?? baseFromIfMatch(request.headers['if-match']);
+      const base = editBaseOf(request.body.base_revision, request.headers['if-match']);
       return sendOutcome(reply, await service.post(request.params.id, request.body, base, actorOf(request)));
     },
   );
@@ -151,7 +154,7 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
     },
     async (request, reply) => {
       const body = request.body ?? {};
-      const base = body.base_revision ?? baseFromIfMatch(request.headers['if-match']);
+      const base = editBaseOf(body.base_revision, request.headers['if-match']);
       const { id, n } = request.params;
       return sendOutcome(reply, await service.restore(id, n, base, actorOf(request), body.message));
     },

@@ -6,6 +6,7 @@ import type { ContentResolver } from './content.js';
 import { diffRevisions } from './diff.js';
 import type { Revision, RevisionBody, RevisionDiff, RevisionPage, RevisionResult } from './editor-schemas.js';
 import type { EditorService } from './editor-service.js';
+import { assertTagMatches, type EditBase } from './etag.js';
 import { mergeEdit } from './merge.js';
 import type { RevisionRow, RevisionsRepository, StoredRevision } from './revisions-repository.js';
 import type { ArticleContent } from './schemas.js';
@@ -46,7 +47,7 @@ export function createRevisionsService({
   /** Writes `edit` made against `base` in one transaction that decides against the head of that moment. */
   async function commit(
     id: string,
-    base: number | undefined,
+    base: EditBase | undefined,
     edit: Partial<ArticleContent>,
     actor: Actor,
     message: string | null,
@@ -68,16 +69,18 @@ export function createRevisionsService({
       authorTokenId: actor.tokenId,
       message,
       decide(head, revision) {
-        const baseRevision: StoredRevision | undefined = base === head.number ? head : revision(base);
+        const number = base.revision;
+        const baseRevision: StoredRevision | undefined = number === head.number ? head : revision(number);
+        assertTagMatches(id, base, baseRevision?.content, head.number);
         if (!baseRevision) {
           throw new ValidationError('Invalid base revision', [
-            { in: 'body', path: 'base_revision', message: `the article has no revision ${base}` },
+            { in: 'body', path: 'base_revision', message: `the article has no revision ${number}` },
           ]);
         }
         const outcome = mergeEdit(baseRevision, head, edit, { whole });
         if (outcome.kind === 'conflict') {
           throw new ConflictError(
-            `Revision ${head.number} changed ${Object.keys(outcome.conflicts).join(', ')} since revision ${base}; merge by hand and post against revision ${head.number}`,
+            `Revision ${head.number} changed ${Object.keys(outcome.conflicts).join(', ')} since revision ${number}; merge by hand and post against revision ${head.number}`,
             { current_revision: head.number, conflicts: outcome.conflicts },
           );
         }
@@ -89,7 +92,7 @@ export function createRevisionsService({
             actor: actor.name,
             action: mergedOnto === null ? audit.action : 'article.merge',
             subjectType: 'article',
-            details: { ...audit.details, base_revision: base, merged_onto: mergedOnto },
+            details: { ...audit.details, base_revision: number, merged_onto: mergedOnto },
           },
         };
       },
@@ -104,7 +107,7 @@ export function createRevisionsService({
   }
 
   return {
-    async post(id: string, body: RevisionBody, base: number | undefined, actor: Actor): Promise<RevisionOutcome> {
+    async post(id: string, body: RevisionBody, base: EditBase | undefined, actor: Actor): Promise<RevisionOutcome> {
       const edit = await editOf(body);
       return commit(id, base, edit, actor, body.message ?? null, { action: 'article.revise' });
     },
@@ -113,7 +116,7 @@ export function createRevisionsService({
     async restore(
       id: string,
       n: number,
-      base: number | undefined,
+      base: EditBase | undefined,
       actor: Actor,
       message?: string,
     ): Promise<RevisionOutcome> {

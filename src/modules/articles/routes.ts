@@ -115,7 +115,7 @@ export async function articlesRoutes(
     async (request, reply) => {
       if (hasRole(request.principal, 'editor')) {
         const article = await editor.get(request.params.article);
-        return send(request, reply, JSON.stringify(article), { etagPrefix: editorEtagPrefix(article.revision) });
+        return send(request, reply, JSON.stringify(article), { etagPrefix: editorEtagPrefix(article) });
       }
       const found = await service.findPublished(request.params.article);
       if ('movedTo' in found) {

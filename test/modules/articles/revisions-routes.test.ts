@@ -48,15 +48,15 @@ describe('POST /v1/articles/{id}/revisions', () => {
     expect(res.body).toMatchObject({ revision: 2, body: 'Edited through If-Match.' });
   });
 
-  it('answers 400 to an If-Match that is not an article ETag', async () => {
+  it('answers 412 to an If-Match that is not an article ETag', async () => {
     const article = await createDraftArticle(services);
     const res = await api
       .post(`/v1/articles/${article.id}/revisions`)
       .set('authorization', ada.header)
       .set('if-match', '"something-else"')
       .send({ title: 'x' });
-    expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ in: 'headers', path: 'if-match', message: 'is not an article ETag' }]);
+    expect(res.status).toBe(412);
+    expect(res.body).toMatchObject({ code: 'precondition_failed', status: 412 });
   });
 
   it('returns the head with 200 and writes nothing when the edit changes nothing', async () => {
