@@ -201,5 +201,13 @@ export const DiffQuerySchema = z.object({
 export const RevisionListQuerySchema = PaginationQuerySchema;
 
 export const IfMatchHeadersSchema = z.looseObject({
-  'if-match': z.string().max(200).optional().meta({ description: 'The article ETag; stands in for base_revision' }),
+  'if-match': z
+    .string()
+    .max(200)
+    .optional()
+    .meta({
+      description:
+        'One strong article ETag (`"r<N>.…"`), as GET /v1/articles/{id} or an earlier edit gave it; stands in for ' +
+        'base_revision and is checked against revision N (412 when it does not match; `*` gets 428)',
+    }),
 });
