@@ -17,8 +17,11 @@ import { contentOf, statusOf, toEditorArticle } from './views.js';
  */
 const RECHECK_MS = 1_000;
 
-/** The most schedules one request applies; the rest are left to the requests that follow. */
-const DUE_BATCH = 20;
+/**
+ * The most schedules one request applies (each renders a body): the rest are left to the requests
+ * that follow, so no single request pays for a whole morning's schedules.
+ */
+const DUE_BATCH = 10;
 
 const SCHEDULER = 'fjord scheduler';
 
@@ -71,8 +74,8 @@ export function createPublishingService({
     }
   }
 
-  /** Applies one due schedule; a failure is recorded on it and never reaches the request. */
-  async function applyOne(s: DueSchedule, now: number, log: SchedulerLog): Promise<void> {
+  /** Applies one due schedule; a failure is recorded on it and never reaches the request. False when deferred. */
+  async function applyOne(s: DueSchedule, now: number, log: SchedulerLog): Promise<boolean> {
     const details = { revision: s.revision, scheduled_at: new Date(s.at).toISOString() };
     try {
       const { bodyHtml } = await prepare(s.articleId, s.revision);
@@ -81,7 +84,7 @@ export function createPublishingService({
     } catch (err) {
       if (isTransient(err)) {
         log.warn({ err, articleId: s.articleId, ...details }, 'scheduled publication deferred: the database is busy');
-        return;
+        return false;
       }
       const reason = failureReason(err);
       const audit = {
@@ -95,6 +98,7 @@ export function createPublishingService({
         log.error({ err, articleId: s.articleId, ...details, reason }, 'scheduled publication failed');
       }
     }
+    return true;
   }
 
   async function applyPass(now: number, log: SchedulerLog): Promise<void> {
@@ -105,8 +109,10 @@ export function createPublishingService({
     const dueAt = known !== null && now >= known ? known : await repo.nextDueAt();
     if (dueAt !== null && now >= dueAt) {
       // Each in its own transaction, one after the other: a failing one cannot undo or block the others.
-      for (const s of await repo.findDue(now, DUE_BATCH)) await applyOne(s, now, log);
-      nextDue = await repo.nextDueAt();
+      let deferred = false;
+      for (const s of await repo.findDue(now, DUE_BATCH)) deferred = !(await applyOne(s, now, log)) || deferred;
+      // A busy database is given RECHECK_MS before the next try, not the very next request.
+      nextDue = deferred ? now + RECHECK_MS : await repo.nextDueAt();
     } else {
       nextDue = dueAt;
     }
