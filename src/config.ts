@@ -121,6 +121,8 @@ export const ConfigSchema = z.object({
     .default(1_048_576),
   /** A request not fully received and answered by then is cut off (slow clients hold no socket forever). */
   REQUEST_TIMEOUT_S: seconds.min(1, 'must be at least 1').default(30),
+  /** How long a write waits for another process's write lock before a 503; the wait holds the event loop. */
+  SQLITE_BUSY_TIMEOUT_MS: count.max(60_000, 'must be at most 60000').default(1000),
   /** Writes (POST, PATCH, DELETE) per token, or per IP without a token, per window; 0 turns the limit off. */
   RATE_LIMIT_MAX: z.coerce.number({ error: 'must be a number' }).int().min(0, 'must not be negative').default(120),
   RATE_LIMIT_WINDOW_S: seconds.min(1, 'must be at least 1').default(60),

@@ -87,3 +87,10 @@ export class ForbiddenError extends AppError {
     super('forbidden', detail);
   }
 }
+
+/** 503 with Retry-After: the request was fine, the server cannot take it right now. */
+export class UnavailableError extends AppError {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super('unavailable', detail, {}, { 'retry-after': String(retryAfterSeconds) });
+  }
+}
