@@ -4,6 +4,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type Config, defaultConfig } from './config.js';
 import type { Database } from './db/client.js';
+import { type CommitWatcher, createCommitWatcher } from './db/commit-watcher.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
 import { registerCors } from './http/cors.js';
@@ -117,6 +118,12 @@ function trustProxyOption(
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
+function clearOnCommitsByOthers(watcher: CommitWatcher, cache: ResponseCache) {
+  return async () => {
+    if (watcher.changedByOthers()) cache.clear();
+  };
+}
+
 /** The composition root: every plugin and module is named here, in the order it is registered. */
 export async function buildApp({ config, db, logger = false, clock = systemClock, services: given }: AppDeps) {
   const app = Fastify({
@@ -148,7 +155,10 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   await registerOpenApi(app);
 
   const services = given ?? createServices(db, clock, config);
-  const cache = config.RESPONSE_CACHE_BYTES > 0 ? new ResponseCache(config.RESPONSE_CACHE_BYTES) : null;
+  const cache =
+    config.RESPONSE_CACHE_BYTES > 0
+      ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock })
+      : null;
   // A write is announced before it is acknowledged, so the next read on this server sees it.
   if (cache) services.changes.subscribe((keys) => cache.purge(keys));
   const { send, serveFromCache } = createHttpCaching({
@@ -166,6 +176,8 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     // Scheduled publications are applied by the first request at or after their time: no cron.
     // Before the cache lookup, so a publication coming due purges what it changes first.
     api.addHook('onRequest', async () => services.publishing.applyDue());
+    // Another process (a second server, the CLI) wrote: nothing cached here may be served any more.
+    if (cache) api.addHook('onRequest', clearOnCommitsByOthers(createCommitWatcher(db.$client), cache));
     api.addHook('onRequest', serveFromCache);
     await systemRoutes(api, { ping: () => db.get(sql`select 1`) });
     await articlesRoutes(api, {
