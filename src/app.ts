@@ -7,6 +7,7 @@ import type { Database } from './db/client.js';
 import { type CommitWatcher, createCommitWatcher } from './db/commit-watcher.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
+import { capConnections, connectionLimits, connectionOptions } from './http/connections.js';
 import { registerCors } from './http/cors.js';
 import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
@@ -126,6 +127,7 @@ function clearOnCommitsByOthers(watcher: CommitWatcher, cache: ResponseCache) {
 
 /** The composition root: every plugin and module is named here, in the order it is registered. */
 export async function buildApp({ config, db, logger = false, clock = systemClock, services: given }: AppDeps) {
+  const limits = connectionLimits(config);
   const app = Fastify({
     logger,
     trustProxy: trustProxyOption(config.TRUST_PROXY),
@@ -135,11 +137,11 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors: handleFrameworkError,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    requestTimeout: config.REQUEST_TIMEOUT_S * 1000,
-    connectionTimeout: config.REQUEST_TIMEOUT_S * 2000,
+    ...connectionOptions(limits),
     // A request that reached the server before a shutdown is served, not refused: close() waits for it.
     return503OnClosing: false,
   });
+  capConnections(app.server, limits);
   // JSON is the only body the API reads: anything else is a 415, not a string for the schema to refuse.
   app.removeContentTypeParser(['text/plain']);
   // First of all hooks, so every answer, refusals by later hooks included, names the request it answers.
