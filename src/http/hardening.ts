@@ -2,8 +2,9 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, BadRequestError, type FieldError, ValidationError } from '../errors.js';
 import { createIpHasher, type IpHasher } from '../shared/ip-hash.js';
+import { illFormedPaths } from '../shared/unicode.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -32,6 +33,27 @@ export function rateLimitKey(request: Pick<FastifyRequest, 'ip' | 'principal'>, 
   return `ip:${hashIp(request.ip)}`;
 }
 
+const ILL_FORMED = 'must be well-formed Unicode text: it holds a lone surrogate, which no character encodes';
+
+/**
+ * preValidation hook: a string with a lone surrogate (JSON "\ud800") anywhere in a body, query or
+ * path is refused, whatever the route's schema says of it: it cannot be stored as UTF-8.
+ */
+async function refuseIllFormedText(request: FastifyRequest) {
+  const parts: [FieldError['in'], unknown][] = [
+    ['params', request.params],
+    ['query', request.query],
+    ['body', request.body],
+  ];
+  for (const [part, value] of parts) {
+    const paths = illFormedPaths(value);
+    if (paths.length === 0) continue;
+    const errors = paths.map((path): FieldError => ({ in: part, path, message: ILL_FORMED }));
+    const detail = `Invalid ${part}: ${paths.map((p) => p || `the ${part} itself`).join(', ')}`;
+    throw part === 'body' ? new ValidationError(detail, errors) : new BadRequestError(detail, errors);
+  }
+}
+
 /**
  * Protections every deployment needs: security headers for a JSON API, write rate limits with the IETF RateLimit headers,
  * and load shedding with 503 + Retry-After when the event loop is saturated.
@@ -41,6 +63,7 @@ export async function registerHardening(app: FastifyInstance, config: Config) {
   app.addHook('onRequest', async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);
   });
+  app.addHook('preValidation', refuseIllFormedText);
 
   if (config.RATE_LIMIT_MAX > 0) {
     // Keys live in this process's memory only; the hash keeps addresses out of heap dumps all the same.
