@@ -52,7 +52,7 @@ export function ensurePrivateFile(path: string): void {
  */
 function immediateTransactions(db: Database): void {
   const deferred = db.transaction.bind(db);
-  db.transaction = ((run, config) => deferred(run, { behavior: 'immediate', ...config })) as Database['transaction'];
+  db.transaction = (run, config) => deferred(run, { behavior: 'immediate', ...config });
 }
 
 /**

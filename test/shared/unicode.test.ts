@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { illFormedPaths, isWellFormed, NO_SPOOFING_CHARACTERS } from '../../src/shared/unicode.js';
 
@@ -7,6 +8,15 @@ describe('isWellFormed', () => {
     expect(isWellFormed('a\ud800')).toBe(false);
     expect(isWellFormed('\udc00b')).toBe(false);
     expect(isWellFormed('\ude00\ud83d')).toBe(false);
+  });
+
+  it('is true exactly for the strings that survive a round trip through UTF-8, as SQLite stores them', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), (text) => {
+        expect(isWellFormed(text)).toBe(Buffer.from(text, 'utf8').toString('utf8') === text);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
