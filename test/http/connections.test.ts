@@ -98,6 +98,14 @@ describe('slow and idle clients', async () => {
     expect(bodyOf(response)).toEqual(timeoutProblem);
   }, 10_000);
 
+  it('answers a connection that sends nothing with a 408 problem and closes it', async () => {
+    const client = open(port);
+    await client.connected;
+    const response = await client.closed;
+    expect(response).toMatch(/^HTTP\/1\.1 408 Request timeout\r\n/);
+    expect(bodyOf(response)).toEqual(timeoutProblem);
+  }, 10_000);
+
   it('answers a body that never finishes with a 408 problem and closes the connection', async () => {
     const client = open(port);
     client.socket.write(
@@ -114,6 +122,14 @@ describe('slow and idle clients', async () => {
     const response = await client.closed;
     expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(response).not.toContain('408');
+  }, 10_000);
+
+  it('answers headers larger than Node accepts with a 431 problem', async () => {
+    const client = open(port);
+    client.socket.write(`GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const response = await client.closed;
+    expect(response).toMatch(/^HTTP\/1\.1 431 Request header fields too large\r\n/);
+    expect(bodyOf(response)).toMatchObject({ status: 431, code: 'headers_too_large' });
   }, 10_000);
 
   it('answers bytes that are not HTTP with a 400 problem', async () => {
