@@ -4,7 +4,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type Config, defaultConfig } from './config.js';
 import type { Database } from './db/client.js';
-import { type CommitWatcher, createCommitWatcher } from './db/commit-watcher.js';
+import { createCommitWatcher } from './db/commit-watcher.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
 import { capConnections, connectionLimits, connectionOptions } from './http/connections.js';
@@ -15,7 +15,7 @@ import { registerIdempotency } from './http/idempotency.js';
 import { createIdempotencyRepository } from './http/idempotency-repository.js';
 import { registerImpliedResponses } from './http/implied-responses.js';
 import { registerOpenApi } from './http/openapi.js';
-import { ResponseCache } from './http/response-cache.js';
+import { clearOnCommitsByOthers, ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
 import { createContentResolver } from './modules/articles/content.js';
 import { createEditorService } from './modules/articles/editor-service.js';
@@ -117,12 +117,6 @@ function trustProxyOption(
   setting: Config['TRUST_PROXY'],
 ): boolean | string[] | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
-}
-
-function clearOnCommitsByOthers(watcher: CommitWatcher, cache: ResponseCache) {
-  return async () => {
-    if (watcher.changedByOthers()) cache.clear();
-  };
 }
 
 /** The composition root: every plugin and module is named here, in the order it is registered. */

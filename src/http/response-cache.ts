@@ -1,3 +1,4 @@
+import type { CommitWatcher } from '../db/commit-watcher.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 
 /**
@@ -114,4 +115,14 @@ export class ResponseCache {
       if (urls?.size === 0) this.byKey.delete(key);
     }
   }
+}
+
+/**
+ * A hook to run before every cache lookup: once another process (a second server, the CLI) has
+ * committed, nothing held here is known to be current, so all of it goes.
+ */
+export function clearOnCommitsByOthers(watcher: CommitWatcher, cache: ResponseCache) {
+  return async () => {
+    if (watcher.changedByOthers()) cache.clear();
+  };
 }
