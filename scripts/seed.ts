@@ -5,7 +5,7 @@ import { openDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 
 const config = loadConfig(process.env);
-const database = openDatabase(config.DATABASE_PATH);
+const database = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
 runMigrations(database.db);
 const slugs = await seed(createServices(database.db));
 database.close();

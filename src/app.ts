@@ -4,8 +4,10 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type Config, defaultConfig } from './config.js';
 import type { Database } from './db/client.js';
+import { createCommitWatcher } from './db/commit-watcher.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
+import { capConnections, connectionLimits, connectionOptions } from './http/connections.js';
 import { registerCors } from './http/cors.js';
 import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
@@ -13,7 +15,7 @@ import { registerIdempotency } from './http/idempotency.js';
 import { createIdempotencyRepository } from './http/idempotency-repository.js';
 import { registerImpliedResponses } from './http/implied-responses.js';
 import { registerOpenApi } from './http/openapi.js';
-import { ResponseCache } from './http/response-cache.js';
+import { clearOnCommitsByOthers, ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
 import { createContentResolver } from './modules/articles/content.js';
 import { createEditorService } from './modules/articles/editor-service.js';
@@ -119,6 +121,7 @@ function trustProxyOption(
 
 /** The composition root: every plugin and module is named here, in the order it is registered. */
 export async function buildApp({ config, db, logger = false, clock = systemClock, services: given }: AppDeps) {
+  const limits = connectionLimits(config);
   const app = Fastify({
     logger,
     trustProxy: trustProxyOption(config.TRUST_PROXY),
@@ -128,11 +131,11 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors: handleFrameworkError,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    requestTimeout: config.REQUEST_TIMEOUT_S * 1000,
-    connectionTimeout: config.REQUEST_TIMEOUT_S * 2000,
+    ...connectionOptions(limits),
     // A request that reached the server before a shutdown is served, not refused: close() waits for it.
     return503OnClosing: false,
   });
+  capConnections(app.server, limits);
   // JSON is the only body the API reads: anything else is a 415, not a string for the schema to refuse.
   app.removeContentTypeParser(['text/plain']);
   // First of all hooks, so every answer, refusals by later hooks included, names the request it answers.
@@ -148,7 +151,10 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   await registerOpenApi(app);
 
   const services = given ?? createServices(db, clock, config);
-  const cache = config.RESPONSE_CACHE_BYTES > 0 ? new ResponseCache(config.RESPONSE_CACHE_BYTES) : null;
+  const cache =
+    config.RESPONSE_CACHE_BYTES > 0
+      ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock })
+      : null;
   // A write is announced before it is acknowledged, so the next read on this server sees it.
   if (cache) services.changes.subscribe((keys) => cache.purge(keys));
   const { send, serveFromCache } = createHttpCaching({
@@ -172,6 +178,8 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
         request.log.error({ err }, 'applying due schedules failed');
       });
     });
+    // Another process (a second server, the CLI) wrote: nothing cached here may be served any more.
+    if (cache) api.addHook('onRequest', clearOnCommitsByOthers(createCommitWatcher(db.$client), cache));
     api.addHook('onRequest', serveFromCache);
     await systemRoutes(api, { ping: () => db.get(sql`select 1`) });
     await articlesRoutes(api, {

@@ -48,7 +48,7 @@ const isRole = (value: string): value is Role => (ROLES as readonly string[]).in
 
 /** Runs `use` on the tokens service of a migrated database, and closes it. */
 async function withTokens(config: Config, use: (tokens: ReturnType<typeof createServices>['tokens']) => Promise<void>) {
-  const database = openDatabase(config.DATABASE_PATH);
+  const database = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
   try {
     runMigrations(database.db);
     await use(createServices(database.db, undefined, config).tokens);
@@ -105,7 +105,7 @@ function commandFor(positionals: string[], options: Options): Command {
     case 'backup': {
       const file = fileArgument('backup', args);
       return async (config, io) => {
-        const database = openDatabase(config.DATABASE_PATH);
+        const database = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
         try {
           await backupDatabase(database.sqlite, file);
         } finally {

@@ -119,8 +119,16 @@ export const ConfigSchema = z.object({
     .int()
     .min(1024, 'must be at least 1024')
     .default(1_048_576),
-  /** A request not fully received and answered by then is cut off (slow clients hold no socket forever). */
+  /** A request whose body is not fully received by then gets a 408 and its connection closed. */
   REQUEST_TIMEOUT_S: seconds.min(1, 'must be at least 1').default(30),
+  /** A request whose headers are not fully received by then gets a 408; at most REQUEST_TIMEOUT_S. */
+  HEADERS_TIMEOUT_S: seconds.min(1, 'must be at least 1').default(10),
+  /** An idle keep-alive connection is closed after this; behind a pooling proxy, set it above the proxy's idle timeout. */
+  KEEP_ALIVE_TIMEOUT_S: seconds.min(1, 'must be at least 1').default(5),
+  /** Open connections at most; more are closed at once. Keep it below the process's file limit (ulimit -n); 0 turns the cap off. */
+  MAX_CONNECTIONS: count.default(1000),
+  /** How long a write waits for another process's write lock before a 503; the wait holds the event loop. */
+  SQLITE_BUSY_TIMEOUT_MS: count.max(60_000, 'must be at most 60000').default(1000),
   /** Writes (POST, PATCH, DELETE) per token, or per IP without a token, per window; 0 turns the limit off. */
   RATE_LIMIT_MAX: z.coerce.number({ error: 'must be a number' }).int().min(0, 'must not be negative').default(120),
   RATE_LIMIT_WINDOW_S: seconds.min(1, 'must be at least 1').default(60),
@@ -152,6 +160,12 @@ export const ConfigSchema = z.object({
 
 export type Config = z.output<typeof ConfigSchema>;
 
+/** Node refuses a headers timeout longer than the request timeout; say so in the configuration's words. */
+const ConfigWithRules = ConfigSchema.refine((c) => c.HEADERS_TIMEOUT_S <= c.REQUEST_TIMEOUT_S, {
+  path: ['HEADERS_TIMEOUT_S'],
+  message: 'must not be longer than REQUEST_TIMEOUT_S',
+});
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -168,7 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
-  const result = ConfigSchema.safeParse(input);
+  const result = ConfigWithRules.safeParse(input);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {

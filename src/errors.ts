@@ -11,6 +11,7 @@ export const PROBLEMS = {
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
+  request_timeout: { status: 408, title: 'Request timeout' },
   conflict: { status: 409, title: 'Conflict' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   payload_too_large: { status: 413, title: 'Payload too large' },
@@ -20,6 +21,7 @@ export const PROBLEMS = {
   not_publishable: { status: 422, title: 'Cannot be published' },
   precondition_required: { status: 428, title: 'Precondition required' },
   too_many_requests: { status: 429, title: 'Too many requests' },
+  headers_too_large: { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -87,5 +89,12 @@ export class UnauthorizedError extends AppError {
 export class ForbiddenError extends AppError {
   constructor(detail: string) {
     super('forbidden', detail);
+  }
+}
+
+/** 503 with Retry-After: the request was fine, the server cannot take it right now. */
+export class UnavailableError extends AppError {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super('unavailable', detail, {}, { 'retry-after': String(retryAfterSeconds) });
   }
 }

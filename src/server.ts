@@ -21,7 +21,7 @@ async function main() {
     throw err;
   }
 
-  const database = openDatabase(config.DATABASE_PATH);
+  const database = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
   let seeded: string[] = [];
   try {
     // Checked before migrating too: a newer database must not be touched by older migrations.

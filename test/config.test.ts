@@ -32,4 +32,20 @@ describe('loadConfig', () => {
     expect(problems.map((p) => p.split('=')[0])).toEqual(['PORT', 'CORS_ORIGINS', 'LOG_LEVEL', 'MIGRATE_ON_START']);
     expect(message).toContain('PORT="eighty": must be a number');
   });
+
+  it('gives connections safe limits by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      HEADERS_TIMEOUT_S: 10,
+      REQUEST_TIMEOUT_S: 30,
+      KEEP_ALIVE_TIMEOUT_S: 5,
+      MAX_CONNECTIONS: 1000,
+      SQLITE_BUSY_TIMEOUT_MS: 1000,
+    });
+  });
+
+  it('refuses a headers timeout longer than the request timeout, which Node cannot honour', () => {
+    expect(() => loadConfig({ HEADERS_TIMEOUT_S: '40', REQUEST_TIMEOUT_S: '30' })).toThrow(
+      'HEADERS_TIMEOUT_S="40": must not be longer than REQUEST_TIMEOUT_S',
+    );
+  });
 });

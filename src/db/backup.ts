@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
+import { ensurePrivateFile } from './client.js';
 import { assertSchemaNotNewer } from './migrate.js';
 
 export class BackupError extends Error {
@@ -16,7 +16,8 @@ export class BackupError extends Error {
  */
 export async function backupDatabase(sqlite: BetterSqlite3.Database, destination: string): Promise<void> {
   if (existsSync(destination)) throw new BackupError(`${destination} already exists; choose a new file`);
-  mkdirSync(dirname(destination), { recursive: true });
+  // Created empty and private before SQLite writes to it: a copy holds what the database holds.
+  ensurePrivateFile(destination);
   await sqlite.backup(destination);
 }
 
@@ -54,7 +55,7 @@ export async function restoreDatabase(source: string, destination: string): Prom
     } catch (err) {
       throw new BackupError(`${source} cannot be restored: ${(err as Error).message}`);
     }
-    mkdirSync(dirname(destination), { recursive: true });
+    ensurePrivateFile(destination);
     await backup.backup(destination);
   } finally {
     backup.close();

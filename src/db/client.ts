@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
 
-export type Database = BetterSQLite3Database<typeof schema>;
+/** `$client` is the driver connection, for the few things Drizzle has no words for (pragmas, backup). */
+export type Database = BetterSQLite3Database<typeof schema> & { $client: BetterSqlite3.Database };
 
 export interface DatabaseHandle {
   db: Database;
@@ -13,21 +14,67 @@ export interface DatabaseHandle {
   close: () => void;
 }
 
+export interface DatabaseOptions {
+  /**
+   * How long a statement waits for another connection's write lock before SQLITE_BUSY (a 503).
+   * better-sqlite3 waits synchronously, holding the event loop, so keep it short.
+   */
+  busyTimeoutMs?: number;
+}
+
+/** The database holds e-mails and token hashes: only its owner may read it, or list its folder. */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+/**
+ * Creates `path` for its owner alone, or tightens an existing file to that. SQLite gives -wal,
+ * -shm and -journal files the main file's mode, so this one call covers them when they are created.
+ * A file owned by someone else (EPERM) keeps its mode: that is its owner's choice.
+ */
+export function ensurePrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (!existsSync(path)) {
+    closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+    return;
+  }
+  try {
+    chmodSync(path, PRIVATE_FILE_MODE);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+  }
+}
+
+/**
+ * Every `db.transaction()` starts IMMEDIATE: it takes the write lock first, waiting on
+ * busy_timeout. A DEFERRED one reads first and then fails at once with SQLITE_BUSY when another
+ * process wrote meanwhile, because an upgrade from a stale read cannot wait. Nested
+ * `tx.transaction()` calls are savepoints and are not affected.
+ */
+function immediateTransactions(db: Database): void {
+  const deferred = db.transaction.bind(db);
+  db.transaction = (run, config) => deferred(run, { behavior: 'immediate', ...config });
+}
+
 /**
  * Opens (and creates) the SQLite database. WAL lets readers run beside the writer;
  * synchronous=FULL makes every acknowledged commit survive a power cut or kill -9.
  */
-export function openDatabase(path: string): DatabaseHandle {
+export function openDatabase(path: string, { busyTimeoutMs = 1000 }: DatabaseOptions = {}): DatabaseHandle {
   const inMemory = path === ':memory:' || path === '';
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  if (!inMemory) {
+    ensurePrivateFile(path);
+    // Left behind by an earlier process with looser modes: SQLite would keep using them as they are.
+    for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) ensurePrivateFile(path + suffix);
+  }
   const sqlite = new BetterSqlite3(inMemory ? ':memory:' : path);
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
   if (!inMemory) {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
   }
   const db = drizzle({ client: sqlite, schema });
+  immediateTransactions(db);
   let closed = false;
   return {
     db,

@@ -1,4 +1,4 @@
-import { ConflictError } from '../errors.js';
+import { ConflictError, UnavailableError } from '../errors.js';
 
 interface DriverError {
   code?: unknown;
@@ -10,6 +10,23 @@ const SQLITE_UNIQUE = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PR
 const SQLITE_FOREIGN_KEY = 'SQLITE_CONSTRAINT_FOREIGNKEY';
 const PG_UNIQUE = '23505';
 const PG_FOREIGN_KEY = '23503';
+/**
+ * Another connection holds the write lock (or, for BUSY_SNAPSHOT, committed since this one read):
+ * the request may succeed as sent a moment later. PostgreSQL's lock_not_available and
+ * serialization_failure are the same situation.
+ */
+const BUSY = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_BUSY_RECOVERY',
+  'SQLITE_BUSY_TIMEOUT',
+  'SQLITE_LOCKED',
+  'SQLITE_LOCKED_SHAREDCACHE',
+  '55P03',
+  '40001',
+]);
+/** The busy timeout has already waited; a second or so is enough for the writer to finish. */
+const BUSY_RETRY_AFTER_S = 1;
 
 /** Walks `cause` (Drizzle >= 0.44 wraps driver errors in DrizzleQueryError) to the driver's own error. */
 function driverCode(err: unknown): string | undefined {
@@ -22,8 +39,14 @@ function driverCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** True when the database refused the statement only because another connection was writing. */
+export function isDatabaseBusy(err: unknown): boolean {
+  const code = driverCode(err);
+  return code !== undefined && BUSY.has(code);
+}
+
 /**
- * Maps both engines' constraint errors to domain errors and rethrows anything else unchanged.
+ * Maps both engines' constraint errors and busy refusals to domain errors and rethrows anything else unchanged.
  * `what` names the thing being written, for the problem's detail.
  */
 export function toDomainError(err: unknown, what = 'resource'): unknown {
@@ -33,6 +56,9 @@ export function toDomainError(err: unknown, what = 'resource'): unknown {
   }
   if (code === SQLITE_FOREIGN_KEY || code === PG_FOREIGN_KEY) {
     return new ConflictError(`The ${what} refers to something that does not exist or is still in use`);
+  }
+  if (code && BUSY.has(code)) {
+    return new UnavailableError('The database is busy with another writer; retry shortly', BUSY_RETRY_AFTER_S);
   }
   return err;
 }

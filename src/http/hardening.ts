@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, BadRequestError, type FieldError, ValidationError } from '../errors.js';
+import { createIpHasher, type IpHasher } from '../shared/ip-hash.js';
+import { illFormedPaths } from '../shared/unicode.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -21,11 +22,36 @@ export const SECURITY_HEADERS = {
 } as const;
 const OVERLOAD_RETRY_AFTER_S = 10;
 
-/** Writes are limited per token when one is sent, else per client address. */
-function rateLimitKey(request: FastifyRequest): string {
-  const authorization = request.headers.authorization;
-  if (authorization) return `token:${createHash('sha256').update(authorization).digest('base64url').slice(0, 22)}`;
-  return `ip:${request.ip}`;
+/**
+ * Writes are limited per authenticated token, else per client address. Never per header text: the
+ * spellings of one token (`bearer X`, `Bearer  X`) or a fresh garbage token would each get a fresh
+ * budget. The limiter runs after access control, so `principal` is known, and a request with a bad
+ * token was already refused with 401.
+ */
+export function rateLimitKey(request: Pick<FastifyRequest, 'ip' | 'principal'>, hashIp: IpHasher): string {
+  if (request.principal) return `token:${request.principal.tokenId}`;
+  return `ip:${hashIp(request.ip)}`;
+}
+
+const ILL_FORMED = 'must be well-formed Unicode text: it holds a lone surrogate, which no character encodes';
+
+/**
+ * preValidation hook: a string with a lone surrogate (JSON "\ud800") anywhere in a body, query or
+ * path is refused, whatever the route's schema says of it: it cannot be stored as UTF-8.
+ */
+async function refuseIllFormedText(request: FastifyRequest) {
+  const parts: [FieldError['in'], unknown][] = [
+    ['params', request.params],
+    ['query', request.query],
+    ['body', request.body],
+  ];
+  for (const [part, value] of parts) {
+    const paths = illFormedPaths(value);
+    if (paths.length === 0) continue;
+    const errors = paths.map((path): FieldError => ({ in: part, path, message: ILL_FORMED }));
+    const detail = `Invalid ${part}: ${paths.map((p) => p || `the ${part} itself`).join(', ')}`;
+    throw part === 'body' ? new ValidationError(detail, errors) : new BadRequestError(detail, errors);
+  }
 }
 
 /**
@@ -37,15 +63,18 @@ export async function registerHardening(app: FastifyInstance, config: Config) {
   app.addHook('onRequest', async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);
   });
+  app.addHook('preValidation', refuseIllFormedText);
 
   if (config.RATE_LIMIT_MAX > 0) {
+    // Keys live in this process's memory only; the hash keeps addresses out of heap dumps all the same.
+    const hashIp = createIpHasher(config.IP_HASH_KEY);
     await app.register(rateLimit, {
       global: true,
       hook: 'preHandler',
       max: config.RATE_LIMIT_MAX,
       timeWindow: config.RATE_LIMIT_WINDOW_S * 1000,
       enableDraftSpec: true,
-      keyGenerator: rateLimitKey,
+      keyGenerator: (request) => rateLimitKey(request, hashIp),
       allowList: (request) => SAFE_METHODS.has(request.method),
       errorResponseBuilder: (_request, context) =>
         new AppError(

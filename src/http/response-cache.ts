@@ -1,6 +1,9 @@
+import type { CommitWatcher } from '../db/commit-watcher.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+
 /**
- * Serialized public responses kept in memory, bounded in bytes, least recently used first out,
- * and dropped by surrogate key when a write changes what they show.
+ * Serialized public responses kept in memory, bounded in bytes and in age, least recently used
+ * first out, and dropped by surrogate key when a write changes what they show.
  */
 export interface CachedResponse {
   body: string;
@@ -10,6 +13,16 @@ export interface CachedResponse {
 
 interface Entry extends CachedResponse {
   bytes: number;
+  expiresAt: number;
+}
+
+export interface ResponseCacheOptions {
+  /**
+   * No entry is served once older than this (CACHE_MAX_AGE_S): a change the purges missed (another
+   * process's commit unnoticed, a key forgotten) is served for that long at most, as by a CDN.
+   */
+  maxAgeMs?: number;
+  clock?: Clock;
 }
 
 /** Map and index bookkeeping per entry, counted so a cache of tiny bodies still honours its bound. */
@@ -22,7 +35,16 @@ export class ResponseCache {
   hits = 0;
   misses = 0;
 
-  constructor(readonly maxBytes: number) {}
+  private readonly maxAgeMs: number;
+  private readonly clock: Clock;
+
+  constructor(
+    readonly maxBytes: number,
+    { maxAgeMs = Number.POSITIVE_INFINITY, clock = systemClock }: ResponseCacheOptions = {},
+  ) {
+    this.maxAgeMs = maxAgeMs;
+    this.clock = clock;
+  }
 
   get size(): number {
     return this.entries.size;
@@ -34,7 +56,8 @@ export class ResponseCache {
 
   get(url: string): CachedResponse | undefined {
     const entry = this.entries.get(url);
-    if (!entry) {
+    if (!entry || this.clock.now() >= entry.expiresAt) {
+      if (entry) this.delete(url);
       this.misses++;
       return undefined;
     }
@@ -50,7 +73,7 @@ export class ResponseCache {
     // One huge response must not flush the whole cache.
     if (bytes > this.maxBytes / 2) return;
     this.delete(url);
-    this.entries.set(url, { ...response, bytes });
+    this.entries.set(url, { ...response, bytes, expiresAt: this.clock.now() + this.maxAgeMs });
     this.bytes += bytes;
     for (const key of response.keys) {
       let urls = this.byKey.get(key);
@@ -92,4 +115,14 @@ export class ResponseCache {
       if (urls?.size === 0) this.byKey.delete(key);
     }
   }
+}
+
+/**
+ * A hook to run before every cache lookup: once another process (a second server, the CLI) has
+ * committed, nothing held here is known to be current, so all of it goes.
+ */
+export function clearOnCommitsByOthers(watcher: CommitWatcher, cache: ResponseCache) {
+  return async () => {
+    if (watcher.changedByOthers()) cache.clear();
+  };
 }

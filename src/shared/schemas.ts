@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SLUG_LIMIT } from './slug.js';
+import { NO_SPOOFING_CHARACTERS } from './unicode.js';
 
 /** `limit` as frontends send it: a query-string number from 1 to 100. */
 export const LimitSchema = z.coerce
@@ -56,3 +57,18 @@ export const PRINTABLE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*
 
 /** A string refused when it holds control characters (NUL, BEL, ESC…), which no reader can see but every client must survive. */
 export const text = () => z.string().regex(PRINTABLE_TEXT, 'must not contain control characters');
+
+export const SPOOFING_MESSAGE = 'must not contain bidi controls or invisible characters';
+
+/**
+ * A name, label or identifier (tag and credit names, an author's name, a token's name): printable,
+ * and without the bidi controls and invisible characters that let one name pass for another.
+ */
+export const nameText = () => text().regex(NO_SPOOFING_CHARACTERS, SPOOFING_MESSAGE);
+
+/** An http(s) link as given: WHATWG parsing would accept, and hide, a zero-width space in its host. */
+export const linkUrl = () =>
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(2048)
+    .regex(NO_SPOOFING_CHARACTERS, SPOOFING_MESSAGE);

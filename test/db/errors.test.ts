@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toDomainError } from '../../src/db/errors.js';
-import { ConflictError } from '../../src/errors.js';
+import { isDatabaseBusy, toDomainError } from '../../src/db/errors.js';
+import { ConflictError, UnavailableError } from '../../src/errors.js';
 
 const sqlite = (code: string) => Object.assign(new Error('constraint failed'), { code });
 const drizzleWrapped = (cause: unknown) => Object.assign(new Error('Failed query'), { cause });
@@ -25,9 +25,27 @@ describe('toDomainError', () => {
     expect(toDomainError(err, 'comment')).toBeInstanceOf(ConflictError);
   });
 
+  it.each([
+    ['better-sqlite3 busy', sqlite('SQLITE_BUSY')],
+    ['better-sqlite3 stale snapshot wrapped by Drizzle', drizzleWrapped(sqlite('SQLITE_BUSY_SNAPSHOT'))],
+    ['better-sqlite3 locked', sqlite('SQLITE_LOCKED')],
+    ['pg lock not available', drizzleWrapped(pg('55P03'))],
+  ])('maps %s to a 503 with Retry-After', (_, err) => {
+    const mapped = toDomainError(err);
+    expect(mapped).toBeInstanceOf(UnavailableError);
+    expect(mapped).toMatchObject({
+      status: 503,
+      code: 'unavailable',
+      message: 'The database is busy with another writer; retry shortly',
+      headers: { 'retry-after': '1' },
+    });
+    expect(isDatabaseBusy(err)).toBe(true);
+  });
+
   it('rethrows anything else unchanged', () => {
-    const other = sqlite('SQLITE_BUSY');
+    const other = sqlite('SQLITE_CORRUPT');
     expect(toDomainError(other)).toBe(other);
+    expect(isDatabaseBusy(other)).toBe(false);
     const plain = new TypeError('x');
     expect(toDomainError(plain)).toBe(plain);
   });

@@ -7,12 +7,14 @@ import { fuzzRuns, fuzzSeed } from './hostile.js';
 import { type Case, caseFor, encode, type Operation, operationsOf, type PathValue } from './requests.js';
 import type { JsonSchema } from './schema-arbitrary.js';
 import { publishArticle, renewRevokedTokens, seedContent } from './seed.js';
+import { createSpoofingProbe, sendsIllFormedText } from './text-classes.js';
 
 const RUNS = fuzzRuns(50);
 const clock = testClock();
 const { app, services, sqlite } = await buildTestApp({ clock });
 const seeded = await seedContent(services);
 const fingerprints = createFingerprinter(sqlite);
+const spoofedNames = createSpoofingProbe(sqlite);
 const document = app.swagger() as unknown as { components: { schemas: Record<string, JsonSchema> } };
 const operations = operationsOf(document);
 const ctx = { components: document.components.schemas, slugs: seeded.slugs, now: clock.now() };
@@ -118,6 +120,8 @@ async function check(op: Operation, c: Case) {
   expect(res.statusCode, context).toBeLessThan(500);
   if (res.statusCode < 400) {
     tally.accepted++;
+    expect(sendsIllFormedText(c), `a body with a lone surrogate was accepted\n${context}`).toBe(false);
+    expect(spoofedNames(), `a name, slug or URL was stored with a bidi or invisible character\n${context}`).toEqual([]);
     return;
   }
   tally.rejected++;

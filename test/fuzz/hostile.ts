@@ -166,6 +166,8 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
       .tuple(fc.constantFrom('a', 'é', '𝕏', '\u0000', ' ', '-', '"'), fc.constantFrom(201, 301, 1001, 5001, 70_000))
       .map(([c, n]) => c.repeat(n)),
   },
+  // Defined below with the other text classes; chained, since it is read only when generating.
+  { weight: 2, arbitrary: fc.constant(null).chain(() => unicodeTrickText) },
 );
 
 /** A JSON value of any type, some of them the edge values of their type. */
@@ -202,3 +204,67 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
 function hostileString_(): fc.Arbitrary<string> {
   return fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 12 }));
 }
+
+/**
+ * Bidi controls (embeddings, overrides, isolates, marks) and invisible characters (zero-width
+ * space and joiners, word joiner, BOM, soft hyphen, fillers): every one, so none is left to chance.
+ * Names, slugs and URLs must refuse them; prose may keep them.
+ */
+export const SPOOFING_CHARACTERS = [
+  '\u202A',
+  '\u202B',
+  '\u202C',
+  '\u202D',
+  '\u202E',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u200E',
+  '\u200F',
+  '\u061C',
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\u2060',
+  '\uFEFF',
+  '\u00AD',
+  '\u180E',
+  '\u3164',
+];
+
+/** Every kind of lone surrogate: high or low, alone, reversed, or half of an emoji. */
+export const LONE_SURROGATES = ['\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uD83D', '\uDE00', '\uDC00\uD800'];
+
+/** `inserted` put at the start, in the middle or at the end of `text`. */
+function insertInto(text: string, inserted: string, where: number): string {
+  const at = Math.floor((where * text.length) / 2);
+  return text.slice(0, at) + inserted + text.slice(at);
+}
+
+const plainText = fc.oneof(
+  fc.constantFrom('Ben Wicks', 'Unsplash', 'admin', 'paypal', 'exe.gnp', 'Techcrunch', 'souveraineté', 'a'),
+  fc.string({ minLength: 1, maxLength: 12 }),
+);
+
+/** Plain text with bidi controls or invisible characters inside, as spoofed names are made. */
+export const spoofingText: fc.Arbitrary<string> = fc
+  .tuple(plainText, fc.array(fc.constantFrom(...SPOOFING_CHARACTERS), { minLength: 1, maxLength: 3 }), fc.nat(2))
+  .map(([text, characters, where]) => insertInto(text, characters.join(''), where));
+
+/** Plain text with a lone surrogate inside (JSON "\ud800"): ill-formed, refused everywhere. */
+export const loneSurrogateText: fc.Arbitrary<string> = fc
+  .tuple(plainText, fc.constantFrom(...LONE_SURROGATES), fc.nat(2))
+  .map(([text, surrogate, where]) => insertInto(text, surrogate, where));
+
+/** An http(s) URL with a bidi control or an invisible character in its host or path. */
+export const spoofingUrl: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.constantFrom('https://unsplash.com/@benwicks', 'https://techcrunch.com/2025/stargate', 'http://a.example/x'),
+    fc.constantFrom(...SPOOFING_CHARACTERS),
+    fc.constantFrom(10, 14, 20),
+  )
+  .map(([url, character, at]) => url.slice(0, at) + character + url.slice(at));
+
+/** Text that is ill-formed or carries spoofing characters, for any string a request holds. */
+export const unicodeTrickText: fc.Arbitrary<string> = fc.oneof(spoofingText, loneSurrogateText);

@@ -4,7 +4,14 @@
  * wrong type, a missing required field or an extra one.
  */
 import fc from 'fast-check';
-import { HOSTILE_STRINGS, hostileJson, hostileString } from './hostile.js';
+import {
+  HOSTILE_STRINGS,
+  hostileJson,
+  hostileString,
+  loneSurrogateText,
+  spoofingUrl,
+  unicodeTrickText,
+} from './hostile.js';
 
 export interface JsonSchema {
   $ref?: string;
@@ -82,6 +89,8 @@ function stringFor(schema: JsonSchema, ctx: SchemaContext): fc.Arbitrary<string>
       return fc.oneof(
         fc.webUrl({ validSchemes: ['http', 'https'] }),
         fc.constantFrom('https://unsplash.com/@benwicks', 'http://a', 'javascript:alert(1)', 'ftp://x', 'https://'),
+        spoofingUrl,
+        loneSurrogateText.map((text) => `https://example.org/${text}`),
       );
     case 'email':
       return fc.oneof(
@@ -103,6 +112,7 @@ function stringFor(schema: JsonSchema, ctx: SchemaContext): fc.Arbitrary<string>
     { weight: 3, arbitrary: hostileString },
     { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
     { weight: 1, arbitrary: slug },
+    { weight: 1, arbitrary: unicodeTrickText },
   );
   return text.map((s) => fit(s, schema));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ResponseCache } from '../../src/http/response-cache.js';
+import { testClock } from '../helpers/build-app.js';
 
 const body = (n: number) => 'x'.repeat(n);
 
@@ -7,7 +8,13 @@ describe('ResponseCache', () => {
   it('returns what it stored', () => {
     const cache = new ResponseCache(100_000);
     cache.set('/a', { body: '{"a":1}', etag: '"e"', keys: ['k'] });
-    expect(cache.get('/a')).toEqual({ body: '{"a":1}', etag: '"e"', keys: ['k'], bytes: expect.any(Number) });
+    expect(cache.get('/a')).toEqual({
+      body: '{"a":1}',
+      etag: '"e"',
+      keys: ['k'],
+      bytes: expect.any(Number),
+      expiresAt: Number.POSITIVE_INFINITY,
+    });
     expect(cache.get('/b')).toBeUndefined();
     expect([cache.hits, cache.misses]).toEqual([1, 1]);
   });
@@ -51,5 +58,29 @@ describe('ResponseCache', () => {
     cache.set('/a', { body: 'new', etag: 'n', keys: ['k2'] });
     cache.purge(['k1']);
     expect(cache.get('/a')?.body).toBe('new');
+  });
+
+  it('serves an entry until it is maxAgeMs old, then misses and forgets it', () => {
+    const clock = testClock();
+    const cache = new ResponseCache(100_000, { maxAgeMs: 60_000, clock });
+    cache.set('/a', { body: '{}', etag: '"a"', keys: ['k'] });
+    clock.advance(59_999);
+    expect(cache.get('/a')?.etag).toBe('"a"');
+    clock.advance(1);
+    expect(cache.get('/a')).toBeUndefined();
+    expect([cache.size, cache.usedBytes]).toEqual([0, 0]);
+    expect([cache.hits, cache.misses]).toEqual([1, 1]);
+  });
+
+  it('counts an entry’s age from when it was stored, not from when it was last read', () => {
+    const clock = testClock();
+    const cache = new ResponseCache(100_000, { maxAgeMs: 1_000, clock });
+    cache.set('/a', { body: '{}', etag: '"a"', keys: [] });
+    for (let i = 0; i < 9; i++) {
+      clock.advance(100);
+      cache.get('/a');
+    }
+    clock.advance(100);
+    expect(cache.get('/a')).toBeUndefined();
   });
 });

@@ -3,6 +3,8 @@ import {
   CursorSchema,
   LangSchema,
   LimitSchema,
+  linkUrl,
+  nameText,
   page,
   SlugSchema,
   TimestampSchema,
@@ -37,13 +39,11 @@ export const SourceSchema = z
   .object({ name: z.string().min(1).max(200), url: nullableUrl })
   .meta({ id: 'Source', description: 'Where the story comes from' });
 
-const optionalUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .max(2048)
+const optionalUrl = linkUrl()
   .nullish()
   .transform((v) => v ?? null);
-const optionalText = (max: number) =>
-  text()
+const optionalName = (max: number) =>
+  nameText()
     .trim()
     .max(max)
     .nullish()
@@ -51,17 +51,21 @@ const optionalText = (max: number) =>
 
 /** What editors send: only what they know; the rest is stored as null. */
 export const CreditRefInputSchema = z
-  .object({ name: text().trim().min(1).max(200), organization: optionalText(200), url: optionalUrl })
+  .object({ name: nameText().trim().min(1).max(200), organization: optionalName(200), url: optionalUrl })
   .strict();
 export const HeroImageInputSchema = z
   .object({
     url: optionalUrl,
     alt: text().max(500),
-    caption: optionalText(1000),
+    caption: text()
+      .trim()
+      .max(1000)
+      .nullish()
+      .transform((v) => v ?? null),
     credit: CreditRefInputSchema.nullish().transform((v) => v ?? null),
   })
   .strict();
-export const SourceInputSchema = z.object({ name: text().trim().min(1).max(200), url: optionalUrl }).strict();
+export const SourceInputSchema = z.object({ name: nameText().trim().min(1).max(200), url: optionalUrl }).strict();
 
 /** A credit as a revision snapshot holds it: by value, so history survives a rename or deletion. */
 export const SnapshotCreditSchema = z.object({
@@ -166,16 +170,13 @@ export const ArticleRefParamsSchema = z.object({
 
 /** A credit to attach: an existing one by id, or one described by value (found or created). */
 export const CreditInputSchema = z.union([
-  z.object({ role: text().min(1).max(50), credit_id: z.number().int().positive() }).strict(),
+  z.object({ role: nameText().min(1).max(50), credit_id: z.number().int().positive() }).strict(),
   z
     .object({
-      role: text().min(1).max(50),
-      name: text().trim().min(1).max(200),
-      organization: text().trim().max(200).nullish(),
-      url: z
-        .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-        .max(2048)
-        .nullish(),
+      role: nameText().min(1).max(50),
+      name: nameText().trim().min(1).max(200),
+      organization: nameText().trim().max(200).nullish(),
+      url: linkUrl().nullish(),
       license: text().trim().max(200).nullish(),
     })
     .strict(),
@@ -188,7 +189,7 @@ export const CreateArticleInputSchema = z.object({
   lang: LangSchema,
   standfirst: text().trim().max(2000).nullish(),
   body: text().max(500_000),
-  tags: z.array(text().trim().min(1).max(100)).max(50).optional(),
+  tags: z.array(nameText().trim().min(1).max(100)).max(50).optional(),
   credits: z.array(CreditInputSchema).max(50).optional(),
   hero_image: HeroImageInputSchema.nullish(),
   source: SourceInputSchema.nullish(),

@@ -5,8 +5,10 @@ import {
   PaginationQuerySchema,
   PRINTABLE_TEXT,
   page,
+  SPOOFING_MESSAGE,
   TimestampSchema,
 } from '../../shared/schemas.js';
+import { NO_SPOOFING_CHARACTERS } from '../../shared/unicode.js';
 
 export const COMMENT_STATUSES = ['pending', 'approved', 'rejected', 'spam'] as const;
 export const CommentStatusSchema = z.enum(COMMENT_STATUSES).meta({ id: 'CommentStatus' });
@@ -24,6 +26,7 @@ const CommentIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 export const CreateCommentBodySchema = z
   .object({
     author_name: requiredText
+      .regex(NO_SPOOFING_CHARACTERS, SPOOFING_MESSAGE)
       .trim()
       .min(1, 'must be 1 to 80 characters')
       .max(80, 'must be 1 to 80 characters')

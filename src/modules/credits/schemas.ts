@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PaginationQuerySchema, page, text } from '../../shared/schemas.js';
+import { linkUrl, nameText, PaginationQuerySchema, page, text } from '../../shared/schemas.js';
 
 export const CreditSchema = z
   .object({
@@ -23,12 +23,13 @@ const nullableText = text().trim().max(200).nullish();
 
 export const CreateCreditBodySchema = z
   .object({
-    name: text().trim().min(1).max(200),
-    organization: nullableText.meta({ description: 'Organization or platform, such as Unsplash' }),
-    url: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .max(2048)
-      .nullish(),
+    name: nameText().trim().min(1).max(200),
+    organization: nameText()
+      .trim()
+      .max(200)
+      .nullish()
+      .meta({ description: 'Organization or platform, such as Unsplash' }),
+    url: linkUrl().nullish(),
     license: nullableText,
   })
   .strict()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PaginationQuerySchema, page, SlugSchema, text } from '../../shared/schemas.js';
+import { nameText, PaginationQuerySchema, page, SlugSchema, text } from '../../shared/schemas.js';
 
 export const TagSchema = z
   .object({
@@ -21,7 +21,7 @@ export const TagParamsSchema = z.object({ slug: z.string().min(1).max(200) });
 
 export const CreateTagBodySchema = z
   .object({
-    name: text().trim().min(1).max(100),
+    name: nameText().trim().min(1).max(100),
     slug: SlugSchema.optional().meta({ description: 'Default: made from the name' }),
     description: text().trim().max(2000).nullish(),
   })

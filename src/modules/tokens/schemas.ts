@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PaginationQuerySchema, page } from '../../shared/schemas.js';
+import { nameText, PaginationQuerySchema, page } from '../../shared/schemas.js';
 
 export const ROLES = ['admin', 'editor', 'moderator'] as const;
 export const RoleSchema = z
@@ -34,7 +34,7 @@ export const ListTokensQuerySchema = PaginationQuerySchema;
 
 export const CreateTokenBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(100).meta({ description: 'Who or what uses the token; shown as the author' }),
+    name: nameText().trim().min(1).max(100).meta({ description: 'Who or what uses the token; shown as the author' }),
     role: RoleSchema,
   })
   .strict()
