@@ -35,6 +35,8 @@ let nextDueReads = 0;
 const clock = testClock();
 const { api, services, db } = await buildTestApp({
   clock,
+  // Longer than the hours the clock is moved on, so a response cached before a schedule fails is still held.
+  config: { CACHE_MAX_AGE_S: 6 * 3600 },
   adapt: (built, database) => {
     const real = createPublishingRepository(database);
     const repo: typeof real = {
