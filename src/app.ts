@@ -166,7 +166,8 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     // Scheduled publications are applied by the first request at or after their time: no cron.
     // Before the cache lookup, so a publication coming due purges what it changes first.
     api.addHook('onRequest', async () => services.publishing.applyDue());
-    api.addHook('onRequest', serveFromCache);
+    // After validation, since the cache is keyed on the validated request; before every handler.
+    api.addHook('preHandler', serveFromCache);
     await systemRoutes(api, { ping: () => db.get(sql`select 1`) });
     await articlesRoutes(api, {
       service: services.articles,

@@ -71,7 +71,7 @@ export async function commentsRoutes(
     },
     async (request, reply) => {
       const { articleId, page } = await service.listApproved(request.params.slug, request.query);
-      return send(request, reply, JSON.stringify(page), {
+      return send(request, reply, CommentPageSchema, page, {
         keys: [SurrogateKeys.comments(articleId), SurrogateKeys.article(articleId)],
       });
     },

@@ -38,7 +38,7 @@ export async function creditsRoutes(
       },
     },
     async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.list(request.query)), { keys: [SurrogateKeys.credits] }),
+      send(request, reply, CreditPageSchema, await service.list(request.query), { keys: [SurrogateKeys.credits] }),
   );
 
   r.get(
@@ -58,7 +58,7 @@ export async function creditsRoutes(
       },
     },
     async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.get(request.params.id)), {
+      send(request, reply, CreditSchema, await service.get(request.params.id), {
         keys: [SurrogateKeys.credits, SurrogateKeys.credit(request.params.id)],
       }),
   );

@@ -38,7 +38,7 @@ export async function tagsRoutes(
       },
     },
     async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.list(request.query)), { keys: [SurrogateKeys.tags] }),
+      send(request, reply, TagPageSchema, await service.list(request.query), { keys: [SurrogateKeys.tags] }),
   );
 
   r.get(
@@ -54,7 +54,7 @@ export async function tagsRoutes(
       },
     },
     async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.get(request.params.slug)), {
+      send(request, reply, TagSchema, await service.get(request.params.slug), {
         keys: [SurrogateKeys.tags, SurrogateKeys.tag(request.params.slug)],
       }),
   );
