@@ -53,7 +53,7 @@ export const articles = sqliteTable(
   ],
 );
 
-/** Every slug an article has had, current included: old ones redirect, none is ever reused. */
+/** Every slug an article has had, current included: old public ones redirect, none is ever reused. */
 export const articleSlugs = sqliteTable(
   'article_slugs',
   {
@@ -61,6 +61,8 @@ export const articleSlugs = sqliteTable(
     articleId: text('article_id')
       .notNull()
       .references(() => articles.id, { onDelete: 'cascade' }),
+    /** When the slug was first served as a published article's: only such a slug may redirect. Null for a draft's working slug. */
+    publicAt: integer('public_at'),
     createdAt: createdAt(),
   },
   (t) => [index('article_slugs_article').on(t.articleId)],

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, min, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, min, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { createGroupCommit, type Outcome } from '../../db/group-commit.js';
 import { articleSlugs, articles, commentModerationLog, comments } from '../../db/schema.js';
@@ -102,6 +102,13 @@ export function createCommentsRepository(db: Database) {
     .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
     .where(eq(articleSlugs.slug, sql.placeholder('slug')))
     .prepare();
+  // Readers reach an article's comments by its slug or one it had in public, never a draft's working slug.
+  const articleByPublicSlug = db
+    .select({ ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen })
+    .from(articleSlugs)
+    .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+    .where(and(eq(articleSlugs.slug, sql.placeholder('slug')), isNotNull(articleSlugs.publicAt)))
+    .prepare();
   const duplicate = db
     .select({ id: comments.id })
     .from(comments)
@@ -177,6 +184,11 @@ export function createCommentsRepository(db: Database) {
       const columns = { ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen };
       if ('id' in by) return db.select(columns).from(articles).where(eq(articles.id, by.id)).get();
       return articleBySlug.get({ slug: by.slug });
+    },
+
+    /** The article whose public slug, current or former, is `slug`. */
+    async findPublicArticle(slug: string): Promise<ArticleRef | undefined> {
+      return articleByPublicSlug.get({ slug });
     },
 
     async findById(id: number): Promise<CommentRow | undefined> {

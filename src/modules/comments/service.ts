@@ -74,7 +74,7 @@ export function createCommentsService({
   const windowMs = settings.floodWindowSeconds * 1000;
 
   async function publishedArticle(slug: string): Promise<ArticleRef> {
-    const article = await repo.findArticle({ slug });
+    const article = await repo.findPublicArticle(slug);
     if (!article || article.status !== 'published') throw new NotFoundError(`No published article with slug "${slug}"`);
     return article;
   }
