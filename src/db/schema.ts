@@ -181,6 +181,8 @@ export const comments = sqliteTable(
     authorEmail: text('author_email'),
     /** Keyed hash (HMAC) of the IP address; the address itself is never stored. */
     ipHash: text('ip_hash'),
+    /** SHA-256 of the author key the reader's client sent or was handed; with the e-mail, it makes an author known. Null once erased. */
+    authorKeyHash: text('author_key_hash'),
     body: text('body').notNull(),
     status: text('status', { enum: ['pending', 'approved', 'rejected', 'spam'] })
       .notNull()
