@@ -84,7 +84,9 @@ export async function articlesRoutes(
         }
       }
       const keys = query.tag ? [SurrogateKeys.articles, SurrogateKeys.tag(query.tag)] : [SurrogateKeys.articles];
-      if (q !== undefined) return send(request, reply, ArticlePageSchema, await search.search({ ...query, q }), { keys });
+      if (q !== undefined) {
+        return send(request, reply, ArticlePageSchema, await search.search({ ...query, q }), { keys });
+      }
       if (hasRole(request.principal, 'editor')) {
         return send(request, reply, EditorArticlePageSchema, await editor.list({ ...query, status }));
       }
