@@ -180,7 +180,8 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     });
     // Another process (a second server, the CLI) wrote: nothing cached here may be served any more.
     if (cache) api.addHook('onRequest', clearOnCommitsByOthers(createCommitWatcher(db.$client), cache));
-    api.addHook('onRequest', serveFromCache);
+    // After validation, since the cache is keyed on the validated request; before every handler.
+    api.addHook('preHandler', serveFromCache);
     await systemRoutes(api, { ping: () => db.get(sql`select 1`) });
     await articlesRoutes(api, {
       service: services.articles,

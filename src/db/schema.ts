@@ -54,7 +54,7 @@ export const articles = sqliteTable(
   ],
 );
 
-/** Every slug an article has had, current included: old ones redirect, none is ever reused. */
+/** Every slug an article has had, current included: old public ones redirect, none is ever reused. */
 export const articleSlugs = sqliteTable(
   'article_slugs',
   {
@@ -62,6 +62,8 @@ export const articleSlugs = sqliteTable(
     articleId: text('article_id')
       .notNull()
       .references(() => articles.id, { onDelete: 'cascade' }),
+    /** When the slug was first served as a published article's: only such a slug may redirect. Null for a draft's working slug. */
+    publicAt: integer('public_at'),
     createdAt: createdAt(),
   },
   (t) => [index('article_slugs_article').on(t.articleId)],
@@ -187,6 +189,8 @@ export const comments = sqliteTable(
     authorEmail: text('author_email'),
     /** Keyed hash (HMAC) of the IP address; the address itself is never stored. */
     ipHash: text('ip_hash'),
+    /** SHA-256 of the author key the reader's client sent or was handed; with the e-mail, it makes an author known. Null once erased. */
+    authorKeyHash: text('author_key_hash'),
     body: text('body').notNull(),
     status: text('status', { enum: ['pending', 'approved', 'rejected', 'spam'] })
       .notNull()

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import type { ResponseCache } from './response-cache.js';
 
 export interface CachingOptions {
@@ -34,12 +36,44 @@ export interface SendOptions {
   etagPrefix?: string;
 }
 
-export type CacheableSender = (
+/**
+ * Sends `value` as serialized by `schema`, the route's declared response: the schema strips every
+ * field it does not name, so a column added to a row never reaches a response by accident.
+ */
+export type CacheableSender = <S extends z.ZodType>(
   request: FastifyRequest,
   reply: FastifyReply,
-  body: string,
+  schema: S,
+  value: z.input<S>,
   options?: SendOptions,
 ) => FastifyReply;
+
+type Serializer = (value: unknown) => string;
+const serializers = new WeakMap<z.ZodType, Serializer>();
+
+/**
+ * The same serializer Fastify compiles for a route's response (zod `encode`, then JSON.stringify),
+ * compiled once per schema; a value the schema refuses throws a ResponseSerializationError (500).
+ */
+export function serializerFor(schema: z.ZodType, request: FastifyRequest): Serializer {
+  let serialize = serializers.get(schema);
+  if (!serialize) {
+    serialize = serializerCompiler({ schema, method: request.method, url: request.routeOptions.url ?? '' });
+    serializers.set(schema, serialize);
+  }
+  return serialize;
+}
+
+/**
+ * The cache's key for a request: the route's pattern with its validated params and query, so that
+ * `/v1/credits/1`, `/v1/credits/1e0` and `/v1/credits/1?x=y` (unknown query keys are dropped by the
+ * schema) name one entry, and no spelling of a URL can add entries of its own.
+ */
+export function cacheKeyOf(request: FastifyRequest): string {
+  // A route without a query schema reads no query, so none of it may tell entries apart.
+  const query = request.routeOptions.schema?.querystring ? request.query : {};
+  return `${request.routeOptions.url ?? request.url}\n${JSON.stringify(request.params ?? {})}\n${JSON.stringify(query ?? {})}`;
+}
 
 const isRead = (request: FastifyRequest) => request.method === 'GET' || request.method === 'HEAD';
 
@@ -82,7 +116,8 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
     }
   }
 
-  const send: CacheableSender = (request, reply, body, options = {}) => {
+  const send: CacheableSender = (request, reply, schema, value, options = {}) => {
+    const body = serializerFor(schema, request)(value);
     const etag = etagOf(body, options.etagPrefix);
     if (options.private || !isShareable(request)) {
       reply.header('etag', etag);
@@ -91,15 +126,19 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
       return reply304Or200(request, reply, body, etag);
     }
     const keys = options.keys ?? [];
-    if (cache && options.keys) cache.set(request.url, { body, etag, keys });
+    if (cache && options.keys) cache.set(cacheKeyOf(request), { body, etag, keys });
     publicHeaders(reply, etag, keys);
     return reply304Or200(request, reply, body, etag);
   };
 
-  /** onRequest hook: answers an anonymous GET from the cache when it holds the URL. */
+  /**
+   * preHandler hook: answers an anonymous GET from the cache when it holds the request. It runs
+   * after validation, since the key is the validated request; a request the schema refuses is
+   * answered 400 and never looked up or stored.
+   */
   async function serveFromCache(request: FastifyRequest, reply: FastifyReply) {
     if (!cache || !isRead(request) || request.headers.authorization !== undefined) return;
-    const hit = cache.get(request.url);
+    const hit = cache.get(cacheKeyOf(request));
     if (!hit) return;
     publicHeaders(reply, hit.etag, hit.keys);
     reply.header('x-cache', 'hit');

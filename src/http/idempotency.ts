@@ -29,10 +29,22 @@ export const IdempotencyKeySchema = z
   .regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 visible ASCII characters')
   .meta({ description: 'Makes the request safe to retry: a retry with the same key and body gets the first response' });
 
-/** Keys are per caller: two tokens (or two anonymous addresses) may use the same key without meeting. */
 /** Keys are per caller: a token, or for anonymous callers a keyed hash of their address (never the address). */
 function scopeOf(request: FastifyRequest, hashIp: IpHasher): string {
   return request.principal ? `token:${request.principal.tokenId}` : `ip:${hashIp(request.ip)}`;
+}
+
+/**
+ * Which answers a retry replays. Token holders get Stripe's rule: the first result, a 4xx included,
+ * is the result of the key, so a retry never turns a refused write into a different one; but never
+ * a 429, whose Retry-After invites the very retry that would replay it. For anonymous callers, whose
+ * scope is an address many people may share, only a success is kept: a stored 404 or 409 would
+ * answer a later request from the same address with a stale refusal, and says what someone else
+ * behind the address was told. A 5xx is never kept: the write may be tried again.
+ */
+export function remembersAnswer(statusCode: number, caller: 'token' | 'anonymous'): boolean {
+  if (statusCode >= 200 && statusCode < 300) return true;
+  return caller === 'token' && statusCode >= 400 && statusCode < 500 && statusCode !== 429;
 }
 
 function hashOf(request: FastifyRequest): string {
@@ -44,7 +56,7 @@ function hashOf(request: FastifyRequest): string {
 
 /**
  * Idempotency-Key for any route that sets `config: { idempotent: true }`: the header is documented
- * and validated, the first response (2xx or 4xx) is stored, a retry with the same key and body
+ * and validated, the first response is stored (as remembersAnswer says), a retry with the same key and body
  * replays it without running the handler, the same key with another body is a 422, and a duplicate
  * that arrives while the first attempt runs is a 409, so a write can never happen twice.
  */
@@ -100,7 +112,9 @@ export function registerIdempotency(
     const claim = request.idempotency;
     if (!claim) return payload;
     request.idempotency = null;
-    if (reply.statusCode >= 500 || (payload !== null && payload !== undefined && typeof payload !== 'string')) {
+    const caller = request.principal ? 'token' : 'anonymous';
+    const storable = payload === null || payload === undefined || typeof payload === 'string';
+    if (!remembersAnswer(reply.statusCode, caller) || !storable) {
       await repo.release(claim.scope, claim.key);
       return payload;
     }

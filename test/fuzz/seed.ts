@@ -41,10 +41,12 @@ export async function publishArticle(services: Services, i: number, lang = 'fr')
   );
   const article = await services.publishing.publish(draft.id, {}, TEST_ACTOR);
   const bodies = ['Très bon article.', 'Merci https://example.org', 'Je ne suis pas d’accord.', 'Buy now!!!'];
-  const ids: number[] = [];
   for (const [n, body] of bodies.entries()) {
-    ids.push((await services.comments.create(article.slug, comment(body, i * 10 + n), `198.18.${i}.${n + 1}`)).id);
+    await services.comments.create(article.slug, comment(body, i * 10 + n), `198.18.${i}.${n + 1}`);
   }
+  // The receipt names no comment; the queue lists them oldest first, in the order posted.
+  const queued = await services.moderation.queue({ status: 'all', article: article.id, limit: 100 });
+  const ids = queued.data.map((c) => c.id);
   const [approved, rejected, spam] = ids;
   if (approved === undefined || rejected === undefined || spam === undefined) throw new Error('no comments seeded');
   await services.moderation.moderate(approved, { status: 'approved' }, 'seed');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { registerErrorHandling } from '../../src/http/error-handler.js';
-import { registerIdempotency } from '../../src/http/idempotency.js';
+import { registerIdempotency, remembersAnswer } from '../../src/http/idempotency.js';
 import { createIdempotencyRepository } from '../../src/http/idempotency-repository.js';
 import { createIpHasher } from '../../src/shared/ip-hash.js';
 import { buildTestApp } from '../helpers/build-app.js';
@@ -85,10 +85,32 @@ describe('Idempotency-Key', () => {
     expect(second.body.id).not.toBe(first.body.id);
   });
 
+  it('replays a token holder’s 4xx, as the result of the key', async () => {
+    const first = await post('/v1/articles/no-such-article/publish', {}, 'publish-missing');
+    const retry = await post('/v1/articles/no-such-article/publish', {}, 'publish-missing');
+    expect([first.status, retry.status]).toEqual([404, 404]);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+  });
+
   it('refuses a malformed key with 400', async () => {
     const res = await post('/v1/articles', articleInput(), 'x'.repeat(300));
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ in: 'headers', path: 'idempotency-key' });
+  });
+});
+
+describe('remembersAnswer', () => {
+  it('keeps only successes for anonymous callers', () => {
+    expect([200, 201, 202, 204, 400, 403, 404, 409, 429, 500].filter((s) => remembersAnswer(s, 'anonymous'))).toEqual([
+      200, 201, 202, 204,
+    ]);
+  });
+
+  it('keeps successes and refusals for token holders, but never a 429 or a 5xx', () => {
+    expect([201, 400, 404, 409, 412, 422, 429, 500, 503].filter((s) => remembersAnswer(s, 'token'))).toEqual([
+      201, 400, 404, 409, 412, 422,
+    ]);
   });
 });
 

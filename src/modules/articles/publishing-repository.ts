@@ -58,6 +58,14 @@ export function claimSlug(tx: Tx, articleId: string, slug: string, at: number): 
     tx.insert(articleSlugs).values({ slug, articleId, createdAt: at }).run();
 }
 
+/** From now on the slug was public: after a rename it redirects, unlike a draft's working slug that no reader saw. */
+function markSlugPublic(tx: Tx, slug: string, at: number): void {
+  tx.update(articleSlugs)
+    .set({ publicAt: at })
+    .where(and(eq(articleSlugs.slug, slug), isNull(articleSlugs.publicAt)))
+    .run();
+}
+
 /**
  * Makes one revision the public one: the read-model columns, the slug, tag links and credit links
  * change together, so a reader never sees half a publication. A pending schedule is replaced by it.
@@ -65,6 +73,7 @@ export function claimSlug(tx: Tx, articleId: string, slug: string, at: number): 
 export function writePublication(tx: Tx, p: Publication): ArticleRow {
   const content = snapshotOf(tx, p.articleId, p.revision);
   claimSlug(tx, p.articleId, content.slug, p.at);
+  markSlugPublic(tx, content.slug, p.at);
   tx.update(articles)
     .set({
       status: 'published',

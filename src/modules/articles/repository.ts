@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { toDomainError } from '../../db/errors.js';
 import {
@@ -215,13 +215,16 @@ export function createArticlesRepository(db: Database) {
       return publishedBySlug.get({ slug });
     },
 
-    /** The current slug of the published article that once had `slug`, if any. */
+    /**
+     * The current slug of the published article that once had `slug` as its public slug, if any.
+     * A draft's working slug never redirects: that would confirm a title no reader was shown.
+     */
     async findPublishedSlugFor(slug: string): Promise<string | undefined> {
       return db
         .select({ slug: articles.slug })
         .from(articleSlugs)
         .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
-        .where(and(eq(articleSlugs.slug, slug), eq(articles.status, 'published')))
+        .where(and(eq(articleSlugs.slug, slug), isNotNull(articleSlugs.publicAt), eq(articles.status, 'published')))
         .get()?.slug;
     },
 

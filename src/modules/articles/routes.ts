@@ -84,11 +84,13 @@ export async function articlesRoutes(
         }
       }
       const keys = query.tag ? [SurrogateKeys.articles, SurrogateKeys.tag(query.tag)] : [SurrogateKeys.articles];
-      if (q !== undefined) return send(request, reply, JSON.stringify(await search.search({ ...query, q })), { keys });
-      if (hasRole(request.principal, 'editor')) {
-        return send(request, reply, JSON.stringify(await editor.list({ ...query, status })));
+      if (q !== undefined) {
+        return send(request, reply, ArticlePageSchema, await search.search({ ...query, q }), { keys });
       }
-      return send(request, reply, JSON.stringify(await service.listPublished(query)), { keys });
+      if (hasRole(request.principal, 'editor')) {
+        return send(request, reply, EditorArticlePageSchema, await editor.list({ ...query, status }));
+      }
+      return send(request, reply, ArticlePageSchema, await service.listPublished(query), { keys });
     },
   );
 
@@ -115,13 +117,13 @@ export async function articlesRoutes(
     async (request, reply) => {
       if (hasRole(request.principal, 'editor')) {
         const article = await editor.get(request.params.article);
-        return send(request, reply, JSON.stringify(article), { etagPrefix: editorEtagPrefix(article) });
+        return send(request, reply, EditorArticleSchema, article, { etagPrefix: editorEtagPrefix(article) });
       }
       const found = await service.findPublished(request.params.article);
       if ('movedTo' in found) {
         return reply.redirect(`/v1/articles/${encodeURIComponent(found.movedTo)}`, 301);
       }
-      return send(request, reply, JSON.stringify(found.article), { keys: articleKeys(found.article) });
+      return send(request, reply, PublicArticleSchema, found.article, { keys: articleKeys(found.article) });
     },
   );
 

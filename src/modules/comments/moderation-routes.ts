@@ -42,7 +42,7 @@ export async function moderationRoutes(
       },
     },
     async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.queue(request.query)), { private: true }),
+      send(request, reply, ModeratedCommentPageSchema, await service.queue(request.query), { private: true }),
   );
 
   // Registered before /v1/comments/:id so the literal path is never read as an id.
@@ -83,7 +83,7 @@ export async function moderationRoutes(
       },
     },
     async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.get(request.params.id)), { private: true }),
+      send(request, reply, CommentDetailSchema, await service.get(request.params.id), { private: true }),
   );
 
   r.patch(

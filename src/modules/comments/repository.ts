@@ -1,8 +1,7 @@
-import { and, asc, count, eq, inArray, isNull, min, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, min, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { createGroupCommit, type Outcome } from '../../db/group-commit.js';
 import { articleSlugs, articles, commentModerationLog, comments } from '../../db/schema.js';
-import { ConflictError } from '../../errors.js';
 import type { Reason } from './spam-rules.js';
 
 export type CommentRow = typeof comments.$inferSelect;
@@ -29,6 +28,7 @@ export interface NewComment {
   authorName: string;
   authorEmail: string;
   ipHash: string;
+  authorKeyHash: string;
   body: string;
   status: Status;
   reasons: Reason[];
@@ -102,6 +102,13 @@ export function createCommentsRepository(db: Database) {
     .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
     .where(eq(articleSlugs.slug, sql.placeholder('slug')))
     .prepare();
+  // Readers reach an article's comments by its slug or one it had in public, never a draft's working slug.
+  const articleByPublicSlug = db
+    .select({ ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen })
+    .from(articleSlugs)
+    .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+    .where(and(eq(articleSlugs.slug, sql.placeholder('slug')), isNotNull(articleSlugs.publicAt)))
+    .prepare();
   const duplicate = db
     .select({ id: comments.id })
     .from(comments)
@@ -117,7 +124,13 @@ export function createCommentsRepository(db: Database) {
   const approvedOf = db
     .select({ id: comments.id })
     .from(comments)
-    .where(and(eq(comments.authorEmail, sql.placeholder('email')), eq(comments.status, 'approved')))
+    .where(
+      and(
+        eq(comments.authorEmail, sql.placeholder('email')),
+        eq(comments.authorKeyHash, sql.placeholder('keyHash')),
+        eq(comments.status, 'approved'),
+      ),
+    )
     .limit(1)
     .prepare();
   const insertComment = db
@@ -129,6 +142,7 @@ export function createCommentsRepository(db: Database) {
       authorName: sql.placeholder('authorName'),
       authorEmail: sql.placeholder('authorEmail'),
       ipHash: sql.placeholder('ipHash'),
+      authorKeyHash: sql.placeholder('authorKeyHash'),
       body: sql.placeholder('body'),
       status: sql.placeholder('status'),
       spamReasons: sql.placeholder('spamReasons'),
@@ -148,14 +162,14 @@ export function createCommentsRepository(db: Database) {
     })
     .prepare();
 
-  const insertCommitted = createGroupCommit<NewComment, CommentRow>((items) =>
+  const insertCommitted = createGroupCommit<NewComment, CommentRow | null>((items) =>
     db.transaction((tx) =>
-      items.map((c): Outcome<CommentRow> => {
+      items.map((c): Outcome<CommentRow | null> => {
         try {
           return {
             value: tx.transaction((sp) => {
               if (duplicate.get({ email: c.authorEmail, articleId: c.articleId, body: c.body }) !== undefined) {
-                throw new ConflictError('The same comment was already posted on this article');
+                return null;
               }
               const row = insertComment.get({ ...c, spamReasons: JSON.stringify(c.reasons) });
               if (!row) throw new Error('the comment insert returned no row');
@@ -177,6 +191,11 @@ export function createCommentsRepository(db: Database) {
       const columns = { ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen };
       if ('id' in by) return db.select(columns).from(articles).where(eq(articles.id, by.id)).get();
       return articleBySlug.get({ slug: by.slug });
+    },
+
+    /** The article whose public slug, current or former, is `slug`. */
+    async findPublicArticle(slug: string): Promise<ArticleRef | undefined> {
+      return articleByPublicSlug.get({ slug });
     },
 
     async findById(id: number): Promise<CommentRow | undefined> {
@@ -209,14 +228,16 @@ export function createCommentsRepository(db: Database) {
       };
     },
 
-    async hasApproved(email: string): Promise<boolean> {
-      return approvedOf.get({ email }) !== undefined;
+    /** Whether an approved comment has this e-mail and this author key: the e-mail alone proves nothing. */
+    async hasApproved(email: string, keyHash: string): Promise<boolean> {
+      return approvedOf.get({ email, keyHash }) !== undefined;
     },
 
     /**
      * Stores a comment, its arrival in the moderation log and, when approved, the article's new
-     * count. The duplicate check runs inside the same transaction, so two identical posts racing
-     * each other cannot both be stored. Concurrent posts share one commit (group commit).
+     * count; returns null, storing nothing, for a duplicate (same article, e-mail and body). The
+     * check runs inside the same transaction, so two identical posts racing each other cannot both
+     * be stored. Concurrent posts share one commit (group commit).
      */
     insert: insertCommitted,
 
@@ -289,6 +310,7 @@ export function createCommentsRepository(db: Database) {
             authorName: e.authorName,
             authorEmail: null,
             ipHash: null,
+            authorKeyHash: null,
             body: e.body,
             erasedAt: e.at,
             updatedAt: e.at,

@@ -36,12 +36,15 @@ export async function commentsRoutes(
         summary: "Post a reader's comment",
         description:
           'The comment waits for moderation (`pending`) unless a rule approves it. The e-mail is never published. ' +
-          'Too many comments from one address or e-mail in a short time answer 429 with Retry-After.',
+          'Too many comments from one address or e-mail in a short time answer 429 with Retry-After. ' +
+          'The same body from the same e-mail on the same article is stored once, and answered like any other ' +
+          'comment. The receipt hands out an `author_key`: sent back with the same e-mail, it lets an author ' +
+          'with an approved comment be approved at once (COMMENTS_AUTO_APPROVE_KNOWN).',
         params: ArticleSlugParamsSchema,
         body: CreateCommentBodySchema,
         response: {
           202: jsonResponse(CommentReceiptSchema, 'Received'),
-          ...problemResponses(400, 403, 404, 409, 429),
+          ...problemResponses(400, 403, 404, 429),
         },
       },
     },
@@ -71,7 +74,7 @@ export async function commentsRoutes(
     },
     async (request, reply) => {
       const { articleId, page } = await service.listApproved(request.params.slug, request.query);
-      return send(request, reply, JSON.stringify(page), {
+      return send(request, reply, CommentPageSchema, page, {
         keys: [SurrogateKeys.comments(articleId), SurrogateKeys.article(articleId)],
       });
     },

@@ -23,6 +23,16 @@ const requiredText = z
 
 const CommentIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/** 32 to 128 URL-safe characters; the receipt hands out 43 (256 random bits). */
+export const AuthorKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{32,128}$/, 'must be 32 to 128 letters, digits, - or _')
+  .meta({
+    description:
+      'A secret that proves the author: the server stores only its SHA-256. With COMMENTS_AUTO_APPROVE_KNOWN, a ' +
+      'comment is approved at once only when an approved comment has the same e-mail and the same key',
+  });
+
 export const CreateCommentBodySchema = z
   .object({
     author_name: requiredText
@@ -43,18 +53,29 @@ export const CreateCommentBodySchema = z
     website: z.string().max(2048).optional().meta({
       description: 'Leave empty: a field hidden from people, so only bots fill it in',
     }),
+    author_key: AuthorKeySchema.optional(),
   })
   .meta({ id: 'CreateComment' });
 export type CreateCommentBody = z.infer<typeof CreateCommentBodySchema>;
 
 export const CommentReceiptSchema = z
   .object({
-    id: z.number().int(),
     status: z.enum(['pending', 'approved']).meta({
       description: 'approved: visible now; pending: waits for a moderator',
     }),
+    author_key: AuthorKeySchema.meta({
+      description:
+        'The author key the comment is filed under: the one sent, or a new one when none was. Keep it with the ' +
+        'reader (like a comment cookie) and send it with their next comments: with the same e-mail, it is what ' +
+        'lets an approved author be approved at once',
+    }),
   })
-  .meta({ id: 'CommentReceipt' });
+  .meta({
+    id: 'CommentReceipt',
+    description:
+      'The same for every comment the API accepts, spam and duplicates included: it tells nothing about ' +
+      'earlier comments, their authors, or which rule judged this one',
+  });
 export type CommentReceipt = z.infer<typeof CommentReceiptSchema>;
 
 export const PublicCommentSchema = z

@@ -4,6 +4,7 @@ import { type ChangeFeed, commentKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { IpHasher } from '../../shared/ip-hash.js';
+import { hashAuthorKey, newAuthorKey } from './author-key.js';
 import type { Activity, ArticleRef, CommentRow, CommentsRepository } from './repository.js';
 import {
   type CommentPage,
@@ -74,7 +75,7 @@ export function createCommentsService({
   const windowMs = settings.floodWindowSeconds * 1000;
 
   async function publishedArticle(slug: string): Promise<ArticleRef> {
-    const article = await repo.findArticle({ slug });
+    const article = await repo.findPublicArticle(slug);
     if (!article || article.status !== 'published') throw new NotFoundError(`No published article with slug "${slug}"`);
     return article;
   }
@@ -114,7 +115,8 @@ export function createCommentsService({
   return {
     /**
      * Judges and stores a reader's comment. The receipt never tells spam apart from pending, so a
-     * spammer learns nothing about which rule caught them.
+     * spammer learns nothing about which rule caught them; and a duplicate (same article, e-mail and
+     * body) is stored once but answered like any new comment, so nobody learns what an e-mail posted.
      */
     async create(slug: string, input: CreateCommentBody, ip: string): Promise<CommentReceipt> {
       const article = await publishedArticle(slug);
@@ -124,7 +126,6 @@ export function createCommentsService({
       const ipHash = hashIp(ip);
       const now = clock.now();
       await checkFlood(ipHash, email, now);
-      // A duplicate (same article, e-mail and body) is refused with 409 by the insert itself.
       const submission = {
         authorName: input.author_name,
         authorEmail: email,
@@ -133,27 +134,31 @@ export function createCommentsService({
         ip,
       };
       const findings = evaluate(submission, settings.rules);
-      const known = knownAuthor(
-        settings.autoApproveKnown && (await repo.hasApproved(email)),
-        settings.autoApproveKnown,
-      );
+      const authorKey = input.author_key ?? newAuthorKey();
+      const authorKeyHash = hashAuthorKey(authorKey);
+      // A key the client did not send cannot be on an earlier comment: no need to look.
+      const isKnown =
+        settings.autoApproveKnown && input.author_key !== undefined && (await repo.hasApproved(email, authorKeyHash));
+      const known = knownAuthor(isKnown, settings.autoApproveKnown);
       if (known) findings.push(known);
       const status = verdictOf(findings);
-      const row = await repo.insert({
+      const stored = await repo.insert({
         articleId: article.id,
         parentId: input.parent_id ?? null,
         depth,
         authorName: input.author_name,
         authorEmail: email,
         ipHash,
+        authorKeyHash,
         body: input.body,
         status,
         reasons: findings.map(({ rule, detail }) => ({ rule, detail })),
         at: now,
         actor: SYSTEM_ACTOR,
       });
-      if (status === 'approved') changes.emit(commentKeys(article.id));
-      return { id: row.id, status: status === 'approved' ? 'approved' : 'pending' };
+      if (stored !== null && status === 'approved') changes.emit(commentKeys(article.id));
+      // The receipt depends on this request alone, never on what is stored: no id, no hint of a duplicate.
+      return { status: status === 'approved' ? 'approved' : 'pending', author_key: authorKey };
     },
 
     /**

@@ -116,8 +116,16 @@ export function blockedIp(ip: string, patterns: string[]): Finding | null {
 export function knownAuthor(hasApprovedComment: boolean, autoApproveKnown: boolean): Finding | null {
   if (!autoApproveKnown) return null;
   return hasApprovedComment
-    ? { rule: 'known_author', detail: 'an earlier comment by this e-mail was approved', verdict: 'approved' }
-    : { rule: 'first_comment', detail: 'no earlier approved comment by this e-mail', verdict: 'pending' };
+    ? {
+        rule: 'known_author',
+        detail: 'an earlier comment with this e-mail and author key was approved',
+        verdict: 'approved',
+      }
+    : {
+        rule: 'first_comment',
+        detail: 'no earlier approved comment with this e-mail and author key',
+        verdict: 'pending',
+      };
 }
 
 /** Runs every content rule; the order is the order reasons are recorded in. */

@@ -1,4 +1,4 @@
-import { asc, countDistinct, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, countDistinct, eq, exists, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { articleCredits, credits } from '../../db/schema.js';
 import { ConflictError } from '../../errors.js';
@@ -20,16 +20,22 @@ export function createCreditsRepository(db: Database) {
       'article_count',
     );
   const select = () => db.select({ ...creditColumns(), articleCount }).from(credits);
+  // A credit is public once a published article shows it; a draft's new credit stays an editor's secret.
+  const isPublic = exists(
+    db.select({ one: sql`1` }).from(articleCredits).where(eq(articleCredits.creditId, credits.id)),
+  );
   return {
-    async findMany({ limit, afterId }: { limit: number; afterId: number | null }): Promise<CreditRow[]> {
+    async findMany(q: { limit: number; afterId: number | null; publicOnly: boolean }): Promise<CreditRow[]> {
       return select()
-        .where(afterId === null ? undefined : gt(credits.id, afterId))
+        .where(and(q.afterId === null ? undefined : gt(credits.id, q.afterId), q.publicOnly ? isPublic : undefined))
         .orderBy(asc(credits.id))
-        .limit(limit + 1)
+        .limit(q.limit + 1)
         .all();
     },
-    async findById(id: number): Promise<CreditRow | undefined> {
-      return select().where(eq(credits.id, id)).get();
+    async findById(id: number, { publicOnly }: { publicOnly: boolean }): Promise<CreditRow | undefined> {
+      return select()
+        .where(and(eq(credits.id, id), publicOnly ? isPublic : undefined))
+        .get();
     },
     async insert(values: CreditValues, at: number, audit: AuditFields): Promise<number> {
       return db.transaction((tx) => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf } from '../../http/access.js';
+import { actorOf, hasRole } from '../../http/access.js';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import { createdResponse, jsonResponse, NoContentSchema, NotModifiedSchema } from '../../http/responses.js';
@@ -29,6 +29,8 @@ export async function creditsRoutes(
         operationId: 'listCredits',
         tags: ['credits'],
         summary: 'List the people and organisations credited',
+        description:
+          'Only credits that a published article shows; with an editor token, every credit (drafts create credits too).',
         querystring: ListCreditsQuerySchema,
         response: {
           200: jsonResponse(CreditPageSchema, 'A page of credits'),
@@ -37,8 +39,14 @@ export async function creditsRoutes(
         },
       },
     },
-    async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.list(request.query)), { keys: [SurrogateKeys.credits] }),
+    async (request, reply) => {
+      if (hasRole(request.principal, 'editor')) {
+        return send(request, reply, CreditPageSchema, await service.list(request.query, 'editor'), { private: true });
+      }
+      return send(request, reply, CreditPageSchema, await service.list(request.query, 'public'), {
+        keys: [SurrogateKeys.credits],
+      });
+    },
   );
 
   r.get(
@@ -49,6 +57,7 @@ export async function creditsRoutes(
         operationId: 'getCredit',
         tags: ['credits'],
         summary: 'Get one credit by id',
+        description: 'A credit no published article shows answers 404, unless the token has the editor role.',
         params: IdParamsSchema,
         response: {
           200: jsonResponse(CreditSchema, 'The credit'),
@@ -57,10 +66,14 @@ export async function creditsRoutes(
         },
       },
     },
-    async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.get(request.params.id)), {
+    async (request, reply) => {
+      if (hasRole(request.principal, 'editor')) {
+        return send(request, reply, CreditSchema, await service.get(request.params.id, 'editor'), { private: true });
+      }
+      return send(request, reply, CreditSchema, await service.get(request.params.id, 'public'), {
         keys: [SurrogateKeys.credits, SurrogateKeys.credit(request.params.id)],
-      }),
+      });
+    },
   );
 
   r.post(

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
+import type { Audience } from '../../shared/audience.js';
 import { type ChangeFeed, SurrogateKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
@@ -28,8 +29,9 @@ export function createCreditsService({
 }) {
   const changedCredit = (id: number) => [SurrogateKeys.credits, SurrogateKeys.credit(id)];
 
-  async function get(id: number): Promise<Credit> {
-    const row = await repo.findById(id);
+  /** The public sees only credits a published article shows; any other answers as if it did not exist. */
+  async function get(id: number, audience: Audience = 'editor'): Promise<Credit> {
+    const row = await repo.findById(id, { publicOnly: audience === 'public' });
     if (!row) throw new NotFoundError(`No credit with id ${id}`);
     return toCredit(row);
   }
@@ -70,9 +72,9 @@ export function createCreditsService({
       changes.emit(changedCredit(id));
     },
 
-    async list(query: ListCreditsQuery): Promise<CreditPage> {
+    async list(query: ListCreditsQuery, audience: Audience): Promise<CreditPage> {
       const afterId = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
-      const rows = await repo.findMany({ limit: query.limit, afterId });
+      const rows = await repo.findMany({ limit: query.limit, afterId, publicOnly: audience === 'public' });
       return toPage(rows, query.limit, toCredit, (last) => [last.id]);
     },
   };

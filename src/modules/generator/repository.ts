@@ -56,7 +56,7 @@ export function createGeneratorRepository({ db, sqlite }: DatabaseHandle) {
     .prepare();
   const insertSlug = db
     .insert(articleSlugs)
-    .values({ slug: p('slug'), articleId: p('articleId'), createdAt: p('createdAt') })
+    .values({ slug: p('slug'), articleId: p('articleId'), publicAt: p('publicAt'), createdAt: p('createdAt') })
     .prepare();
   const insertRevision = db
     .insert(articleRevisions)
@@ -124,7 +124,13 @@ export function createGeneratorRepository({ db, sqlite }: DatabaseHandle) {
       createdAt: a.createdAt,
       updatedAt: a.updatedAt,
     });
-    insertSlug.run({ slug: a.slug, articleId: a.id, createdAt: a.createdAt });
+    // A published article's slug was served to readers; a draft's stays its working slug.
+    insertSlug.run({
+      slug: a.slug,
+      articleId: a.id,
+      publicAt: a.publishedRevision === null ? null : (a.publishedAt ?? a.createdAt),
+      createdAt: a.createdAt,
+    });
     for (const r of a.revisions) {
       insertRevision.run({
         articleId: a.id,

@@ -1,4 +1,4 @@
-import { asc, count, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { toDomainError } from '../../db/errors.js';
 import { articleTags, tags } from '../../db/schema.js';
@@ -18,21 +18,23 @@ export function createTagsRepository(db: Database) {
   const articleCount = sql<number>`(select ${count()} from ${articleTags} where ${articleTags.tagId} = ${tags.id})`.as(
     'article_count',
   );
+  // A tag is public once a published article carries it; a draft's new tag stays an editor's secret.
+  const isPublic = exists(db.select({ one: sql`1` }).from(articleTags).where(eq(articleTags.tagId, tags.id)));
   return {
-    async findMany({ limit, afterSlug }: { limit: number; afterSlug: string | null }): Promise<TagRow[]> {
+    async findMany(q: { limit: number; afterSlug: string | null; publicOnly: boolean }): Promise<TagRow[]> {
       return db
         .select({ ...tagColumns(), articleCount })
         .from(tags)
-        .where(afterSlug === null ? undefined : gt(tags.slug, afterSlug))
+        .where(and(q.afterSlug === null ? undefined : gt(tags.slug, q.afterSlug), q.publicOnly ? isPublic : undefined))
         .orderBy(asc(tags.slug))
-        .limit(limit + 1)
+        .limit(q.limit + 1)
         .all();
     },
-    async findBySlug(slug: string): Promise<TagRow | undefined> {
+    async findBySlug(slug: string, { publicOnly }: { publicOnly: boolean }): Promise<TagRow | undefined> {
       return db
         .select({ ...tagColumns(), articleCount })
         .from(tags)
-        .where(eq(tags.slug, slug))
+        .where(and(eq(tags.slug, slug), publicOnly ? isPublic : undefined))
         .get();
     },
     async insert(values: TagValues, at: number, audit: AuditFields): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf } from '../../http/access.js';
+import { actorOf, hasRole } from '../../http/access.js';
 import type { CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import { createdResponse, jsonResponse, NoContentSchema, NotModifiedSchema } from '../../http/responses.js';
@@ -29,6 +29,8 @@ export async function tagsRoutes(
         operationId: 'listTags',
         tags: ['tags'],
         summary: 'List tags with their count of published articles, by slug',
+        description:
+          'Only tags that a published article carries; with an editor token, every tag (drafts create tags too).',
         querystring: ListTagsQuerySchema,
         response: {
           200: jsonResponse(TagPageSchema, 'A page of tags'),
@@ -37,8 +39,14 @@ export async function tagsRoutes(
         },
       },
     },
-    async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.list(request.query)), { keys: [SurrogateKeys.tags] }),
+    async (request, reply) => {
+      if (hasRole(request.principal, 'editor')) {
+        return send(request, reply, TagPageSchema, await service.list(request.query, 'editor'), { private: true });
+      }
+      return send(request, reply, TagPageSchema, await service.list(request.query, 'public'), {
+        keys: [SurrogateKeys.tags],
+      });
+    },
   );
 
   r.get(
@@ -49,14 +57,19 @@ export async function tagsRoutes(
         operationId: 'getTag',
         tags: ['tags'],
         summary: 'Get one tag by slug',
+        description: 'A tag no published article carries answers 404, unless the token has the editor role.',
         params: TagParamsSchema,
         response: { 200: jsonResponse(TagSchema, 'The tag'), 304: NotModifiedSchema, ...problemResponses(400, 404) },
       },
     },
-    async (request, reply) =>
-      send(request, reply, JSON.stringify(await service.get(request.params.slug)), {
+    async (request, reply) => {
+      if (hasRole(request.principal, 'editor')) {
+        return send(request, reply, TagSchema, await service.get(request.params.slug, 'editor'), { private: true });
+      }
+      return send(request, reply, TagSchema, await service.get(request.params.slug, 'public'), {
         keys: [SurrogateKeys.tags, SurrogateKeys.tag(request.params.slug)],
-      }),
+      });
+    },
   );
 
   r.post(

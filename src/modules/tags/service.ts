@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
+import type { Audience } from '../../shared/audience.js';
 import { type ChangeFeed, SurrogateKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
@@ -23,8 +24,9 @@ export function createTagsService({
   /** A tag's name shows on its page, in every list and on every article that carries it. */
   const changedTag = (slug: string) => [SurrogateKeys.tags, SurrogateKeys.tag(slug), SurrogateKeys.articles];
 
-  async function get(slug: string): Promise<Tag> {
-    const row = await repo.findBySlug(slug);
+  /** The public sees only tags a published article carries; any other answers as if it did not exist. */
+  async function get(slug: string, audience: Audience = 'editor'): Promise<Tag> {
+    const row = await repo.findBySlug(slug, { publicOnly: audience === 'public' });
     if (!row) throw new NotFoundError(`No tag with slug "${slug}"`);
     return toTag(row);
   }
@@ -66,9 +68,9 @@ export function createTagsService({
       changes.emit(changedTag(slug));
     },
 
-    async list(query: ListTagsQuery): Promise<TagPage> {
+    async list(query: ListTagsQuery, audience: Audience): Promise<TagPage> {
       const afterSlug = query.cursor ? decodeCursor(query.cursor, ['string'] as const)[0] : null;
-      const rows = await repo.findMany({ limit: query.limit, afterSlug });
+      const rows = await repo.findMany({ limit: query.limit, afterSlug, publicOnly: audience === 'public' });
       return toPage(rows, query.limit, toTag, (last) => [last.slug]);
     },
   };

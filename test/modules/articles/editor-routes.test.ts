@@ -67,7 +67,9 @@ describe('POST /v1/articles', () => {
       source: null,
       ai_generated: false,
     });
-    const tag = await api.get('/v1/tags/geographie');
+    // Editors see the new tag; the public does not until an article that carries it is published.
+    expect((await api.get('/v1/tags/geographie')).status).toBe(404);
+    const tag = await api.get('/v1/tags/geographie').set('authorization', editor.header);
     expect(tag.body).toEqual({ slug: 'geographie', name: 'Géographie', description: null, article_count: 0 });
   });
 

@@ -126,9 +126,11 @@ describe('POST /v1/articles/{id}/unpublish and DELETE /v1/articles/{id}', () => 
     const res = await ed.post(`/v1/articles/${article.id}/unpublish`);
     expect(res.body).toMatchObject({ status: 'draft', published_revision: null, published_at: null });
     expect((await api.get(`/v1/articles/${article.slug}`)).status).toBe(404);
-    expect((await api.get('/v1/tags/withdrawn')).body.article_count).toBe(0);
+    expect((await ed.get('/v1/tags/withdrawn')).body.article_count).toBe(0);
+    expect((await api.get('/v1/tags/withdrawn')).status).toBe(404);
     const creditId = (await ed.get(`/v1/articles/${article.id}`)).body.credits[0].credit_id;
-    expect((await api.get(`/v1/credits/${creditId}`)).body.article_count).toBe(0);
+    expect((await ed.get(`/v1/credits/${creditId}`)).body.article_count).toBe(0);
+    expect((await api.get(`/v1/credits/${creditId}`)).status).toBe(404);
   });
 
   it('unpublish answers 409 for an article that is not published', async () => {

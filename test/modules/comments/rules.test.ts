@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { comments } from '../../../src/db/schema.js';
 import { buildTestApp } from '../../helpers/build-app.js';
 import { createPublishedArticle } from '../../helpers/factories.js';
-import { commentInput, postComment } from './support.js';
+import { commentInput, lastCommentId, postComment } from './support.js';
 
 const IP_HASH_KEY = 'k'.repeat(40);
-const { api, db, services } = await buildTestApp({
+const { api, db, services, sqlite } = await buildTestApp({
   config: {
     TRUST_PROXY: true,
     IP_HASH_KEY: IP_HASH_KEY,
@@ -24,14 +24,14 @@ const links = (n: number) => Array.from({ length: n }, (_, i) => `https://exampl
 async function judged(overrides: Parameters<typeof postComment>[2] = {}, ip?: string) {
   const res = await postComment(api, article.slug, overrides, ip);
   expect(res.status).toBe(202);
-  const stored = await services.moderation.get(res.body.id);
+  const stored = await services.moderation.get(lastCommentId(sqlite));
   return { receipt: res.body, status: stored.status, reasons: stored.reasons };
 }
 
 describe('spam and moderation rules', () => {
   it('calls a filled-in honeypot spam but answers like any pending comment', async () => {
     expect(await judged({ website: 'https://bot.example' })).toEqual({
-      receipt: { id: expect.any(Number), status: 'pending' },
+      receipt: { status: 'pending', author_key: expect.any(String) },
       status: 'spam',
       reasons: [{ rule: 'honeypot', detail: 'the hidden website field was filled in' }],
     });
@@ -39,7 +39,7 @@ describe('spam and moderation rules', () => {
 
   it('holds a comment with more than 2 links', async () => {
     expect(await judged({ body: `Sources: ${links(3)}` })).toEqual({
-      receipt: { id: expect.any(Number), status: 'pending' },
+      receipt: { status: 'pending', author_key: expect.any(String) },
       status: 'pending',
       reasons: [{ rule: 'links', detail: '3 links, more than 2' }],
     });
@@ -87,20 +87,32 @@ describe('spam and moderation rules', () => {
 });
 
 describe('duplicates', () => {
-  it('answers 409 for the same body from the same e-mail on the same article, storing nothing', async () => {
+  it('answers the same body from the same e-mail on the same article as a new comment, storing nothing', async () => {
     const input = commentInput();
-    expect((await postComment(api, article.slug, input)).status).toBe(202);
+    const first = await postComment(api, article.slug, input);
+    expect(first.status).toBe(202);
     const before = await services.moderation.queue({ status: 'all', article: article.id, limit: 100 });
     const res = await postComment(api, article.slug, { ...input, author_email: input.author_email.toUpperCase() });
-    expect(res.status).toBe(409);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({
-      status: 409,
-      code: 'conflict',
-      detail: 'The same comment was already posted on this article',
-    });
+    const fresh = await postComment(api, article.slug, commentInput());
+    expect(res.status).toBe(fresh.status);
+    expect(res.headers['content-type']).toBe(fresh.headers['content-type']);
+    expect(res.headers['cache-control']).toBe(fresh.headers['cache-control']);
+    expect(res.body).toEqual({ status: 'pending', author_key: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(Object.keys(res.body)).toEqual(Object.keys(fresh.body));
+    // A new key each time: the answer does not even hand back the first post's key.
+    expect(res.body.author_key).not.toBe(first.body.author_key);
     const after = await services.moderation.queue({ status: 'all', article: article.id, limit: 100 });
-    expect(after.data).toHaveLength(before.data.length);
+    expect(after.data).toHaveLength(before.data.length + 1);
+    expect(after.data.filter((c) => c.body === input.body)).toHaveLength(1);
+  });
+
+  it('answers a duplicate with the key it was sent, like any comment, and stores nothing', async () => {
+    const key = 'k'.repeat(43);
+    const input = commentInput({ author_key: key });
+    expect((await postComment(api, article.slug, input)).body).toEqual({ status: 'pending', author_key: key });
+    const before = lastCommentId(sqlite);
+    expect((await postComment(api, article.slug, input)).body).toEqual({ status: 'pending', author_key: key });
+    expect(lastCommentId(sqlite)).toBe(before);
   });
 
   it('accepts the same body on another article or from another author', async () => {
@@ -114,8 +126,12 @@ describe('duplicates', () => {
 
 describe('IP addresses', () => {
   it('stores only the keyed hash of the client address', async () => {
-    const res = await postComment(api, article.slug, {}, '192.0.2.33');
-    const row = db.select().from(comments).where(eq(comments.id, res.body.id)).get();
+    await postComment(api, article.slug, {}, '192.0.2.33').expect(202);
+    const row = db
+      .select()
+      .from(comments)
+      .where(eq(comments.id, lastCommentId(sqlite)))
+      .get();
     expect(row?.ipHash).toBe(createHmac('sha256', IP_HASH_KEY).update('192.0.2.33').digest('hex'));
     expect(JSON.stringify(row)).not.toContain('192.0.2.33');
   });

@@ -125,7 +125,7 @@ describe('knownAuthor', () => {
   it('approves a known author and explains a first-time one', () => {
     expect(knownAuthor(true, true)).toEqual({
       rule: 'known_author',
-      detail: 'an earlier comment by this e-mail was approved',
+      detail: 'an earlier comment with this e-mail and author key was approved',
       verdict: 'approved',
     });
     expect(knownAuthor(false, true)?.verdict).toBe('pending');

@@ -4,6 +4,10 @@ import type supertest from 'supertest';
 type Api = ReturnType<typeof supertest>;
 
 import type { Services } from '../../../src/app.js';
+import type { DatabaseHandle } from '../../../src/db/client.js';
+
+type Sqlite = DatabaseHandle['sqlite'];
+
 import type { CreateCommentBody } from '../../../src/modules/comments/schemas.js';
 
 let counter = 0;
@@ -28,16 +32,24 @@ export function postComment(api: Api, slug: string, overrides: Partial<CreateCom
   return api.post(`/v1/articles/${slug}/comments`).set('x-forwarded-for', ip).send(commentInput(overrides));
 }
 
+/** The newest comment's id: receipts name no comment, so tests find what they posted here. */
+export function lastCommentId(sqlite: Sqlite): number {
+  const row = sqlite.prepare('select max(id) as id from comments').get() as { id: number | null };
+  if (row.id === null) throw new Error('no comment stored');
+  return row.id;
+}
+
 /** Posts a comment and approves it as a moderator would; returns its id. */
 export async function approvedComment(
   api: Api,
   services: Services,
+  sqlite: Sqlite,
   slug: string,
   overrides: Partial<CreateCommentBody> = {},
 ): Promise<number> {
   const res = await postComment(api, slug, overrides);
   if (res.status !== 202) throw new Error(`comment refused: ${res.status} ${JSON.stringify(res.body)}`);
-  const id = (res.body as { id: number }).id;
+  const id = lastCommentId(sqlite);
   await services.moderation.moderate(id, { status: 'approved' }, 'test-moderator');
   return id;
 }
