@@ -44,8 +44,13 @@ describe('two server processes on one database file', () => {
         body: JSON.stringify({ author_name: 'Reader', author_email: `two${n}@example.org`, body: `Comment ${n}` }),
       });
       expect(res.status).toBe(202);
-      ids.push(((await res.json()) as { id: number }).id);
     }
+    const check = openDatabase(path);
+    for (const row of check.sqlite.prepare('select id from comments order by id').all() as { id: number }[]) {
+      ids.push(row.id);
+    }
+    check.close();
+    expect(ids).toHaveLength(COMMENTS);
 
     const statuses = await Promise.all(
       Array.from({ length: WRITES }, async (_, n) => {
