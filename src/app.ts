@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type Config, defaultConfig } from './config.js';
-import type { Database } from './db/client.js';
+import { type Database, databaseFile } from './db/client.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
 import { registerCors } from './http/cors.js';
@@ -38,6 +38,7 @@ import { createCreditsRepository } from './modules/credits/repository.js';
 import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
 import { createSearchRepository } from './modules/search/repository.js';
+import { createWorkerRunner, inProcessRunner } from './modules/search/runner.js';
 import { createSearchService } from './modules/search/service.js';
 import { createTagsRepository } from './modules/tags/repository.js';
 import { tagsRoutes } from './modules/tags/routes.js';
@@ -67,6 +68,11 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
   const hashIp = createIpHasher(config.IP_HASH_KEY);
   const articles = createArticlesService({ repo: articlesRepo, clock });
   const editor = createEditorService({ repo: revisionsRepo, articles, clock, changes });
+  // A file can be opened by a search thread whose time can be bounded; an in-memory database cannot.
+  const file = databaseFile(db);
+  const searchRunner = file
+    ? createWorkerRunner({ databasePath: file, budgetMs: config.SEARCH_BUDGET_MS })
+    : inProcessRunner(createSearchRepository(db));
   return {
     changes,
     articles,
@@ -84,7 +90,7 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
       clock,
       changes,
     }),
-    search: createSearchService({ repo: createSearchRepository(db), articles: articlesRepo }),
+    search: createSearchService({ runner: searchRunner, articles: articlesRepo }),
     tags: createTagsService({ repo: createTagsRepository(db), clock, changes }),
     credits: createCreditsService({ repo: createCreditsRepository(db), clock, changes }),
     tokens: createTokensService({ repo: createTokensRepository(db), clock }),
@@ -148,6 +154,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   await registerOpenApi(app);
 
   const services = given ?? createServices(db, clock, config);
+  app.addHook('onClose', () => services.search.close());
   const cache = config.RESPONSE_CACHE_BYTES > 0 ? new ResponseCache(config.RESPONSE_CACHE_BYTES) : null;
   // A write is announced before it is acknowledged, so the next read on this server sees it.
   if (cache) services.changes.subscribe((keys) => cache.purge(keys));

@@ -19,6 +19,8 @@ export const PROBLEMS = {
   precondition_required: { status: 428, title: 'Precondition required' },
   too_many_requests: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
+  // Before `unavailable`: a status's generic title is the last entry with that status.
+  search_too_costly: { status: 503, title: 'Search too costly' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

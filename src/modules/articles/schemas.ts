@@ -146,7 +146,11 @@ export const ListArticlesQuerySchema = z.object({
     .string()
     .max(2000)
     .optional()
-    .meta({ description: 'Full-text search: words, "quoted phrases", a trailing * for a prefix; results best first' }),
+    .meta({
+      description:
+        'Full-text search: words, "quoted phrases", a trailing * for a prefix of 2 letters or more; ' +
+        'at most 12 terms, 4 of them prefixes; results best first, at most 25 a page',
+    }),
   limit: LimitSchema,
   cursor: CursorSchema.optional(),
   tag: SlugSchema.optional().meta({ description: 'Only articles with this tag slug' }),
