@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nestingProblem } from '../../shared/markdown-nesting.js';
 import {
   CursorSchema,
   LangSchema,
@@ -191,7 +192,14 @@ export const CreateArticleInputSchema = z.object({
   slug: SlugSchema.optional(),
   lang: LangSchema,
   standfirst: text().trim().max(2000).nullish(),
-  body: text().max(500_000),
+  body: text()
+    .max(500_000)
+    .superRefine((body, ctx) => {
+      // Refused before anything is stored: the renderer cannot follow nesting this deep.
+      const problem = nestingProblem(body);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ description: 'Markdown; blockquotes, lists and emphasis nest at most 32 levels deep' }),
   tags: z.array(text().trim().min(1).max(100)).max(50).optional(),
   credits: z.array(CreditInputSchema).max(50).optional(),
   hero_image: HeroImageInputSchema.nullish(),
