@@ -3,6 +3,7 @@
  * renderers elsewhere, and fast-check arbitraries that mix them with random text.
  */
 import fc from 'fast-check';
+import { nestingStorm, prefixStorm } from './storms.js';
 
 /** Runs per property; FUZZ_RUNS=<n> turns a CI run into a long one. */
 export function fuzzRuns(defaultRuns: number): number {
@@ -166,6 +167,9 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
       .tuple(fc.constantFrom('a', 'é', '𝕏', '\u0000', ' ', '-', '"'), fc.constantFrom(201, 301, 1001, 5001, 70_000))
       .map(([c, n]) => c.repeat(n)),
   },
+  // Work that grows faster than the input: deep Markdown nesting, searches of many short prefixes.
+  { weight: 1, arbitrary: nestingStorm },
+  { weight: 1, arbitrary: prefixStorm },
 );
 
 /** A JSON value of any type, some of them the edge values of their type. */
