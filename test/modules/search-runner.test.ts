@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkerRunner, type SearchRunner } from '../../src/modules/search/runner.js';
 
-// A search thread for tests: "stuck" never returns (a search that runs forever), "fail" errs,
-// anything else answers no hits at once.
+// A search thread for tests: "stuck" never returns (a search that runs forever), "exit" ends the
+// thread, "fail" errs, anything else answers no hits at once.
 const script = new URL(
   `data:text/javascript,${encodeURIComponent(`
     import { parentPort } from 'node:worker_threads';
     parentPort.on('message', ({ id, query }) => {
       if (query.match === 'stuck') for (;;);
+      if (query.match === 'exit') process.exit(3);
       if (query.match === 'fail') parentPort.postMessage({ id, error: 'no such column' });
       else parentPort.postMessage({ id, hits: [] });
     });
@@ -72,6 +73,13 @@ describe('createWorkerRunner', () => {
   it('rejects with the thread error when the search fails', async () => {
     runner = createWorkerRunner({ databasePath: 'unused', budgetMs: 5000, script });
     await expect(runner.findMatches(query('fail'))).rejects.toThrow('search failed: no such column');
+  });
+
+  it('rejects the search whose thread exits, and serves the next on a new thread', async () => {
+    runner = createWorkerRunner({ databasePath: 'unused', budgetMs: 5000, script });
+    await runner.findMatches(query('warm-up'));
+    await expect(runner.findMatches(query('exit'))).rejects.toThrow('the search thread exited with 3');
+    await expect(runner.findMatches(query('after'))).resolves.toEqual([]);
   });
 
   it('fails waiting searches when the thread cannot start, instead of restarting it in a loop', async () => {

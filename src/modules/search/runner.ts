@@ -107,16 +107,18 @@ export function createWorkerRunner({ databasePath, budgetMs, script }: WorkerRun
       }
       pump();
     });
-    thread.on('error', (err) => {
+    const fail = (err: Error) => {
       if (thread !== worker) return;
       const booting = !ready;
       stop();
-      current?.reject(err);
+      if (current) failQueued(current, err);
       current = null;
       // A thread that cannot even start would fail again: the waiting searches fail now, not in a loop.
       if (booting) for (const job of queue.splice(0)) failQueued(job, err);
       pump();
-    });
+    };
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`the search thread exited with ${code}`)));
     worker = thread;
     ready = false;
   }
@@ -150,6 +152,7 @@ export function createWorkerRunner({ databasePath, budgetMs, script }: WorkerRun
     clearTimeout(job.timer);
     current = job;
     job.timer = setTimeout(() => {
+      if (current !== job) return;
       current = null;
       job.reject(tooCostly(budgetMs));
       stop();
