@@ -16,6 +16,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
 import { createContentResolver } from './modules/articles/content.js';
+import { createThreadDiffer, inProcessDiffer } from './modules/articles/diff-runner.js';
 import { createEditorService } from './modules/articles/editor-service.js';
 import { createPublishingRepository } from './modules/articles/publishing-repository.js';
 import { publishingRoutes } from './modules/articles/publishing-routes.js';
@@ -68,12 +69,18 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
   const hashIp = createIpHasher(config.IP_HASH_KEY);
   const articles = createArticlesService({ repo: articlesRepo, clock });
   const editor = createEditorService({ repo: revisionsRepo, articles, clock, changes });
-  // A file can be opened by a search thread whose time can be bounded; an in-memory database cannot.
+  // Searches and diffs run on threads of their own, under WORK_BUDGET_MS. A search thread needs a
+  // file to open; an in-memory database (tests, tools) keeps all work on the main thread.
   const file = databaseFile(db);
   const searchRunner = file
-    ? createWorkerRunner({ databasePath: file, budgetMs: config.SEARCH_BUDGET_MS })
+    ? createWorkerRunner({ databasePath: file, budgetMs: config.WORK_BUDGET_MS })
     : inProcessRunner(createSearchRepository(db));
+  const differ = file ? createThreadDiffer({ budgetMs: config.WORK_BUDGET_MS }) : inProcessDiffer;
   return {
+    /** Stops the search and diff threads. */
+    close: async () => {
+      await Promise.all([searchRunner.close(), differ.close()]);
+    },
     changes,
     articles,
     editor,
@@ -82,6 +89,7 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
       editor,
       resolver: createContentResolver(articlesRepo),
       clock,
+      differ,
     }),
     publishing: createPublishingService({
       repo: createPublishingRepository(db),
@@ -154,7 +162,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   await registerOpenApi(app);
 
   const services = given ?? createServices(db, clock, config);
-  app.addHook('onClose', () => services.search.close());
+  app.addHook('onClose', () => services.close());
   const cache = config.RESPONSE_CACHE_BYTES > 0 ? new ResponseCache(config.RESPONSE_CACHE_BYTES) : null;
   // A write is announced before it is acknowledged, so the next read on this server sees it.
   if (cache) services.changes.subscribe((keys) => cache.purge(keys));

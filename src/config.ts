@@ -127,10 +127,10 @@ export const ConfigSchema = z.object({
   /** Event-loop delay above which new requests get 503 with Retry-After instead of queueing; 0 turns it off. */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).default(1000),
   /**
-   * Longest a search may run, on its own thread, before it is stopped and answered with a 503
-   * search_too_costly problem (file databases; an in-memory one searches on the main thread).
+   * Longest a search or a revision diff may run, on a thread of its own, before it is stopped and
+   * answered with a 503 too_costly problem (file databases; an in-memory one works on the main thread).
    */
-  SEARCH_BUDGET_MS: z.coerce
+  WORK_BUDGET_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })
     .int()
     .min(10, 'must be at least 10')

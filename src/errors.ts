@@ -20,7 +20,7 @@ export const PROBLEMS = {
   too_many_requests: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
   // Before `unavailable`: a status's generic title is the last entry with that status.
-  search_too_costly: { status: 503, title: 'Search too costly' },
+  too_costly: { status: 503, title: 'Too costly' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -1,16 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkerRunner, type SearchRunner } from '../../src/modules/search/runner.js';
+import { MAX_QUEUED } from '../../src/shared/thread-runner.js';
 
 // A search thread for tests: "stuck" never returns (a search that runs forever), "exit" ends the
 // thread, "fail" errs, anything else answers no hits at once.
 const script = new URL(
   `data:text/javascript,${encodeURIComponent(`
     import { parentPort } from 'node:worker_threads';
-    parentPort.on('message', ({ id, query }) => {
-      if (query.match === 'stuck') for (;;);
-      if (query.match === 'exit') process.exit(3);
-      if (query.match === 'fail') parentPort.postMessage({ id, error: 'no such column' });
-      else parentPort.postMessage({ id, hits: [] });
+    parentPort.on('message', ({ id, request }) => {
+      if (request.match === 'stuck') for (;;);
+      if (request.match === 'exit') process.exit(3);
+      if (request.match === 'fail') parentPort.postMessage({ id, error: 'no such column' });
+      else parentPort.postMessage({ id, result: [] });
     });
     parentPort.postMessage({ ready: true });
   `)}`,
@@ -28,11 +29,11 @@ describe('createWorkerRunner', () => {
     await expect(runner.findMatches(query('norvège'))).resolves.toEqual([]);
   });
 
-  it('stops a search past its budget with a 503 search_too_costly problem, and serves the next on a new thread', async () => {
+  it('stops a search past its budget with a 503 too_costly problem, and serves the next on a new thread', async () => {
     runner = createWorkerRunner({ databasePath: 'unused', budgetMs: 200, script });
     await runner.findMatches(query('warm-up'));
     await expect(runner.findMatches(query('stuck'))).rejects.toMatchObject({
-      code: 'search_too_costly',
+      code: 'too_costly',
       status: 503,
       message: 'The search did not finish within its budget of 200 ms; search for fewer or longer words',
       headers: { 'retry-after': '1' },
@@ -61,7 +62,8 @@ describe('createWorkerRunner', () => {
   it('refuses a search at once when too many are waiting', async () => {
     runner = createWorkerRunner({ databasePath: 'unused', budgetMs: 5000, script });
     await runner.findMatches(query('warm-up'));
-    const waiting = Array.from({ length: 33 }, () => runner.findMatches(query('stuck')));
+    // One runs, MAX_QUEUED wait.
+    const waiting = Array.from({ length: MAX_QUEUED + 1 }, () => runner.findMatches(query('stuck')));
     for (const p of waiting) p.catch(() => {});
     await expect(runner.findMatches(query('one more'))).rejects.toMatchObject({
       code: 'unavailable',
@@ -72,13 +74,13 @@ describe('createWorkerRunner', () => {
 
   it('rejects with the thread error when the search fails', async () => {
     runner = createWorkerRunner({ databasePath: 'unused', budgetMs: 5000, script });
-    await expect(runner.findMatches(query('fail'))).rejects.toThrow('search failed: no such column');
+    await expect(runner.findMatches(query('fail'))).rejects.toThrow('the thread failed: no such column');
   });
 
   it('rejects the search whose thread exits, and serves the next on a new thread', async () => {
     runner = createWorkerRunner({ databasePath: 'unused', budgetMs: 5000, script });
     await runner.findMatches(query('warm-up'));
-    await expect(runner.findMatches(query('exit'))).rejects.toThrow('the search thread exited with 3');
+    await expect(runner.findMatches(query('exit'))).rejects.toThrow('the thread exited with 3');
     await expect(runner.findMatches(query('after'))).resolves.toEqual([]);
   });
 

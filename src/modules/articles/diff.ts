@@ -89,11 +89,14 @@ function bodyDiff(oldBody: string, newBody: string, fromLabel: string, toLabel: 
   };
 }
 
+/** One side of a diff: a revision's number and content. */
+export interface DiffSide {
+  number: number;
+  content: ArticleContent;
+}
+
 /** What changed from one snapshot to another: each field's old and new value, and the body as text diffs. */
-export function diffRevisions(
-  from: { number: number; content: ArticleContent } | null,
-  to: { number: number; content: ArticleContent },
-): RevisionDiff {
+export function diffRevisions(from: DiffSide | null, to: DiffSide): RevisionDiff {
   const fields = changedFields(from?.content ?? null, to.content).map((field) => ({
     field,
     old: from ? from.content[field] : null,

@@ -64,8 +64,8 @@ export async function articlesRoutes(
           'Keyset-paginated: pass `meta.next_cursor` as `cursor` to get the next page. With an editor token the ' +
           'page lists every article (filter by `status`), newest change first, as `EditorArticlePage`. ' +
           'A search holds at most 12 words or phrases, of them at most 4 prefixes of 2 letters or more, and ' +
-          'pages of at most 25; beyond, 400. A search that outlives SEARCH_BUDGET_MS is stopped and answers ' +
-          '503 `search_too_costly` with Retry-After.',
+          'pages of at most 25; beyond, 400. A search that outlives WORK_BUDGET_MS is stopped and answers ' +
+          '503 `too_costly` with Retry-After.',
         querystring: ArticlesQuerySchema,
         response: {
           200: jsonResponse(z.union([ArticlePageSchema, EditorArticlePageSchema]), 'A page of articles'),

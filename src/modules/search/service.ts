@@ -29,8 +29,6 @@ export function createSearchService({ runner, articles }: { runner: SearchRunner
         (last) => [last.score, last.rowid],
       );
     },
-    /** Stops the search thread, if any. */
-    close: () => runner.close(),
   };
 }
 
