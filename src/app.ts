@@ -16,7 +16,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
 import { createContentResolver } from './modules/articles/content.js';
-import { createThreadDiffer, inProcessDiffer } from './modules/articles/diff-runner.js';
+import { inProcessDiffer } from './modules/articles/diff-runner.js';
 import { createEditorService } from './modules/articles/editor-service.js';
 import { createPublishingRepository } from './modules/articles/publishing-repository.js';
 import { publishingRoutes } from './modules/articles/publishing-routes.js';
@@ -39,7 +39,7 @@ import { createCreditsRepository } from './modules/credits/repository.js';
 import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
 import { createSearchRepository } from './modules/search/repository.js';
-import { createWorkerRunner, inProcessRunner } from './modules/search/runner.js';
+import { inProcessRunner } from './modules/search/runner.js';
 import { createSearchService } from './modules/search/service.js';
 import { createTagsRepository } from './modules/tags/repository.js';
 import { tagsRoutes } from './modules/tags/routes.js';
@@ -50,6 +50,7 @@ import { createTokensService } from './modules/tokens/service.js';
 import { createChangeFeed } from './shared/changes.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createIpHasher } from './shared/ip-hash.js';
+import { createWorkThread } from './work.js';
 
 export interface AppDeps {
   config: Config;
@@ -69,17 +70,16 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
   const hashIp = createIpHasher(config.IP_HASH_KEY);
   const articles = createArticlesService({ repo: articlesRepo, clock });
   const editor = createEditorService({ repo: revisionsRepo, articles, clock, changes });
-  // Searches and diffs run on threads of their own, under WORK_BUDGET_MS. A search thread needs a
-  // file to open; an in-memory database (tests, tools) keeps all work on the main thread.
+  // Searches and diffs run on a thread of their own, under WORK_BUDGET_MS. The thread opens the
+  // database file; an in-memory database (tests, tools) keeps all work on the main thread.
   const file = databaseFile(db);
-  const searchRunner = file
-    ? createWorkerRunner({ databasePath: file, budgetMs: config.WORK_BUDGET_MS })
-    : inProcessRunner(createSearchRepository(db));
-  const differ = file ? createThreadDiffer({ budgetMs: config.WORK_BUDGET_MS }) : inProcessDiffer;
+  const work = file ? createWorkThread({ databasePath: file, budgetMs: config.WORK_BUDGET_MS }) : null;
+  const searchRunner = work?.search ?? inProcessRunner(createSearchRepository(db));
+  const differ = work?.differ ?? inProcessDiffer;
   return {
-    /** Stops the search and diff threads. */
+    /** Stops the work thread, if any. */
     close: async () => {
-      await Promise.all([searchRunner.close(), differ.close()]);
+      await work?.close();
     },
     changes,
     articles,

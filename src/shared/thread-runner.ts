@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type MessagePort, Worker } from 'node:worker_threads';
 
 /**
- * Runs costly work (a search, a diff) on one worker thread, one job at a time, so that it never
+ * Runs costly work (searches, diffs) on one worker thread, one job at a time, so that it never
  * holds the event loop: better-sqlite3 and the diff algorithms are synchronous and cannot be
  * interrupted from inside. A job still running after `budgetMs` is rejected with `tooCostly()`,
  * and its thread terminated and replaced; so no job outlives its budget.
@@ -24,7 +24,7 @@ export interface ThreadRunnerOptions {
   workerData?: unknown;
   budgetMs: number;
   /** The error for a job past its budget. */
-  tooCostly: () => Error;
+  tooCostly: (request: unknown) => Error;
   /** The error for a job that cannot even start: too many waiting, or waiting too long. */
   busy: () => Error;
 }
@@ -141,7 +141,7 @@ export function createThreadRunner<Req, Res>(options: ThreadRunnerOptions): Thre
     job.timer = setTimeout(() => {
       if (current !== job) return;
       current = null;
-      job.reject(options.tooCostly());
+      job.reject(options.tooCostly(job.request));
       stop();
       pump();
     }, budgetMs);
