@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type Config, defaultConfig } from './config.js';
-import type { Database } from './db/client.js';
+import { type Database, databaseFile } from './db/client.js';
 import { createCommitWatcher } from './db/commit-watcher.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
@@ -18,6 +18,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { clearOnCommitsByOthers, ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
 import { createContentResolver } from './modules/articles/content.js';
+import { inProcessDiffer } from './modules/articles/diff-runner.js';
 import { createEditorService } from './modules/articles/editor-service.js';
 import { createPublishingRepository } from './modules/articles/publishing-repository.js';
 import { publishingRoutes } from './modules/articles/publishing-routes.js';
@@ -40,6 +41,7 @@ import { createCreditsRepository } from './modules/credits/repository.js';
 import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
 import { createSearchRepository } from './modules/search/repository.js';
+import { inProcessRunner } from './modules/search/runner.js';
 import { createSearchService } from './modules/search/service.js';
 import { createTagsRepository } from './modules/tags/repository.js';
 import { tagsRoutes } from './modules/tags/routes.js';
@@ -50,6 +52,7 @@ import { createTokensService } from './modules/tokens/service.js';
 import { createChangeFeed } from './shared/changes.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createIpHasher } from './shared/ip-hash.js';
+import { createWorkThread } from './work.js';
 
 export interface AppDeps {
   config: Config;
@@ -69,7 +72,17 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
   const hashIp = createIpHasher(config.IP_HASH_KEY);
   const articles = createArticlesService({ repo: articlesRepo, clock });
   const editor = createEditorService({ repo: revisionsRepo, articles, clock, changes });
+  // Searches and diffs run on a thread of their own, under WORK_BUDGET_MS. The thread opens the
+  // database file; an in-memory database (tests, tools) keeps all work on the main thread.
+  const file = databaseFile(db);
+  const work = file ? createWorkThread({ databasePath: file, budgetMs: config.WORK_BUDGET_MS }) : null;
+  const searchRunner = work?.search ?? inProcessRunner(createSearchRepository(db));
+  const differ = work?.differ ?? inProcessDiffer;
   return {
+    /** Stops the work thread, if any. */
+    close: async () => {
+      await work?.close();
+    },
     changes,
     articles,
     editor,
@@ -78,6 +91,7 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
       editor,
       resolver: createContentResolver(articlesRepo),
       clock,
+      differ,
     }),
     publishing: createPublishingService({
       repo: createPublishingRepository(db),
@@ -86,7 +100,7 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
       clock,
       changes,
     }),
-    search: createSearchService({ repo: createSearchRepository(db), articles: articlesRepo }),
+    search: createSearchService({ runner: searchRunner, articles: articlesRepo }),
     tags: createTagsService({ repo: createTagsRepository(db), clock, changes }),
     credits: createCreditsService({ repo: createCreditsRepository(db), clock, changes }),
     tokens: createTokensService({ repo: createTokensRepository(db), clock }),
@@ -151,6 +165,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   await registerOpenApi(app);
 
   const services = given ?? createServices(db, clock, config);
+  app.addHook('onClose', () => services.close());
   const cache =
     config.RESPONSE_CACHE_BYTES > 0
       ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock })
