@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, ConflictError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
 import type { IpHasher } from '../shared/ip-hash.js';
-import { type IdempotencyRepository, PENDING } from './idempotency-repository.js';
+import { type IdempotencyRepository, PENDING, type StoredResponse } from './idempotency-repository.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -12,7 +12,7 @@ declare module 'fastify' {
     idempotent?: boolean;
   }
   interface FastifyRequest {
-    idempotency: { scope: string; key: string } | null;
+    idempotency: { scope: string; key: string; requestHash: string } | null;
   }
 }
 
@@ -21,6 +21,8 @@ const ABANDONED_AFTER_MS = 60_000;
 const RETENTION_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60_000;
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
+/** Answers waiting in memory for the database to take them; past this the oldest is given up (and logged). */
+const MAX_UNSETTLED = 1000;
 
 export const IdempotencyKeySchema = z
   .string()
@@ -54,6 +56,70 @@ function hashOf(request: FastifyRequest): string {
     .digest('hex');
 }
 
+/** A first attempt's outcome the database refused to record: its answer, or null when the claim is to be released. */
+interface Outcome {
+  scope: string;
+  key: string;
+  requestHash: string;
+  response: StoredResponse | null;
+}
+
+/**
+ * Bookkeeping that runs after the handler, when the write (if any) has committed and the answer
+ * is decided, must never change that answer: a database busy with another process's write would
+ * otherwise turn a stored change into a 503 and leave the key pending, so the retry would get a
+ * 409 and, once the claim counts as abandoned, write a second time. What the database refuses is
+ * kept here and written by the next request this process serves, before any claim is read, so a
+ * retry finds the first answer (or a released key) as if nothing had happened.
+ *
+ * What remains: kept in memory only. If this process stops before a later request writes it, the
+ * key stays pending, and a retry is refused with 409 until ABANDONED_AFTER_MS and then runs the
+ * write again, as after a crash between the commit and the bookkeeping. A retry that reaches
+ * another process before this one has written the answer gets the 409 meanwhile. Recording the
+ * answer inside the write's own transaction would close this, but the answer (the serialized
+ * body) only exists after that transaction has committed.
+ */
+function createUnsettled(repo: IdempotencyRepository) {
+  const waiting = new Map<string, Outcome>();
+  const idOf = (scope: string, key: string) => `${scope}\n${key}`;
+  return {
+    get size() {
+      return waiting.size;
+    },
+    keep(outcome: Outcome, log: FastifyBaseLogger) {
+      if (waiting.size >= MAX_UNSETTLED) {
+        const [oldest] = waiting.values();
+        if (oldest) waiting.delete(idOf(oldest.scope, oldest.key));
+        log.error({ key: oldest?.key }, 'idempotency outcome given up: too many wait for the database');
+      }
+      waiting.set(idOf(outcome.scope, outcome.key), outcome);
+    },
+    find(scope: string, key: string): Outcome | undefined {
+      return waiting.get(idOf(scope, key));
+    },
+    /** Writes what waits, oldest first, without waiting on the lock; the first refusal ends the attempt. */
+    async settle(log: FastifyBaseLogger) {
+      for (const [id, { scope, key, response }] of waiting) {
+        try {
+          if (response) await repo.complete(scope, key, response, { wait: false });
+          else await repo.release(scope, key, { wait: false });
+          waiting.delete(id);
+        } catch (err) {
+          log.warn({ err, waiting: waiting.size }, 'idempotency outcomes not recorded yet: the database refused');
+          return;
+        }
+      }
+    },
+  };
+}
+
+function replay(reply: FastifyReply, stored: StoredResponse) {
+  return reply
+    .code(stored.statusCode)
+    .headers({ ...stored.headers, 'idempotent-replayed': 'true' })
+    .send(stored.body === '' ? undefined : stored.body);
+}
+
 /**
  * Idempotency-Key for any route that sets `config: { idempotent: true }`: the header is documented
  * and validated, the first response is stored (as remembersAnswer says), a retry with the same key and body
@@ -65,8 +131,14 @@ export function registerIdempotency(
   { repo, clock, hashIp }: { repo: IdempotencyRepository; clock: Clock; hashIp: IpHasher },
 ) {
   let prunedAt = Number.NEGATIVE_INFINITY;
+  const unsettled = createUnsettled(repo);
 
   app.decorateRequest('idempotency', null);
+
+  // Any request will do, so a refused outcome is written as soon as the database takes writes again.
+  app.addHook('onRequest', async (request) => {
+    if (unsettled.size > 0) await unsettled.settle(request.log);
+  });
 
   app.addHook('onRoute', (route) => {
     if (!route.config?.idempotent) return;
@@ -89,11 +161,20 @@ export function registerIdempotency(
     // at most once a minute, so the table stays small without a timer.
     if (now - prunedAt >= PRUNE_EVERY_MS) {
       prunedAt = now;
-      await repo.prune(now - RETENTION_MS);
+      try {
+        await repo.prune(now - RETENTION_MS);
+      } catch (err) {
+        // Housekeeping only: a minute later another request prunes.
+        request.log.warn({ err }, 'pruning idempotency keys failed');
+      }
     }
-    const existing = await repo.claim(scope, key, requestHash, now, now - ABANDONED_AFTER_MS);
+    const kept = unsettled.find(scope, key);
+    const existing =
+      kept?.response && kept.requestHash === requestHash
+        ? { requestHash, ...kept.response }
+        : await repo.claim(scope, key, requestHash, now, now - ABANDONED_AFTER_MS);
     if (existing === null) {
-      request.idempotency = { scope, key };
+      request.idempotency = { scope, key, requestHash };
       return;
     }
     if (existing.requestHash !== requestHash) {
@@ -102,10 +183,7 @@ export function registerIdempotency(
     if (existing.statusCode === PENDING) {
       throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly');
     }
-    return reply
-      .code(existing.statusCode)
-      .headers({ ...existing.headers, 'idempotent-replayed': 'true' })
-      .send(existing.body === '' ? undefined : existing.body);
+    return replay(reply, existing);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -114,16 +192,23 @@ export function registerIdempotency(
     request.idempotency = null;
     const caller = request.principal ? 'token' : 'anonymous';
     const storable = payload === null || payload === undefined || typeof payload === 'string';
-    if (!remembersAnswer(reply.statusCode, caller) || !storable) {
-      await repo.release(claim.scope, claim.key);
-      return payload;
+    let response: StoredResponse | null = null;
+    if (remembersAnswer(reply.statusCode, caller) && storable) {
+      const headers: Record<string, string> = {};
+      for (const name of REPLAYED_HEADERS) {
+        const value = reply.getHeader(name);
+        if (typeof value === 'string') headers[name] = value;
+      }
+      response = { statusCode: reply.statusCode, headers, body: payload ?? '' };
     }
-    const headers: Record<string, string> = {};
-    for (const name of REPLAYED_HEADERS) {
-      const value = reply.getHeader(name);
-      if (typeof value === 'string') headers[name] = value;
+    try {
+      if (response) await repo.complete(claim.scope, claim.key, response);
+      else await repo.release(claim.scope, claim.key);
+    } catch (err) {
+      // The answer is decided (a write may have committed): it goes out as it is, and the outcome waits.
+      request.log.error({ err }, 'idempotency outcome not recorded yet; kept for a later request');
+      unsettled.keep({ ...claim, response }, request.log);
     }
-    await repo.complete(claim.scope, claim.key, { statusCode: reply.statusCode, headers, body: payload ?? '' });
     return payload;
   });
 }
