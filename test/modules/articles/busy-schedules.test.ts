@@ -8,6 +8,7 @@ import { UnavailableError } from '../../../src/errors.js';
 import { createPublishingRepository } from '../../../src/modules/articles/publishing-repository.js';
 import { createPublishingService } from '../../../src/modules/articles/publishing-service.js';
 import { createRevisionsRepository } from '../../../src/modules/articles/revisions-repository.js';
+import { renderMarkdown } from '../../../src/shared/markdown.js';
 import { testClock } from '../../helpers/build-app.js';
 import { createDraftArticle, TEST_ACTOR } from '../../helpers/factories.js';
 import { tempDir } from '../../helpers/file-app.js';
@@ -47,6 +48,11 @@ const publishing = createPublishingService({
   editor: built.editor,
   clock,
   changes: built.changes,
+  // A body holding this marker cannot be rendered, as a renderer throws on a body nested too deep.
+  render: (markdown) => {
+    if (markdown.includes('UNRENDERABLE')) throw new RangeError('Maximum call stack size exceeded');
+    return renderMarkdown(markdown);
+  },
 });
 const warnings: object[] = [];
 const log = { error() {}, warn: (details: object) => warnings.push(details) };
@@ -81,5 +87,29 @@ describe('due schedules while another process holds the write lock', () => {
     expect(scheduled()).toBe(0);
     expect(attempts.publish).toBe(4);
     expect(other.prepare("select count(*) from articles where status = 'published'").pluck().get()).toBe(3);
+  });
+
+  it('defers marking a failed schedule while the lock is held, and marks it once it is free', async () => {
+    const draft = await createDraftArticle(built, { title: 'Doomed', body: 'Fine for now.' });
+    await publishing.publish(draft.id, { at: new Date(clock.now() + HOUR).toISOString() }, TEST_ACTOR);
+    // The stored revision becomes one the renderer cannot take (as a renderer upgrade might make it).
+    other
+      .prepare('update article_revisions set snapshot = replace(snapshot, ?, ?) where article_id = ?')
+      .run('Fine for now.', 'UNRENDERABLE', draft.id);
+    clock.advance(2 * HOUR);
+    const failedAt = () =>
+      other.prepare('select failed_at from article_schedules where article_id = ?').pluck().get(draft.id);
+
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await publishing.applyDue(log);
+    } finally {
+      other.exec('ROLLBACK');
+    }
+    expect(failedAt()).toBeNull();
+
+    clock.advance(1000);
+    await publishing.applyDue(log);
+    expect(failedAt()).toEqual(expect.any(Number));
   });
 });
