@@ -77,7 +77,8 @@ export function createIdempotencyRepository(db: Database) {
           .set({ statusCode: response.statusCode, headers: JSON.stringify(response.headers), body: response.body })
           .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
           .run();
-      wait ? write() : withoutWaiting(db, write);
+      if (wait) write();
+      else withoutWaiting(db, write);
     },
 
     /** Forgets every key created before `before`. */
@@ -98,7 +99,8 @@ export function createIdempotencyRepository(db: Database) {
             ),
           )
           .run();
-      wait ? write() : withoutWaiting(db, write);
+      if (wait) write();
+      else withoutWaiting(db, write);
     },
   };
 }

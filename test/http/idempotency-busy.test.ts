@@ -12,7 +12,7 @@ afterAll(() => other.close());
 const editor = await createToken(services, 'editor', 'Ada');
 
 /** Another process takes the write lock just before (or just after) the publication's own transaction. */
-const realPublish = services.publishing.publish;
+const realPublish = services.publishing.publish.bind(services.publishing);
 let lockTaken: 'before' | 'after' | null = null;
 services.publishing.publish = async (...args) => {
   if (lockTaken === 'before') other.exec('BEGIN IMMEDIATE');
