@@ -7,8 +7,15 @@ import { type MessagePort, Worker } from 'node:worker_threads';
 /**
  * Runs costly work (searches, diffs) on one worker thread, one job at a time, so that it never
  * holds the event loop: better-sqlite3 and the diff algorithms are synchronous and cannot be
- * interrupted from inside. A job still running after `budgetMs` is rejected with `tooCostly()`,
- * and its thread terminated and replaced; so no job outlives its budget.
+ * interrupted from inside. A job still running after `budgetMs` is rejected with `tooCostly()`
+ * and its thread retired and replaced, so no request waits past its budget.
+ *
+ * A retired thread is terminated only once it is idle again: terminating a thread inside a native
+ * call (a better-sqlite3 statement) aborts the whole process when the call returns into the dying
+ * isolate (V8's "Empty MaybeLocal" fatal error). At most MAX_RETIRING of them finish their last job
+ * at once; past that, jobs wait for one of them, and are refused when they have waited too long.
+ * One that is still busy after `forceAfterMs` is spinning in JavaScript (every statement the
+ * threads run is bounded well below that), where terminating it is safe, and is terminated.
  *
  * The thread's script answers `{ ready: true }` once it can work, then `{ id, result }` or
  * `{ id, error }` for each `{ id, request }`.
@@ -27,14 +34,16 @@ export interface ThreadRunnerOptions {
   tooCostly: (request: unknown) => Error;
   /** The error for a job that cannot even start: too many waiting, or waiting too long. */
   busy: () => Error;
+  /** A retired thread still busy after this long is terminated all the same; 30 s unless given. */
+  forceAfterMs?: number;
 }
 
 /** Jobs waiting beyond this many are refused at once: a queue is not a place to hide a flood. */
 export const MAX_QUEUED = 256;
 /** A queued job waits at most this many budgets for the thread before it is refused. */
 const WAIT_BUDGETS = 4;
-/** Terminated threads still finishing a native call (SQLite); no new thread starts beyond this many. */
-const MAX_STOPPING = 2;
+/** Retired threads still finishing their last job; no new thread starts beyond this many. */
+const MAX_RETIRING = 2;
 
 interface Job<Req, Res> {
   id: number;
@@ -73,7 +82,8 @@ export function createThreadRunner<Req, Res>(options: ThreadRunnerOptions): Thre
   let worker: Worker | null = null;
   let ready = false;
   let current: Job<Req, Res> | null = null;
-  let stopping = 0;
+  /** Threads retired while busy, each resolved to terminated once its last job has answered. */
+  const retiring = new Map<Worker, Promise<void>>();
   let nextId = 1;
   let closed = false;
 
@@ -82,6 +92,11 @@ export function createThreadRunner<Req, Res>(options: ThreadRunnerOptions): Thre
     const thread = new Worker(script, { workerData: options.workerData, eval: typeof script === 'string' });
     thread.unref();
     thread.on('message', (reply: Reply<Res>) => {
+      if (retiring.has(thread)) {
+        // Its last job answered: the thread is idle in JavaScript, where terminating it is safe.
+        void thread.terminate();
+        return;
+      }
       if (thread !== worker) return;
       if ('ready' in reply) {
         ready = true;
@@ -97,7 +112,9 @@ export function createThreadRunner<Req, Res>(options: ThreadRunnerOptions): Thre
     const fail = (err: Error) => {
       if (thread !== worker) return;
       const booting = !ready;
-      stop();
+      worker = null;
+      ready = false;
+      void thread.terminate();
       if (current) failJob(current, err);
       current = null;
       // A thread that cannot even start would fail again: the waiting jobs fail now, not in a loop.
@@ -105,22 +122,31 @@ export function createThreadRunner<Req, Res>(options: ThreadRunnerOptions): Thre
       pump();
     };
     thread.on('error', fail);
-    thread.on('exit', (code) => fail(new Error(`the thread exited with ${code}`)));
+    thread.on('exit', (code) => {
+      if (retiring.delete(thread)) pump();
+      else fail(new Error(`the thread exited with ${code}`));
+    });
     worker = thread;
     ready = false;
   }
 
-  /** Terminates the thread; it may finish the native call it is in first, so it is counted until it exits. */
-  function stop() {
+  /** Takes the busy thread out of service; it is terminated when its job answers (see the message handler). */
+  function retire() {
     const thread = worker;
     worker = null;
     ready = false;
     if (!thread) return;
-    stopping += 1;
-    void thread.terminate().finally(() => {
-      stopping -= 1;
-      pump();
-    });
+    const force = setTimeout(() => void thread.terminate(), options.forceAfterMs ?? 30_000);
+    force.unref();
+    retiring.set(
+      thread,
+      new Promise((resolve) => {
+        thread.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+    );
   }
 
   function failJob(job: Job<Req, Res>, err: Error) {
@@ -131,7 +157,7 @@ export function createThreadRunner<Req, Res>(options: ThreadRunnerOptions): Thre
   function pump() {
     if (closed || current || queue.length === 0) return;
     if (!worker) {
-      if (stopping < MAX_STOPPING) spawn();
+      if (retiring.size < MAX_RETIRING) spawn();
       return;
     }
     if (!ready) return;
@@ -142,7 +168,7 @@ export function createThreadRunner<Req, Res>(options: ThreadRunnerOptions): Thre
       if (current !== job) return;
       current = null;
       job.reject(options.tooCostly(job.request));
-      stop();
+      retire();
       pump();
     }, budgetMs);
     worker.postMessage({ id: job.id, request: job.request });
@@ -166,11 +192,16 @@ export function createThreadRunner<Req, Res>(options: ThreadRunnerOptions): Thre
       closed = true;
       const closedError = new Error('the thread runner is closed');
       for (const job of queue.splice(0)) failJob(job, closedError);
-      if (current) failJob(current, closedError);
+      if (current) {
+        failJob(current, closedError);
+        // Busy in a native call: terminated when it answers, never in the middle (see above).
+        retire();
+      }
       current = null;
       const thread = worker;
       worker = null;
       if (thread) await thread.terminate();
+      await Promise.all(retiring.values());
     },
   };
 }

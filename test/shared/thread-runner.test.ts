@@ -24,6 +24,8 @@ const start = (budgetMs: number, script_ = script) =>
     tooCostly: (request) =>
       Object.assign(new Error(`too costly: ${(request as { match: string }).match}`), { code: 'too_costly' }),
     busy: () => Object.assign(new Error('busy'), { code: 'unavailable' }),
+    // The stuck job spins in JavaScript, where a thread may be terminated at any moment.
+    forceAfterMs: 100,
   });
 
 afterEach(async () => {
