@@ -146,11 +146,11 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
+  const services = given ?? createServices(db, clock, config);
   await registerCors(app, config.CORS_ORIGINS);
-  await registerHardening(app, config);
+  const limitRefusals = await registerHardening(app, config, services.hashIp);
   await registerOpenApi(app);
 
-  const services = given ?? createServices(db, clock, config);
   const cache =
     config.RESPONSE_CACHE_BYTES > 0
       ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock })
@@ -165,7 +165,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
 
   // Every route of the API lives in this context, where a route without config.access cannot register.
   await app.register(async (api) => {
-    registerAccessControl(api, services.tokens);
+    registerAccessControl(api, services.tokens, limitRefusals);
     registerIdempotency(api, { repo: createIdempotencyRepository(db), clock, hashIp: services.hashIp });
     // After the hooks above, since it reads what they add to each route's schema.
     registerImpliedResponses(api);
