@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError, BadRequestError, type FieldError, ValidationError } from '../errors.js';
+import { AppError, type FieldError, ValidationError } from '../errors.js';
 import type { IpHasher } from '../shared/ip-hash.js';
 import { illFormedPaths } from '../shared/unicode.js';
 
@@ -36,22 +36,15 @@ export function rateLimitKey(request: Pick<FastifyRequest, 'ip' | 'principal'>, 
 const ILL_FORMED = 'must be well-formed Unicode text: it holds a lone surrogate, which no character encodes';
 
 /**
- * preValidation hook: a string with a lone surrogate (JSON "\ud800") anywhere in a body, query or
- * path is refused, whatever the route's schema says of it: it cannot be stored as UTF-8.
+ * preValidation hook: a body holding a string with a lone surrogate (JSON "\ud800") anywhere is
+ * refused, whatever the route's schema says of it: it cannot be stored as UTF-8. Only a JSON body
+ * can carry one: the path's and query's percent-encoding decodes to UTF-8 text or not at all.
  */
 async function refuseIllFormedText(request: FastifyRequest) {
-  const parts: [FieldError['in'], unknown][] = [
-    ['params', request.params],
-    ['query', request.query],
-    ['body', request.body],
-  ];
-  for (const [part, value] of parts) {
-    const paths = illFormedPaths(value);
-    if (paths.length === 0) continue;
-    const errors = paths.map((path): FieldError => ({ in: part, path, message: ILL_FORMED }));
-    const detail = `Invalid ${part}: ${paths.map((p) => p || `the ${part} itself`).join(', ')}`;
-    throw part === 'body' ? new ValidationError(detail, errors) : new BadRequestError(detail, errors);
-  }
+  const paths = illFormedPaths(request.body);
+  if (paths.length === 0) return;
+  const errors = paths.map((path): FieldError => ({ in: 'body', path, message: ILL_FORMED }));
+  throw new ValidationError(`Invalid body: ${paths.map((p) => p || 'the body itself').join(', ')}`, errors);
 }
 
 /**
