@@ -31,8 +31,11 @@ function open(port: number) {
   });
   socket.on('error', () => {});
   const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(text)));
+  const opened = performance.now();
+  /** Milliseconds from the connection's opening to its close by the server. */
+  const closedAfter = closed.then(() => performance.now() - opened);
   const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  return { socket, closed, connected, text: () => text };
+  return { socket, closed, closedAfter, connected, text: () => text };
 }
 
 function bodyOf(response: string): unknown {
@@ -87,7 +90,22 @@ describe('rawProblemResponse', () => {
 });
 
 describe('slow and idle clients', async () => {
-  const { port } = await listeningApp({ HEADERS_TIMEOUT_S: 0.5, REQUEST_TIMEOUT_S: 1, KEEP_ALIVE_TIMEOUT_S: 0.5 });
+  const HEADERS_MS = 500;
+  const REQUEST_MS = 1000;
+  const { port } = await listeningApp({
+    HEADERS_TIMEOUT_S: HEADERS_MS / 1000,
+    REQUEST_TIMEOUT_S: REQUEST_MS / 1000,
+    KEEP_ALIVE_TIMEOUT_S: 0.5,
+  });
+  /**
+   * Cut at its time, not long after it: Node looks for late requests only every 30 s unless told
+   * otherwise, which cut a 30 s timeout at up to 60 s. Twice the time leaves room for a busy machine.
+   */
+  const expectCutNear = async (client: ReturnType<typeof open>, configuredMs: number) => {
+    const after = await client.closedAfter;
+    expect(after).toBeGreaterThanOrEqual(configuredMs - 50);
+    expect(after).toBeLessThan(2 * configuredMs);
+  };
 
   it('answers headers that never finish with a 408 problem and closes the connection', async () => {
     const client = open(port);
@@ -96,6 +114,7 @@ describe('slow and idle clients', async () => {
     expect(response).toMatch(/^HTTP\/1\.1 408 Request timeout\r\n/);
     expect(response).toContain('Content-Type: application/problem+json; charset=utf-8');
     expect(bodyOf(response)).toEqual(timeoutProblem);
+    await expectCutNear(client, HEADERS_MS);
   }, 10_000);
 
   it('answers a connection that sends nothing with a 408 problem and closes it', async () => {
@@ -104,6 +123,7 @@ describe('slow and idle clients', async () => {
     const response = await client.closed;
     expect(response).toMatch(/^HTTP\/1\.1 408 Request timeout\r\n/);
     expect(bodyOf(response)).toEqual(timeoutProblem);
+    await expectCutNear(client, HEADERS_MS);
   }, 10_000);
 
   it('answers a body that never finishes with a 408 problem and closes the connection', async () => {
@@ -114,6 +134,7 @@ describe('slow and idle clients', async () => {
     const response = await client.closed;
     expect(response).toMatch(/^HTTP\/1\.1 408 Request timeout\r\n/);
     expect(bodyOf(response)).toEqual(timeoutProblem);
+    await expectCutNear(client, REQUEST_MS);
   }, 10_000);
 
   it('closes a keep-alive connection left idle after its response', async () => {
