@@ -7,10 +7,10 @@ import type { Database } from './db/client.js';
 import { createCommitWatcher } from './db/commit-watcher.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
-import { capConnections, connectionLimits, connectionOptions } from './http/connections.js';
+import { capConnections, connectionLimits, connectionOptions, watchResponses } from './http/connections.js';
 import { registerCors } from './http/cors.js';
 import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
-import { registerHardening } from './http/hardening.js';
+import { registerHardening, SECURITY_HEADERS } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { createIdempotencyRepository } from './http/idempotency-repository.js';
 import { registerImpliedResponses } from './http/implied-responses.js';
@@ -122,6 +122,7 @@ function trustProxyOption(
 /** The composition root: every plugin and module is named here, in the order it is registered. */
 export async function buildApp({ config, db, logger = false, clock = systemClock, services: given }: AppDeps) {
   const limits = connectionLimits(config);
+  const responses = watchResponses();
   const app = Fastify({
     logger,
     trustProxy: trustProxyOption(config.TRUST_PROXY),
@@ -129,13 +130,18 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     requestIdHeader: false,
     genReqId: requestIdOf,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    frameworkErrors: handleFrameworkError,
+    // The router refuses some URLs before any hook runs: give them what the first hooks give the rest.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id).headers(SECURITY_HEADERS);
+      handleFrameworkError(error, request, reply);
+    },
     bodyLimit: config.BODY_LIMIT_BYTES,
-    ...connectionOptions(limits),
+    ...connectionOptions(limits, responses.underway),
     // A request that reached the server before a shutdown is served, not refused: close() waits for it.
     return503OnClosing: false,
   });
   capConnections(app.server, limits);
+  responses.watch(app.server);
   // JSON is the only body the API reads: anything else is a 415, not a string for the schema to refuse.
   app.removeContentTypeParser(['text/plain']);
   // First of all hooks, so every answer, refusals by later hooks included, names the request it answers.

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,8 @@ import { buildApp } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { connectionLimits, rawProblemResponse } from '../../src/http/connections.js';
+import { answerClientError, connectionLimits, rawProblemResponse, watchResponses } from '../../src/http/connections.js';
+import { SECURITY_HEADERS } from '../../src/http/hardening.js';
 
 /** A listening app; sub-second timeouts are passed as a literal Config, which the environment cannot set. */
 async function listeningApp(overrides: Partial<Config>) {
@@ -78,14 +80,63 @@ describe('rawProblemResponse', () => {
   it('is a whole HTTP/1.1 response whose length matches its body, and closes the connection', () => {
     const raw = rawProblemResponse('request_timeout', 'Too slow: é');
     const [head = '', body = ''] = raw.split('\r\n\r\n');
+    const problem = JSON.parse(body) as { request_id: string };
     expect(head.split('\r\n')).toEqual([
       'HTTP/1.1 408 Request timeout',
       'Content-Type: application/problem+json; charset=utf-8',
       `Content-Length: ${Buffer.byteLength(body)}`,
       'Cache-Control: no-store',
+      `X-Request-Id: ${problem.request_id}`,
+      ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
       'Connection: close',
     ]);
-    expect(JSON.parse(body)).toEqual({ ...timeoutProblem, detail: 'Too slow: é' });
+    expect(problem).toEqual({ ...timeoutProblem, detail: 'Too slow: é' });
+  });
+});
+
+describe('watchResponses', () => {
+  it('knows a response is under way from its first header to its last byte, and not before or after', async () => {
+    const responses = watchResponses();
+    const seen: boolean[] = [];
+    const server = createServer((request, response) => {
+      seen.push(responses.underway(request.socket));
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('part');
+      seen.push(responses.underway(request.socket));
+      response.end('end', () => seen.push(responses.underway(request.socket)));
+    });
+    responses.watch(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    expect(await res.text()).toBe('partend');
+    await new Promise((resolve) => server.close(resolve));
+    expect(seen).toEqual([false, true, false]);
+  });
+});
+
+describe('answerClientError', () => {
+  const fakeSocket = () => {
+    const written: string[] = [];
+    const socket = {
+      destroyed: false,
+      writable: true,
+      end: (text: string) => written.push(text),
+      destroySoon: () => written.push('<closed>'),
+    };
+    return { socket: socket as unknown as Socket, written };
+  };
+  const timeout = Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' });
+
+  it('answers with a problem and closes the socket', () => {
+    const { socket, written } = fakeSocket();
+    answerClientError(timeout, socket, () => false);
+    expect(written).toEqual([expect.stringMatching(/^HTTP\/1\.1 408 Request timeout\r\n/), '<closed>']);
+  });
+
+  it('only closes a socket whose response is under way: a second answer would corrupt the first', () => {
+    const { socket, written } = fakeSocket();
+    answerClientError(timeout, socket, () => true);
+    expect(written).toEqual(['<closed>']);
   });
 });
 
@@ -150,6 +201,7 @@ describe('slow and idle clients', async () => {
     client.socket.write(`GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     const response = await client.closed;
     expect(response).toMatch(/^HTTP\/1\.1 431 Request header fields too large\r\n/);
+    expect(response).toContain('\r\nx-content-type-options: nosniff\r\n');
     expect(bodyOf(response)).toMatchObject({ status: 431, code: 'headers_too_large' });
   }, 10_000);
 
