@@ -28,7 +28,7 @@ describe('revisionTag', () => {
   });
 
   it('does not depend on the order of keys inside the content, as the merge compares it', () => {
-    const reordered = { ...content, tags: [{ name: 'A', slug: 'a' }] } as ArticleContent;
+    const reordered: ArticleContent = { ...content, tags: [{ name: 'A', slug: 'a' }] };
     expect(revisionTag(ID, 3, reordered)).toBe(revisionTag(ID, 3, content));
   });
 
