@@ -7,10 +7,10 @@ import { type Database, databaseFile } from './db/client.js';
 import { createCommitWatcher } from './db/commit-watcher.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
-import { capConnections, connectionLimits, connectionOptions } from './http/connections.js';
+import { capConnections, connectionLimits, connectionOptions, watchResponses } from './http/connections.js';
 import { registerCors } from './http/cors.js';
 import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
-import { registerHardening } from './http/hardening.js';
+import { registerHardening, SECURITY_HEADERS } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { createIdempotencyRepository } from './http/idempotency-repository.js';
 import { registerImpliedResponses } from './http/implied-responses.js';
@@ -136,6 +136,7 @@ function trustProxyOption(
 /** The composition root: every plugin and module is named here, in the order it is registered. */
 export async function buildApp({ config, db, logger = false, clock = systemClock, services: given }: AppDeps) {
   const limits = connectionLimits(config);
+  const responses = watchResponses();
   const app = Fastify({
     logger,
     trustProxy: trustProxyOption(config.TRUST_PROXY),
@@ -143,13 +144,18 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     requestIdHeader: false,
     genReqId: requestIdOf,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    frameworkErrors: handleFrameworkError,
+    // The router refuses some URLs before any hook runs: give them what the first hooks give the rest.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id).headers(SECURITY_HEADERS);
+      handleFrameworkError(error, request, reply);
+    },
     bodyLimit: config.BODY_LIMIT_BYTES,
-    ...connectionOptions(limits),
+    ...connectionOptions(limits, responses.underway),
     // A request that reached the server before a shutdown is served, not refused: close() waits for it.
     return503OnClosing: false,
   });
   capConnections(app.server, limits);
+  responses.watch(app.server);
   // JSON is the only body the API reads: anything else is a 415, not a string for the schema to refuse.
   app.removeContentTypeParser(['text/plain']);
   // First of all hooks, so every answer, refusals by later hooks included, names the request it answers.
@@ -160,12 +166,12 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
-  await registerCors(app, config.CORS_ORIGINS);
-  await registerHardening(app, config);
-  await registerOpenApi(app);
-
   const services = given ?? createServices(db, clock, config);
   app.addHook('onClose', () => services.close());
+  await registerCors(app, config.CORS_ORIGINS);
+  const limitRefusals = await registerHardening(app, config, services.hashIp);
+  await registerOpenApi(app);
+
   const cache =
     config.RESPONSE_CACHE_BYTES > 0
       ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock })
@@ -180,7 +186,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
 
   // Every route of the API lives in this context, where a route without config.access cannot register.
   await app.register(async (api) => {
-    registerAccessControl(api, services.tokens);
+    registerAccessControl(api, services.tokens, limitRefusals);
     registerIdempotency(api, { repo: createIdempotencyRepository(db), clock, hashIp: services.hashIp });
     // After the hooks above, since it reads what they add to each route's schema.
     registerImpliedResponses(api);
