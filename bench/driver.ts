@@ -17,6 +17,8 @@ export interface DriverTask {
   body?: 'comment' | 'revision';
   /** With `revision`: the database to read the articles and their heads from. */
   database?: string;
+  /** GET these paths of `url` in turn, instead of `url` itself. */
+  paths?: string[];
 }
 
 export interface DriverResult {
@@ -60,14 +62,24 @@ function revisionRequests(): autocannon.Request[] {
   ];
 }
 
+/** Each request takes the next path, so one client can mix requests, or defeat a response cache. */
+function pathRequests(paths: string[]): autocannon.Request[] {
+  return [
+    {
+      setupRequest: (request) => ({ ...request, path: paths[n++ % paths.length] ?? '/' }),
+    },
+  ];
+}
+
 const result = await autocannon({
   url: task.url,
   connections: task.connections,
   duration: task.duration,
   headers: task.headers,
   method: task.method,
-  requests:
-    task.body === 'revision'
+  requests: task.paths
+    ? pathRequests(task.paths)
+    : task.body === 'revision'
       ? revisionRequests()
       : task.body === 'comment'
         ? [

@@ -17,6 +17,7 @@ import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DriverResult, DriverTask } from './driver.js';
+import { HOSTILE_CLIENTS, readersUnderHostileLoad } from './hostile.js';
 import { output, peakRssMb, ROOT, runToEnd, type Started, startProcess } from './processes.js';
 import { type Row, table, targets, targetTable } from './report.js';
 import { cursorAt, type Scenario, scenarios } from './scenarios.js';
@@ -83,6 +84,41 @@ async function measure(url: string, scenario: Scenario, duration = params.durati
 let databasePath = '';
 
 const best = (results: DriverResult[]) => results.reduce((a, b) => (b.rps > a.rps ? b : a));
+
+/**
+ * Readers while HOSTILE_CLIENTS send the costliest searches and diffs, on a server of its own with
+ * the default load shedding (1,000 ms of event-loop delay). The worst round is kept: it is a bound, not a best.
+ */
+async function hostileRow(serverJs: string, env: Record<string, string>, token: string): Promise<Row> {
+  const shedding = { ...env, MAX_EVENT_LOOP_DELAY_MS: '1000' };
+  const server = await startProcess([serverJs], shedding, `/v1/articles/${SEED_SLUG}`);
+  try {
+    let worst: Awaited<ReturnType<typeof readersUnderHostileLoad>> | null = null;
+    for (let round = 0; round < params.rounds; round++) {
+      log(`readers under hostile load: round ${round + 1}/${params.rounds}`);
+      const run = await readersUnderHostileLoad(server, {
+        token,
+        slug: SEED_SLUG,
+        connections: params.connections,
+        duration: params.duration,
+      });
+      log(`  attackers' statuses: ${JSON.stringify(run.attackers.statuses)}`);
+      if (!worst || run.readers.p99 > worst.readers.p99) worst = run;
+    }
+    if (!worst) throw new Error('no round of the hostile scenario ran');
+    const { readers, attackers } = worst;
+    const unexpected = readers.requests - (readers.statuses['200'] ?? 0) + readers.errors + readers.timeouts;
+    return {
+      scenario: `readers under hostile load (${HOSTILE_CLIENTS} clients: costly searches and diffs)`,
+      fjord: readers,
+      ceiling: null,
+      attackers: attackers.statuses,
+      ...(unexpected > 0 ? { unexpected } : {}),
+    };
+  } finally {
+    await server.stop();
+  }
+}
 
 async function main() {
   const source = await cachedDatabase();
@@ -159,6 +195,7 @@ async function main() {
         ...(unexpected > 0 ? { unexpected } : {}),
       });
     }
+    rows.push(await hostileRow(serverJs, env, context.editorToken));
     const facts = { articles: params.articles, coldStartMs, peakRssMb: peakRssMb(fjord.child.pid) };
     const checked = targets(rows, facts);
     const machine = {

@@ -3,14 +3,14 @@ import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type Config, defaultConfig } from './config.js';
-import type { Database } from './db/client.js';
+import { type Database, databaseFile } from './db/client.js';
 import { createCommitWatcher } from './db/commit-watcher.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
-import { capConnections, connectionLimits, connectionOptions } from './http/connections.js';
+import { capConnections, connectionLimits, connectionOptions, watchResponses } from './http/connections.js';
 import { registerCors } from './http/cors.js';
 import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
-import { registerHardening } from './http/hardening.js';
+import { registerHardening, SECURITY_HEADERS } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { createIdempotencyRepository } from './http/idempotency-repository.js';
 import { registerImpliedResponses } from './http/implied-responses.js';
@@ -18,6 +18,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { clearOnCommitsByOthers, ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
 import { createContentResolver } from './modules/articles/content.js';
+import { inProcessDiffer } from './modules/articles/diff-runner.js';
 import { createEditorService } from './modules/articles/editor-service.js';
 import { createPublishingRepository } from './modules/articles/publishing-repository.js';
 import { publishingRoutes } from './modules/articles/publishing-routes.js';
@@ -40,6 +41,7 @@ import { createCreditsRepository } from './modules/credits/repository.js';
 import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
 import { createSearchRepository } from './modules/search/repository.js';
+import { inProcessRunner } from './modules/search/runner.js';
 import { createSearchService } from './modules/search/service.js';
 import { createTagsRepository } from './modules/tags/repository.js';
 import { tagsRoutes } from './modules/tags/routes.js';
@@ -50,6 +52,7 @@ import { createTokensService } from './modules/tokens/service.js';
 import { createChangeFeed } from './shared/changes.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createIpHasher } from './shared/ip-hash.js';
+import { createWorkThread } from './work.js';
 
 export interface AppDeps {
   config: Config;
@@ -69,7 +72,17 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
   const hashIp = createIpHasher(config.IP_HASH_KEY);
   const articles = createArticlesService({ repo: articlesRepo, clock });
   const editor = createEditorService({ repo: revisionsRepo, articles, clock, changes });
+  // Searches and diffs run on a thread of their own, under WORK_BUDGET_MS. The thread opens the
+  // database file; an in-memory database (tests, tools) keeps all work on the main thread.
+  const file = databaseFile(db);
+  const work = file ? createWorkThread({ databasePath: file, budgetMs: config.WORK_BUDGET_MS }) : null;
+  const searchRunner = work?.search ?? inProcessRunner(createSearchRepository(db));
+  const differ = work?.differ ?? inProcessDiffer;
   return {
+    /** Stops the work thread, if any. */
+    close: async () => {
+      await work?.close();
+    },
     changes,
     articles,
     editor,
@@ -78,6 +91,7 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
       editor,
       resolver: createContentResolver(articlesRepo),
       clock,
+      differ,
     }),
     publishing: createPublishingService({
       repo: createPublishingRepository(db),
@@ -86,7 +100,7 @@ export function createServices(db: Database, clock: Clock = systemClock, config:
       clock,
       changes,
     }),
-    search: createSearchService({ repo: createSearchRepository(db), articles: articlesRepo }),
+    search: createSearchService({ runner: searchRunner, articles: articlesRepo }),
     tags: createTagsService({ repo: createTagsRepository(db), clock, changes }),
     credits: createCreditsService({ repo: createCreditsRepository(db), clock, changes }),
     tokens: createTokensService({ repo: createTokensRepository(db), clock }),
@@ -122,6 +136,7 @@ function trustProxyOption(
 /** The composition root: every plugin and module is named here, in the order it is registered. */
 export async function buildApp({ config, db, logger = false, clock = systemClock, services: given }: AppDeps) {
   const limits = connectionLimits(config);
+  const responses = watchResponses();
   const app = Fastify({
     logger,
     trustProxy: trustProxyOption(config.TRUST_PROXY),
@@ -129,13 +144,18 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
     requestIdHeader: false,
     genReqId: requestIdOf,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    frameworkErrors: handleFrameworkError,
+    // The router refuses some URLs before any hook runs: give them what the first hooks give the rest.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id).headers(SECURITY_HEADERS);
+      handleFrameworkError(error, request, reply);
+    },
     bodyLimit: config.BODY_LIMIT_BYTES,
-    ...connectionOptions(limits),
+    ...connectionOptions(limits, responses.underway),
     // A request that reached the server before a shutdown is served, not refused: close() waits for it.
     return503OnClosing: false,
   });
   capConnections(app.server, limits);
+  responses.watch(app.server);
   // JSON is the only body the API reads: anything else is a 415, not a string for the schema to refuse.
   app.removeContentTypeParser(['text/plain']);
   // First of all hooks, so every answer, refusals by later hooks included, names the request it answers.
@@ -146,11 +166,12 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
+  const services = given ?? createServices(db, clock, config);
+  app.addHook('onClose', () => services.close());
   await registerCors(app, config.CORS_ORIGINS);
-  await registerHardening(app, config);
+  const limitRefusals = await registerHardening(app, config, services.hashIp);
   await registerOpenApi(app);
 
-  const services = given ?? createServices(db, clock, config);
   const cache =
     config.RESPONSE_CACHE_BYTES > 0
       ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock })
@@ -165,7 +186,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
 
   // Every route of the API lives in this context, where a route without config.access cannot register.
   await app.register(async (api) => {
-    registerAccessControl(api, services.tokens);
+    registerAccessControl(api, services.tokens, limitRefusals);
     registerIdempotency(api, { repo: createIdempotencyRepository(db), clock, hashIp: services.hashIp });
     // After the hooks above, since it reads what they add to each route's schema.
     registerImpliedResponses(api);

@@ -134,6 +134,16 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_WINDOW_S: seconds.min(1, 'must be at least 1').default(60),
   /** Event-loop delay above which new requests get 503 with Retry-After instead of queueing; 0 turns it off. */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).default(1000),
+  /**
+   * Longest a search or a revision diff may run, on a thread of its own, before it is stopped and
+   * answered with a 503 too_costly problem (file databases; an in-memory one works on the main thread).
+   */
+  WORK_BUDGET_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(10, 'must be at least 10')
+    .max(60_000, 'must be at most 60000')
+    .default(1000),
   /** Which proxies to believe about the client address (X-Forwarded-For); the flood limit and IP rules use it. */
   TRUST_PROXY: trustProxy.default(false),
   /** More than this many comments from one IP or one e-mail within the window is refused with 429. */

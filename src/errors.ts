@@ -23,6 +23,8 @@ export const PROBLEMS = {
   too_many_requests: { status: 429, title: 'Too many requests' },
   headers_too_large: { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
+  // Before `unavailable`: a status's generic title is the last entry with that status.
+  too_costly: { status: 503, title: 'Too costly' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

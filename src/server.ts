@@ -1,4 +1,4 @@
-import { seed } from '../seeds/index.js';
+import { seedOnce } from '../seeds/index.js';
 import { buildApp, createServices } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -37,7 +37,7 @@ async function main() {
     throw err;
   }
   const services = createServices(database.db, systemClock, config);
-  if (config.MIGRATE_ON_START) seeded = await seed(services);
+  if (config.MIGRATE_ON_START) seeded = await seedOnce(database.sqlite, services);
 
   const app = await buildApp({
     config,

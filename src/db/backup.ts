@@ -1,6 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { ensurePrivateFile } from './client.js';
+import { ensurePrivateFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './client.js';
 import { assertSchemaNotNewer } from './migrate.js';
 
 export class BackupError extends Error {
@@ -15,10 +16,25 @@ export class BackupError extends Error {
  * pages are copied, and the copy is one committed state.
  */
 export async function backupDatabase(sqlite: BetterSqlite3.Database, destination: string): Promise<void> {
-  if (existsSync(destination)) throw new BackupError(`${destination} already exists; choose a new file`);
+  mkdirSync(dirname(destination), { recursive: true, mode: PRIVATE_DIR_MODE });
   // Created empty and private before SQLite writes to it: a copy holds what the database holds.
-  ensurePrivateFile(destination);
-  await sqlite.backup(destination);
+  // 'wx' checks and creates in one step, so an existing file is never written over.
+  try {
+    closeSync(openSync(destination, 'wx', PRIVATE_FILE_MODE));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new BackupError(`${destination} already exists; choose a new file`);
+    }
+    throw err;
+  }
+  try {
+    await sqlite.backup(destination);
+  } catch (err) {
+    // This call created the file: a failed copy must not block the retry with "already exists".
+    rmSync(destination, { force: true });
+    rmSync(`${destination}-journal`, { force: true });
+    throw err;
+  }
 }
 
 function isEmptyDatabase(path: string): boolean {

@@ -86,3 +86,21 @@ export function openDatabase(path: string, { busyTimeoutMs = 1000 }: DatabaseOpt
     },
   };
 }
+
+/**
+ * A second, read-only connection to a database file, for work kept off the main thread (search).
+ * It changes nothing: no folder, no pragmas that write.
+ */
+export function openReadOnlyDatabase(path: string): DatabaseHandle {
+  const sqlite = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle({ client: sqlite, schema });
+  return { db, sqlite, close: () => sqlite.close() };
+}
+
+/** The file behind a handle, or null for an in-memory database (which no other connection can open). */
+export function databaseFile(db: Database): string | null {
+  // drizzle() attaches its driver as $client; the Database type does not name it.
+  const client = (db as unknown as { $client?: BetterSqlite3.Database }).$client;
+  return !client || client.memory ? null : client.name;
+}

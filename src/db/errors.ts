@@ -1,4 +1,5 @@
 import { ConflictError, UnavailableError } from '../errors.js';
+import type { Database } from './client.js';
 
 interface DriverError {
   code?: unknown;
@@ -61,4 +62,24 @@ export function toDomainError(err: unknown, what = 'resource'): unknown {
     return new UnavailableError('The database is busy with another writer; retry shortly', BUSY_RETRY_AFTER_S);
   }
   return err;
+}
+
+/**
+ * Runs `write` (synchronous, as every better-sqlite3 statement and transaction is) without waiting
+ * on busy_timeout: when another connection holds the write lock it is refused at once, as an
+ * UnavailableError. For work a request does on the side (a due schedule, a token's last use),
+ * which must never hold the event loop, and so every request, while another process writes.
+ * Nothing else can run on the connection while the timeout is lowered: the driver is synchronous.
+ */
+export function withoutWaiting<T>(db: Database, write: () => T): T {
+  const client = db.$client;
+  const timeout = Number(client.pragma('busy_timeout', { simple: true }));
+  client.pragma('busy_timeout = 0');
+  try {
+    return write();
+  } catch (err) {
+    throw isDatabaseBusy(err) ? toDomainError(err) : err;
+  } finally {
+    client.pragma(`busy_timeout = ${timeout}`);
+  }
 }

@@ -2,14 +2,82 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type BetterSqlite3 from 'better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Database } from './client.js';
 
 /** migrations/ sits two levels above this file, in the source tree and in the built image alike. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-export function runMigrations(db: Database, migrationsFolder = MIGRATIONS_FOLDER): void {
-  migrate(db, { migrationsFolder });
+/**
+ * How long a starting process waits for another one's migration or seed: it serves nothing yet,
+ * and a second server started beside the first must wait its turn, not crash.
+ */
+export const STARTUP_BUSY_TIMEOUT_MS = 30_000;
+
+/** Runs `run` with a longer busy_timeout, and restores the connection's own afterwards. */
+function waitingLonger<T>(sqlite: BetterSqlite3.Database, run: () => T): T {
+  const own = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma(`busy_timeout = ${Math.max(own, STARTUP_BUSY_TIMEOUT_MS)}`);
+  try {
+    return run();
+  } finally {
+    sqlite.pragma(`busy_timeout = ${own}`);
+  }
+}
+
+/**
+ * Applies the migrations this database lacks, all in one IMMEDIATE transaction that reads what is
+ * applied only once it holds the write lock: processes starting together on one file take turns,
+ * and each later one finds the work done. Drizzle's own migrator reads before it locks, so two of
+ * them both apply the first migration and one fails. The bookkeeping is drizzle's own table, so
+ * `drizzle-kit` and databases migrated before keep working. Returns how many it applied.
+ */
+export function runMigrations(db: Database, migrationsFolder = MIGRATIONS_FOLDER): number {
+  const migrations = readMigrationFiles({ migrationsFolder });
+  return waitingLonger(db.$client, () =>
+    db.transaction(
+      (tx) => {
+        tx.run(
+          sql.raw(
+            'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)',
+          ),
+        );
+        // Under the lock: an older Fjord must not apply its migrations to a newer database.
+        assertSchemaNotNewer(db.$client, migrationsFolder);
+        const applied = appliedSchemaVersion(db.$client);
+        let count = 0;
+        for (const migration of migrations) {
+          if (migration.folderMillis <= applied) continue;
+          for (const statement of migration.sql) tx.run(sql.raw(statement));
+          tx.run(
+            sql`INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (${migration.hash}, ${migration.folderMillis})`,
+          );
+          count++;
+        }
+        return count;
+      },
+      { behavior: 'immediate' },
+    ),
+  );
+}
+
+/**
+ * Runs an async `run` (a seed, written through the services) while this connection holds the write
+ * lock: the services' own transactions nest inside as savepoints, and another process starting
+ * meanwhile waits, then sees what `run` wrote. Only for startup, when nothing else uses the
+ * connection: every await inside holds the lock.
+ */
+export async function withWriteLock<T>(sqlite: BetterSqlite3.Database, run: () => Promise<T>): Promise<T> {
+  waitingLonger(sqlite, () => sqlite.exec('BEGIN IMMEDIATE'));
+  try {
+    const result = await run();
+    sqlite.exec('COMMIT');
+    return result;
+  } catch (err) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    throw err;
+  }
 }
 
 export class SchemaVersionError extends Error {

@@ -3,6 +3,7 @@ import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import type { Principal, Role } from '../modules/tokens/schemas.js';
 import type { TokensService } from '../modules/tokens/service.js';
 import type { Actor } from '../shared/actor.js';
+import type { RefusalLimiter } from './hardening.js';
 
 /** Who may call a route. `public` routes still read a token when one is sent (editors see drafts). */
 export type Access = 'public' | 'editor' | 'moderator' | 'admin';
@@ -36,7 +37,11 @@ export function actorOf(request: FastifyRequest): Actor {
  * Makes access control mandatory: a route registered without `config.access` stops the app at
  * startup, and every request is authenticated before its handler runs.
  */
-export function registerAccessControl(app: FastifyInstance, tokens: TokensService) {
+export function registerAccessControl(
+  app: FastifyInstance,
+  tokens: TokensService,
+  limitRefusals: RefusalLimiter = async () => {},
+) {
   app.decorateRequest('principal', null);
 
   app.addHook('onRoute', (route) => {
@@ -64,12 +69,18 @@ export function registerAccessControl(app: FastifyInstance, tokens: TokensServic
     route.schema = documented;
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access ?? 'public';
     const header = request.headers.authorization;
-    if (header !== undefined) request.principal = await tokens.authenticate(header);
-    if (access === 'public') return;
-    if (!request.principal) throw new UnauthorizedError('This operation needs a bearer token');
+    try {
+      if (header !== undefined) request.principal = await tokens.authenticate(header);
+      if (access !== 'public' && !request.principal) throw new UnauthorizedError('This operation needs a bearer token');
+    } catch (err) {
+      // A guessed token, or none, costs a write from the address's budget: a 429 once it is spent.
+      if (err instanceof UnauthorizedError) await limitRefusals(request, reply);
+      throw err;
+    }
+    if (access === 'public' || !request.principal) return;
     if (!hasRole(request.principal, access)) {
       throw new ForbiddenError(
         `This operation needs the ${access} role; the token has the ${request.principal.role} role`,

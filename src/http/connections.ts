@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
 import { PROBLEMS, type ProblemCode } from '../errors.js';
+import { SECURITY_HEADERS } from './hardening.js';
 
 type ConnectionConfig = Pick<
   Config,
@@ -39,6 +40,7 @@ export function connectionLimits(config: ConnectionConfig): ConnectionLimits {
 /** A whole HTTP/1.1 response carrying a problem document, for a socket no request object ever wrapped. */
 export function rawProblemResponse(code: ProblemCode, detail: string): string {
   const { status, title } = PROBLEMS[code];
+  const requestId = randomUUID();
   // `instance` is the empty reference, "this request": its path may never have arrived.
   const body = JSON.stringify({
     type: `/problems/${code}`,
@@ -47,13 +49,16 @@ export function rawProblemResponse(code: ProblemCode, detail: string): string {
     detail,
     instance: '',
     code,
-    request_id: randomUUID(),
+    request_id: requestId,
   });
+  // The headers of every other answer: this one is no less a response of this API.
   return [
     `HTTP/1.1 ${status} ${title}`,
     'Content-Type: application/problem+json; charset=utf-8',
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Cache-Control: no-store',
+    `X-Request-Id: ${requestId}`,
+    ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
     'Connection: close',
     '',
     body,
@@ -66,21 +71,47 @@ const CLIENT_ERRORS: Record<string, [ProblemCode, string]> = {
 };
 const MALFORMED: [ProblemCode, string] = ['bad_request', 'The request is not valid HTTP/1.1'];
 
+/** Says whether a response is being written on a socket: its headers are out, its end is not. */
+export type ResponseUnderway = (socket: Socket) => boolean;
+
+/**
+ * Remembers the response each socket last carried, through the public 'request' event: Node keeps
+ * the one under way only in a private field. One WeakMap write per request; gone with the socket.
+ */
+export function watchResponses(): { watch: (server: Server) => void; underway: ResponseUnderway } {
+  const latest = new WeakMap<Socket, ServerResponse>();
+  return {
+    watch(server) {
+      // Before the app's own listener, so the response is known from the request's first moment.
+      server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+        latest.set(request.socket, response);
+      });
+    },
+    underway(socket) {
+      const response = latest.get(socket);
+      return response !== undefined && response.headersSent && !response.writableFinished;
+    },
+  };
+}
+
 /**
  * Fastify's `clientErrorHandler`: what goes wrong before a request exists (too slow, headers too
  * large, not HTTP) is answered as a problem rather than Node's or Fastify's own body, then closed.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+export function answerClientError(
+  error: Error & { code?: string },
+  socket: Socket,
+  responseUnderway: ResponseUnderway,
+): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [code, detail] = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED;
   // A response already under way cannot be replaced by another on the same socket.
-  const midResponse = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
-  if (socket.writable && !midResponse) socket.end(rawProblemResponse(code, detail));
+  if (socket.writable && !responseUnderway(socket)) socket.end(rawProblemResponse(code, detail));
   socket.destroySoon();
 }
 
 /** Fastify options that make slow clients, idle connections and malformed requests cost what the configuration says. */
-export function connectionOptions(limits: ConnectionLimits) {
+export function connectionOptions(limits: ConnectionLimits, responseUnderway: ResponseUnderway) {
   return {
     http: {
       headersTimeout: limits.headersTimeoutMs,
@@ -91,7 +122,8 @@ export function connectionOptions(limits: ConnectionLimits) {
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // A socket with no bytes either way for this long is dead, whatever it was doing.
     connectionTimeout: limits.requestTimeoutMs * 2,
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) =>
+      answerClientError(error, socket, responseUnderway),
   };
 }
 

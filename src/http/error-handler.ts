@@ -5,6 +5,8 @@ import { AppError, type FieldError, PROBLEMS, type ProblemCode } from '../errors
 import type { Problem } from './problem.js';
 
 const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+/** A 503 documents Retry-After; when the thrower did not say, a few seconds is a safe guess. */
+const UNKNOWN_CAUSE_RETRY_AFTER_S = 5;
 
 const codeByStatus = new Map<number, ProblemCode>();
 for (const [code, { status }] of Object.entries(PROBLEMS) as [ProblemCode, { status: number }][]) {
@@ -127,11 +129,12 @@ export function registerErrorHandling(app: FastifyInstance) {
       return sendProblem(reply, { ...problem(request, code, detail), status }, headers);
     }
     request.log.error({ err: error }, 'unexpected error');
-    const code = status === 503 ? 'unavailable' : 'internal';
-    return sendProblem(
-      reply,
-      problem(request, code, code === 'internal' ? 'Unexpected error' : 'The service is unavailable'),
-    );
+    if (status === 503) {
+      return sendProblem(reply, problem(request, 'unavailable', 'The service is unavailable'), {
+        'retry-after': String(UNKNOWN_CAUSE_RETRY_AFTER_S),
+      });
+    }
+    return sendProblem(reply, problem(request, 'internal', 'Unexpected error'));
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -1,9 +1,9 @@
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError, BadRequestError, type FieldError, ValidationError } from '../errors.js';
-import { createIpHasher, type IpHasher } from '../shared/ip-hash.js';
+import { AppError, type FieldError, ValidationError } from '../errors.js';
+import type { IpHasher } from '../shared/ip-hash.js';
 import { illFormedPaths } from '../shared/unicode.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -25,8 +25,8 @@ const OVERLOAD_RETRY_AFTER_S = 10;
 /**
  * Writes are limited per authenticated token, else per client address. Never per header text: the
  * spellings of one token (`bearer X`, `Bearer  X`) or a fresh garbage token would each get a fresh
- * budget. The limiter runs after access control, so `principal` is known, and a request with a bad
- * token was already refused with 401.
+ * budget. The limiter runs after access control, so `principal` is known; a write refused there for
+ * a bad or missing token has no principal and spends its address's budget (see RefusalLimiter).
  */
 export function rateLimitKey(request: Pick<FastifyRequest, 'ip' | 'principal'>, hashIp: IpHasher): string {
   if (request.principal) return `token:${request.principal.tokenId}`;
@@ -36,29 +36,36 @@ export function rateLimitKey(request: Pick<FastifyRequest, 'ip' | 'principal'>, 
 const ILL_FORMED = 'must be well-formed Unicode text: it holds a lone surrogate, which no character encodes';
 
 /**
- * preValidation hook: a string with a lone surrogate (JSON "\ud800") anywhere in a body, query or
- * path is refused, whatever the route's schema says of it: it cannot be stored as UTF-8.
+ * preValidation hook: a body holding a string with a lone surrogate (JSON "\ud800") anywhere is
+ * refused, whatever the route's schema says of it: it cannot be stored as UTF-8. Only a JSON body
+ * can carry one: the path's and query's percent-encoding decodes to UTF-8 text or not at all.
  */
 async function refuseIllFormedText(request: FastifyRequest) {
-  const parts: [FieldError['in'], unknown][] = [
-    ['params', request.params],
-    ['query', request.query],
-    ['body', request.body],
-  ];
-  for (const [part, value] of parts) {
-    const paths = illFormedPaths(value);
-    if (paths.length === 0) continue;
-    const errors = paths.map((path): FieldError => ({ in: part, path, message: ILL_FORMED }));
-    const detail = `Invalid ${part}: ${paths.map((p) => p || `the ${part} itself`).join(', ')}`;
-    throw part === 'body' ? new ValidationError(detail, errors) : new BadRequestError(detail, errors);
-  }
+  const paths = illFormedPaths(request.body);
+  if (paths.length === 0) return;
+  const errors = paths.map((path): FieldError => ({ in: 'body', path, message: ILL_FORMED }));
+  throw new ValidationError(`Invalid body: ${paths.map((p) => p || 'the body itself').join(', ')}`, errors);
 }
 
 /**
- * Protections every deployment needs: security headers for a JSON API, write rate limits with the IETF RateLimit headers,
- * and load shedding with 503 + Retry-After when the event loop is saturated.
+ * Counts a write that access control refuses with 401 against its address's budget, and throws the
+ * 429 once that budget is spent: otherwise those refusals, sent before the limiter runs, would let
+ * anyone guess tokens without limit.
  */
-export async function registerHardening(app: FastifyInstance, config: Config) {
+export type RefusalLimiter = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+const NO_LIMIT: RefusalLimiter = async () => {};
+
+/**
+ * Protections every deployment needs: security headers for a JSON API, write rate limits with the IETF RateLimit headers,
+ * and load shedding with 503 + Retry-After when the event loop is saturated. `hashIp` is the app's
+ * one address hasher. Returns the limiter for refused writes, to hand to access control.
+ */
+export async function registerHardening(
+  app: FastifyInstance,
+  config: Config,
+  hashIp: IpHasher,
+): Promise<RefusalLimiter> {
   // Set once per request from a constant: the header set of a JSON API does not vary.
   app.addHook('onRequest', async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);
@@ -67,7 +74,6 @@ export async function registerHardening(app: FastifyInstance, config: Config) {
 
   if (config.RATE_LIMIT_MAX > 0) {
     // Keys live in this process's memory only; the hash keeps addresses out of heap dumps all the same.
-    const hashIp = createIpHasher(config.IP_HASH_KEY);
     await app.register(rateLimit, {
       global: true,
       hook: 'preHandler',
@@ -83,6 +89,8 @@ export async function registerHardening(app: FastifyInstance, config: Config) {
         ),
     });
   }
+  // The same store, key and answers as the limiter of every route.
+  const limitRefusals = config.RATE_LIMIT_MAX > 0 ? app.rateLimit() : NO_LIMIT;
 
   if (config.MAX_EVENT_LOOP_DELAY_MS > 0) {
     await app.register(underPressure, {
@@ -97,4 +105,5 @@ export async function registerHardening(app: FastifyInstance, config: Config) {
       },
     });
   }
+  return limitRefusals;
 }

@@ -1,5 +1,6 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { withoutWaiting } from '../db/errors.js';
 import { idempotencyKeys } from '../db/schema.js';
 
 /** A remembered request: pending while its first attempt runs, then the response it got. */
@@ -13,6 +14,13 @@ export interface IdempotencyRecord {
 }
 
 export const PENDING = 0;
+
+/** What a replay sends: the first attempt's status, the headers worth repeating, and its body. */
+export interface StoredResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 export function createIdempotencyRepository(db: Database) {
   const find = (scope: string, key: string) =>
@@ -58,15 +66,19 @@ export function createIdempotencyRepository(db: Database) {
       });
     },
 
-    async complete(
-      scope: string,
-      key: string,
-      response: { statusCode: number; headers: Record<string, string>; body: string },
-    ) {
-      db.update(idempotencyKeys)
-        .set({ statusCode: response.statusCode, headers: JSON.stringify(response.headers), body: response.body })
-        .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
-        .run();
+    /**
+     * Stores the answer of the key's first attempt. With `wait: false` it is refused at once
+     * (UnavailableError) while another connection holds the write lock, instead of waiting busy_timeout.
+     */
+    async complete(scope: string, key: string, response: StoredResponse, { wait = true } = {}) {
+      const write = () =>
+        db
+          .update(idempotencyKeys)
+          .set({ statusCode: response.statusCode, headers: JSON.stringify(response.headers), body: response.body })
+          .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
+          .run();
+      if (wait) write();
+      else withoutWaiting(db, write);
     },
 
     /** Forgets every key created before `before`. */
@@ -74,13 +86,21 @@ export function createIdempotencyRepository(db: Database) {
       db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before)).run();
     },
 
-    /** Forgets a claim whose attempt failed on the server's side, so a retry may run again. */
-    async release(scope: string, key: string) {
-      db.delete(idempotencyKeys)
-        .where(
-          and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), eq(idempotencyKeys.statusCode, PENDING)),
-        )
-        .run();
+    /** Forgets a claim whose attempt failed on the server's side, so a retry may run again. `wait` as for complete. */
+    async release(scope: string, key: string, { wait = true } = {}) {
+      const write = () =>
+        db
+          .delete(idempotencyKeys)
+          .where(
+            and(
+              eq(idempotencyKeys.scope, scope),
+              eq(idempotencyKeys.key, key),
+              eq(idempotencyKeys.statusCode, PENDING),
+            ),
+          )
+          .run();
+      if (wait) write();
+      else withoutWaiting(db, write);
     },
   };
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, ConflictError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
 import type { IpHasher } from '../shared/ip-hash.js';
-import { type IdempotencyRepository, PENDING } from './idempotency-repository.js';
+import { type IdempotencyRepository, PENDING, type StoredResponse } from './idempotency-repository.js';
+import { createUnsettled } from './idempotency-unsettled.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -12,7 +13,7 @@ declare module 'fastify' {
     idempotent?: boolean;
   }
   interface FastifyRequest {
-    idempotency: { scope: string; key: string } | null;
+    idempotency: { scope: string; key: string; requestHash: string } | null;
   }
 }
 
@@ -54,6 +55,13 @@ function hashOf(request: FastifyRequest): string {
     .digest('hex');
 }
 
+function replay(reply: FastifyReply, stored: StoredResponse) {
+  return reply
+    .code(stored.statusCode)
+    .headers({ ...stored.headers, 'idempotent-replayed': 'true' })
+    .send(stored.body === '' ? undefined : stored.body);
+}
+
 /**
  * Idempotency-Key for any route that sets `config: { idempotent: true }`: the header is documented
  * and validated, the first response is stored (as remembersAnswer says), a retry with the same key and body
@@ -65,8 +73,14 @@ export function registerIdempotency(
   { repo, clock, hashIp }: { repo: IdempotencyRepository; clock: Clock; hashIp: IpHasher },
 ) {
   let prunedAt = Number.NEGATIVE_INFINITY;
+  const unsettled = createUnsettled(repo);
 
   app.decorateRequest('idempotency', null);
+
+  // Any request will do, so a refused outcome is written as soon as the database takes writes again.
+  app.addHook('onRequest', async (request) => {
+    if (unsettled.size > 0) await unsettled.settle(request.log);
+  });
 
   app.addHook('onRoute', (route) => {
     if (!route.config?.idempotent) return;
@@ -89,11 +103,20 @@ export function registerIdempotency(
     // at most once a minute, so the table stays small without a timer.
     if (now - prunedAt >= PRUNE_EVERY_MS) {
       prunedAt = now;
-      await repo.prune(now - RETENTION_MS);
+      try {
+        await repo.prune(now - RETENTION_MS);
+      } catch (err) {
+        // Housekeeping only: a minute later another request prunes.
+        request.log.warn({ err }, 'pruning idempotency keys failed');
+      }
     }
-    const existing = await repo.claim(scope, key, requestHash, now, now - ABANDONED_AFTER_MS);
+    const kept = unsettled.find(scope, key);
+    const existing =
+      kept?.response && kept.requestHash === requestHash
+        ? { requestHash, ...kept.response }
+        : await repo.claim(scope, key, requestHash, now, now - ABANDONED_AFTER_MS);
     if (existing === null) {
-      request.idempotency = { scope, key };
+      request.idempotency = { scope, key, requestHash };
       return;
     }
     if (existing.requestHash !== requestHash) {
@@ -102,10 +125,7 @@ export function registerIdempotency(
     if (existing.statusCode === PENDING) {
       throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly');
     }
-    return reply
-      .code(existing.statusCode)
-      .headers({ ...existing.headers, 'idempotent-replayed': 'true' })
-      .send(existing.body === '' ? undefined : existing.body);
+    return replay(reply, existing);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -114,16 +134,23 @@ export function registerIdempotency(
     request.idempotency = null;
     const caller = request.principal ? 'token' : 'anonymous';
     const storable = payload === null || payload === undefined || typeof payload === 'string';
-    if (!remembersAnswer(reply.statusCode, caller) || !storable) {
-      await repo.release(claim.scope, claim.key);
-      return payload;
+    let response: StoredResponse | null = null;
+    if (remembersAnswer(reply.statusCode, caller) && storable) {
+      const headers: Record<string, string> = {};
+      for (const name of REPLAYED_HEADERS) {
+        const value = reply.getHeader(name);
+        if (typeof value === 'string') headers[name] = value;
+      }
+      response = { statusCode: reply.statusCode, headers, body: payload ?? '' };
     }
-    const headers: Record<string, string> = {};
-    for (const name of REPLAYED_HEADERS) {
-      const value = reply.getHeader(name);
-      if (typeof value === 'string') headers[name] = value;
+    try {
+      if (response) await repo.complete(claim.scope, claim.key, response);
+      else await repo.release(claim.scope, claim.key);
+    } catch (err) {
+      // The answer is decided (a write may have committed): it goes out as it is, and the outcome waits.
+      request.log.error({ err }, 'idempotency outcome not recorded yet; kept for a later request');
+      unsettled.keep({ ...claim, response }, request.log);
     }
-    await repo.complete(claim.scope, claim.key, { statusCode: reply.statusCode, headers, body: payload ?? '' });
     return payload;
   });
 }

@@ -119,10 +119,18 @@ export class ResponseCache {
 
 /**
  * A hook to run before every cache lookup: once another process (a second server, the CLI) has
- * committed, nothing held here is known to be current, so all of it goes.
+ * committed, nothing held here is known to be current, so all of it goes. A database that cannot
+ * say (closed, an I/O error) clears it too, and the request goes on to meet the failure in its
+ * own handler, which answers as that route declares (/healthz with a 503).
  */
 export function clearOnCommitsByOthers(watcher: CommitWatcher, cache: ResponseCache) {
   return async () => {
-    if (watcher.changedByOthers()) cache.clear();
+    let changed = true;
+    try {
+      changed = watcher.changedByOthers();
+    } catch {
+      // Unknown is treated as changed: nothing stale can be served.
+    }
+    if (changed) cache.clear();
   };
 }

@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { UnavailableError } from '../errors.js';
 import { problemResponses } from './problem.js';
 import { jsonResponse } from './responses.js';
+
+/** Nothing says when a database that stopped answering comes back: a few seconds between probes. */
+const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
@@ -20,8 +24,14 @@ export async function systemRoutes(app: FastifyInstance, { ping }: { ping: () =>
         response: { 200: jsonResponse(HealthSchema, 'The database answers'), ...problemResponses(503) },
       },
     },
-    async (_request, reply) => {
-      ping();
+    async (request, reply) => {
+      try {
+        ping();
+      } catch (err) {
+        // Closed, or an I/O error: this node cannot serve, which is what a 503 tells a load balancer.
+        request.log.error({ err }, 'the database does not answer');
+        throw new UnavailableError('The database does not answer', UNAVAILABLE_RETRY_AFTER_S);
+      }
       return reply.header('cache-control', 'no-store').send({ status: 'ok' as const });
     },
   );

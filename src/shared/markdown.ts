@@ -1,5 +1,6 @@
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { nestingProblem } from './markdown-nesting.js';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
@@ -21,7 +22,23 @@ const SANITIZE: sanitizeHtml.IOptions = {
   },
 };
 
-/** Markdown to HTML that is safe to insert into a page: raw HTML, scripts and handlers are removed. */
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** The text as it was written, escaped, for a body the renderer cannot take. */
+function asPlainText(markdown: string): string {
+  return `<pre>${markdown.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)}</pre>`;
+}
+
+/**
+ * Markdown to HTML that is safe to insert into a page: raw HTML, scripts and handlers are removed.
+ * It never throws: bodies are validated against deep nesting, and one stored before that check, or
+ * any other input the renderer fails on, is served as escaped plain text rather than failing a request.
+ */
 export function renderMarkdown(markdown: string): string {
-  return sanitizeHtml(marked.parse(markdown) as string, SANITIZE).trim();
+  if (nestingProblem(markdown)) return asPlainText(markdown);
+  try {
+    return sanitizeHtml(marked.parse(markdown) as string, SANITIZE).trim();
+  } catch {
+    return asPlainText(markdown);
+  }
 }

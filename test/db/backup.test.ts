@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -59,6 +59,16 @@ describe('backup and restore', () => {
       /already holds a database/,
     );
     await expect(backupDatabase(live.sqlite, join(dir, 'backup.db'))).rejects.toThrow(BackupError);
+  });
+
+  it('leaves no file behind when a backup fails, so a retry to the same path works', async () => {
+    const path = join(dir, 'failed.db');
+    const closed = openDatabase(join(dir, 'closed.db'));
+    closed.close();
+    await expect(backupDatabase(closed.sqlite, path)).rejects.toThrow();
+    expect(existsSync(path)).toBe(false);
+    await backupDatabase(live.sqlite, path);
+    expect(count(path, 'articles')).toBe(count(join(dir, 'live.db'), 'articles'));
   });
 
   it('refuses a file that is not a SQLite database', async () => {

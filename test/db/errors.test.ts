@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { isDatabaseBusy, toDomainError } from '../../src/db/errors.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
+import { isDatabaseBusy, toDomainError, withoutWaiting } from '../../src/db/errors.js';
 import { ConflictError, UnavailableError } from '../../src/errors.js';
 
 const sqlite = (code: string) => Object.assign(new Error('constraint failed'), { code });
@@ -48,5 +53,43 @@ describe('toDomainError', () => {
     expect(isDatabaseBusy(other)).toBe(false);
     const plain = new TypeError('x');
     expect(toDomainError(plain)).toBe(plain);
+  });
+});
+
+describe('withoutWaiting', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'fjord-wait-')), 'wait.db');
+  const database = openDatabase(path, { busyTimeoutMs: 750 });
+  const other = new BetterSqlite3(path);
+  afterAll(() => {
+    other.close();
+    database.close();
+  });
+  const timeout = () => database.sqlite.pragma('busy_timeout', { simple: true });
+
+  it('refuses at once with an UnavailableError while another connection writes, and restores the busy timeout', () => {
+    database.sqlite.exec('create table if not exists t (x)');
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      expect(() => withoutWaiting(database.db, () => database.sqlite.exec('insert into t values (1)'))).toThrow(
+        UnavailableError,
+      );
+    } finally {
+      other.exec('ROLLBACK');
+    }
+    expect(timeout()).toBe(750);
+    expect(withoutWaiting(database.db, () => database.sqlite.prepare('insert into t values (2)').run().changes)).toBe(
+      1,
+    );
+    expect(timeout()).toBe(750);
+  });
+
+  it('rethrows any other error unchanged', () => {
+    const thrown = new TypeError('not busy');
+    expect(() =>
+      withoutWaiting(database.db, () => {
+        throw thrown;
+      }),
+    ).toThrow(thrown);
+    expect(timeout()).toBe(750);
   });
 });

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../src/app.js';
 import { backupDatabase, restoreDatabase } from '../../src/db/backup.js';
 import { openDatabase } from '../../src/db/client.js';
@@ -11,6 +11,16 @@ import { tempDir } from '../helpers/file-app.js';
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 describe('database files', () => {
+  // Under the usual umask 022 a file is created world-readable unless the code asks otherwise;
+  // under 077 every test here would pass without the code doing anything.
+  let umask = 0;
+  beforeAll(() => {
+    umask = process.umask(0o022);
+  });
+  afterAll(() => {
+    process.umask(umask);
+  });
+
   it('are created readable by their owner alone: the database, its WAL, its shared memory and its folder', async () => {
     const folder = join(tempDir(), 'data');
     const path = join(folder, 'fjord.db');

@@ -3,6 +3,7 @@
  * renderers elsewhere, and fast-check arbitraries that mix them with random text.
  */
 import fc from 'fast-check';
+import { nestingStorm, prefixStorm } from './storms.js';
 
 /** Runs per property; FUZZ_RUNS=<n> turns a CI run into a long one. */
 export function fuzzRuns(defaultRuns: number): number {
@@ -168,6 +169,9 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   },
   // Defined below with the other text classes; chained, since it is read only when generating.
   { weight: 2, arbitrary: fc.constant(null).chain(() => unicodeTrickText) },
+  // Work that grows faster than the input: deep Markdown nesting, searches of many short prefixes.
+  { weight: 1, arbitrary: nestingStorm },
+  { weight: 1, arbitrary: prefixStorm },
 );
 
 /** A JSON value of any type, some of them the edge values of their type. */

@@ -4,11 +4,13 @@ import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { BadRequestError } from '../../src/errors.js';
 import { renderCommentBody } from '../../src/modules/comments/text.js';
-import { toFtsQuery } from '../../src/modules/search/query.js';
+import { SEARCH_LIMITS, toFtsQuery } from '../../src/modules/search/query.js';
 import { decodeCursor, encodeCursor } from '../../src/shared/cursor.js';
 import { renderMarkdown } from '../../src/shared/markdown.js';
+import { MAX_NESTING, nestingDepth } from '../../src/shared/markdown-nesting.js';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN, slugify } from '../../src/shared/slug.js';
 import { FTS_STRINGS, fuzzRuns, fuzzSeed, HOSTILE_STRINGS, hostileString, MARKUP_STRINGS } from './hostile.js';
+import { nestingStorm, prefixStorm } from './storms.js';
 
 const RUNS = fuzzRuns(300);
 const options = { numRuns: RUNS, seed: fuzzSeed() };
@@ -55,6 +57,43 @@ describe('toFtsQuery against the real FTS5 table', () => {
         expect(() => match.get(query)).not.toThrow();
       }),
       options,
+    );
+  });
+});
+
+describe('toFtsQuery on prefix storms', () => {
+  it('refuses with a 400 or keeps within the term and prefix limits, every prefix two letters or more', () => {
+    fc.assert(
+      fc.property(prefixStorm, (input) => {
+        cases++;
+        let query: string;
+        try {
+          query = toFtsQuery(input);
+        } catch (error) {
+          expect(error).toBeInstanceOf(BadRequestError);
+          return;
+        }
+        const terms = query.split(' ');
+        const prefixes = terms.filter((t) => t.endsWith('*'));
+        expect(terms.length).toBeLessThanOrEqual(SEARCH_LIMITS.maxTerms);
+        expect(prefixes.length).toBeLessThanOrEqual(SEARCH_LIMITS.maxPrefixTerms);
+        for (const p of prefixes) expect([...p.slice(1, -2)].length).toBeGreaterThanOrEqual(2);
+      }),
+      options,
+    );
+  });
+});
+
+describe('renderMarkdown and nestingDepth on nesting storms', () => {
+  it('renders every storm without throwing, as Markdown only within the bound', () => {
+    fc.assert(
+      fc.property(nestingStorm, (input) => {
+        cases++;
+        const { blocks, emphasis } = nestingDepth(input);
+        const html = renderMarkdown(input);
+        if (Math.max(blocks, emphasis) > MAX_NESTING) expect(html.startsWith('<pre>')).toBe(true);
+      }),
+      { ...options, numRuns: Math.min(RUNS, 60) },
     );
   });
 });

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,8 @@ import { buildApp } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { connectionLimits, rawProblemResponse } from '../../src/http/connections.js';
+import { answerClientError, connectionLimits, rawProblemResponse, watchResponses } from '../../src/http/connections.js';
+import { SECURITY_HEADERS } from '../../src/http/hardening.js';
 
 /** A listening app; sub-second timeouts are passed as a literal Config, which the environment cannot set. */
 async function listeningApp(overrides: Partial<Config>) {
@@ -31,8 +33,11 @@ function open(port: number) {
   });
   socket.on('error', () => {});
   const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(text)));
+  const opened = performance.now();
+  /** Milliseconds from the connection's opening to its close by the server. */
+  const closedAfter = closed.then(() => performance.now() - opened);
   const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  return { socket, closed, connected, text: () => text };
+  return { socket, closed, closedAfter, connected, text: () => text };
 }
 
 function bodyOf(response: string): unknown {
@@ -75,19 +80,83 @@ describe('rawProblemResponse', () => {
   it('is a whole HTTP/1.1 response whose length matches its body, and closes the connection', () => {
     const raw = rawProblemResponse('request_timeout', 'Too slow: é');
     const [head = '', body = ''] = raw.split('\r\n\r\n');
+    const problem = JSON.parse(body) as { request_id: string };
     expect(head.split('\r\n')).toEqual([
       'HTTP/1.1 408 Request timeout',
       'Content-Type: application/problem+json; charset=utf-8',
       `Content-Length: ${Buffer.byteLength(body)}`,
       'Cache-Control: no-store',
+      `X-Request-Id: ${problem.request_id}`,
+      ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
       'Connection: close',
     ]);
-    expect(JSON.parse(body)).toEqual({ ...timeoutProblem, detail: 'Too slow: é' });
+    expect(problem).toEqual({ ...timeoutProblem, detail: 'Too slow: é' });
+  });
+});
+
+describe('watchResponses', () => {
+  it('knows a response is under way from its first header to its last byte, and not before or after', async () => {
+    const responses = watchResponses();
+    const seen: boolean[] = [];
+    const server = createServer((request, response) => {
+      seen.push(responses.underway(request.socket));
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('part');
+      seen.push(responses.underway(request.socket));
+      response.end('end', () => seen.push(responses.underway(request.socket)));
+    });
+    responses.watch(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    expect(await res.text()).toBe('partend');
+    await new Promise((resolve) => server.close(resolve));
+    expect(seen).toEqual([false, true, false]);
+  });
+});
+
+describe('answerClientError', () => {
+  const fakeSocket = () => {
+    const written: string[] = [];
+    const socket = {
+      destroyed: false,
+      writable: true,
+      end: (text: string) => written.push(text),
+      destroySoon: () => written.push('<closed>'),
+    };
+    return { socket: socket as unknown as Socket, written };
+  };
+  const timeout = Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' });
+
+  it('answers with a problem and closes the socket', () => {
+    const { socket, written } = fakeSocket();
+    answerClientError(timeout, socket, () => false);
+    expect(written).toEqual([expect.stringMatching(/^HTTP\/1\.1 408 Request timeout\r\n/), '<closed>']);
+  });
+
+  it('only closes a socket whose response is under way: a second answer would corrupt the first', () => {
+    const { socket, written } = fakeSocket();
+    answerClientError(timeout, socket, () => true);
+    expect(written).toEqual(['<closed>']);
   });
 });
 
 describe('slow and idle clients', async () => {
-  const { port } = await listeningApp({ HEADERS_TIMEOUT_S: 0.5, REQUEST_TIMEOUT_S: 1, KEEP_ALIVE_TIMEOUT_S: 0.5 });
+  const HEADERS_MS = 500;
+  const REQUEST_MS = 1000;
+  const { port } = await listeningApp({
+    HEADERS_TIMEOUT_S: HEADERS_MS / 1000,
+    REQUEST_TIMEOUT_S: REQUEST_MS / 1000,
+    KEEP_ALIVE_TIMEOUT_S: 0.5,
+  });
+  /**
+   * Cut at its time, not long after it: Node looks for late requests only every 30 s unless told
+   * otherwise, which cut a 30 s timeout at up to 60 s. Twice the time leaves room for a busy machine.
+   */
+  const expectCutNear = async (client: ReturnType<typeof open>, configuredMs: number) => {
+    const after = await client.closedAfter;
+    expect(after).toBeGreaterThanOrEqual(configuredMs - 50);
+    expect(after).toBeLessThan(2 * configuredMs);
+  };
 
   it('answers headers that never finish with a 408 problem and closes the connection', async () => {
     const client = open(port);
@@ -96,6 +165,7 @@ describe('slow and idle clients', async () => {
     expect(response).toMatch(/^HTTP\/1\.1 408 Request timeout\r\n/);
     expect(response).toContain('Content-Type: application/problem+json; charset=utf-8');
     expect(bodyOf(response)).toEqual(timeoutProblem);
+    await expectCutNear(client, HEADERS_MS);
   }, 10_000);
 
   it('answers a connection that sends nothing with a 408 problem and closes it', async () => {
@@ -104,6 +174,7 @@ describe('slow and idle clients', async () => {
     const response = await client.closed;
     expect(response).toMatch(/^HTTP\/1\.1 408 Request timeout\r\n/);
     expect(bodyOf(response)).toEqual(timeoutProblem);
+    await expectCutNear(client, HEADERS_MS);
   }, 10_000);
 
   it('answers a body that never finishes with a 408 problem and closes the connection', async () => {
@@ -114,6 +185,7 @@ describe('slow and idle clients', async () => {
     const response = await client.closed;
     expect(response).toMatch(/^HTTP\/1\.1 408 Request timeout\r\n/);
     expect(bodyOf(response)).toEqual(timeoutProblem);
+    await expectCutNear(client, REQUEST_MS);
   }, 10_000);
 
   it('closes a keep-alive connection left idle after its response', async () => {
@@ -129,6 +201,7 @@ describe('slow and idle clients', async () => {
     client.socket.write(`GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     const response = await client.closed;
     expect(response).toMatch(/^HTTP\/1\.1 431 Request header fields too large\r\n/);
+    expect(response).toContain('\r\nx-content-type-options: nosniff\r\n');
     expect(bodyOf(response)).toMatchObject({ status: 431, code: 'headers_too_large' });
   }, 10_000);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SECURITY_HEADERS } from '../../src/http/hardening.js';
 import { DOCS_CSP } from '../../src/http/openapi.js';
 import { buildTestApp } from '../helpers/build-app.js';
 
@@ -21,6 +22,11 @@ describe('security headers', () => {
     const res = await api.get('/v1/nope').expect(404);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('gives URLs the router refuses the same headers, and the request id their body names', async () => {
+    const res = await api.get('/v1/articles/%ED%A0%80').expect(400);
+    expect(res.headers).toMatchObject({ ...SECURITY_HEADERS, 'x-request-id': res.body.request_id });
   });
 
   it('serves /docs under a strict CSP that loads only its own files', async () => {

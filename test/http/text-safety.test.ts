@@ -166,3 +166,29 @@ describe('bidi controls and invisible characters', () => {
     expect(res.body).toMatchObject({ name: 'محمد Ølsen', organization: '東京' });
   });
 });
+
+describe('a lone surrogate percent-encoded in the URL', () => {
+  // %ED%A0%80 is what a lone U+D800 would be in UTF-8: no decoder makes a string of it, so the
+  // path and query never carry one, and only a JSON body (with "\ud800") can.
+  it('in the path is refused by the router as bytes that do not decode', async () => {
+    const res = await api.get('/v1/articles/%ED%A0%80');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      type: '/problems/bad_request',
+      title: 'Bad request',
+      status: 400,
+      detail: 'The URL holds a percent-encoded sequence that does not decode',
+      instance: '/v1/articles/%ED%A0%80',
+      code: 'bad_request',
+      request_id: expect.any(String),
+    });
+  });
+
+  it('in the query stays the percent-encoded text it was, which the schema then judges', async () => {
+    const res = await api.get('/v1/articles?tag=%ED%A0%80');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { in: 'query', path: 'tag', message: 'must be lower-case letters, digits and single dashes' },
+    ]);
+  });
+});

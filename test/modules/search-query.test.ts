@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snippetToHtml, toFtsQuery } from '../../src/modules/search/query.js';
+import { checkSearchLimit, SEARCH_LIMITS, snippetToHtml, toFtsQuery } from '../../src/modules/search/query.js';
 
 describe('toFtsQuery', () => {
   it.each([
@@ -25,8 +25,72 @@ describe('toFtsQuery', () => {
     expect(query).toBe(`"a${'𝕏'.repeat(63)}"`);
   });
 
-  it('keeps at most 16 terms of a very long query', () => {
-    expect(toFtsQuery('mot '.repeat(500)).split(' ')).toHaveLength(16);
+  const refusal = (input: string) => {
+    try {
+      toFtsQuery(input);
+    } catch (err) {
+      return { detail: (err as Error).message, ...(err as { extras: object }).extras };
+    }
+    throw new Error(`${input} was accepted`);
+  };
+
+  it('accepts as many terms and prefixes as the limits allow', () => {
+    const words = Array.from({ length: SEARCH_LIMITS.maxTerms - 4 }, (_, i) => `mot${i}`);
+    const query = `${words.join(' ')} ab* cd* ef* gh*`;
+    expect(toFtsQuery(query).split(' ')).toHaveLength(SEARCH_LIMITS.maxTerms);
+  });
+
+  it('refuses a query with more terms than the limit, naming q', () => {
+    expect(refusal('mot '.repeat(500))).toEqual({
+      detail: 'The search query has too many terms',
+      errors: [{ in: 'query', path: 'q', message: 'must hold at most 12 words or phrases' }],
+    });
+  });
+
+  it('counts a quoted phrase as one term', () => {
+    expect(toFtsQuery(`"${'mot '.repeat(30)}"`)).toBe(`"${'mot '.repeat(30).trim()}"`);
+  });
+
+  it('refuses more prefix terms than the limit', () => {
+    expect(refusal('ab* cd* ef* gh* ij*')).toEqual({
+      detail: 'The search query has too many prefix terms',
+      errors: [{ in: 'query', path: 'q', message: 'must hold at most 4 prefix terms (word*)' }],
+    });
+  });
+
+  it.each(['e*', 'norvège é*', '1*', '𝕏*'])('refuses the one-letter prefix in %j, naming the term', (input) => {
+    const term = input.split(' ').at(-1) as string;
+    expect(refusal(input)).toEqual({
+      detail: `The prefix "${term}" is too short to search`,
+      errors: [
+        { in: 'query', path: 'q', message: `"${term}": a prefix needs at least 2 letters or digits before the *` },
+      ],
+    });
+  });
+
+  it('refuses the storm of one-letter prefixes that took seconds, at its first term', () => {
+    expect(refusal('e* s* d* l* p* c* a* r* t* m* i* n* o* u* v* f* zyxw').detail).toBe(
+      'The prefix "e*" is too short to search',
+    );
+  });
+
+  it('accepts a two-letter prefix, which the FTS5 prefix index serves', () => {
+    expect(toFtsQuery('no*')).toBe('"no"*');
+  });
+});
+
+describe('checkSearchLimit', () => {
+  it('accepts a page up to the search maximum', () => {
+    expect(() => checkSearchLimit(SEARCH_LIMITS.maxLimit)).not.toThrow();
+  });
+
+  it('refuses a larger page, naming limit', () => {
+    expect(() => checkSearchLimit(SEARCH_LIMITS.maxLimit + 1)).toThrow(
+      expect.objectContaining({
+        message: 'A search page holds at most 25 results',
+        extras: { errors: [{ in: 'query', path: 'limit', message: 'must be a whole number from 1 to 25 with q' }] },
+      }),
+    );
   });
 });
 

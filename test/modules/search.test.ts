@@ -88,6 +88,26 @@ describe('GET /v1/articles?q=', () => {
     expect(res.body.errors).toEqual([{ in: 'query', path: 'q', message: 'must contain at least one letter or digit' }]);
   });
 
+  it('refuses a prefix storm with a 400 problem naming q, and a page over 25 naming limit', async () => {
+    const storm = await api.get('/v1/articles').query({ q: 'e* s* d* l* p* c* a* r* t* m* i* n* o* u* v* f* zyxw' });
+    expect(storm.status).toBe(400);
+    expect(storm.body).toEqual({
+      type: '/problems/bad_request',
+      title: 'Bad request',
+      status: 400,
+      detail: 'The prefix "e*" is too short to search',
+      instance: '/v1/articles',
+      code: 'bad_request',
+      request_id: expect.any(String),
+      errors: [{ in: 'query', path: 'q', message: '"e*": a prefix needs at least 2 letters or digits before the *' }],
+    });
+    const page = await api.get('/v1/articles').query({ q: 'norvège', limit: 100 }).expect(400);
+    expect(page.body.errors).toEqual([
+      { in: 'query', path: 'limit', message: 'must be a whole number from 1 to 25 with q' },
+    ]);
+    await api.get('/v1/articles').query({ limit: 100 }).expect(200);
+  });
+
   it('never finds a draft', async () => {
     await services.articles.create(
       { title: 'Zanzibar draft', lang: 'en', body: 'zanzibar' },

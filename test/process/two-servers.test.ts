@@ -22,6 +22,27 @@ afterAll(async () => {
 });
 
 describe('two server processes on one database file', () => {
+  it('start at the same moment with default settings, both migrating, and serve one seeded article', async () => {
+    const fresh = tempDatabasePath();
+    const started = [
+      startServer({ DATABASE_PATH: fresh, PORT: String(await freePort()) }),
+      startServer({ DATABASE_PATH: fresh, PORT: String(await freePort()) }),
+    ];
+    servers.push(...started);
+    await Promise.all(started.map((server) => server.ready()));
+
+    const lists = await Promise.all(
+      started.map(async (server) => {
+        const res = await fetch(`${server.url}/v1/articles`);
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { data: { slug: string }[] };
+        return body.data.map((article) => article.slug);
+      }),
+    );
+    expect(lists[0]).toHaveLength(1);
+    expect(lists[1]).toEqual(lists[0]);
+  }, 60_000);
+
   it('answer concurrent moderation writes without a single 500', async () => {
     const first = startServer({ ...env, PORT: String(await freePort()) });
     servers.push(first);

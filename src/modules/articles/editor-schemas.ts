@@ -181,8 +181,14 @@ export const RevisionDiffSchema = z
     body: z
       .object({
         lines: z.array(ChangeSchema),
-        words: z.array(ChangeSchema).nullable().meta({ description: 'Null when the bodies are too far apart' }),
+        words: z.array(ChangeSchema),
         unified: z.string().meta({ description: 'A unified diff of the body' }),
+        truncated: z.object({ lines: z.boolean(), words: z.boolean(), unified: z.boolean() }).meta({
+          description:
+            'True for each diff that gave up and answers the whole old body deleted and the whole new one ' +
+            'inserted instead: beyond 500 changed lines (or 20,000 lines in all) for the line and unified ' +
+            'diffs, 500 changed words and spaces (or 200,000 characters in all) for the word diff',
+        }),
       })
       .nullable()
       .meta({ description: 'Null when the body did not change' }),

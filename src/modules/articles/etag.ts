@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError, BadRequestError } from '../../errors.js';
+import { CONTENT_FIELDS, canonical } from './merge.js';
 import type { ArticleContent } from './schemas.js';
 
 /**
@@ -16,25 +17,14 @@ import type { ArticleContent } from './schemas.js';
  * - A tag for an older revision is a legitimate base: the edit is merged or refused with 409, as
  *   with base_revision. Nothing is lost either way.
  */
-const CONTENT_KEYS = [
-  'title',
-  'slug',
-  'standfirst',
-  'body',
-  'tags',
-  'credits',
-  'hero_image',
-  'source',
-  'ai_generated',
-] as const satisfies readonly (keyof ArticleContent)[];
-
 /** 96 bits: no accidental match, and short enough to keep the tag readable. */
 const REVISION_TAG_LENGTH = 16;
 
 export function revisionTag(articleId: string, revision: number, content: ArticleContent): string {
-  const values = CONTENT_KEYS.map((key) => content[key]);
+  // The merge's fields and its canonical JSON: content the merge calls equal gets one tag.
+  const values = CONTENT_FIELDS.map((field) => content[field]);
   return createHash('sha256')
-    .update(JSON.stringify([articleId, revision, values]))
+    .update(canonical([articleId, revision, values]))
     .digest('base64url')
     .slice(0, REVISION_TAG_LENGTH);
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, lte, min } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
+import { withoutWaiting } from '../../db/errors.js';
 import {
   articleCredits,
   articleRevisions,
@@ -221,40 +222,47 @@ export function createPublishingRepository(db: Database) {
 
     /**
      * Applies one due schedule in its own transaction. False when it is no longer pending as it was
-     * read (another request or process applied, replaced or cancelled it meanwhile).
+     * read (another request or process applied, replaced or cancelled it meanwhile). An
+     * UnavailableError, at once, when another connection holds the write lock: the request that
+     * happened to bring the schedule due must not wait for it.
      */
     async publishScheduled(s: DueSchedule & { bodyHtml: string; now: number; audit: AuditFields }): Promise<boolean> {
-      return db.transaction((tx) => {
-        if (!tx.select().from(articleSchedules).where(pendingSchedule(s)).get()) return false;
-        writePublication(tx, {
-          articleId: s.articleId,
-          revision: s.revision,
-          publishedAt: articleRow(tx, s.articleId).publishedAt ?? s.at,
-          bodyHtml: s.bodyHtml,
-          at: s.now,
-          audit: s.audit,
-        });
-        return true;
-      });
+      return withoutWaiting(db, () =>
+        db.transaction((tx) => {
+          if (!tx.select().from(articleSchedules).where(pendingSchedule(s)).get()) return false;
+          writePublication(tx, {
+            articleId: s.articleId,
+            revision: s.revision,
+            publishedAt: articleRow(tx, s.articleId).publishedAt ?? s.at,
+            bodyHtml: s.bodyHtml,
+            at: s.now,
+            audit: s.audit,
+          });
+          return true;
+        }),
+      );
     },
 
     /**
      * Marks a schedule failed, with its audit row, so it is shown to editors and never retried.
      * False when it was not pending any more, so a failure is recorded (and logged) once.
+     * An UnavailableError, at once, when another connection holds the write lock.
      */
     async markScheduleFailed(s: DueSchedule & { reason: string; now: number; audit: AuditFields }): Promise<boolean> {
-      return db.transaction((tx) => {
-        const marked = tx
-          .update(articleSchedules)
-          .set({ failedAt: s.now, failureReason: s.reason })
-          .where(pendingSchedule(s))
-          .returning({ articleId: articleSchedules.articleId })
-          .all();
-        if (marked.length === 0) return false;
-        tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, s.articleId)).run();
-        appendAudit(tx, { ...s.audit, at: s.now, articleId: s.articleId, subjectId: s.articleId });
-        return true;
-      });
+      return withoutWaiting(db, () =>
+        db.transaction((tx) => {
+          const marked = tx
+            .update(articleSchedules)
+            .set({ failedAt: s.now, failureReason: s.reason })
+            .where(pendingSchedule(s))
+            .returning({ articleId: articleSchedules.articleId })
+            .all();
+          if (marked.length === 0) return false;
+          tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, s.articleId)).run();
+          appendAudit(tx, { ...s.audit, at: s.now, articleId: s.articleId, subjectId: s.articleId });
+          return true;
+        }),
+      );
     },
 
     /** The earliest pending publication time, or null when nothing is pending. */

@@ -74,18 +74,22 @@ export function createPublishingService({
     }
   }
 
-  /** Applies one due schedule; a failure is recorded on it and never reaches the request. False when deferred. */
+  /**
+   * Applies one due schedule; a failure is recorded on it and never reaches the request. False when
+   * deferred: the database was busy with another writer, for the publication or for marking it failed.
+   */
   async function applyOne(s: DueSchedule, now: number, log: SchedulerLog): Promise<boolean> {
     const details = { revision: s.revision, scheduled_at: new Date(s.at).toISOString() };
+    const deferred = (err: unknown) => {
+      log.warn({ err, articleId: s.articleId, ...details }, 'scheduled publication deferred: the database is busy');
+      return false;
+    };
     try {
       const { bodyHtml } = await prepare(s.articleId, s.revision);
       const audit = { actor: SCHEDULER, action: 'article.publish', subjectType: 'article', details };
       if (await repo.publishScheduled({ ...s, bodyHtml, now, audit })) changes.emit(publicationKeys(s.articleId));
     } catch (err) {
-      if (isTransient(err)) {
-        log.warn({ err, articleId: s.articleId, ...details }, 'scheduled publication deferred: the database is busy');
-        return false;
-      }
+      if (isTransient(err)) return deferred(err);
       const reason = failureReason(err);
       const audit = {
         actor: SCHEDULER,
@@ -93,9 +97,14 @@ export function createPublishingService({
         subjectType: 'article',
         details: { ...details, reason },
       };
-      // Marked by one request only (on one node only), which alone logs it.
-      if (await repo.markScheduleFailed({ ...s, reason, now, audit })) {
-        log.error({ err, articleId: s.articleId, ...details, reason }, 'scheduled publication failed');
+      try {
+        // Marked by one request only (on one node only), which alone logs it.
+        if (await repo.markScheduleFailed({ ...s, reason, now, audit })) {
+          log.error({ err, articleId: s.articleId, ...details, reason }, 'scheduled publication failed');
+        }
+      } catch (markErr) {
+        if (isTransient(markErr)) return deferred(markErr);
+        throw markErr;
       }
     }
     return true;
@@ -109,8 +118,13 @@ export function createPublishingService({
     const dueAt = known !== null && now >= known ? known : await repo.nextDueAt();
     if (dueAt !== null && now >= dueAt) {
       // Each in its own transaction, one after the other: a failing one cannot undo or block the others.
+      // The first one the busy database defers ends the pass: the others would meet the same lock,
+      // and this request would pay for every refusal.
       let deferred = false;
-      for (const s of await repo.findDue(now, DUE_BATCH)) deferred = !(await applyOne(s, now, log)) || deferred;
+      for (const s of await repo.findDue(now, DUE_BATCH)) {
+        deferred = !(await applyOne(s, now, log));
+        if (deferred) break;
+      }
       // A busy database is given RECHECK_MS before the next try, not the very next request.
       nextDue = deferred ? now + RECHECK_MS : await repo.nextDueAt();
     } else {

@@ -118,12 +118,14 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         tags: ['articles'],
         summary: 'What changed from revision n to revision `to` (default: from n - 1 to n)',
         description:
-          'Each changed field with its old and new value; the body also as line and word diffs and a unified diff.',
+          'Each changed field with its old and new value; the body also as line and word diffs and a unified diff. ' +
+          'A diff past its bounds gives a whole replacement and says so in `body.truncated`; one that outlives ' +
+          'WORK_BUDGET_MS answers 503 `too_costly` with Retry-After.',
         params: RevisionParamsSchema,
         querystring: DiffQuerySchema,
         response: {
           200: jsonResponse(RevisionDiffSchema, 'The differences'),
-          ...problemResponses(400, 401, 403, 404),
+          ...problemResponses(400, 401, 403, 404, 503),
         },
       },
     },

@@ -3,7 +3,8 @@ import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { ContentResolver } from './content.js';
-import { diffRevisions } from './diff.js';
+import type { DiffSide } from './diff.js';
+import { type Differ, inProcessDiffer } from './diff-runner.js';
 import type { Revision, RevisionBody, RevisionDiff, RevisionPage, RevisionResult } from './editor-schemas.js';
 import type { EditorService } from './editor-service.js';
 import { assertTagMatches, type EditBase } from './etag.js';
@@ -23,11 +24,14 @@ export function createRevisionsService({
   editor,
   resolver,
   clock,
+  differ = inProcessDiffer,
 }: {
   repo: RevisionsRepository;
   editor: EditorService;
   resolver: ContentResolver;
   clock: Clock;
+  /** Where diffs are computed; on the caller's thread unless given. */
+  differ?: Differ;
 }) {
   /** The content fields the request sends, as snapshot values; absent fields stay absent. */
   async function editOf(body: RevisionBody): Promise<Partial<ArticleContent>> {
@@ -154,11 +158,12 @@ export function createRevisionsService({
     /** From n to `to`; without `to`, what revision n changed (from n - 1, or from nothing for revision 1). */
     async diff(id: string, n: number, to: number | undefined): Promise<RevisionDiff> {
       await editor.record(id);
+      const side = async (m: number): Promise<DiffSide> => ({ number: m, content: (await revisionOf(id, m)).content });
       if (to === undefined) {
-        const target = await revisionOf(id, n);
-        return diffRevisions(n > 1 ? await revisionOf(id, n - 1) : null, target);
+        const target = await side(n);
+        return differ.diff(n > 1 ? await side(n - 1) : null, target);
       }
-      return diffRevisions(await revisionOf(id, n), await revisionOf(id, to));
+      return differ.diff(await side(n), await side(to));
     },
   };
 }

@@ -62,12 +62,15 @@ export async function articlesRoutes(
         description:
           'Newest first, or best match first with `q` (published articles only, each with a highlighted `snippet`). ' +
           'Keyset-paginated: pass `meta.next_cursor` as `cursor` to get the next page. With an editor token the ' +
-          'page lists every article (filter by `status`), newest change first, as `EditorArticlePage`.',
+          'page lists every article (filter by `status`), newest change first, as `EditorArticlePage`. ' +
+          'A search holds at most 12 words or phrases, of them at most 4 prefixes of 2 letters or more, and ' +
+          'pages of at most 25; beyond, 400. A search that outlives WORK_BUDGET_MS is stopped and answers ' +
+          '503 `too_costly` with Retry-After.',
         querystring: ArticlesQuerySchema,
         response: {
           200: jsonResponse(z.union([ArticlePageSchema, EditorArticlePageSchema]), 'A page of articles'),
           304: NotModifiedSchema,
-          ...problemResponses(400, 401, 403),
+          ...problemResponses(400, 401, 403, 503),
         },
       },
     },

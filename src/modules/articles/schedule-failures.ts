@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.js';
+import { AppError, UnavailableError } from '../../errors.js';
 
 /** Long enough for any message of ours; a renderer's message is cut, not stored whole. */
 const MAX_REASON = 300;
@@ -30,14 +30,11 @@ export function renderFailure(revision: number, err: unknown): NotPublishableErr
 
 /**
  * The database being busy with another writer (another process on the same file) says nothing about
- * the schedule: it is tried again later rather than marked failed for good.
+ * the schedule: it is tried again later rather than marked failed for good. The data layer says so
+ * with an UnavailableError, whatever the engine.
  */
 export function isTransient(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) return true;
-  }
-  return false;
+  return err instanceof UnavailableError;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nestingProblem } from '../../shared/markdown-nesting.js';
 import {
   CursorSchema,
   LangSchema,
@@ -150,7 +151,11 @@ export const ListArticlesQuerySchema = z.object({
     .string()
     .max(2000)
     .optional()
-    .meta({ description: 'Full-text search: words, "quoted phrases", a trailing * for a prefix; results best first' }),
+    .meta({
+      description:
+        'Full-text search: words, "quoted phrases", a trailing * for a prefix of 2 letters or more; ' +
+        'at most 12 terms, 4 of them prefixes; results best first, at most 25 a page',
+    }),
   limit: LimitSchema,
   cursor: CursorSchema.optional(),
   tag: SlugSchema.optional().meta({ description: 'Only articles with this tag slug' }),
@@ -188,7 +193,14 @@ export const CreateArticleInputSchema = z.object({
   slug: SlugSchema.optional(),
   lang: LangSchema,
   standfirst: text().trim().max(2000).nullish(),
-  body: text().max(500_000),
+  body: text()
+    .max(500_000)
+    .superRefine((body, ctx) => {
+      // Refused before anything is stored: the renderer cannot follow nesting this deep.
+      const problem = nestingProblem(body);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ description: 'Markdown; blockquotes, lists and emphasis nest at most 32 levels deep' }),
   tags: z.array(nameText().trim().min(1).max(100)).max(50).optional(),
   credits: z.array(CreditInputSchema).max(50).optional(),
   hero_image: HeroImageInputSchema.nullish(),

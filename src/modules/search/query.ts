@@ -1,20 +1,47 @@
-import { BadRequestError } from '../../errors.js';
+import { BadRequestError, type FieldError } from '../../errors.js';
 
-/** More terms than this add nothing a reader meant and cost a full-index walk each. */
-export const MAX_SEARCH_TERMS = 16;
+/**
+ * Bounds on one search, so that no query can make FTS5 walk most of the index. Each term merges
+ * the posting lists of the words it matches; a prefix matches many words, and a one-letter prefix
+ * is not served by the prefix indexes of articles_fts (prefix='2 3' in migrations/0002), so it
+ * would read every word of that letter.
+ */
+export const SEARCH_LIMITS = {
+  /** Words and phrases in one query. */
+  maxTerms: 12,
+  /** Of them, `word*` prefix terms. */
+  maxPrefixTerms: 4,
+  /** Letters or digits before a `*`: the shortest prefix the FTS5 prefix indexes serve. */
+  minPrefixLength: 2,
+  /** Results per page with `q` (ranking and snippets cost per hit, unlike a plain list). */
+  maxLimit: 25,
+} as const;
+
 const MAX_TERM_LENGTH = 64;
 
 /** Cut by code points: slicing UTF-16 units can split an astral letter (𝕏) into a lone surrogate. */
 const cut = (word: string) => (word.length <= MAX_TERM_LENGTH ? word : [...word].slice(0, MAX_TERM_LENGTH).join(''));
+
+const codePoints = (word: string) => [...word].length;
+
+const refuse = (detail: string, message: string, path = 'q'): never => {
+  const error: FieldError = { in: 'query', path, message };
+  throw new BadRequestError(detail, [error]);
+};
 
 /**
  * Turns what a reader typed into safe FTS5 syntax: words and "quoted phrases", a trailing `*` on a
  * word for a prefix search; everything else (operators, parentheses, column filters, stray quotes)
  * is treated as a separator. Each term is emitted as a quoted string, so FTS5 keywords such as AND
  * or NEAR are searched as words. Terms are combined with AND.
+ *
+ * A query beyond SEARCH_LIMITS is refused with a 400 naming what to change, rather than cut
+ * silently: a shortened query would answer a different question. A prefix shorter than the
+ * minimum is refused too, not searched as a whole word, so that `e*` never quietly means `e`.
  */
 export function toFtsQuery(input: string): string {
   const terms: string[] = [];
+  let prefixes = 0;
   const pattern = /"([^"]*)"|([\p{L}\p{N}]+)(\*)?/gu;
   for (const match of input.normalize('NFC').matchAll(pattern)) {
     const [, phrase, word, star] = match;
@@ -22,16 +49,42 @@ export function toFtsQuery(input: string): string {
       const words = phrase.match(/[\p{L}\p{N}]+/gu);
       if (words) terms.push(`"${words.map(cut).join(' ')}"`);
     } else if (word) {
+      if (star) {
+        prefixes += 1;
+        if (codePoints(word) < SEARCH_LIMITS.minPrefixLength) {
+          refuse(
+            `The prefix "${word}*" is too short to search`,
+            `"${word}*": a prefix needs at least ${SEARCH_LIMITS.minPrefixLength} letters or digits before the *`,
+          );
+        }
+      }
       terms.push(`"${cut(word)}"${star ? '*' : ''}`);
     }
-    if (terms.length === MAX_SEARCH_TERMS) break;
+    if (terms.length > SEARCH_LIMITS.maxTerms) {
+      refuse('The search query has too many terms', `must hold at most ${SEARCH_LIMITS.maxTerms} words or phrases`);
+    }
+  }
+  if (prefixes > SEARCH_LIMITS.maxPrefixTerms) {
+    refuse(
+      'The search query has too many prefix terms',
+      `must hold at most ${SEARCH_LIMITS.maxPrefixTerms} prefix terms (word*)`,
+    );
   }
   if (terms.length === 0) {
-    throw new BadRequestError('The search query has no word to search for', [
-      { in: 'query', path: 'q', message: 'must contain at least one letter or digit' },
-    ]);
+    refuse('The search query has no word to search for', 'must contain at least one letter or digit');
   }
   return terms.join(' ');
+}
+
+/** A page with `q` is smaller than a plain list's; an explicit larger limit is refused, like any limit out of range. */
+export function checkSearchLimit(limit: number): void {
+  if (limit > SEARCH_LIMITS.maxLimit) {
+    refuse(
+      `A search page holds at most ${SEARCH_LIMITS.maxLimit} results`,
+      `must be a whole number from 1 to ${SEARCH_LIMITS.maxLimit} with q`,
+      'limit',
+    );
+  }
 }
 
 const MARK_START = '\uE000';

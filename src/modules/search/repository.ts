@@ -29,6 +29,26 @@ export function indexDocument(tx: Writer, articleId: string, doc: SearchDocument
   );
 }
 
+/**
+ * Rewrites the tag names in the index of every published article that carries the tag `slug`, in
+ * the order the article lists them: a renamed tag is found by its new name and no longer by its
+ * old one. Runs inside the tag's update transaction.
+ */
+export function reindexTag(tx: Pick<Database, 'run'>, slug: string): void {
+  tx.run(sql`
+    update articles_fts set tags = coalesce((
+      select group_concat(t.name, ' ' order by at.position)
+      from search_documents d
+      join article_tags at on at.article_id = d.article_id
+      join tags t on t.id = at.tag_id
+      where d.id = articles_fts.rowid), '')
+    where rowid in (
+      select d.id from search_documents d
+      join article_tags at on at.article_id = d.article_id
+      join tags t on t.id = at.tag_id
+      where t.slug = ${slug})`);
+}
+
 /** Takes an article out of the index (unpublished or archived); the trigger removes the FTS row. */
 export function removeDocument(tx: Pick<Database, 'delete'>, articleId: string): void {
   tx.delete(searchDocuments).where(eq(searchDocuments.articleId, articleId)).run();

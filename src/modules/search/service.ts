@@ -2,8 +2,8 @@ import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { ArticlesRepository } from '../articles/repository.js';
 import type { ArticlePage } from '../articles/schemas.js';
 import { toTeaser } from '../articles/service.js';
-import { snippetToHtml, toFtsQuery } from './query.js';
-import type { SearchRepository } from './repository.js';
+import { checkSearchLimit, snippetToHtml, toFtsQuery } from './query.js';
+import type { SearchRunner } from './runner.js';
 
 export interface SearchInput {
   q: string;
@@ -13,13 +13,14 @@ export interface SearchInput {
   lang?: string | undefined;
 }
 
-export function createSearchService({ repo, articles }: { repo: SearchRepository; articles: ArticlesRepository }) {
+export function createSearchService({ runner, articles }: { runner: SearchRunner; articles: ArticlesRepository }) {
   return {
     /** Published articles matching `q`, best first, each with a highlighted snippet (safe HTML). */
     async search(input: SearchInput): Promise<ArticlePage> {
       const match = toFtsQuery(input.q);
+      checkSearchLimit(input.limit);
       const after = input.cursor ? decodeCursor(input.cursor, ['number', 'integer'] as const) : null;
-      const hits = await repo.findMatches({ match, limit: input.limit, after, tag: input.tag, lang: input.lang });
+      const hits = await runner.findMatches({ match, limit: input.limit, after, tag: input.tag, lang: input.lang });
       const tags = await articles.tagsFor(hits.slice(0, input.limit).map((h) => h.article.id));
       return toPage(
         hits,

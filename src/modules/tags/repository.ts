@@ -4,6 +4,7 @@ import { toDomainError } from '../../db/errors.js';
 import { articleTags, tags } from '../../db/schema.js';
 import { ConflictError } from '../../errors.js';
 import { type AuditEntry, appendAudit } from '../audit/repository.js';
+import { reindexTag } from '../search/repository.js';
 
 export type TagRow = typeof tags.$inferSelect & { articleCount: number };
 export interface TagValues {
@@ -57,6 +58,7 @@ export function createTagsRepository(db: Database) {
             .set({ ...values, updatedAt: at })
             .where(eq(tags.slug, slug))
             .run();
+          reindexTag(tx, values.slug);
           appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug, details: { ...values } });
         });
       } catch (err) {

@@ -1,5 +1,6 @@
 import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
+import { withoutWaiting } from '../../db/errors.js';
 import { apiTokens } from '../../db/schema.js';
 import { type AuditEntry, appendAudit } from '../audit/repository.js';
 import type { Role } from './schemas.js';
@@ -46,8 +47,9 @@ export function createTokensRepository(db: Database) {
         return row;
       });
     },
+    /** Records a token's use; an UnavailableError, at once, when another connection holds the write lock. */
     async touch(id: number, at: number): Promise<void> {
-      db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id)).run();
+      withoutWaiting(db, () => db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id)).run());
     },
     async revoke(id: number, at: number, audit: AuditFields): Promise<TokenRow | undefined> {
       return db.transaction((tx) => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { NotFoundError, UnauthorizedError } from '../../errors.js';
+import { NotFoundError, UnauthorizedError, UnavailableError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
@@ -84,7 +84,14 @@ export function createTokensService({ repo, clock }: { repo: TokensRepository; c
       }
       if (row.revokedAt !== null) throw new UnauthorizedError('The bearer token has been revoked');
       const now = clock.now();
-      if (row.lastUsedAt === null || now - row.lastUsedAt >= TOUCH_INTERVAL_MS) await repo.touch(row.id, now);
+      if (row.lastUsedAt === null || now - row.lastUsedAt >= TOUCH_INTERVAL_MS) {
+        try {
+          await repo.touch(row.id, now);
+        } catch (err) {
+          // Bookkeeping, not the request: while another process writes, a later request records the use.
+          if (!(err instanceof UnavailableError)) throw err;
+        }
+      }
       return { tokenId: row.id, name: row.name, role: row.role };
     },
   };

@@ -27,6 +27,11 @@ describe('revisionTag', () => {
     expect(revisionTag(ID, 3, content)).toMatch(/^[A-Za-z0-9_-]{16}$/);
   });
 
+  it('does not depend on the order of keys inside the content, as the merge compares it', () => {
+    const reordered: ArticleContent = { ...content, tags: [{ name: 'A', slug: 'a' }] };
+    expect(revisionTag(ID, 3, reordered)).toBe(revisionTag(ID, 3, content));
+  });
+
   it('changes with the article, the revision and every content field', () => {
     const base = revisionTag(ID, 3, content);
     expect(revisionTag(`${ID}x`, 3, content)).not.toBe(base);

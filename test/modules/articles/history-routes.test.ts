@@ -108,6 +108,7 @@ describe('GET /v1/articles/{id}/revisions/{n}/diff', () => {
           { op: 'insert', value: '2, rewritten' },
         ]),
         unified: expect.stringContaining('-Line two.\n\\ No newline at end of file\n+Line 2, rewritten.'),
+        truncated: { lines: false, words: false, unified: false },
       },
     });
     expect(res.body.body.unified).toContain('--- body.md\trevision 2');
@@ -122,6 +123,26 @@ describe('GET /v1/articles/{id}/revisions/{n}/diff', () => {
       fields: [{ field: 'title', old: 'Version one', new: 'Version two' }],
       body: null,
     });
+  });
+});
+
+describe('GET …/diff of two very different long bodies', () => {
+  it('gives up past its bound and answers a whole replacement flagged truncated', async () => {
+    // 3,000 changed lines each side took 2.8 s and held the event loop.
+    const body = (tag: string) => Array.from({ length: 3000 }, (_, i) => `${tag} line ${i}.`).join('\n');
+    const article = await createDraftArticle(services, { title: 'Long', body: body('old') });
+    const auth = (req: ReturnType<typeof api.get>) => req.set('authorization', ada.header);
+    await auth(api.post(`/v1/articles/${article.id}/revisions`))
+      .send({ base_revision: 1, body: body('new') })
+      .expect(201);
+    const res = await auth(api.get(`/v1/articles/${article.id}/revisions/2/diff`)).expect(200);
+    expect(res.body.body.truncated).toEqual({ lines: true, words: true, unified: true });
+    expect(res.body.body.lines).toEqual([
+      { op: 'delete', value: body('old') },
+      { op: 'insert', value: body('new') },
+    ]);
+    expect(res.body.body.words).toEqual(res.body.body.lines);
+    expect(res.body.body.unified).toContain('@@ -1,3000 +1,3000 @@\n-old line 0.\n');
   });
 });
 

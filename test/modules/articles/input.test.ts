@@ -50,3 +50,41 @@ describe('POST /v1/articles input', () => {
     expect(res.body.body).toBe('un\n\ndeux\tfin');
   });
 });
+
+describe('article bodies that nest too deeply', () => {
+  const deep = `${'>'.repeat(2000)} x`;
+  const nestedList = Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i)}- item`).join('\n');
+
+  it.each([
+    ['2,000 nested blockquotes', deep, 'nests blockquotes and lists 2000 levels deep; at most 32 are allowed'],
+    ['a list nested 40 levels', nestedList, 'nests blockquotes and lists 40 levels deep; at most 32 are allowed'],
+  ])('refuses %s with a 400 naming body, and stores nothing', async (_name, body, message) => {
+    const before = await count();
+    const res = await create({ title: 'Trop profond', lang: 'fr', body }).expect(400);
+    expect(res.body).toEqual({
+      type: '/problems/validation_failed',
+      title: 'Validation failed',
+      status: 400,
+      detail: expect.any(String),
+      instance: '/v1/articles',
+      code: 'validation_failed',
+      request_id: expect.any(String),
+      errors: [{ in: 'body', path: 'body', message }],
+    });
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses a revision whose body nests too deeply, and keeps the head', async () => {
+    const created = await create({ title: 'Peu profond', lang: 'fr', body: '> une citation' }).expect(201);
+    const res = await api
+      .post(`/v1/articles/${created.body.id}/revisions`)
+      .set('authorization', editor.header)
+      .send({ base_revision: 1, body: deep })
+      .expect(400);
+    expect(res.body.errors).toEqual([
+      { in: 'body', path: 'body', message: 'nests blockquotes and lists 2000 levels deep; at most 32 are allowed' },
+    ]);
+    const head = await api.get(`/v1/articles/${created.body.id}`).set('authorization', editor.header).expect(200);
+    expect(head.body).toMatchObject({ revision: 1, body: '> une citation' });
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../src/errors.js';
+import { toDomainError } from '../../../src/db/errors.js';
+import { ConflictError, UnavailableError } from '../../../src/errors.js';
 import {
   failureReason,
   isTransient,
@@ -44,17 +45,18 @@ describe('failureReason', () => {
 });
 
 describe('isTransient', () => {
-  it('is true for a busy or locked database, also when wrapped as a cause', () => {
-    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-    expect(isTransient(busy)).toBe(true);
-    expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_BUSY_SNAPSHOT' }))).toBe(true);
-    expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_LOCKED' }))).toBe(true);
-    expect(isTransient(new Error('Failed query', { cause: busy }))).toBe(true);
+  it("is true for the data layer's UnavailableError, with or without a driver cause, whatever the engine", () => {
+    expect(isTransient(toDomainError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })))).toBe(
+      true,
+    );
+    expect(isTransient(toDomainError(Object.assign(new Error('lock not available'), { code: '55P03' })))).toBe(true);
+    expect(isTransient(new UnavailableError('The database is busy with another writer; retry shortly', 1))).toBe(true);
   });
 
-  it('is false for anything else', () => {
+  it("is false for anything else, driver codes included: mapping them is the data layer's work", () => {
     expect(isTransient(new Error('disk I/O error'))).toBe(false);
     expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }))).toBe(false);
+    expect(isTransient(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }))).toBe(false);
     expect(isTransient(renderFailure(1, new RangeError('deep')))).toBe(false);
     expect(isTransient('SQLITE_BUSY')).toBe(false);
   });

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { toDomainError } from '../../../src/db/errors.js';
 import { articleSchedules } from '../../../src/db/schema.js';
 import { createPublishingRepository } from '../../../src/modules/articles/publishing-repository.js';
 import { createPublishingService } from '../../../src/modules/articles/publishing-service.js';
@@ -49,7 +50,8 @@ const { api, services, db } = await buildTestApp({
       async publishScheduled(s) {
         if (faults.busyOnce) {
           faults.busyOnce = false;
-          throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+          // What the repository throws when another connection holds the write lock.
+          throw toDomainError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
         }
         return real.publishScheduled(s);
       },

@@ -3,6 +3,7 @@ import {
   blockedEmail,
   blockedIp,
   blockedWord,
+  emailMatches,
   evaluate,
   honeypot,
   knownAuthor,
@@ -90,6 +91,32 @@ describe('blockedEmail', () => {
   it('treats dots literally and anchors the pattern', () => {
     expect(blockedEmail('bot@spamxexample', ['*@spam.example'])).toBeNull();
     expect(blockedEmail('bot@spam.example.org', ['*@spam.example'])).toBeNull();
+  });
+});
+
+describe('emailMatches', () => {
+  it.each([
+    ['bot@spam.example', '*@spam.example', true],
+    ['BOT@Spam.Example', '*@spam.example', true],
+    ['bot@spam.example', 'bot@spam.example', true],
+    ['bot@spam.example', 'bot@*', true],
+    ['bot@mail.spam.example', '*@*.spam.example', true],
+    ['bot@spam.example', '*@*.spam.example', false],
+    ['ab', 'a*b*', true],
+    ['aXbYc', 'a*b*c', true],
+    ['acb', 'a*b*c', false],
+    ['abc', 'ab*bc', false],
+    ['abbc', 'ab*bc', true],
+    ['x', '*', true],
+    ['', '*', true],
+    ['a.b', 'a?b', false],
+  ])('%s against %s: %s', (email, pattern, expected) => {
+    expect(emailMatches(email, pattern)).toBe(expected);
+  });
+
+  it('answers at once for a long address against a pattern of many stars that almost matches', () => {
+    // As a regular expression, ten `.*` on 254 characters backtracked for longer than any test waits.
+    expect(emailMatches(`${'a'.repeat(250)}@b.c`, '*a*a*a*a*a*a*a*a*a*@x.example')).toBe(false);
   });
 });
 

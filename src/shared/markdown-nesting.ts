@@ -1,0 +1,126 @@
+/**
+ * How deeply a Markdown text nests, measured in one pass without parsing it. `marked` descends
+ * once per level of blockquote, list item and emphasis: about 2,000 levels overflow its stack
+ * (RangeError), and nested lists cost it time that grows faster than their depth (1,000 indented
+ * levels took seconds). Bodies are refused past MAX_NESTING; real writing stays under five.
+ *
+ * The count is a close upper estimate, not a parser: it may count a thematic break (`* * *`) as
+ * levels, never fewer levels than marked will descend.
+ */
+export const MAX_NESTING = 32;
+
+export interface Nesting {
+  /** Blockquotes and list items open at once, on the deepest line. */
+  blocks: number;
+  /** Emphasis runs open at once within one paragraph. */
+  emphasis: number;
+}
+
+const isSpace = (c: string | undefined) => c === undefined || c === ' ' || c === '\t' || c === '\n';
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+
+/** Where a list marker (`-`, `+`, `*`, `1.`, `1)`) at `i` ends with its following space, or -1. */
+function listMarkerEnd(line: string, i: number): number {
+  let j = i;
+  if (line[j] === '-' || line[j] === '+' || line[j] === '*') j += 1;
+  else {
+    while (isDigit(line[j]) && j - i < 9) j += 1;
+    if (j === i || (line[j] !== '.' && line[j] !== ')')) return -1;
+    j += 1;
+  }
+  if (j < line.length && line[j] !== ' ' && line[j] !== '\t') return -1;
+  while (line[j] === ' ' || line[j] === '\t') j += 1;
+  return j;
+}
+
+const skipSpaces = (line: string, i: number) => {
+  let j = i;
+  while (line[j] === ' ' || line[j] === '\t') j += 1;
+  return j;
+};
+
+/** The opening run of a code fence (``` or ~~~, three or more) at `i`, or ''. */
+function fenceAt(line: string, i: number): string {
+  const c = line[i];
+  if (c !== '`' && c !== '~') return '';
+  let j = i;
+  while (line[j] === c) j += 1;
+  return j - i >= 3 ? line.slice(i, j) : '';
+}
+
+/** Emphasis runs (`*`, `_`) that open or close in `text`, from `open` already open. */
+function emphasisAfter(text: string, open: number, max: { value: number }): number {
+  let depth = open;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '\\') {
+      i += 1;
+      continue;
+    }
+    if (c !== '*' && c !== '_') continue;
+    const start = i;
+    while (text[i + 1] === c) i += 1;
+    const opens = !isSpace(text[i + 1]);
+    const closes = !isSpace(text[start - 1]);
+    if (closes && depth > 0) depth -= 1;
+    else if (opens) depth += 1;
+    if (depth > max.value) max.value = depth;
+  }
+  return depth;
+}
+
+/** One pass over the text: linear in its length whatever it holds. */
+export function nestingDepth(markdown: string): Nesting {
+  const items: number[] = []; // content column of each open list item
+  const emphasis = { value: 0 };
+  let blocks = 0;
+  let open = 0;
+  let fence = '';
+  for (let from = 0; from <= markdown.length; ) {
+    const newline = markdown.indexOf('\n', from);
+    const end = newline === -1 ? markdown.length : newline;
+    const line = markdown.slice(from, end);
+    from = end + 1;
+    let i = skipSpaces(line, 0);
+    let quotes = 0;
+    while (line[i] === '>') {
+      quotes += 1;
+      i = skipSpaces(line, i + 1);
+    }
+    if (fence) {
+      // Inside a code fence nothing nests; the fence's own level was counted where it opened.
+      if (line.startsWith(fence, i)) fence = '';
+      continue;
+    }
+    if (i === line.length) {
+      blocks = Math.max(blocks, quotes);
+      open = 0; // a blank line ends the paragraph, and every emphasis in it
+      continue;
+    }
+    while (items.length > 0 && (items.at(-1) as number) > i) items.pop();
+    for (let next = listMarkerEnd(line, i); next !== -1; next = listMarkerEnd(line, i)) {
+      items.push(next === line.length ? i + 2 : next);
+      i = next;
+      while (line[i] === '>') {
+        quotes += 1;
+        i = skipSpaces(line, i + 1);
+      }
+    }
+    blocks = Math.max(blocks, quotes + items.length);
+    fence = fenceAt(line, i);
+    if (!fence) open = emphasisAfter(line.slice(i), open, emphasis);
+  }
+  return { blocks, emphasis: emphasis.value };
+}
+
+/** Why a text nests too deeply for the renderer, or null when it does not. */
+export function nestingProblem(markdown: string): string | null {
+  const { blocks, emphasis } = nestingDepth(markdown);
+  if (blocks > MAX_NESTING) {
+    return `nests blockquotes and lists ${blocks} levels deep; at most ${MAX_NESTING} are allowed`;
+  }
+  if (emphasis > MAX_NESTING) {
+    return `nests emphasis (* or _) ${emphasis} levels deep; at most ${MAX_NESTING} are allowed`;
+  }
+  return null;
+}

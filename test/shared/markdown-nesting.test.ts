@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/shared/markdown.js';
+import { MAX_NESTING, nestingDepth, nestingProblem } from '../../src/shared/markdown-nesting.js';
+
+const indentedList = (levels: number, indent: number, marker = '-') =>
+  Array.from({ length: levels }, (_, i) => `${' '.repeat(indent * i)}${marker} item`).join('\n');
+
+describe('nestingDepth', () => {
+  it.each([
+    ['plain text', 'Un paragraphe.\nEt un autre.', 0],
+    ['one blockquote', '> cité', 1],
+    ['blockquotes without spaces', '>>> x', 3],
+    ['blockquotes with spaces', '> > > x', 3],
+    ['a blockquote that ends in an empty nested line', '> > > >', 4],
+    ['bullets on one line', '- - - x', 3],
+    ['a list indented by 2', indentedList(5, 2), 5],
+    ['a list indented by 4', indentedList(5, 4), 5],
+    ['an ordered list indented by 3', indentedList(4, 3, '1.'), 4],
+    ['siblings after a nested item', '- a\n  - b\n- c\n  - d', 2],
+    ['lists inside blockquotes', '> - > - x', 4],
+    ['a list item continued by a paragraph', '- a\n\n  more of a\n- b', 1],
+  ])('counts %s as %i levels of blocks', (_name, markdown, depth) => {
+    expect(nestingDepth(markdown).blocks).toBe(depth);
+  });
+
+  it('does not count what is inside a code fence', () => {
+    expect(nestingDepth('```\n> > > > > > > >\n- - - - - -\n```\ntext').blocks).toBe(0);
+    expect(nestingDepth('~~~~md\n>>>>>>>>\n~~~~').blocks).toBe(0);
+  });
+
+  it('counts a fence inside a blockquote at the blockquote, not its content', () => {
+    expect(nestingDepth('> ```\n> > > > > > >\n> ```').blocks).toBe(1);
+  });
+
+  it.each([
+    ['flat emphasis', '*a* _b_ **c** __d__', 1],
+    ['nested emphasis', '*a **b _c_ d** e*', 3],
+    ['runs opened and closed in turn', `${'*a '.repeat(5)}x${' a*'.repeat(5)}`, 5],
+    ['words with underscores', 'snake_case_name', 1],
+    ['escaped stars', '\\*a \\*b \\*c', 0],
+  ])('counts %s as %i levels of emphasis', (_name, markdown, depth) => {
+    expect(nestingDepth(markdown).emphasis).toBe(depth);
+  });
+
+  it('ends open emphasis with the paragraph', () => {
+    expect(nestingDepth('*a *b *c\n\n*d *e').emphasis).toBe(3);
+  });
+
+  it('measures 200,000 nested blockquotes in one pass', () => {
+    expect(nestingDepth('>'.repeat(200_000))).toEqual({ blocks: 200_000, emphasis: 0 });
+  });
+});
+
+describe('nestingProblem', () => {
+  it('accepts nesting up to the maximum', () => {
+    expect(nestingProblem(`${'>'.repeat(MAX_NESTING)} x`)).toBeNull();
+    expect(nestingProblem(indentedList(MAX_NESTING, 2))).toBeNull();
+  });
+
+  it('says why a deeper body is refused', () => {
+    expect(nestingProblem(`${'>'.repeat(2000)} x`)).toBe(
+      'nests blockquotes and lists 2000 levels deep; at most 32 are allowed',
+    );
+    expect(nestingProblem(`${'_a '.repeat(40)}x`)).toBe(
+      'nests emphasis (* or _) 40 levels deep; at most 32 are allowed',
+    );
+  });
+});
+
+describe('renderMarkdown on input the renderer cannot take', () => {
+  it.each([
+    ['5,000 nested blockquotes', `${'>'.repeat(5000)} x`],
+    ['5,000 bullets on one line', `${'- '.repeat(5000)}x`],
+    ['2,000 nested underscores', `${'_a '.repeat(2000)}x${' a_'.repeat(2000)}`],
+  ])('answers %s as escaped plain text instead of throwing', (_name, markdown) => {
+    expect(renderMarkdown(markdown)).toBe(`<pre>${markdown.replaceAll('>', '&gt;')}</pre>`);
+  });
+
+  it('renders nesting within the bound as Markdown', () => {
+    expect(renderMarkdown('> > x')).toBe('<blockquote>\n<blockquote>\n<p>x</p>\n</blockquote>\n</blockquote>');
+  });
+});
