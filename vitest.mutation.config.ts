@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The unit tests of the pure files StrykerJS mutates: no app is built, so each mutant is judged in
+ * seconds. Route-level tests would also kill some mutants, but at minutes per run; what only they
+ * kill is a behaviour the unit tests leave open.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'test/shared/unicode.test.ts',
+      'test/shared/markdown-nesting.test.ts',
+      'test/shared/xss.test.ts',
+      'test/modules/search-query.test.ts',
+      'test/modules/articles/diff.test.ts',
+      'test/modules/articles/etag.test.ts',
+      'test/modules/articles/merge.test.ts',
+      'test/modules/articles/schedule-failures.test.ts',
+      'test/modules/comments/author-key.test.ts',
+      'test/db/errors.test.ts',
+      'test/http/idempotency-unsettled.test.ts',
+    ],
+    pool: 'forks',
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
