@@ -47,6 +47,29 @@ describe('toDomainError', () => {
     expect(isDatabaseBusy(err)).toBe(true);
   });
 
+  it('says what a foreign-key violation means, for the thing written or a resource', () => {
+    expect(toDomainError(sqlite('SQLITE_CONSTRAINT_FOREIGNKEY'), 'comment')).toMatchObject({
+      status: 409,
+      message: 'The comment refers to something that does not exist or is still in use',
+    });
+    expect(toDomainError(sqlite('SQLITE_CONSTRAINT_UNIQUE'))).toMatchObject({
+      status: 409,
+      message: 'A resource with the same unique value already exists',
+    });
+  });
+
+  it('returns errors without a driver code within five causes unchanged, however their causes are shaped', () => {
+    const cyclic: Error & { cause?: unknown } = new Error('cyclic');
+    cyclic.cause = cyclic;
+    const deep = [1, 2, 3, 4, 5].reduce<unknown>((cause) => drizzleWrapped(cause), sqlite('SQLITE_BUSY'));
+    for (const err of [new Error('plain'), drizzleWrapped(null), drizzleWrapped('text'), cyclic, deep, null, 'text']) {
+      expect(toDomainError(err)).toBe(err);
+      expect(isDatabaseBusy(err)).toBe(false);
+    }
+    const wrappedFourTimes = [1, 2, 3, 4].reduce<unknown>((cause) => drizzleWrapped(cause), sqlite('SQLITE_BUSY'));
+    expect(isDatabaseBusy(wrappedFourTimes)).toBe(true);
+  });
+
   it('rethrows anything else unchanged', () => {
     const other = sqlite('SQLITE_CORRUPT');
     expect(toDomainError(other)).toBe(other);

@@ -34,7 +34,18 @@ function fakeRepo() {
 }
 
 const errors: object[] = [];
-const log = { warn() {}, error: (details: object) => errors.push(details) } as never;
+const messages: string[] = [];
+const log = {
+  warn: (details: object, message: string) => {
+    warnings.push(details);
+    messages.push(`warn: ${message}`);
+  },
+  error: (details: object, message: string) => {
+    errors.push(details);
+    messages.push(`error: ${message}`);
+  },
+} as never;
+const warnings: object[] = [];
 
 describe('idempotency outcomes waiting for the database', () => {
   it('are written oldest first, without waiting on the lock, and forgotten once written', async () => {
@@ -59,6 +70,8 @@ describe('idempotency outcomes waiting for the database', () => {
     await unsettled.settle(log);
     expect(state.waited).toHaveLength(1);
     expect(unsettled.size).toBe(2);
+    expect(warnings.at(-1)).toEqual({ err: expect.any(Error), waiting: 2 });
+    expect(messages.at(-1)).toBe('warn: idempotency outcomes not recorded yet: the database refused');
     state.refusing = false;
     await unsettled.settle(log);
     expect(state.written).toEqual(['complete a first', 'complete b second']);
@@ -71,6 +84,7 @@ describe('idempotency outcomes waiting for the database', () => {
     for (const key of ['a', 'b', 'c']) unsettled.keep(outcome(key, answer(key)), log);
     expect(unsettled.size).toBe(2);
     expect(errors).toEqual([{ key: 'a' }]);
+    expect(messages).toContain('error: idempotency outcome given up: too many wait for the database');
     await unsettled.settle(log);
     expect(state.written).toEqual(['complete b b', 'complete c c']);
   });

@@ -19,6 +19,21 @@ describe('toFtsQuery', () => {
     else expect(toFtsQuery(input)).toBe(expected);
   });
 
+  it('skips a quoted phrase that holds no word, and searches the rest', () => {
+    expect(toFtsQuery('"!!" cat')).toBe('"cat"');
+    expect(toFtsQuery('"" "-" cat*')).toBe('"cat"*');
+  });
+
+  it('tells the reader a query without words needs a letter or digit', () => {
+    expect(() => toFtsQuery('"?!"')).toThrow(
+      expect.objectContaining({
+        status: 400,
+        message: 'The search query has no word to search for',
+        extras: { errors: [{ in: 'query', path: 'q', message: 'must contain at least one letter or digit' }] },
+      }),
+    );
+  });
+
   it('cuts a long term between characters, never inside an astral letter', () => {
     const query = toFtsQuery(`a${'𝕏'.repeat(100)}`);
     expect(query).not.toMatch(/\p{Cs}/u);

@@ -57,6 +57,64 @@ describe('diffRevisions', () => {
   });
 });
 
+describe('diffRevisions sides and bounds', () => {
+  const article = (title: string, body: string) => ({ title, slug: 's', body }) as unknown as ArticleContent;
+
+  it('lists each changed field with its old and new value, and says nothing of the body when it is the same', () => {
+    const result = diffRevisions(
+      { number: 4, content: article('Old', 'same') },
+      { number: 7, content: article('New', 'same') },
+    );
+    expect(result).toEqual({ from: 4, to: 7, fields: [{ field: 'title', old: 'Old', new: 'New' }], body: null });
+  });
+
+  it('diffs a first revision against nothing: every field new, the body inserted from "empty"', () => {
+    const result = diffRevisions(null, { number: 1, content: article('T', 'hello\n') });
+    expect(result.from).toBeNull();
+    expect(result.to).toBe(1);
+    expect(result.fields).toEqual(
+      expect.arrayContaining([
+        { field: 'title', old: null, new: 'T' },
+        { field: 'body', old: null, new: 'hello\n' },
+      ]),
+    );
+    expect(result.body).toEqual({
+      lines: [{ op: 'insert', value: 'hello\n' }],
+      words: [{ op: 'insert', value: 'hello\n' }],
+      unified: createPatch('body.md', '', 'hello\n', 'empty', 'revision 1'),
+      truncated: { lines: false, words: false, unified: false },
+    });
+  });
+
+  it('diffs an empty first revision too, rather than answering no body diff', () => {
+    const result = diffRevisions(null, { number: 1, content: article('T', '') });
+    expect(result.body).toEqual({
+      lines: [],
+      words: [],
+      unified: createPatch('body.md', '', '', 'empty', 'revision 1'),
+      truncated: { lines: false, words: false, unified: false },
+    });
+  });
+
+  it('names the revisions in the unified diff', () => {
+    expect(diff('a\n', 'b\n').body?.unified).toBe(createPatch('body.md', 'a\n', 'b\n', 'revision 1', 'revision 2'));
+  });
+
+  it('tries the line diff up to exactly the line bound of both bodies together', () => {
+    const half = 'x\n'.repeat(DIFF_LIMITS.maxLines / 2 - 1);
+    // Each side has maxLines / 2 lines (the last one empty): together exactly the bound.
+    expect(diff(half, `${half}y`).body?.truncated.lines).toBe(false);
+    expect(diff(half, `${half}y\n`).body?.truncated.lines).toBe(true);
+  });
+
+  it('tries the word diff up to exactly the character bound of both bodies together', () => {
+    const side = 'w '.repeat(DIFF_LIMITS.maxWordChars / 4);
+    expect(diff(side, `${side.slice(0, -1)}v`).body?.truncated.words).toBe(false);
+    expect(diff(side, `${side}v`).body?.truncated.words).toBe(true);
+    expect(diff(`${side}v`, side).body?.truncated.words).toBe(true);
+  });
+});
+
 describe('replacementPatch', () => {
   it.each([
     ['a\nb\n', 'c\nd\n'],

@@ -79,6 +79,51 @@ describe('parseIfMatch', () => {
   });
 });
 
+describe('parseIfMatch refusals', () => {
+  const refusal = (status: number, code: string, message: string) =>
+    expect.objectContaining({ status, code, message, extras: {} });
+
+  it('tells the editor what is wrong with the header, in words they can act on', () => {
+    expect(() => parseIfMatch('*')).toThrow(
+      refusal(
+        428,
+        'precondition_required',
+        'If-Match: * does not say which revision this edit was made from: send base_revision, or If-Match with the article ETag',
+      ),
+    );
+    expect(() => parseIfMatch('"a"b"')).toThrow(
+      refusal(412, 'precondition_failed', 'If-Match is not a list of entity tags'),
+    );
+    expect(() => parseIfMatch('')).toThrow(
+      refusal(412, 'precondition_failed', 'If-Match is not a list of entity tags'),
+    );
+    expect(() => parseIfMatch('"r1.AAAAAAAAAAAAAAAA.x", "r2.AAAAAAAAAAAAAAAA.x"')).toThrow(
+      refusal(
+        412,
+        'precondition_failed',
+        'If-Match must name one ETag: the one of the version this edit was made from',
+      ),
+    );
+    expect(() => parseIfMatch('W/"r1.AAAAAAAAAAAAAAAA.x"')).toThrow(
+      refusal(412, 'precondition_failed', 'A weak ETag never matches If-Match; send the ETag as it was given'),
+    );
+    expect(() => parseIfMatch('"r1.AAAAAAAAAAAAAAA.x"')).toThrow(
+      refusal(
+        412,
+        'precondition_failed',
+        'If-Match names no version of this article; send the ETag of GET /v1/articles/{id}',
+      ),
+    );
+  });
+
+  it('accepts a trailing comma, an empty list element RFC 9110 asks recipients to accept, but not an empty list', () => {
+    expect(parseIfMatch('"r3.AAAAAAAAAAAAAAAA.x",')).toEqual({ revision: 3, tag: 'AAAAAAAAAAAAAAAA' });
+    expect(() => parseIfMatch('   ')).toThrow(
+      refusal(412, 'precondition_failed', 'If-Match is not a list of entity tags'),
+    );
+  });
+});
+
 describe('editBaseOf', () => {
   it('takes base_revision alone, If-Match alone, or both when they agree', () => {
     expect(editBaseOf(2, undefined)).toEqual({ revision: 2 });
@@ -88,7 +133,13 @@ describe('editBaseOf', () => {
   });
 
   it('refuses both when they name different revisions, and still checks If-Match with base_revision', () => {
-    expect(() => editBaseOf(1, '"r2.AAAAAAAAAAAAAAAA.x"')).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => editBaseOf(1, '"r2.AAAAAAAAAAAAAAAA.x"')).toThrow(
+      expect.objectContaining({
+        status: 400,
+        message: 'base_revision and If-Match name different revisions',
+        extras: { errors: [{ in: 'body', path: 'base_revision', message: 'is 1, but If-Match names revision 2' }] },
+      }),
+    );
     expect(() => editBaseOf(1, 'W/"r1.AAAAAAAAAAAAAAAA.x"')).toThrow(expect.objectContaining({ status: 412 }));
   });
 });
@@ -103,7 +154,11 @@ describe('assertTagMatches', () => {
   it('refuses a tag for other content or a revision that is not stored, naming the head', () => {
     const tag = revisionTag(ID, 1, content);
     expect(() => assertTagMatches(ID, { revision: 1, tag }, { ...content, body: 'restored other' }, 4)).toThrow(
-      expect.objectContaining({ status: 412, extras: { current_revision: 4 } }),
+      expect.objectContaining({
+        status: 412,
+        message: 'If-Match does not match revision 1 of this article; read it again (its head is revision 4)',
+        extras: { current_revision: 4 },
+      }),
     );
     expect(() => assertTagMatches(ID, { revision: 9, tag }, undefined, 4)).toThrow(
       expect.objectContaining({ status: 412 }),

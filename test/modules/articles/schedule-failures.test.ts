@@ -30,6 +30,21 @@ describe('renderFailure', () => {
   });
 });
 
+describe('reasons stay short and readable', () => {
+  it('trims the first line of the error', () => {
+    expect(renderFailure(1, new Error('  bad input  \n  at line 2')).reason).toBe(
+      'its body could not be rendered to HTML (Error: bad input)',
+    );
+  });
+
+  it('bounds what a thrown non-error says, and every reason editors read, to 300 characters', () => {
+    const thrownString = renderFailure(1, 'y'.repeat(10_000)).reason;
+    expect(thrownString).toBe(`its body could not be rendered to HTML (${'y'.repeat(300)})`);
+    expect(failureReason(renderFailure(1, new Error('x'.repeat(10_000))))).toHaveLength(300);
+    expect(failureReason(new ConflictError('z'.repeat(10_000)))).toBe('z'.repeat(300));
+  });
+});
+
 describe('failureReason', () => {
   it('keeps what was written for editors, and hides what may carry internals', () => {
     expect(failureReason(renderFailure(2, new TypeError('bad')))).toBe(
