@@ -19,8 +19,30 @@ describe('nestingDepth', () => {
     ['siblings after a nested item', '- a\n  - b\n- c\n  - d', 2],
     ['lists inside blockquotes', '> - > - x', 4],
     ['a list item continued by a paragraph', '- a\n\n  more of a\n- b', 1],
+    ['each bullet marker', '- a\n+ b\n* c', 1],
+    ['bullets nested with + and *', '+ * x', 2],
+    ['ordered markers from 0 to 9, with . or )', '0. a\n9) b', 1],
+    ['an ordered marker of nine digits', '123456789. x', 1],
+    ['a number of ten digits', '1234567890. x', 0],
+    ['a letter or a lone dot before the dot', 'a. x\n. x\n1: x', 0],
+    ['a marker that ends the line', '-', 1],
+    ['a marker followed by a tab', '-\t- x', 2],
+    ['blockquotes separated by tabs', '>\t>\tx', 2],
+    ['a sibling less indented than the content column', '-   a\n  - b', 1],
+    ['a sibling of an empty item, indented by one', '-\n - b', 1],
+    ['a child of an empty item, indented by two', '-\n  - b', 2],
   ])('counts %s as %i levels of blocks', (_name, markdown, depth) => {
     expect(nestingDepth(markdown).blocks).toBe(depth);
+  });
+
+  it.each([
+    ['after a closed fence', '```\nx\n```\n> > x'],
+    ['after a closed fence with an info string', '```js\n> > > >\n```\n> > x'],
+    ['after a setext heading or a thematic break', 'Title\n===\n***\n> > x'],
+    ['after inline code, which opens no fence', '`` a ``\n> `` b ``\n> > x'],
+    ['after a paragraph', 'text\n> > x'],
+  ])('counts nesting %s', (_name, markdown) => {
+    expect(nestingDepth(markdown).blocks).toBe(2);
   });
 
   it('does not count what is inside a code fence', () => {
@@ -38,6 +60,10 @@ describe('nestingDepth', () => {
     ['runs opened and closed in turn', `${'*a '.repeat(5)}x${' a*'.repeat(5)}`, 5],
     ['words with underscores', 'snake_case_name', 1],
     ['escaped stars', '\\*a \\*b \\*c', 0],
+    ['stars between spaces or tabs', 'a * b *\tc\t*\td', 0],
+    ['stars after a word with no word after them', 'a* b*', 0],
+    ["a fence's info string", '``` *a *b *c\n```', 0],
+    ['a list marker after a blockquote, which closes nothing', '*a *b\n>* x *c', 3],
   ])('counts %s as %i levels of emphasis', (_name, markdown, depth) => {
     expect(nestingDepth(markdown).emphasis).toBe(depth);
   });
@@ -55,6 +81,7 @@ describe('nestingProblem', () => {
   it('accepts nesting up to the maximum', () => {
     expect(nestingProblem(`${'>'.repeat(MAX_NESTING)} x`)).toBeNull();
     expect(nestingProblem(indentedList(MAX_NESTING, 2))).toBeNull();
+    expect(nestingProblem(`${'_a '.repeat(MAX_NESTING)}x`)).toBeNull();
   });
 
   it('says why a deeper body is refused', () => {
