@@ -21,7 +21,8 @@ describe('nestingDepth', () => {
     ['a list item continued by a paragraph', '- a\n\n  more of a\n- b', 1],
     ['each bullet marker', '- a\n+ b\n* c', 1],
     ['bullets nested with + and *', '+ * x', 2],
-    ['ordered markers from 0 to 9, with . or )', '0. a\n9) b', 1],
+    ['an ordered marker from 0, with a dot', '0. a', 1],
+    ['an ordered marker to 9, with a parenthesis', '9) b', 1],
     ['an ordered marker of nine digits', '123456789. x', 1],
     ['a number of ten digits', '1234567890. x', 0],
     ['a letter or a lone dot before the dot', 'a. x\n. x\n1: x', 0],
@@ -39,7 +40,8 @@ describe('nestingDepth', () => {
     ['after a closed fence', '```\nx\n```\n> > x'],
     ['after a closed fence with an info string', '```js\n> > > >\n```\n> > x'],
     ['after a setext heading or a thematic break', 'Title\n===\n***\n> > x'],
-    ['after inline code, which opens no fence', '`` a ``\n> `` b ``\n> > x'],
+    ['after inline code, which opens no fence', '`` a ``\n> > x'],
+    ['after inline code in a blockquote', '> `` b ``\n> > x'],
     ['after a paragraph', 'text\n> > x'],
   ])('counts nesting %s', (_name, markdown) => {
     expect(nestingDepth(markdown).blocks).toBe(2);

@@ -137,5 +137,6 @@ describe('wholeReplacement', () => {
       { op: 'insert', value: 'b' },
     ]);
     expect(wholeReplacement('', 'b')).toEqual([{ op: 'insert', value: 'b' }]);
+    expect(wholeReplacement('a', '')).toEqual([{ op: 'delete', value: 'a' }]);
   });
 });
