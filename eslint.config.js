@@ -3,7 +3,19 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'coverage', 'migrations', 'bench/results', 'bench/.cache', 'data'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'coverage',
+      'migrations',
+      'bench/results',
+      'bench/.cache',
+      'data',
+      '.stryker-tmp',
+      'reports',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
