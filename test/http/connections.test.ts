@@ -150,12 +150,13 @@ describe('slow and idle clients', async () => {
   });
   /**
    * Cut at its time, not long after it: Node looks for late requests only every 30 s unless told
-   * otherwise, which cut a 30 s timeout at up to 60 s. Twice the time leaves room for a busy machine.
+   * otherwise, which cut a 30 s timeout at up to 60 s. Four times the time leaves room for a busy
+   * machine and still fails long before Node's own 30 s check would cut it.
    */
   const expectCutNear = async (client: ReturnType<typeof open>, configuredMs: number) => {
     const after = await client.closedAfter;
     expect(after).toBeGreaterThanOrEqual(configuredMs - 50);
-    expect(after).toBeLessThan(2 * configuredMs);
+    expect(after).toBeLessThan(4 * configuredMs);
   };
 
   it('answers headers that never finish with a 408 problem and closes the connection', async () => {

@@ -5,7 +5,7 @@ import { createToken } from '../../helpers/factories.js';
 import { buildFileApp, tempDir } from '../../helpers/file-app.js';
 
 /** Long enough that waiting on the lock would be seen at once; recording a token's use must not wait. */
-const BUSY_TIMEOUT_MS = 4000;
+const BUSY_TIMEOUT_MS = 15_000;
 
 const path = join(tempDir(), 'tokens.db');
 const { api, services } = await buildFileApp(path, { database: { busyTimeoutMs: BUSY_TIMEOUT_MS } });
