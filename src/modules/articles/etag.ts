@@ -43,8 +43,11 @@ export interface EditBase {
 const preconditionFailed = (detail: string, extras: Record<string, unknown> = {}) =>
   new AppError('precondition_failed', detail, extras);
 
-/** RFC 9110 §8.8.3: an entity tag, optionally weak, in a comma-separated list. */
-const ENTITY_TAG = /\s*(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*(,|$)/y;
+/**
+ * RFC 9110 §8.8.3: an entity tag, optionally weak, in a comma-separated list whose empty elements
+ * a recipient must accept and ignore (§5.6.1): `"a", , "b",` is the list of `"a"` and `"b"`.
+ */
+const ENTITY_TAG = /\s*(?:(W\/)?"([\x21\x23-\x7e\x80-\xff]*)")?\s*(,|$)/y;
 const EDITOR_TAG = /^r([1-9]\d{0,14})\.([A-Za-z0-9_-]{16})\.[A-Za-z0-9_-]+$/;
 
 function entityTags(header: string): { weak: boolean; opaque: string }[] | null {
@@ -53,7 +56,7 @@ function entityTags(header: string): { weak: boolean; opaque: string }[] | null 
   while (ENTITY_TAG.lastIndex < header.length) {
     const match = ENTITY_TAG.exec(header);
     if (!match) return null;
-    tags.push({ weak: match[1] !== undefined, opaque: match[2] ?? '' });
+    if (match[2] !== undefined) tags.push({ weak: match[1] !== undefined, opaque: match[2] });
     if (match[3] === '') break;
   }
   return ENTITY_TAG.lastIndex === header.length && tags.length > 0 ? tags : null;

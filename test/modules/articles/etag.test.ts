@@ -118,6 +118,22 @@ describe('parseIfMatch refusals', () => {
 
   it('accepts a trailing comma, an empty list element RFC 9110 asks recipients to accept, but not an empty list', () => {
     expect(parseIfMatch('"r3.AAAAAAAAAAAAAAAA.x",')).toEqual({ revision: 3, tag: 'AAAAAAAAAAAAAAAA' });
+    expect(parseIfMatch('"r3.AAAAAAAAAAAAAAAA.x", ')).toEqual({ revision: 3, tag: 'AAAAAAAAAAAAAAAA' });
+    expect(parseIfMatch(', "r3.AAAAAAAAAAAAAAAA.x"')).toEqual({ revision: 3, tag: 'AAAAAAAAAAAAAAAA' });
+    expect(parseIfMatch(' ,, "r3.AAAAAAAAAAAAAAAA.x" ,')).toEqual({ revision: 3, tag: 'AAAAAAAAAAAAAAAA' });
+    expect(() => parseIfMatch('"r3.AAAAAAAAAAAAAAAA.x",,"r4.AAAAAAAAAAAAAAAA.x"')).toThrow(
+      refusal(
+        412,
+        'precondition_failed',
+        'If-Match must name one ETag: the one of the version this edit was made from',
+      ),
+    );
+    expect(() => parseIfMatch(' , ')).toThrow(
+      refusal(412, 'precondition_failed', 'If-Match is not a list of entity tags'),
+    );
+    expect(() => parseIfMatch('"r3.AAAAAAAAAAAAAAAA.x" "r4.AAAAAAAAAAAAAAAA.x"')).toThrow(
+      refusal(412, 'precondition_failed', 'If-Match is not a list of entity tags'),
+    );
     expect(() => parseIfMatch('   ')).toThrow(
       refusal(412, 'precondition_failed', 'If-Match is not a list of entity tags'),
     );
