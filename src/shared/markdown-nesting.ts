@@ -12,7 +12,7 @@ export const MAX_NESTING = 32;
 export interface Nesting {
   /** Blockquotes and list items open at once, on the deepest line. */
   blocks: number;
-  /** Emphasis runs open at once within one paragraph. */
+  /** Emphasis and strikethrough runs open at once within one paragraph. */
   emphasis: number;
 }
 
@@ -48,7 +48,21 @@ function fenceAt(line: string, i: number): string {
   return j - i >= 3 ? line.slice(i, j) : '';
 }
 
-/** Emphasis runs (`*`, `_`) that open or close in `text`, from `open` already open. */
+/**
+ * The line with each tab widened to the next multiple of four columns, as marked counts them: a list
+ * indented by tabs nests one level a tab, though each tab is one character.
+ */
+function expandTabs(line: string): string {
+  if (!line.includes('\t')) return line;
+  let out = '';
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i] as string;
+    out += c === '\t' ? ' '.repeat(4 - (out.length % 4)) : c;
+  }
+  return out;
+}
+
+/** Emphasis runs (`*`, `_`, `~`) that open or close in `text`, from `open` already open. */
 function emphasisAfter(text: string, open: number, max: { value: number }): number {
   let depth = open;
   for (let i = 0; i < text.length; i += 1) {
@@ -57,7 +71,8 @@ function emphasisAfter(text: string, open: number, max: { value: number }): numb
       i += 1;
       continue;
     }
-    if (c !== '*' && c !== '_') continue;
+    // `~` is GFM strikethrough, which marked nests as it nests emphasis.
+    if (c !== '*' && c !== '_' && c !== '~') continue;
     const start = i;
     while (text[i + 1] === c) i += 1;
     const opens = !isSpace(text[i + 1]);
@@ -79,7 +94,7 @@ export function nestingDepth(markdown: string): Nesting {
   for (let from = 0; from <= markdown.length; ) {
     const newline = markdown.indexOf('\n', from);
     const end = newline === -1 ? markdown.length : newline;
-    const line = markdown.slice(from, end);
+    const line = expandTabs(markdown.slice(from, end));
     from = end + 1;
     let i = skipSpaces(line, 0);
     let quotes = 0;
@@ -120,7 +135,7 @@ export function nestingProblem(markdown: string): string | null {
     return `nests blockquotes and lists ${blocks} levels deep; at most ${MAX_NESTING} are allowed`;
   }
   if (emphasis > MAX_NESTING) {
-    return `nests emphasis (* or _) ${emphasis} levels deep; at most ${MAX_NESTING} are allowed`;
+    return `nests emphasis (*, _ or ~) ${emphasis} levels deep; at most ${MAX_NESTING} are allowed`;
   }
   return null;
 }

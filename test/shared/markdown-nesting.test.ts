@@ -32,6 +32,9 @@ describe('nestingDepth', () => {
     ['a sibling less indented than the content column', '-   a\n  - b', 1],
     ['a sibling of an empty item, indented by one', '-\n - b', 1],
     ['a child of an empty item, indented by two', '-\n  - b', 2],
+    ['a list indented by tabs', Array.from({ length: 5 }, (_, i) => `${'\t'.repeat(i)}- x`).join('\n'), 5],
+    ['an ordered list indented by tabs', Array.from({ length: 4 }, (_, i) => `${'\t'.repeat(i)}1. x`).join('\n'), 4],
+    ['a list indented by a tab after spaces', '- a\n  \t- b', 2],
   ])('counts %s as %i levels of blocks', (_name, markdown, depth) => {
     expect(nestingDepth(markdown).blocks).toBe(depth);
   });
@@ -66,6 +69,9 @@ describe('nestingDepth', () => {
     ['stars after a word with no word after them', 'a* b*', 0],
     ["a fence's info string", '``` *a *b *c\n```', 0],
     ['a list marker after a blockquote, which closes nothing', '*a *b\n>* x *c', 3],
+    ['nested strikethrough', `${'~~a '.repeat(5)}x${' a~~'.repeat(5)}`, 5],
+    ['strikethrough with single tildes', `${'~a '.repeat(4)}x${' a~'.repeat(4)}`, 4],
+    ['strikethrough inside emphasis', '*a ~~b _c_ d~~ e*', 3],
   ])('counts %s as %i levels of emphasis', (_name, markdown, depth) => {
     expect(nestingDepth(markdown).emphasis).toBe(depth);
   });
@@ -91,7 +97,17 @@ describe('nestingProblem', () => {
       'nests blockquotes and lists 2000 levels deep; at most 32 are allowed',
     );
     expect(nestingProblem(`${'_a '.repeat(40)}x`)).toBe(
-      'nests emphasis (* or _) 40 levels deep; at most 32 are allowed',
+      'nests emphasis (*, _ or ~) 40 levels deep; at most 32 are allowed',
+    );
+  });
+
+  // marked nests a list by tab stops and strikethrough like emphasis: uncounted, 700 tab-indented
+  // levels took 5 s to render, and 3,000 nested ~~ overflowed its stack after a second.
+  it('refuses lists nested by tabs and nested strikethrough', () => {
+    const tabs = Array.from({ length: 700 }, (_, i) => `${'\t'.repeat(i)}- x`).join('\n');
+    expect(nestingProblem(tabs)).toBe('nests blockquotes and lists 700 levels deep; at most 32 are allowed');
+    expect(nestingProblem(`${'~~a '.repeat(3000)}x${' a~~'.repeat(3000)}`)).toBe(
+      'nests emphasis (*, _ or ~) 3000 levels deep; at most 32 are allowed',
     );
   });
 });
