@@ -9,11 +9,28 @@
  */
 export const MAX_NESTING = 32;
 
+/**
+ * Emphasis and strikethrough marks (runs of `*`, `_`, `~`) in one paragraph. marked looks for the
+ * closing mark of each one through the rest of the paragraph: a paragraph of 25,000 `a_` took 43 s
+ * to render. Past this many a paragraph is refused; at this many, a whole body renders in about a
+ * second, as long as text of that size takes anyway.
+ */
+export const MAX_EMPHASIS_MARKS = 500;
+
 export interface Nesting {
   /** Blockquotes and list items open at once, on the deepest line. */
   blocks: number;
   /** Emphasis and strikethrough runs open at once within one paragraph. */
   emphasis: number;
+  /** Emphasis and strikethrough marks in the paragraph that holds most. */
+  marks: number;
+}
+
+interface Emphasis {
+  /** Runs open now, in the current paragraph. */
+  open: number;
+  /** Marks so far in the current paragraph. */
+  marks: number;
 }
 
 const isSpace = (c: string | undefined) => c === undefined || c === ' ' || c === '\t' || c === '\n';
@@ -62,9 +79,9 @@ function expandTabs(line: string): string {
   return out;
 }
 
-/** Emphasis runs (`*`, `_`, `~`) that open or close in `text`, from `open` already open. */
-function emphasisAfter(text: string, open: number, max: { value: number }): number {
-  let depth = open;
+/** Emphasis runs (`*`, `_`, `~`) that open or close in `text`, counted on from what the paragraph holds so far. */
+function emphasisAfter(text: string, paragraph: Emphasis, max: { value: number; marks: number }): void {
+  let depth = paragraph.open;
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i];
     if (c === '\\') {
@@ -75,21 +92,23 @@ function emphasisAfter(text: string, open: number, max: { value: number }): numb
     if (c !== '*' && c !== '_' && c !== '~') continue;
     const start = i;
     while (text[i + 1] === c) i += 1;
+    paragraph.marks += 1;
+    if (paragraph.marks > max.marks) max.marks = paragraph.marks;
     const opens = !isSpace(text[i + 1]);
     const closes = !isSpace(text[start - 1]);
     if (closes && depth > 0) depth -= 1;
     else if (opens) depth += 1;
     if (depth > max.value) max.value = depth;
   }
-  return depth;
+  paragraph.open = depth;
 }
 
 /** One pass over the text: linear in its length whatever it holds. */
 export function nestingDepth(markdown: string): Nesting {
   const items: number[] = []; // content column of each open list item
-  const emphasis = { value: 0 };
+  const emphasis = { value: 0, marks: 0 };
   let blocks = 0;
-  let open = 0;
+  let paragraph: Emphasis = { open: 0, marks: 0 };
   let fence = '';
   for (let from = 0; from <= markdown.length; ) {
     const newline = markdown.indexOf('\n', from);
@@ -109,7 +128,7 @@ export function nestingDepth(markdown: string): Nesting {
     }
     if (i === line.length) {
       blocks = Math.max(blocks, quotes);
-      open = 0; // a blank line ends the paragraph, and every emphasis in it
+      paragraph = { open: 0, marks: 0 }; // a blank line ends the paragraph, and every emphasis in it
       continue;
     }
     while (items.length > 0 && (items.at(-1) as number) > i) items.pop();
@@ -123,19 +142,22 @@ export function nestingDepth(markdown: string): Nesting {
     }
     blocks = Math.max(blocks, quotes + items.length);
     fence = fenceAt(line, i);
-    if (!fence) open = emphasisAfter(line.slice(i), open, emphasis);
+    if (!fence) emphasisAfter(line.slice(i), paragraph, emphasis);
   }
-  return { blocks, emphasis: emphasis.value };
+  return { blocks, emphasis: emphasis.value, marks: emphasis.marks };
 }
 
 /** Why a text nests too deeply for the renderer, or null when it does not. */
 export function nestingProblem(markdown: string): string | null {
-  const { blocks, emphasis } = nestingDepth(markdown);
+  const { blocks, emphasis, marks } = nestingDepth(markdown);
   if (blocks > MAX_NESTING) {
     return `nests blockquotes and lists ${blocks} levels deep; at most ${MAX_NESTING} are allowed`;
   }
   if (emphasis > MAX_NESTING) {
     return `nests emphasis (*, _ or ~) ${emphasis} levels deep; at most ${MAX_NESTING} are allowed`;
+  }
+  if (marks > MAX_EMPHASIS_MARKS) {
+    return `has ${marks} emphasis marks (*, _ or ~) in one paragraph; at most ${MAX_EMPHASIS_MARKS} are allowed (code belongs in a fence)`;
   }
   return null;
 }

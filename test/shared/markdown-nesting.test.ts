@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/shared/markdown.js';
-import { MAX_NESTING, nestingDepth, nestingProblem } from '../../src/shared/markdown-nesting.js';
+import { MAX_EMPHASIS_MARKS, MAX_NESTING, nestingDepth, nestingProblem } from '../../src/shared/markdown-nesting.js';
 
 const indentedList = (levels: number, indent: number, marker = '-') =>
   Array.from({ length: levels }, (_, i) => `${' '.repeat(indent * i)}${marker} item`).join('\n');
@@ -76,12 +76,17 @@ describe('nestingDepth', () => {
     expect(nestingDepth(markdown).emphasis).toBe(depth);
   });
 
+  it('counts the emphasis marks of the paragraph that holds most, a run of one character as one mark', () => {
+    expect(nestingDepth('a_b *c* ~~d~~\nmore__e\n\nx_y').marks).toBe(6);
+    expect(nestingDepth('```\na_b_c_d\n```\nx*').marks).toBe(1);
+  });
+
   it('ends open emphasis with the paragraph', () => {
     expect(nestingDepth('*a *b *c\n\n*d *e').emphasis).toBe(3);
   });
 
   it('measures 200,000 nested blockquotes in one pass', () => {
-    expect(nestingDepth('>'.repeat(200_000))).toEqual({ blocks: 200_000, emphasis: 0 });
+    expect(nestingDepth('>'.repeat(200_000))).toEqual({ blocks: 200_000, emphasis: 0, marks: 0 });
   });
 });
 
@@ -90,6 +95,16 @@ describe('nestingProblem', () => {
     expect(nestingProblem(`${'>'.repeat(MAX_NESTING)} x`)).toBeNull();
     expect(nestingProblem(indentedList(MAX_NESTING, 2))).toBeNull();
     expect(nestingProblem(`${'_a '.repeat(MAX_NESTING)}x`)).toBeNull();
+  });
+
+  // marked seeks the closing mark of each through the rest of the paragraph: 25,000 `a_` took 43 s.
+  it('refuses a paragraph with more emphasis marks than the maximum, but not the same marks in paragraphs', () => {
+    expect(nestingProblem('a_'.repeat(MAX_EMPHASIS_MARKS))).toBeNull();
+    expect(nestingProblem(Array.from({ length: 10 }, () => 'a_'.repeat(MAX_EMPHASIS_MARKS)).join('\n\n'))).toBeNull();
+    expect(nestingProblem('a_'.repeat(25_000))).toBe(
+      'has 25000 emphasis marks (*, _ or ~) in one paragraph; at most 500 are allowed (code belongs in a fence)',
+    );
+    expect(nestingProblem(`${'a*.'.repeat(300)}\n${'b_'.repeat(300)}`)).toMatch(/^has 600 emphasis marks/);
   });
 
   it('says why a deeper body is refused', () => {
