@@ -17,6 +17,31 @@ export const MAX_NESTING = 32;
  */
 export const MAX_EMPHASIS_MARKS = 500;
 
+/**
+ * Raw HTML elements open at once. sanitize-html spends time on each element in proportion to how
+ * many are open: 40,000 unclosed `<em>` (160 KB) took a second, and the cost grows with the square.
+ * Counted as open tags less closing tags, which overcounts elements HTML closes by itself (`<p>`,
+ * `<li>`), hence a bound well above real writing.
+ */
+export const MAX_HTML_NESTING = 256;
+
+/** Elements that never hold content, so never nest. */
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
+
 export interface Nesting {
   /** Blockquotes and list items open at once, on the deepest line. */
   blocks: number;
@@ -24,6 +49,8 @@ export interface Nesting {
   emphasis: number;
   /** Emphasis and strikethrough marks in the paragraph that holds most. */
   marks: number;
+  /** Raw HTML elements open at once, at most. */
+  html: number;
 }
 
 interface Emphasis {
@@ -103,12 +130,31 @@ function emphasisAfter(text: string, paragraph: Emphasis, max: { value: number; 
   paragraph.open = depth;
 }
 
+const isLetter = (c: string | undefined) => c !== undefined && /[A-Za-z]/.test(c);
+
+/** Raw HTML tags in `text`: an open tag (not a void one) opens an element, a closing tag closes one. */
+function htmlAfter(text: string, html: { open: number; max: number }): void {
+  for (let i = text.indexOf('<'); i !== -1; i = text.indexOf('<', i + 1)) {
+    if (text[i + 1] === '/') {
+      if (isLetter(text[i + 2]) && html.open > 0) html.open -= 1;
+      continue;
+    }
+    if (!isLetter(text[i + 1])) continue;
+    let j = i + 1;
+    while (j < text.length && /[A-Za-z0-9-]/.test(text[j] as string)) j += 1;
+    if (VOID_ELEMENTS.has(text.slice(i + 1, j).toLowerCase())) continue;
+    html.open += 1;
+    if (html.open > html.max) html.max = html.open;
+  }
+}
+
 /** One pass over the text: linear in its length whatever it holds. */
 export function nestingDepth(markdown: string): Nesting {
   const items: number[] = []; // content column of each open list item
   const emphasis = { value: 0, marks: 0 };
   let blocks = 0;
   let paragraph: Emphasis = { open: 0, marks: 0 };
+  const html = { open: 0, max: 0 };
   let fence = '';
   for (let from = 0; from <= markdown.length; ) {
     const newline = markdown.indexOf('\n', from);
@@ -142,19 +188,25 @@ export function nestingDepth(markdown: string): Nesting {
     }
     blocks = Math.max(blocks, quotes + items.length);
     fence = fenceAt(line, i);
-    if (!fence) emphasisAfter(line.slice(i), paragraph, emphasis);
+    if (!fence) {
+      emphasisAfter(line.slice(i), paragraph, emphasis);
+      htmlAfter(line.slice(i), html);
+    }
   }
-  return { blocks, emphasis: emphasis.value, marks: emphasis.marks };
+  return { blocks, emphasis: emphasis.value, marks: emphasis.marks, html: html.max };
 }
 
 /** Why a text nests too deeply for the renderer, or null when it does not. */
 export function nestingProblem(markdown: string): string | null {
-  const { blocks, emphasis, marks } = nestingDepth(markdown);
+  const { blocks, emphasis, marks, html } = nestingDepth(markdown);
   if (blocks > MAX_NESTING) {
     return `nests blockquotes and lists ${blocks} levels deep; at most ${MAX_NESTING} are allowed`;
   }
   if (emphasis > MAX_NESTING) {
     return `nests emphasis (*, _ or ~) ${emphasis} levels deep; at most ${MAX_NESTING} are allowed`;
+  }
+  if (html > MAX_HTML_NESTING) {
+    return `nests HTML elements ${html} levels deep; at most ${MAX_HTML_NESTING} are allowed`;
   }
   if (marks > MAX_EMPHASIS_MARKS) {
     return `has ${marks} emphasis marks (*, _ or ~) in one paragraph; at most ${MAX_EMPHASIS_MARKS} are allowed (code belongs in a fence)`;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/shared/markdown.js';
-import { MAX_EMPHASIS_MARKS, MAX_NESTING, nestingDepth, nestingProblem } from '../../src/shared/markdown-nesting.js';
+import {
+  MAX_EMPHASIS_MARKS,
+  MAX_HTML_NESTING,
+  MAX_NESTING,
+  nestingDepth,
+  nestingProblem,
+} from '../../src/shared/markdown-nesting.js';
 
 const indentedList = (levels: number, indent: number, marker = '-') =>
   Array.from({ length: levels }, (_, i) => `${' '.repeat(indent * i)}${marker} item`).join('\n');
@@ -81,12 +87,23 @@ describe('nestingDepth', () => {
     expect(nestingDepth('```\na_b_c_d\n```\nx*').marks).toBe(1);
   });
 
+  it.each([
+    ['closed elements', '<div><p>a <em>b</em></p></div><span>c</span>', 3],
+    ['unclosed elements', '<em><b><i>x', 3],
+    ['void elements, which hold nothing', '<br><img src="x"><hr/><p>a<br>b</p>', 1],
+    ['elements across lines and paragraphs', '<div>\n\n<div>\n</div>', 2],
+    ['angle brackets that open no tag', 'a < b, 1<2, <- arrow, </ 3', 0],
+    ['tags inside a code fence', '```\n<em><em><em>\n```', 0],
+  ])('counts %s as %i levels of HTML', (_name, markdown, depth) => {
+    expect(nestingDepth(markdown).html).toBe(depth);
+  });
+
   it('ends open emphasis with the paragraph', () => {
     expect(nestingDepth('*a *b *c\n\n*d *e').emphasis).toBe(3);
   });
 
   it('measures 200,000 nested blockquotes in one pass', () => {
-    expect(nestingDepth('>'.repeat(200_000))).toEqual({ blocks: 200_000, emphasis: 0, marks: 0 });
+    expect(nestingDepth('>'.repeat(200_000))).toEqual({ blocks: 200_000, emphasis: 0, marks: 0, html: 0 });
   });
 });
 
@@ -105,6 +122,15 @@ describe('nestingProblem', () => {
       'has 25000 emphasis marks (*, _ or ~) in one paragraph; at most 500 are allowed (code belongs in a fence)',
     );
     expect(nestingProblem(`${'a*.'.repeat(300)}\n${'b_'.repeat(300)}`)).toMatch(/^has 600 emphasis marks/);
+  });
+
+  // sanitize-html spends on each element in proportion to the open ones: 40,000 `<em>` took a second.
+  it('refuses raw HTML nested deeper than its maximum', () => {
+    expect(nestingProblem('<em>'.repeat(MAX_HTML_NESTING))).toBeNull();
+    expect(nestingProblem('<p>a</p>'.repeat(5000))).toBeNull();
+    expect(nestingProblem('x<x>'.repeat(40_000))).toBe(
+      'nests HTML elements 40000 levels deep; at most 256 are allowed',
+    );
   });
 
   it('says why a deeper body is refused', () => {
