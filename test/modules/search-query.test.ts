@@ -58,13 +58,29 @@ describe('toFtsQuery', () => {
   it('refuses a query with more terms than the limit, naming q', () => {
     expect(refusal('mot '.repeat(500))).toEqual({
       detail: 'The search query has too many terms',
-      errors: [{ in: 'query', path: 'q', message: 'must hold at most 12 words or phrases' }],
+      errors: [
+        { in: 'query', path: 'q', message: 'must hold at most 12 words, counting each word of a quoted phrase' },
+      ],
     });
   });
 
-  it('counts a quoted phrase as one term', () => {
-    expect(toFtsQuery(`"${'mot '.repeat(30)}"`)).toBe(`"${'mot '.repeat(30).trim()}"`);
+  it('accepts a quoted phrase of as many words as the limit allows', () => {
+    const phrase = 'mot '.repeat(SEARCH_LIMITS.maxTerms).trim();
+    expect(toFtsQuery(`"${phrase}"`)).toBe(`"${phrase}"`);
   });
+
+  // FTS5 reads the postings of every word of a phrase: one phrase of 500 words cost 40 terms' work.
+  it.each([`"${'the '.repeat(30)}"`, `"${'a '.repeat(7)}" "${'a '.repeat(6)}"`, `${'mot '.repeat(11)} "data center"`])(
+    'counts each word of a quoted phrase against the limit: %j',
+    (input) => {
+      expect(refusal(input)).toEqual({
+        detail: 'The search query has too many terms',
+        errors: [
+          { in: 'query', path: 'q', message: 'must hold at most 12 words, counting each word of a quoted phrase' },
+        ],
+      });
+    },
+  );
 
   it('refuses more prefix terms than the limit', () => {
     expect(refusal('ab* cd* ef* gh* ij*')).toEqual({

@@ -63,7 +63,7 @@ export async function articlesRoutes(
           'Newest first, or best match first with `q` (published articles only, each with a highlighted `snippet`). ' +
           'Keyset-paginated: pass `meta.next_cursor` as `cursor` to get the next page. With an editor token the ' +
           'page lists every article (filter by `status`), newest change first, as `EditorArticlePage`. ' +
-          'A search holds at most 12 words or phrases, of them at most 4 prefixes of 2 letters or more, and ' +
+          'A search holds at most 12 words (each word of a quoted phrase counts), of them at most 4 prefixes of 2 letters or more, and ' +
           'pages of at most 25; beyond, 400. A search that outlives WORK_BUDGET_MS is stopped and answers ' +
           '503 `too_costly` with Retry-After.',
         querystring: ArticlesQuerySchema,

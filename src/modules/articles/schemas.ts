@@ -154,7 +154,7 @@ export const ListArticlesQuerySchema = z.object({
     .meta({
       description:
         'Full-text search: words, "quoted phrases", a trailing * for a prefix of 2 letters or more; ' +
-        'at most 12 terms, 4 of them prefixes; results best first, at most 25 a page',
+        'at most 12 words (phrases included), 4 of them prefixes; results best first, at most 25 a page',
     }),
   limit: LimitSchema,
   cursor: CursorSchema.optional(),

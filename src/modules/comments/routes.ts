@@ -37,8 +37,8 @@ export async function commentsRoutes(
         description:
           'The comment waits for moderation (`pending`) unless a rule approves it. The e-mail is never published. ' +
           'Too many comments from one address or e-mail in a short time answer 429 with Retry-After. ' +
-          'The same body from the same e-mail on the same article is stored once, and answered like any other ' +
-          'comment. The receipt hands out an `author_key`: sent back with the same e-mail, it lets an author ' +
+          'The same body from the same e-mail on the same article is stored once, and answered and counted against ' +
+          'the flood limits like any other comment. The receipt hands out an `author_key`: sent back with the same e-mail, it lets an author ' +
           'with an approved comment be approved at once (COMMENTS_AUTO_APPROVE_KNOWN).',
         params: ArticleSlugParamsSchema,
         body: CreateCommentBodySchema,

@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { IpHasher } from '../../shared/ip-hash.js';
 import { hashAuthorKey, newAuthorKey } from './author-key.js';
+import { addActivity, createDuplicateLog } from './duplicate-log.js';
 import type { Activity, ArticleRef, CommentRow, CommentsRepository } from './repository.js';
 import {
   type CommentPage,
@@ -73,6 +74,8 @@ export function createCommentsService({
   hashIp: IpHasher;
 }) {
   const windowMs = settings.floodWindowSeconds * 1000;
+  const duplicates = createDuplicateLog();
+  const floodKeys = (ipHash: string, email: string) => [`ip:${ipHash}`, `email:${email}`] as const;
 
   async function publishedArticle(slug: string): Promise<ArticleRef> {
     const article = await repo.findPublicArticle(slug);
@@ -99,7 +102,11 @@ export function createCommentsService({
    */
   async function checkFlood(ipHash: string, email: string, now: number) {
     if (windowMs === 0) return;
-    const { byIp, byEmail } = await repo.recentActivity({ ipHash, email, since: now - windowMs });
+    const since = now - windowMs;
+    const stored = await repo.recentActivity({ ipHash, email, since });
+    const [ipKey, emailKey] = floodKeys(ipHash, email);
+    const byIp = addActivity(stored.byIp, duplicates.activity(ipKey, since));
+    const byEmail = addActivity(stored.byEmail, duplicates.activity(emailKey, since));
     const over = [byIp, byEmail].filter((a): a is Activity & { oldest: number } => a.count >= settings.floodMax);
     if (over.length === 0) return;
     const freeAt = Math.max(...over.map((a) => a.oldest + windowMs));
@@ -157,6 +164,8 @@ export function createCommentsService({
         actor: SYSTEM_ACTOR,
       });
       if (stored !== null && status === 'approved') changes.emit(commentKeys(article.id));
+      // Nothing stored, but the flood limits count it all the same (see duplicate-log.ts).
+      if (stored === null && windowMs > 0) duplicates.add(floodKeys(ipHash, email), now, now - windowMs);
       // The receipt depends on this request alone, never on what is stored: no id, no hint of a duplicate.
       return { status: status === 'approved' ? 'approved' : 'pending', author_key: authorKey };
     },

@@ -7,7 +7,7 @@ import { BadRequestError, type FieldError } from '../../errors.js';
  * would read every word of that letter.
  */
 export const SEARCH_LIMITS = {
-  /** Words and phrases in one query. */
+  /** Words in one query, each word of a "quoted phrase" included: FTS5 reads the postings of every one. */
   maxTerms: 12,
   /** Of them, `word*` prefix terms. */
   maxPrefixTerms: 4,
@@ -42,13 +42,18 @@ const refuse = (detail: string, message: string, path = 'q'): never => {
 export function toFtsQuery(input: string): string {
   const terms: string[] = [];
   let prefixes = 0;
+  let words = 0;
   const pattern = /"([^"]*)"|([\p{L}\p{N}]+)(\*)?/gu;
   for (const match of input.normalize('NFC').matchAll(pattern)) {
     const [, phrase, word, star] = match;
     if (phrase !== undefined) {
-      const words = phrase.match(/[\p{L}\p{N}]+/gu);
-      if (words) terms.push(`"${words.map(cut).join(' ')}"`);
+      const inPhrase = phrase.match(/[\p{L}\p{N}]+/gu);
+      if (inPhrase) {
+        terms.push(`"${inPhrase.map(cut).join(' ')}"`);
+        words += inPhrase.length;
+      }
     } else if (word) {
+      words += 1;
       if (star) {
         prefixes += 1;
         if (codePoints(word) < SEARCH_LIMITS.minPrefixLength) {
@@ -60,8 +65,11 @@ export function toFtsQuery(input: string): string {
       }
       terms.push(`"${cut(word)}"${star ? '*' : ''}`);
     }
-    if (terms.length > SEARCH_LIMITS.maxTerms) {
-      refuse('The search query has too many terms', `must hold at most ${SEARCH_LIMITS.maxTerms} words or phrases`);
+    if (words > SEARCH_LIMITS.maxTerms) {
+      refuse(
+        'The search query has too many terms',
+        `must hold at most ${SEARCH_LIMITS.maxTerms} words, counting each word of a quoted phrase`,
+      );
     }
   }
   if (prefixes > SEARCH_LIMITS.maxPrefixTerms) {
