@@ -3,6 +3,7 @@ import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import type { Principal, Role } from '../modules/tokens/schemas.js';
 import type { TokensService } from '../modules/tokens/service.js';
 import type { Actor } from '../shared/actor.js';
+import type { IpHasher } from '../shared/ip-hash.js';
 import type { RefusalLimiter } from './hardening.js';
 
 /** Who may call a route. `public` routes still read a token when one is sent (editors see drafts). */
@@ -25,6 +26,15 @@ const ALLOWED: Record<Exclude<Access, 'public'>, readonly Role[]> = {
 
 export function hasRole(principal: Principal | null, access: Exclude<Access, 'public'>): boolean {
   return principal !== null && ALLOWED[access].includes(principal.role);
+}
+
+/**
+ * Who a caller is, for the budgets and keys kept per caller (rate limits, Idempotency-Key scopes):
+ * the authenticated token, never the header's text, whose spellings (`bearer X`, `Bearer  X`) or a
+ * fresh garbage token would each make a new caller; else a keyed hash of the address, never the address.
+ */
+export function callerKey(request: Pick<FastifyRequest, 'ip' | 'principal'>, hashIp: IpHasher): string {
+  return request.principal ? `token:${request.principal.tokenId}` : `ip:${hashIp(request.ip)}`;
 }
 
 /** The caller of an authenticated route, as services record it. */

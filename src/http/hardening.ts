@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { AppError, type FieldError, ValidationError } from '../errors.js';
 import type { IpHasher } from '../shared/ip-hash.js';
 import { illFormedPaths } from '../shared/unicode.js';
+import { callerKey } from './access.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -21,17 +22,6 @@ export const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'cross-origin',
 } as const;
 const OVERLOAD_RETRY_AFTER_S = 10;
-
-/**
- * Writes are limited per authenticated token, else per client address. Never per header text: the
- * spellings of one token (`bearer X`, `Bearer  X`) or a fresh garbage token would each get a fresh
- * budget. The limiter runs after access control, so `principal` is known; a write refused there for
- * a bad or missing token has no principal and spends its address's budget (see RefusalLimiter).
- */
-export function rateLimitKey(request: Pick<FastifyRequest, 'ip' | 'principal'>, hashIp: IpHasher): string {
-  if (request.principal) return `token:${request.principal.tokenId}`;
-  return `ip:${hashIp(request.ip)}`;
-}
 
 const ILL_FORMED = 'must be well-formed Unicode text: it holds a lone surrogate, which no character encodes';
 
@@ -80,7 +70,9 @@ export async function registerHardening(
       max: config.RATE_LIMIT_MAX,
       timeWindow: config.RATE_LIMIT_WINDOW_S * 1000,
       enableDraftSpec: true,
-      keyGenerator: (request) => rateLimitKey(request, hashIp),
+      // After access control, so `principal` is known; a write refused there for a bad or missing
+      // token has none and spends its address's budget (see RefusalLimiter).
+      keyGenerator: (request) => callerKey(request, hashIp),
       allowList: (request) => SAFE_METHODS.has(request.method),
       errorResponseBuilder: (_request, context) =>
         new AppError(

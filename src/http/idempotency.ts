@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, ConflictError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
 import type { IpHasher } from '../shared/ip-hash.js';
+import { callerKey } from './access.js';
 import { type IdempotencyRepository, PENDING, type StoredResponse } from './idempotency-repository.js';
 import { createUnsettled } from './idempotency-unsettled.js';
 
@@ -29,11 +30,6 @@ export const IdempotencyKeySchema = z
   .max(255)
   .regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 visible ASCII characters')
   .meta({ description: 'Makes the request safe to retry: a retry with the same key and body gets the first response' });
-
-/** Keys are per caller: a token, or for anonymous callers a keyed hash of their address (never the address). */
-function scopeOf(request: FastifyRequest, hashIp: IpHasher): string {
-  return request.principal ? `token:${request.principal.tokenId}` : `ip:${hashIp(request.ip)}`;
-}
 
 /**
  * Which answers a retry replays. Token holders get Stripe's rule: the first result, a 4xx included,
@@ -96,7 +92,8 @@ export function registerIdempotency(
     if (!request.routeOptions.config.idempotent) return;
     const key = request.headers['idempotency-key'];
     if (typeof key !== 'string') return;
-    const scope = scopeOf(request, hashIp);
+    // Keys are per caller: two tokens (or two anonymous addresses) may use the same key without meeting.
+    const scope = callerKey(request, hashIp);
     const requestHash = hashOf(request);
     const now = clock.now();
     // Keys are remembered for a day, which covers any client's retries; older ones are dropped

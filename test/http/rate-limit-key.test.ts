@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rateLimitKey } from '../../src/http/hardening.js';
+import { callerKey } from '../../src/http/access.js';
 import { buildTestApp } from '../helpers/build-app.js';
 import { createPublishedArticle, createToken } from '../helpers/factories.js';
 
@@ -9,16 +9,16 @@ const { api, services } = await buildTestApp({
   config: { RATE_LIMIT_MAX: 2, RATE_LIMIT_WINDOW_S: 60, COMMENTS_FLOOD_WINDOW_S: 0 },
 });
 
-describe('rateLimitKey', () => {
+describe('callerKey', () => {
   const hashIp = (ip: string) => `h(${ip})`;
 
   it('keys an authenticated request on its token id, whatever the header looked like', () => {
     const principal = { tokenId: 7, name: 'bot', role: 'editor' as const };
-    expect(rateLimitKey({ ip: '203.0.113.9', principal }, hashIp)).toBe('token:7');
+    expect(callerKey({ ip: '203.0.113.9', principal }, hashIp)).toBe('token:7');
   });
 
   it('keys an anonymous request on the hash of its address', () => {
-    expect(rateLimitKey({ ip: '203.0.113.9', principal: null }, hashIp)).toBe('ip:h(203.0.113.9)');
+    expect(callerKey({ ip: '203.0.113.9', principal: null }, hashIp)).toBe('ip:h(203.0.113.9)');
   });
 });
 
