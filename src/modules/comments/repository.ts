@@ -96,19 +96,17 @@ export function createCommentsRepository(db: Database) {
     const row = statement.get({ value, since: after });
     return { count: row?.n ?? 0, oldest: row?.oldest ?? null };
   };
-  const articleBySlug = db
-    .select({ ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen })
-    .from(articleSlugs)
-    .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
-    .where(eq(articleSlugs.slug, sql.placeholder('slug')))
-    .prepare();
+  const articleColumns = { ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen };
+  const articleBySlugWhere = (condition?: SQL) =>
+    db
+      .select(articleColumns)
+      .from(articleSlugs)
+      .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+      .where(and(eq(articleSlugs.slug, sql.placeholder('slug')), condition))
+      .prepare();
+  const articleBySlug = articleBySlugWhere();
   // Readers reach an article's comments by its slug or one it had in public, never a draft's working slug.
-  const articleByPublicSlug = db
-    .select({ ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen })
-    .from(articleSlugs)
-    .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
-    .where(and(eq(articleSlugs.slug, sql.placeholder('slug')), isNotNull(articleSlugs.publicAt)))
-    .prepare();
+  const articleByPublicSlug = articleBySlugWhere(isNotNull(articleSlugs.publicAt));
   const duplicate = db
     .select({ id: comments.id })
     .from(comments)
@@ -188,8 +186,7 @@ export function createCommentsRepository(db: Database) {
   return {
     /** By id, or by any slug the article has had: its comments stay reachable after a rename. */
     async findArticle(by: { id: string } | { slug: string }): Promise<ArticleRef | undefined> {
-      const columns = { ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen };
-      if ('id' in by) return db.select(columns).from(articles).where(eq(articles.id, by.id)).get();
+      if ('id' in by) return db.select(articleColumns).from(articles).where(eq(articles.id, by.id)).get();
       return articleBySlug.get({ slug: by.slug });
     },
 
