@@ -178,8 +178,8 @@ export function createPublishingRepository(db: Database) {
      * The publication is first tried and rolled back, so what would be refused when it comes due
      * (a slug another article took) is refused now, while the editor is there to fix it.
      */
-    async schedule(s: { trial: Publication; revision: number; at: number; now: number; audit: AuditFields }) {
-      const articleId = s.trial.articleId;
+    async schedule(s: { trial: Publication; at: number; now: number; audit: AuditFields }) {
+      const { articleId, revision } = s.trial;
       return db.transaction((tx) => {
         try {
           tx.transaction((trial) => {
@@ -189,7 +189,7 @@ export function createPublishingRepository(db: Database) {
         } catch (err) {
           if (!(err instanceof TrialSucceeded)) throw err;
         }
-        const row = { revision: s.revision, at: s.at, createdAt: s.now, failedAt: null, failureReason: null };
+        const row = { revision, at: s.at, createdAt: s.now, failedAt: null, failureReason: null };
         tx.insert(articleSchedules)
           .values({ articleId, ...row })
           .onConflictDoUpdate({ target: articleSchedules.articleId, set: row })

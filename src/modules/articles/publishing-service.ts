@@ -183,7 +183,6 @@ export function createPublishingService({
       if (at !== null && at > now) {
         await repo.schedule({
           trial: publication,
-          revision: number,
           at,
           now,
           audit: {
