@@ -42,14 +42,8 @@ export function createWorkThread({
     busy: () => new AppError('unavailable', 'Too many searches and diffs are waiting; retry shortly', {}, RETRY_AFTER),
   });
   return {
-    search: {
-      findMatches: (query) => thread.run({ kind: 'search', query }) as Promise<SearchHit[]>,
-      close: () => thread.close(),
-    },
-    differ: {
-      diff: (from, to) => thread.run({ kind: 'diff', from, to }) as Promise<RevisionDiff>,
-      close: () => thread.close(),
-    },
+    search: { findMatches: (query) => thread.run({ kind: 'search', query }) as Promise<SearchHit[]> },
+    differ: { diff: (from, to) => thread.run({ kind: 'diff', from, to }) as Promise<RevisionDiff> },
     close: () => thread.close(),
   };
 }

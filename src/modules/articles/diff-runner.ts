@@ -4,11 +4,9 @@ import type { RevisionDiff } from './editor-schemas.js';
 /** Computes a revision diff, here or on the work thread (src/work.ts). */
 export interface Differ {
   diff(from: DiffSide | null, to: DiffSide): Promise<RevisionDiff>;
-  close(): Promise<void>;
 }
 
 /** On the caller's thread, bounded by DIFF_LIMITS only: for tests and tools. */
 export const inProcessDiffer: Differ = {
   diff: async (from, to) => diffRevisions(from, to),
-  close: async () => {},
 };
