@@ -30,7 +30,7 @@ const BUSY = new Set([
 const BUSY_RETRY_AFTER_S = 1;
 
 /** Walks `cause` (Drizzle >= 0.44 wraps driver errors in DrizzleQueryError) to the driver's own error. */
-function driverCode(err: unknown): string | undefined {
+export function driverCode(err: unknown): string | undefined {
   let current: unknown = err;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const { code, cause } = current as DriverError;

@@ -1,0 +1,94 @@
+import { fileURLToPath } from 'node:url';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import type pg from 'pg';
+import { knownSchemaVersion, SchemaVersionError } from '../migrate.js';
+
+/** migrations-pg/ sits three levels above this file, in the source tree and in the built image alike. */
+export const PG_MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations-pg', import.meta.url));
+
+/** The one advisory lock key Fjord takes: "fjord" as a number, so other applications' keys are unlikely to meet it. */
+const STARTUP_LOCK = 0x666a6f7264;
+
+const BOOKKEEPING =
+  'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)';
+
+/**
+ * Runs `run` on one connection that holds Fjord's session advisory lock: nodes starting together
+ * take turns, and each later one finds the work (migrations, the seed) done.
+ */
+export async function withStartupLock<T>(pool: pg.Pool, run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+    try {
+      return await run(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** The newest migration applied to the database, or 0 for a database never migrated. */
+export async function appliedPgSchemaVersion(client: pg.Pool | pg.PoolClient): Promise<number> {
+  const table = await client.query<{ exists: boolean }>(
+    "SELECT to_regclass('public.__drizzle_migrations') IS NOT NULL AS exists",
+  );
+  if (!table.rows[0]?.exists) return 0;
+  const row = await client.query<{ version: string | null }>('SELECT max(created_at) AS version FROM __drizzle_migrations');
+  return Number(row.rows[0]?.version ?? 0);
+}
+
+function assertNotNewer(applied: number, migrationsFolder: string): void {
+  const known = knownSchemaVersion(migrationsFolder);
+  if (applied > known) {
+    throw new SchemaVersionError(
+      `The database was written by a newer version of Fjord (schema of ${new Date(applied).toISOString()}; ` +
+        `this version knows schemas up to ${new Date(known).toISOString()}). Upgrade Fjord, or restore a backup made by this version.`,
+    );
+  }
+}
+
+/**
+ * Applies the migrations this database lacks, in one transaction, under the startup lock: N nodes
+ * starting at once migrate exactly once. drizzle's own PostgreSQL migrator takes no lock, so two of
+ * them both apply the first migration and one fails. Returns how many it applied.
+ */
+export async function runPgMigrations(pool: pg.Pool, migrationsFolder = PG_MIGRATIONS_FOLDER): Promise<number> {
+  const migrations = readMigrationFiles({ migrationsFolder });
+  return withStartupLock(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      await client.query(BOOKKEEPING);
+      const applied = await appliedPgSchemaVersion(client);
+      assertNotNewer(applied, migrationsFolder);
+      let count = 0;
+      for (const migration of migrations) {
+        if (migration.folderMillis <= applied) continue;
+        for (const statement of migration.sql) if (statement.trim()) await client.query(statement);
+        await client.query('INSERT INTO "__drizzle_migrations" (hash, created_at) VALUES ($1, $2)', [
+          migration.hash,
+          migration.folderMillis,
+        ]);
+        count++;
+      }
+      await client.query('COMMIT');
+      return count;
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    }
+  });
+}
+
+/** Refuses a database this code cannot serve: newer than it knows, or not yet migrated. */
+export async function assertPgSchemaCurrent(pool: pg.Pool, migrationsFolder = PG_MIGRATIONS_FOLDER): Promise<void> {
+  const applied = await appliedPgSchemaVersion(pool);
+  assertNotNewer(applied, migrationsFolder);
+  if (applied < knownSchemaVersion(migrationsFolder)) {
+    throw new SchemaVersionError(
+      'The database schema is older than this version of Fjord: run `npm run db:migrate`, or start with MIGRATE_ON_START=true.',
+    );
+  }
+}
