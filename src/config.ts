@@ -106,6 +106,21 @@ export const ConfigSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/fjord.db'),
+  /**
+   * A postgres:// (or postgresql://) URL selects PostgreSQL, for several nodes on one database;
+   * unset, Fjord uses SQLite at DATABASE_PATH.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/./i, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Connections each node keeps to PostgreSQL at most. */
+  PG_POOL_MAX: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(1000).default(10),
+  /** A redis:// URL: rate limits are then counted in Redis, shared by every node; unset, in the database. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/./i, 'must be a redis:// or rediss:// URL')
+    .optional(),
   CORS_ORIGINS: corsOrigins.default('*'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MIGRATE_ON_START: booleanFromEnv.default(true),
@@ -174,7 +189,12 @@ export type Config = z.output<typeof ConfigSchema>;
 const ConfigWithRules = ConfigSchema.refine((c) => c.HEADERS_TIMEOUT_S <= c.REQUEST_TIMEOUT_S, {
   path: ['HEADERS_TIMEOUT_S'],
   message: 'must not be longer than REQUEST_TIMEOUT_S',
-});
+})
+  // Every node must hash an address the same way, or flood counts and IP rules differ per node.
+  .refine((c) => c.DATABASE_URL === undefined || c.IP_HASH_KEY !== undefined, {
+    path: ['IP_HASH_KEY'],
+    message: 'is required with DATABASE_URL: every node must hash addresses with the same key (32 characters or more)',
+  });
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -184,7 +204,7 @@ export class ConfigError extends Error {
 }
 
 /** Reads every variable at once and reports every bad one, so a start fails once, not once per fix. */
-const SECRETS = new Set(['IP_HASH_KEY']);
+const SECRETS = new Set(['IP_HASH_KEY', 'DATABASE_URL', 'REDIS_URL']);
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const input: Record<string, string> = {};

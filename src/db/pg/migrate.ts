@@ -36,7 +36,9 @@ export async function appliedPgSchemaVersion(client: pg.Pool | pg.PoolClient): P
     "SELECT to_regclass('public.__drizzle_migrations') IS NOT NULL AS exists",
   );
   if (!table.rows[0]?.exists) return 0;
-  const row = await client.query<{ version: string | null }>('SELECT max(created_at) AS version FROM __drizzle_migrations');
+  const row = await client.query<{ version: string | null }>(
+    'SELECT max(created_at) AS version FROM __drizzle_migrations',
+  );
   return Number(row.rows[0]?.version ?? 0);
 }
 

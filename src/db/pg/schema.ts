@@ -11,16 +11,7 @@
  * - `search_documents.document` is the weighted tsvector that FTS5's table holds on SQLite.
  */
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  customType,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, pgTable, primaryKey, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** Text compared byte by byte, so ordering and equality never depend on the server's locale. */
 const text = customType<{ data: string; driverData: string }>({
@@ -294,4 +285,3 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull(),
   resetAt: ms('reset_at').notNull(),
 });
-
