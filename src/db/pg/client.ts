@@ -38,7 +38,7 @@ export function openPgDatabase(url: string, { poolMax = 10, connectionTimeoutMs 
   pool.on('error', () => {
     // An idle client lost its connection; the pool drops it. Queries report their own errors.
   });
-  const db = drizzle(pool, { schema }) as PgDatabase;
+  const db: PgDatabase = drizzle({ client: pool, schema });
   let closed = false;
   return {
     db,
