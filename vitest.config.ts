@@ -1,10 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * The test files that run on a database engine: every file that builds the app or opens an engine
+ * through the test helpers. They run on SQLite always, and on PostgreSQL too when TEST_DATABASE_URL
+ * is set (`.ci/run` sets it, so CI fails loudly without a server). Pure unit tests run once.
+ */
+function engineTests(): string[] {
+  const files = readdirSync('test', { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => join('test', file));
+  return files.filter((file) => /\b(buildTestApp|openTestEngine)\(/.test(readFileSync(file, 'utf8')));
+}
+
+const postgres = process.env.TEST_DATABASE_URL !== undefined && process.env.TEST_DATABASE_URL !== '';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { FJORD_TEST_ENGINE: 'sqlite' } },
+      },
+      ...(postgres
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: engineTests(),
+                env: { FJORD_TEST_ENGINE: 'postgres' },
+                globalSetup: ['test/helpers/pg-global-setup.ts'],
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

@@ -1,9 +1,9 @@
 import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
-import { runMigrations } from '../src/db/migrate.js';
+import { openEngine } from '../src/db/open.js';
 
 const config = loadConfig(process.env);
-const database = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
-runMigrations(database.db);
-database.close();
-process.stdout.write(`migrated ${config.DATABASE_PATH}\n`);
+const engine = await openEngine(config);
+const applied = await engine.migrate();
+await engine.close();
+const where = config.DATABASE_URL ? 'the PostgreSQL database of DATABASE_URL' : config.DATABASE_PATH;
+process.stdout.write(`migrated ${where}: ${applied} migration${applied === 1 ? '' : 's'} applied\n`);

@@ -1,5 +1,3 @@
-import type BetterSqlite3 from 'better-sqlite3';
-import { withWriteLock } from '../src/db/migrate.js';
 import type { PublishingService } from '../src/modules/articles/publishing-service.js';
 import type { ArticlesService } from '../src/modules/articles/service.js';
 import { STARGATE_NORWAY_PUBLISHED_AT, stargateNorway } from './stargate-norway.js';
@@ -22,12 +20,4 @@ export async function seed({ articles, publishing }: SeedContext): Promise<strin
   // A past `at` publishes now with that publication date.
   await publishing.publish(article.id, { at: STARGATE_NORWAY_PUBLISHED_AT }, SEEDER);
   return [article.slug];
-}
-
-/**
- * seed() for a process that starts beside others on one file: it holds the write lock from its
- * count of articles to its last write, so exactly one of them seeds and the others find articles.
- */
-export function seedOnce(sqlite: BetterSqlite3.Database, context: SeedContext): Promise<string[]> {
-  return withWriteLock(sqlite, () => seed(context));
 }

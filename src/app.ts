@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type Config, defaultConfig } from './config.js';
-import { type Database, databaseFile } from './db/client.js';
-import { createCommitWatcher } from './db/commit-watcher.js';
+import type { Engine } from './db/engine.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
 import { capConnections, connectionLimits, connectionOptions, watchResponses } from './http/connections.js';
@@ -12,108 +10,84 @@ import { registerCors } from './http/cors.js';
 import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { registerHardening, SECURITY_HEADERS } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
-import { createIdempotencyRepository } from './http/idempotency-repository.js';
 import { registerImpliedResponses } from './http/implied-responses.js';
 import { registerOpenApi } from './http/openapi.js';
-import { clearOnCommitsByOthers, ResponseCache } from './http/response-cache.js';
+import { ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
 import { createContentResolver } from './modules/articles/content.js';
-import { inProcessDiffer } from './modules/articles/diff-runner.js';
 import { createEditorService } from './modules/articles/editor-service.js';
-import { createPublishingRepository } from './modules/articles/publishing-repository.js';
 import { publishingRoutes } from './modules/articles/publishing-routes.js';
 import { createPublishingService } from './modules/articles/publishing-service.js';
-import { createArticlesRepository } from './modules/articles/repository.js';
-import { createRevisionsRepository } from './modules/articles/revisions-repository.js';
 import { revisionsRoutes } from './modules/articles/revisions-routes.js';
 import { createRevisionsService } from './modules/articles/revisions-service.js';
 import { articlesRoutes } from './modules/articles/routes.js';
 import { createArticlesService } from './modules/articles/service.js';
-import { createAuditRepository } from './modules/audit/repository.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { createAuditService } from './modules/audit/service.js';
 import { moderationRoutes } from './modules/comments/moderation-routes.js';
 import { createModerationService } from './modules/comments/moderation-service.js';
-import { createCommentsRepository } from './modules/comments/repository.js';
 import { commentsRoutes } from './modules/comments/routes.js';
 import { commentSettingsFrom, createCommentsService } from './modules/comments/service.js';
-import { createCreditsRepository } from './modules/credits/repository.js';
 import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
-import { createSearchRepository } from './modules/search/repository.js';
-import { inProcessRunner } from './modules/search/runner.js';
 import { createSearchService } from './modules/search/service.js';
-import { createTagsRepository } from './modules/tags/repository.js';
 import { tagsRoutes } from './modules/tags/routes.js';
 import { createTagsService } from './modules/tags/service.js';
-import { createTokensRepository } from './modules/tokens/repository.js';
 import { tokensRoutes } from './modules/tokens/routes.js';
 import { createTokensService } from './modules/tokens/service.js';
 import { createChangeFeed } from './shared/changes.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createIpHasher } from './shared/ip-hash.js';
-import { createWorkThread } from './work.js';
 
 export interface AppDeps {
   config: Config;
-  db: Database;
+  /** The database the app serves; the app uses it but does not close it. */
+  engine: Engine;
   logger?: FastifyServerOptions['logger'];
   clock?: Clock;
-  /** The services to serve; built from `db` when absent. Pass them to share one set with a seeder or a test. */
+  /** The services to serve; built from `engine` when absent. Pass them to share one set with a seeder or a test. */
   services?: Services;
 }
 
-/** Every service the app is made of, built from one database handle; scripts and seeds use them too. */
-export function createServices(db: Database, clock: Clock = systemClock, config: Config = defaultConfig()) {
-  const articlesRepo = createArticlesRepository(db);
-  const revisionsRepo = createRevisionsRepository(db);
-  const commentsRepo = createCommentsRepository(db);
+/** Every service the app is made of, built on one engine's repositories; scripts and seeds use them too. */
+export function createServices(engine: Engine, clock: Clock = systemClock, config: Config = defaultConfig()) {
+  const { store, work } = engine;
   const changes = createChangeFeed();
   const hashIp = createIpHasher(config.IP_HASH_KEY);
-  const articles = createArticlesService({ repo: articlesRepo, clock });
-  const editor = createEditorService({ repo: revisionsRepo, articles, clock, changes });
-  // Searches and diffs run on a thread of their own, under WORK_BUDGET_MS. The thread opens the
-  // database file; an in-memory database (tests, tools) keeps all work on the main thread.
-  const file = databaseFile(db);
-  const work = file ? createWorkThread({ databasePath: file, budgetMs: config.WORK_BUDGET_MS }) : null;
-  const searchRunner = work?.search ?? inProcessRunner(createSearchRepository(db));
-  const differ = work?.differ ?? inProcessDiffer;
+  const articles = createArticlesService({ repo: store.articles, clock });
+  const editor = createEditorService({ repo: store.revisions, articles, clock, changes });
   return {
-    /** Stops the work thread, if any. */
-    close: async () => {
-      await work?.close();
-    },
     changes,
     articles,
     editor,
     revisions: createRevisionsService({
-      repo: revisionsRepo,
+      repo: store.revisions,
       editor,
-      resolver: createContentResolver(articlesRepo),
+      resolver: createContentResolver(store.articles),
       clock,
-      differ,
+      differ: work.differ,
     }),
     publishing: createPublishingService({
-      repo: createPublishingRepository(db),
-      revisions: revisionsRepo,
+      repo: store.publishing,
+      revisions: store.revisions,
       editor,
       clock,
       changes,
     }),
-    search: createSearchService({ runner: searchRunner, articles: articlesRepo }),
-    tags: createTagsService({ repo: createTagsRepository(db), clock, changes }),
-    credits: createCreditsService({ repo: createCreditsRepository(db), clock, changes }),
-    tokens: createTokensService({ repo: createTokensRepository(db), clock }),
-    audit: createAuditService({ repo: createAuditRepository(db) }),
+    search: createSearchService({ runner: work.search, articles: store.articles }),
+    tags: createTagsService({ repo: store.tags, clock, changes }),
+    credits: createCreditsService({ repo: store.credits, clock, changes }),
+    tokens: createTokensService({ repo: store.tokens, clock }),
+    audit: createAuditService({ repo: store.audit }),
     hashIp,
     comments: createCommentsService({
-      repo: commentsRepo,
+      repo: store.comments,
       clock,
       settings: commentSettingsFrom(config),
       changes,
       hashIp,
     }),
-    moderation: createModerationService({ repo: commentsRepo, clock, changes }),
+    moderation: createModerationService({ repo: store.comments, clock, changes }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -134,7 +108,7 @@ function trustProxyOption(
 }
 
 /** The composition root: every plugin and module is named here, in the order it is registered. */
-export async function buildApp({ config, db, logger = false, clock = systemClock, services: given }: AppDeps) {
+export async function buildApp({ config, engine, logger = false, clock = systemClock, services: given }: AppDeps) {
   const limits = connectionLimits(config);
   const responses = watchResponses();
   const app = Fastify({
@@ -166,8 +140,9 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
-  const services = given ?? createServices(db, clock, config);
-  app.addHook('onClose', () => services.close());
+  const services = given ?? createServices(engine, clock, config);
+  // Other processes learn of this one's writes, as soon as they are committed.
+  services.changes.subscribe((keys) => engine.foreign.publish(keys));
   await registerCors(app, config.CORS_ORIGINS);
   const limitRefusals = await registerHardening(app, config, services.hashIp);
   await registerOpenApi(app);
@@ -177,7 +152,11 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
       ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock })
       : null;
   // A write is announced before it is acknowledged, so the next read on this server sees it.
-  if (cache) services.changes.subscribe((keys) => cache.purge(keys));
+  if (cache) {
+    services.changes.subscribe((keys) => cache.purge(keys));
+    const dropForeign = engine.foreign.subscribe((change) => (change === 'all' ? cache.clear() : cache.purge(change)));
+    app.addHook('onClose', async () => dropForeign());
+  }
   const { send, serveFromCache } = createHttpCaching({
     maxAgeSeconds: config.CACHE_MAX_AGE_S,
     staleWhileRevalidateSeconds: config.CACHE_STALE_WHILE_REVALIDATE_S,
@@ -187,7 +166,7 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
   // Every route of the API lives in this context, where a route without config.access cannot register.
   await app.register(async (api) => {
     registerAccessControl(api, services.tokens, limitRefusals);
-    registerIdempotency(api, { repo: createIdempotencyRepository(db), clock, hashIp: services.hashIp });
+    registerIdempotency(api, { repo: engine.store.idempotency, clock, hashIp: services.hashIp });
     // After the hooks above, since it reads what they add to each route's schema.
     registerImpliedResponses(api);
     // Scheduled publications are applied by the first request at or after their time: no cron.
@@ -200,10 +179,17 @@ export async function buildApp({ config, db, logger = false, clock = systemClock
       });
     });
     // Another process (a second server, the CLI) wrote: nothing cached here may be served any more.
-    if (cache) api.addHook('onRequest', clearOnCommitsByOthers(createCommitWatcher(db.$client), cache));
+    const check = engine.foreign.check;
+    if (cache && check) {
+      api.addHook('onRequest', async () => {
+        const change = check();
+        if (change === 'all') cache.clear();
+        else if (change) cache.purge(change);
+      });
+    }
     // After validation, since the cache is keyed on the validated request; before every handler.
     api.addHook('preHandler', serveFromCache);
-    await systemRoutes(api, { ping: () => db.get(sql`select 1`) });
+    await systemRoutes(api, { ping: () => engine.ping() });
     await articlesRoutes(api, {
       service: services.articles,
       editor: services.editor,

@@ -3,7 +3,7 @@ import { createServices } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { backupDatabase, restoreDatabase } from './db/backup.js';
 import { openDatabase } from './db/client.js';
-import { runMigrations } from './db/migrate.js';
+import { openEngine } from './db/open.js';
 import { runGenerate } from './modules/generator/cli.js';
 import { ROLES, type Role } from './modules/tokens/schemas.js';
 
@@ -22,7 +22,9 @@ export const USAGE = `Usage:
   fjord generate [--articles N] [--comments N] [--seed N] [--database PATH]
                            fills a new database with generated content (fjord generate --help)
 
-Uses DATABASE_PATH (default ./data/fjord.db); safe to run while the server runs.
+Uses DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite, default ./data/fjord.db);
+safe to run while the server runs. backup and restore are for SQLite: on PostgreSQL, use
+pg_dump and pg_restore (see the README).
 `;
 
 /** A wrong invocation: exit code 2 with the usage, as command-line tools do. */
@@ -48,12 +50,12 @@ const isRole = (value: string): value is Role => (ROLES as readonly string[]).in
 
 /** Runs `use` on the tokens service of a migrated database, and closes it. */
 async function withTokens(config: Config, use: (tokens: ReturnType<typeof createServices>['tokens']) => Promise<void>) {
-  const database = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
+  const engine = await openEngine(config);
   try {
-    runMigrations(database.db);
-    await use(createServices(database.db, undefined, config).tokens);
+    await engine.migrate();
+    await use(createServices(engine, undefined, config).tokens);
   } finally {
-    database.close();
+    await engine.close();
   }
 }
 
@@ -97,6 +99,15 @@ function fileArgument(name: string, args: string[]): string {
   return args[0];
 }
 
+/** backup and restore copy a SQLite file; a PostgreSQL database has its own tools. */
+function assertSqlite(config: Config, name: string): void {
+  if (config.DATABASE_URL) {
+    throw new Error(
+      `"${name}" copies a SQLite database file; with DATABASE_URL, use pg_dump and pg_restore (see the README)`,
+    );
+  }
+}
+
 function commandFor(positionals: string[], options: Options): Command {
   const [group, ...args] = positionals;
   switch (group) {
@@ -105,6 +116,7 @@ function commandFor(positionals: string[], options: Options): Command {
     case 'backup': {
       const file = fileArgument('backup', args);
       return async (config, io) => {
+        assertSqlite(config, 'backup');
         const database = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
         try {
           await backupDatabase(database.sqlite, file);
@@ -117,6 +129,7 @@ function commandFor(positionals: string[], options: Options): Command {
     case 'restore': {
       const file = fileArgument('restore', args);
       return async (config, io) => {
+        assertSqlite(config, 'restore');
         await restoreDatabase(file, config.DATABASE_PATH);
         io.stdout.write(`restored ${file} into ${config.DATABASE_PATH}\n`);
       };

@@ -1,18 +1,18 @@
 import { buildApp } from './app.js';
 import { defaultConfig } from './config.js';
-import { openDatabase } from './db/client.js';
-import { runMigrations } from './db/migrate.js';
+import { openSqliteEngine } from './db/sqlite/engine.js';
 
 /** The OpenAPI document as YAML, generated from the routes of a throwaway in-memory app. */
 export async function renderOpenApiYaml(): Promise<string> {
-  const database = openDatabase(':memory:');
-  runMigrations(database.db);
-  const app = await buildApp({ config: defaultConfig(), db: database.db });
+  const config = defaultConfig();
+  const engine = openSqliteEngine(':memory:', { workBudgetMs: config.WORK_BUDGET_MS });
+  await engine.migrate();
+  const app = await buildApp({ config, engine });
   try {
     await app.ready();
     return app.swagger({ yaml: true });
   } finally {
     await app.close();
-    database.close();
+    await engine.close();
   }
 }

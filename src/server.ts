@@ -1,8 +1,8 @@
-import { seedOnce } from '../seeds/index.js';
+import { seed } from '../seeds/index.js';
 import { buildApp, createServices } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
-import { assertSchemaCurrent, assertSchemaNotNewer, runMigrations, SchemaVersionError } from './db/migrate.js';
+import { SchemaVersionError } from './db/migrate.js';
+import { openEngine } from './db/open.js';
 import { loggerOptions } from './http/logging.js';
 import { systemClock } from './shared/clock.js';
 
@@ -21,27 +21,28 @@ async function main() {
     throw err;
   }
 
-  const database = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
+  const engine = await openEngine(config);
   let seeded: string[] = [];
   try {
     // Checked before migrating too: a newer database must not be touched by older migrations.
-    assertSchemaNotNewer(database.sqlite);
-    if (config.MIGRATE_ON_START) runMigrations(database.db);
-    assertSchemaCurrent(database.sqlite);
+    await engine.assertSchemaNotNewer();
+    if (config.MIGRATE_ON_START) await engine.migrate();
+    await engine.assertSchemaCurrent();
   } catch (err) {
     if (err instanceof SchemaVersionError) {
       process.stderr.write(`fjord: ${err.message}\n`);
-      database.close();
+      await engine.close();
       process.exit(78);
     }
     throw err;
   }
-  const services = createServices(database.db, systemClock, config);
-  if (config.MIGRATE_ON_START) seeded = await seedOnce(database.sqlite, services);
+  const services = createServices(engine, systemClock, config);
+  // Of several nodes starting at once, one seeds and the others find its articles.
+  if (config.MIGRATE_ON_START) seeded = await engine.exclusively(() => seed(services));
 
   const app = await buildApp({
     config,
-    db: database.db,
+    engine,
     services,
     logger: loggerOptions(config.LOG_LEVEL),
   });
@@ -55,12 +56,11 @@ async function main() {
     app.log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
       app.log.error('in-flight requests did not finish in time');
-      database.close();
-      process.exit(1);
+      void engine.close().finally(() => process.exit(1));
     }, SHUTDOWN_GRACE_MS);
     timer.unref();
     await app.close();
-    database.close();
+    await engine.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -21,9 +21,11 @@ if (process.platform === 'linux') {
   }
 }
 
-const { db } = openReadOnlyDatabase((workerData as { databasePath: string }).databasePath);
-const search = createSearchRepository(db);
+const { databasePath } = workerData as { databasePath: string | null };
+const search = databasePath === null ? null : createSearchRepository(openReadOnlyDatabase(databasePath).db);
 
-serveThread<WorkRequest, unknown>(parentPort, (work) =>
-  work.kind === 'search' ? search.findMatches(work.query) : diffRevisions(work.from, work.to),
-);
+serveThread<WorkRequest, unknown>(parentPort, (work) => {
+  if (work.kind === 'diff') return diffRevisions(work.from, work.to);
+  if (!search) throw new Error('this work thread has no database to search');
+  return search.findMatches(work.query);
+});

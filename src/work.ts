@@ -30,7 +30,8 @@ export function createWorkThread({
   budgetMs,
   script = new URL('./work-thread.js', import.meta.url),
 }: {
-  databasePath: string;
+  /** The SQLite file searches read; null when searches run elsewhere (PostgreSQL) and the thread only diffs. */
+  databasePath: string | null;
   budgetMs: number;
   script?: URL;
 }): { search: SearchRunner; differ: Differ; close: () => Promise<void> } {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createServices } from '../src/app.js';
 import { runCli } from '../src/cli.js';
 import { openDatabase } from '../src/db/client.js';
+import { sqliteServices } from './helpers/engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fjord-cli-'));
 const env = { DATABASE_PATH: join(dir, 'fjord.db') };
@@ -28,7 +28,7 @@ describe('fjord token create', () => {
     expect(result.lastLine).toMatch(/^fjord_[A-Za-z0-9_-]{43}$/);
     const database = openDatabase(env.DATABASE_PATH);
     try {
-      const principal = await createServices(database.db).tokens.authenticate(`Bearer ${result.lastLine}`);
+      const principal = await sqliteServices(database).tokens.authenticate(`Bearer ${result.lastLine}`);
       expect(principal).toEqual({ tokenId: expect.any(Number), name: 'Newsroom bot', role: 'editor' });
     } finally {
       database.close();
@@ -62,7 +62,7 @@ describe('fjord token list and revoke', () => {
     expect(revoked).toMatchObject({ code: 0, stdout: `revoked token ${id} "Mod"\n` });
     const database = openDatabase(env.DATABASE_PATH);
     try {
-      await expect(createServices(database.db).tokens.authenticate(`Bearer ${created.lastLine}`)).rejects.toThrow(
+      await expect(sqliteServices(database).tokens.authenticate(`Bearer ${created.lastLine}`)).rejects.toThrow(
         'The bearer token has been revoked',
       );
     } finally {
@@ -100,7 +100,7 @@ describe('fjord backup and restore', () => {
     expect(stdout).toBe(`restored ${file} into ${target}\n`);
     const restored = openDatabase(target);
     try {
-      const { data } = await createServices(restored.db).tokens.list({ limit: 100 });
+      const { data } = await sqliteServices(restored).tokens.list({ limit: 100 });
       expect(data.map((t) => t.name)).toContain('Kept');
     } finally {
       restored.close();

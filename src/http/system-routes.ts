@@ -10,7 +10,7 @@ const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
-export async function systemRoutes(app: FastifyInstance, { ping }: { ping: () => void }) {
+export async function systemRoutes(app: FastifyInstance, { ping }: { ping: () => Promise<void> }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -26,7 +26,7 @@ export async function systemRoutes(app: FastifyInstance, { ping }: { ping: () =>
     },
     async (request, reply) => {
       try {
-        ping();
+        await ping();
       } catch (err) {
         // Closed, or an I/O error: this node cannot serve, which is what a 503 tells a load balancer.
         request.log.error({ err }, 'the database does not answer');

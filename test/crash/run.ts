@@ -6,10 +6,9 @@
  * CRASH_KILLS (default 12) and CRASH_SEED set the run; CI runs the default, well under 2 minutes.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { createServices } from '../../src/app.js';
-import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
+import { sqliteServices } from '../helpers/engine.js';
 import { freePort, type ServerProcess, startServer, tempDatabasePath } from '../helpers/server-process.js';
 import { type Acknowledged, checkDatabase, operations, type World } from './operations.js';
 
@@ -24,7 +23,7 @@ const random = () => {
 async function prepare(path: string): Promise<World> {
   const database = openDatabase(path);
   runMigrations(database.db);
-  const services = createServices(database.db, undefined, defaultConfig());
+  const services = sqliteServices(database);
   const editor = await services.tokens.create({ name: 'crash-editor', role: 'editor' });
   const moderator = await services.tokens.create({ name: 'crash-moderator', role: 'moderator' });
   database.close();

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/app.js';
 import { BackupError, backupDatabase, restoreDatabase } from '../../src/db/backup.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
+import { sqliteServices } from '../helpers/engine.js';
 import { articleInput, TEST_ACTOR } from '../helpers/factories.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fjord-backup-'));
 const live = openDatabase(join(dir, 'live.db'));
 runMigrations(live.db);
-const services = createServices(live.db);
+const services = sqliteServices(live);
 afterAll(() => live.close());
 
 const count = (path: string, table: string) => {

@@ -1,10 +1,10 @@
 import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/app.js';
 import { backupDatabase, restoreDatabase } from '../../src/db/backup.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
+import { sqliteServices } from '../helpers/engine.js';
 import { articleInput, TEST_ACTOR } from '../helpers/factories.js';
 import { tempDir } from '../helpers/file-app.js';
 
@@ -26,7 +26,7 @@ describe('database files', () => {
     const path = join(folder, 'fjord.db');
     const database = openDatabase(path);
     runMigrations(database.db);
-    await createServices(database.db).articles.create(articleInput(), TEST_ACTOR);
+    await sqliteServices(database).articles.create(articleInput(), TEST_ACTOR);
     expect(existsSync(`${path}-wal`)).toBe(true);
     expect({
       folder: modeOf(folder),

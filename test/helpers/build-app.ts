@@ -1,11 +1,13 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import supertest from 'supertest';
 import { afterAll, expect } from 'vitest';
 import { buildApp, createServices, type Services } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
-import { type Database, openDatabase } from '../../src/db/client.js';
-import { runMigrations } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/client.js';
+import type { Engine } from '../../src/db/engine.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { observeContract } from './contract.js';
+import { openTestEngine } from './engine.js';
 
 /** A clock tests can move. */
 export function testClock(start = Date.parse('2026-01-15T10:00:00.000Z')) {
@@ -22,37 +24,49 @@ export function testClock(start = Date.parse('2026-01-15T10:00:00.000Z')) {
 }
 
 /**
- * A fresh app on a fresh migrated database (in memory, or TEST_DATABASE_PATH to inspect a file),
- * closed after the file's tests. Call it once per test file.
+ * A fresh app on a fresh migrated database of the project's engine (SQLite in memory, or
+ * TEST_DATABASE_PATH to inspect a file; PostgreSQL: a database of its own), closed after the
+ * file's tests. Call it once per test file.
  */
 export async function buildTestApp(
   options: {
     config?: Partial<Config>;
     clock?: Clock;
     /** Replaces some of the services built from the database, to inject a failure into one of them. */
-    adapt?: (services: Services, db: Database) => Services;
+    adapt?: (services: Services, engine: Engine) => Services;
   } = {},
 ) {
-  const database = openDatabase(process.env.TEST_DATABASE_PATH ?? ':memory:');
-  runMigrations(database.db);
+  const test = await openTestEngine();
+  const { engine } = test;
   const clock = options.clock;
   // Rate limits and load shedding are off unless a test turns them on: suites send bursts from one address.
   const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config });
-  const built = createServices(database.db, clock, config);
-  const services = options.adapt ? options.adapt(built, database.db) : built;
-  const app = await buildApp({ config, db: database.db, services, ...(clock ? { clock } : {}) });
+  const built = createServices(engine, clock, config);
+  const services = options.adapt ? options.adapt(built, engine) : built;
+  const app = await buildApp({ config, engine, services, ...(clock ? { clock } : {}) });
   // Every suite doubles as a contract test: what it makes the server answer must be in openapi.yaml.
   const mismatches = observeContract(app);
   await app.ready();
   afterAll(async () => {
     expect(mismatches, 'responses that openapi.yaml does not declare').toEqual([]);
     await app.close();
-    database.close();
+    await test.close();
   });
+  /** For the few tests of a SQLite-only mechanism: anywhere else, the probe works on both engines. */
+  const sqliteOnly = () => {
+    if (engine.kind !== 'sqlite') throw new Error('this test reads SQLite directly: use probe, or keep it to SQLite');
+    return engine.handle;
+  };
   return {
     app,
-    db: database.db,
-    sqlite: database.sqlite,
+    engine,
+    probe: test.probe,
+    get db(): Database {
+      return sqliteOnly().db;
+    },
+    get sqlite(): BetterSqlite3.Database {
+      return sqliteOnly().sqlite;
+    },
     services,
     api: supertest(app.server),
   };

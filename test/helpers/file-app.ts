@@ -6,7 +6,7 @@ import { afterAll } from 'vitest';
 import { buildApp, createServices } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
 import { type DatabaseOptions, openDatabase } from '../../src/db/client.js';
-import { runMigrations } from '../../src/db/migrate.js';
+import { createSqliteEngine } from '../../src/db/sqlite/engine.js';
 
 /** A fresh folder for database files, in the system's temp folder. */
 export function tempDir(prefix = 'fjord-file-'): string {
@@ -22,14 +22,15 @@ export async function buildFileApp(
   options: { config?: Partial<Config>; database?: DatabaseOptions } = {},
 ) {
   const database = openDatabase(path, options.database);
-  runMigrations(database.db);
   const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config });
-  const services = createServices(database.db, undefined, config);
-  const app = await buildApp({ config, db: database.db, services });
+  const engine = createSqliteEngine(database, { workBudgetMs: config.WORK_BUDGET_MS });
+  await engine.migrate();
+  const services = createServices(engine, undefined, config);
+  const app = await buildApp({ config, engine, services });
   await app.ready();
   afterAll(async () => {
     await app.close();
-    database.close();
+    await engine.close();
   });
-  return { app, services, sqlite: database.sqlite, api: supertest(app.server) };
+  return { app, services, engine, sqlite: database.sqlite, api: supertest(app.server) };
 }

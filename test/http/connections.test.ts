@@ -4,21 +4,19 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
-import { runMigrations } from '../../src/db/migrate.js';
 import { answerClientError, connectionLimits, rawProblemResponse, watchResponses } from '../../src/http/connections.js';
 import { SECURITY_HEADERS } from '../../src/http/hardening.js';
+import { openTestEngine } from '../helpers/engine.js';
 
 /** A listening app; sub-second timeouts are passed as a literal Config, which the environment cannot set. */
 async function listeningApp(overrides: Partial<Config>) {
-  const database = openDatabase(':memory:');
-  runMigrations(database.db);
+  const database = await openTestEngine();
   const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...overrides });
-  const app = await buildApp({ config, db: database.db });
+  const app = await buildApp({ config, engine: database.engine });
   await app.listen({ port: 0, host: '127.0.0.1' });
   afterAll(async () => {
     await app.close();
-    database.close();
+    await database.close();
   });
   return { app, port: (app.server.address() as AddressInfo).port };
 }

@@ -2,10 +2,9 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
-import { runMigrations } from '../../src/db/migrate.js';
 import { loggerOptions } from '../../src/http/logging.js';
 import { buildTestApp } from '../helpers/build-app.js';
+import { openTestEngine } from '../helpers/engine.js';
 import { createPublishedArticle, createToken } from '../helpers/factories.js';
 
 const { api, services, sqlite } = await buildTestApp({
@@ -78,11 +77,10 @@ describe('logs', () => {
         done();
       },
     });
-    const database = openDatabase(':memory:');
-    runMigrations(database.db);
+    const database = await openTestEngine();
     const app = await buildApp({
       config: defaultConfig({ RATE_LIMIT_MAX: 0 }),
-      db: database.db,
+      engine: database.engine,
       logger: loggerOptions('trace', stream),
     });
     await app.ready();
@@ -93,7 +91,7 @@ describe('logs', () => {
       payload: { author_name: 'Eve', author_email: 'hidden.reader@example.org', body: 'hi' },
     });
     await app.close();
-    database.close();
+    await database.close();
     const log = lines.join('');
     expect(log).toContain('incoming request');
     expect(log).not.toContain('secretsecret');

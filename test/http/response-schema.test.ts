@@ -8,8 +8,7 @@ import supertest from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp, createServices } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
-import { runMigrations } from '../../src/db/migrate.js';
+import { openTestEngine } from '../helpers/engine.js';
 import { createPublishedArticle, TEST_ACTOR } from '../helpers/factories.js';
 
 const LEAK = { author_email: 'leak@private.example', secret: 'private-column' };
@@ -21,10 +20,9 @@ function leaky<T>(value: T): T {
   return { ...Object.fromEntries(Object.entries(value).map(([k, v]) => [k, leaky(v)])), ...LEAK } as T;
 }
 
-const database = openDatabase(':memory:');
-runMigrations(database.db);
+const database = await openTestEngine();
 const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, TRUST_PROXY: true });
-const services = createServices(database.db, undefined, config);
+const services = createServices(database.engine, undefined, config);
 const article = await createPublishedArticle(services, {
   title: 'Schema guard',
   body: 'Guarded body',
@@ -40,7 +38,7 @@ const queued = await services.moderation.queue({ status: 'pending', article: art
 await services.moderation.moderate(queued.data[0]?.id ?? 0, { status: 'approved' }, TEST_ACTOR.name);
 
 // What the public should see, read before the services start leaking.
-const honestApp = await buildApp({ config, db: database.db, services });
+const honestApp = await buildApp({ config, engine: database.engine, services });
 await honestApp.ready();
 const honest = supertest(honestApp.server);
 const urls = [
@@ -54,7 +52,7 @@ const urls = [
   `/v1/articles/${article.slug}/comments`,
 ];
 
-const leaking = createServices(database.db, undefined, config);
+const leaking = createServices(database.engine, undefined, config);
 /** Replaces a service method by one that returns the same data with private fields added. */
 function leakFrom<O extends object, K extends keyof O>(service: O, name: K) {
   const original = (service[name] as (...args: unknown[]) => Promise<unknown>).bind(service);
@@ -68,13 +66,13 @@ leakFrom(leaking.tags, 'list');
 leakFrom(leaking.credits, 'get');
 leakFrom(leaking.credits, 'list');
 leakFrom(leaking.comments, 'listApproved');
-const app = await buildApp({ config, db: database.db, services: leaking });
+const app = await buildApp({ config, engine: database.engine, services: leaking });
 await app.ready();
 const api = supertest(app.server);
 afterAll(async () => {
   await app.close();
   await honestApp.close();
-  database.close();
+  await database.close();
 });
 
 describe('public responses with private fields in the data', () => {

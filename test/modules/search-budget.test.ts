@@ -8,6 +8,7 @@ import { buildApp, createServices } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
+import { createSqliteEngine } from '../../src/db/sqlite/engine.js';
 import { createPublishedArticle, createToken } from '../helpers/factories.js';
 
 // A file database, so that searches run on their own thread under WORK_BUDGET_MS. In rollback
@@ -21,8 +22,9 @@ const database = openDatabase(path, { busyTimeoutMs: 20 });
 runMigrations(database.db);
 database.sqlite.pragma('journal_mode = DELETE');
 const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, WORK_BUDGET_MS: 1000 });
-const services = createServices(database.db, undefined, config);
-const app = await buildApp({ config, db: database.db, services });
+const engine = createSqliteEngine(database, { workBudgetMs: config.WORK_BUDGET_MS });
+const services = createServices(engine, undefined, config);
+const app = await buildApp({ config, engine, services });
 await app.ready();
 const api = supertest(app.server);
 const locker = new BetterSqlite3(path);

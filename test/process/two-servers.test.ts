@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
+import { sqliteServices } from '../helpers/engine.js';
 import { createPublishedArticle, createToken } from '../helpers/factories.js';
 import { freePort, type ServerProcess, startServer, tempDatabasePath } from '../helpers/server-process.js';
 
@@ -52,7 +52,7 @@ describe('two server processes on one database file', () => {
     await second.ready();
 
     const database = openDatabase(path);
-    const services = createServices(database.db);
+    const services = sqliteServices(database);
     const article = await createPublishedArticle(services);
     const moderator = await createToken(services, 'moderator');
     database.close();

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import type pg from 'pg';
+import pg from 'pg';
 import { knownSchemaVersion, SchemaVersionError } from '../migrate.js';
 
 /** migrations-pg/ sits three levels above this file, in the source tree and in the built image alike. */
@@ -13,25 +13,25 @@ const BOOKKEEPING =
   'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)';
 
 /**
- * Runs `run` on one connection that holds Fjord's session advisory lock: nodes starting together
- * take turns, and each later one finds the work (migrations, the seed) done.
+ * Runs `run` while a connection of its own holds Fjord's session advisory lock: nodes starting
+ * together take turns, and each later one finds the work (migrations, the seed) done. The lock's
+ * connection is not the pool's, so `run` may use the whole pool (a seed writes through it), and
+ * a node that dies holding the lock releases it with its connection.
  */
-export async function withStartupLock<T>(pool: pg.Pool, run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+export async function withStartupLock<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
-    try {
-      return await run(client);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]);
-    }
+    return await run(client);
   } finally {
-    client.release();
+    // Ending the session releases the lock.
+    await client.end();
   }
 }
 
 /** The newest migration applied to the database, or 0 for a database never migrated. */
-export async function appliedPgSchemaVersion(client: pg.Pool | pg.PoolClient): Promise<number> {
+export async function appliedPgSchemaVersion(client: pg.Pool | pg.ClientBase): Promise<number> {
   const table = await client.query<{ exists: boolean }>(
     "SELECT to_regclass('public.__drizzle_migrations') IS NOT NULL AS exists",
   );
@@ -57,9 +57,9 @@ function assertNotNewer(applied: number, migrationsFolder: string): void {
  * starting at once migrate exactly once. drizzle's own PostgreSQL migrator takes no lock, so two of
  * them both apply the first migration and one fails. Returns how many it applied.
  */
-export async function runPgMigrations(pool: pg.Pool, migrationsFolder = PG_MIGRATIONS_FOLDER): Promise<number> {
+export async function runPgMigrations(url: string, migrationsFolder = PG_MIGRATIONS_FOLDER): Promise<number> {
   const migrations = readMigrationFiles({ migrationsFolder });
-  return withStartupLock(pool, async (client) => {
+  return withStartupLock(url, async (client) => {
     await client.query('BEGIN');
     try {
       await client.query(BOOKKEEPING);
@@ -82,6 +82,11 @@ export async function runPgMigrations(pool: pg.Pool, migrationsFolder = PG_MIGRA
       throw err;
     }
   });
+}
+
+/** Refuses a database that a newer Fjord has migrated: this code would misread it. */
+export async function assertPgSchemaNotNewer(pool: pg.Pool, migrationsFolder = PG_MIGRATIONS_FOLDER): Promise<void> {
+  assertNotNewer(await appliedPgSchemaVersion(pool), migrationsFolder);
 }
 
 /** Refuses a database this code cannot serve: newer than it knows, or not yet migrated. */

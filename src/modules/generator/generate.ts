@@ -1,7 +1,6 @@
 import { seed as seedDemo } from '../../../seeds/index.js';
 import { createServices } from '../../app.js';
-import { openDatabase } from '../../db/client.js';
-import { runMigrations } from '../../db/migrate.js';
+import { openSqliteEngine } from '../../db/sqlite/engine.js';
 import { slugify } from '../../shared/slug.js';
 import { generateComments, shareComments } from './comments.js';
 import { type Catalogue, GENERATED_UNTIL, generateArticle, statusOf } from './content.js';
@@ -53,11 +52,11 @@ function slugAllocator(taken: Iterable<string>) {
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const started = performance.now();
-  const handle = openDatabase(options.database);
+  const engine = openSqliteEngine(options.database, { workBudgetMs: 60_000 });
   try {
-    runMigrations(handle.db);
-    const seeded = await seedDemo(createServices(handle.db));
-    const repo = createGeneratorRepository(handle);
+    await engine.migrate();
+    const seeded = await seedDemo(createServices(engine));
+    const repo = createGeneratorRepository(engine.handle);
     const existing = await repo.countArticles();
     // The demo article alone is allowed: it is what a server start leaves in a new database.
     if (existing > 1) {
@@ -123,6 +122,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       ms: performance.now() - started,
     };
   } finally {
-    handle.close();
+    await engine.close();
   }
 }

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/app.js';
 import { openDatabase } from '../../../src/db/client.js';
 import { runMigrations } from '../../../src/db/migrate.js';
+import { createSqliteEngine } from '../../../src/db/sqlite/engine.js';
 import { UnavailableError } from '../../../src/errors.js';
 import { createPublishingRepository } from '../../../src/modules/articles/publishing-repository.js';
 import { createPublishingService } from '../../../src/modules/articles/publishing-service.js';
@@ -28,7 +29,7 @@ afterAll(() => {
 });
 
 const clock = testClock();
-const built = createServices(database.db, clock);
+const built = createServices(createSqliteEngine(database, { workBudgetMs: 1000 }), clock);
 const real = createPublishingRepository(database.db);
 const attempts: { publish: number; errors: unknown[] } = { publish: 0, errors: [] };
 const publishing = createPublishingService({

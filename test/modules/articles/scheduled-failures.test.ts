@@ -2,9 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { toDomainError } from '../../../src/db/errors.js';
 import { articleSchedules } from '../../../src/db/schema.js';
-import { createPublishingRepository } from '../../../src/modules/articles/publishing-repository.js';
 import { createPublishingService } from '../../../src/modules/articles/publishing-service.js';
-import { createRevisionsRepository } from '../../../src/modules/articles/revisions-repository.js';
 import { renderMarkdown } from '../../../src/shared/markdown.js';
 import { buildTestApp, testClock } from '../../helpers/build-app.js';
 import { createDraftArticle, createPublishedArticle, createToken } from '../../helpers/factories.js';
@@ -38,8 +36,8 @@ const { api, services, db } = await buildTestApp({
   clock,
   // Longer than the hours the clock is moved on, so a response cached before a schedule fails is still held.
   config: { CACHE_MAX_AGE_S: 6 * 3600 },
-  adapt: (built, database) => {
-    const real = createPublishingRepository(database);
+  adapt: (built, engine) => {
+    const real = engine.store.publishing;
     const repo: typeof real = {
       ...real,
       async nextDueAt() {
@@ -58,7 +56,7 @@ const { api, services, db } = await buildTestApp({
     };
     const publishing = createPublishingService({
       repo,
-      revisions: createRevisionsRepository(database),
+      revisions: engine.store.revisions,
       editor: built.editor,
       clock,
       changes: built.changes,

@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { defaultConfig } from '../../../src/config.js';
-import { openDatabase } from '../../../src/db/client.js';
+import { openSqliteEngine } from '../../../src/db/sqlite/engine.js';
 import { runGenerate } from '../../../src/modules/generator/cli.js';
 import { generate } from '../../../src/modules/generator/generate.js';
 import { renderMarkdown } from '../../../src/shared/markdown.js';
@@ -97,11 +97,9 @@ describe('fjord generate', () => {
   });
 
   it('serves every published article through the real app, with HTML rendered from its Markdown', async () => {
-    const database = openDatabase(path('a.db'));
-    const app = await buildApp({
-      config: defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0 }),
-      db: database.db,
-    });
+    const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0 });
+    const engine = openSqliteEngine(path('a.db'), { workBudgetMs: config.WORK_BUDGET_MS });
+    const app = await buildApp({ config, engine });
     try {
       const published = all<{ slug: string; comment_count: number }>(
         "select slug, comment_count from articles where status = 'published'",
@@ -131,7 +129,7 @@ describe('fjord generate', () => {
       expect(comments.statusCode).toBe(200);
     } finally {
       await app.close();
-      database.close();
+      await engine.close();
     }
   });
 });

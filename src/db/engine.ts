@@ -1,0 +1,78 @@
+/**
+ * The seam between the app and its database. An Engine owns the connections, the repositories
+ * (one per module, implemented once per engine behind the same interface), where searches and
+ * diffs run, and how this process hears of other processes' writes. Everything above it (services,
+ * routes, the HTTP layer) is the same on SQLite and on PostgreSQL.
+ */
+import type { IdempotencyRepository } from '../http/idempotency-repository.js';
+import type { Differ } from '../modules/articles/diff-runner.js';
+import type { PublishingRepository } from '../modules/articles/publishing-repository.js';
+import type { ArticlesRepository } from '../modules/articles/repository.js';
+import type { RevisionsRepository } from '../modules/articles/revisions-repository.js';
+import type { AuditRepository } from '../modules/audit/repository.js';
+import type { CommentsRepository } from '../modules/comments/repository.js';
+import type { CreditsRepository } from '../modules/credits/repository.js';
+import type { SearchRunner } from '../modules/search/runner.js';
+import type { TagsRepository } from '../modules/tags/repository.js';
+import type { TokensRepository } from '../modules/tokens/repository.js';
+
+export type EngineKind = 'sqlite' | 'postgres';
+
+/** Every repository of the app, each behind its module's interface. */
+export interface Store {
+  articles: ArticlesRepository;
+  revisions: RevisionsRepository;
+  publishing: PublishingRepository;
+  tags: TagsRepository;
+  credits: CreditsRepository;
+  tokens: TokensRepository;
+  audit: AuditRepository;
+  comments: CommentsRepository;
+  idempotency: IdempotencyRepository;
+}
+
+/** What another process changed: the surrogate keys it named, or everything when they are unknown. */
+export type ForeignChange = readonly string[] | 'all';
+
+/**
+ * How the response cache of this process stays true to writes made by other processes (a second
+ * node, the CLI): SQLite notices them before each request (`check`), PostgreSQL hears them (`subscribe`).
+ */
+export interface ForeignChanges {
+  /** Before each API request: what other processes changed since the last call, or null. */
+  check?: () => ForeignChange | null;
+  /** Calls `listener` with each change another process announces. */
+  subscribe(listener: (change: ForeignChange) => void): () => void;
+  /** Announces this process's committed change to the others. */
+  publish(keys: readonly string[]): void;
+}
+
+export interface Engine {
+  readonly kind: EngineKind;
+  readonly store: Store;
+  /** Where searches and diffs run, under WORK_BUDGET_MS where the engine can bound them. */
+  readonly work: { search: SearchRunner; differ: Differ };
+  readonly foreign: ForeignChanges;
+  /**
+   * Whether schedules made by other processes must be looked for in the database: the due time a
+   * process remembers only covers its own schedules when several nodes write.
+   */
+  readonly sharedSchedules: boolean;
+  /** Answers when the database answers; throws otherwise. */
+  ping(): Promise<void>;
+  /** Applies the migrations the database lacks, so that of N processes starting at once one does. Returns how many. */
+  migrate(): Promise<number>;
+  /** Refuses a database newer than this code (before migrating) ... */
+  assertSchemaNotNewer(): Promise<void>;
+  /** ... or, after migrating, one it cannot serve. */
+  assertSchemaCurrent(): Promise<void>;
+  /** Runs `run` (a seed) so that of N processes starting at once, exactly one runs it while the others wait. */
+  exclusively<T>(run: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Nothing to hear or tell: one process alone on its database. */
+export const noForeignChanges: ForeignChanges = {
+  subscribe: () => () => {},
+  publish: () => {},
+};

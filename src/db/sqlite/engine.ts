@@ -1,0 +1,112 @@
+import { sql } from 'drizzle-orm';
+import { createIdempotencyRepository } from '../../http/idempotency-repository.js';
+import { inProcessDiffer } from '../../modules/articles/diff-runner.js';
+import { createPublishingRepository } from '../../modules/articles/publishing-repository.js';
+import { createArticlesRepository } from '../../modules/articles/repository.js';
+import { createRevisionsRepository } from '../../modules/articles/revisions-repository.js';
+import { createAuditRepository } from '../../modules/audit/repository.js';
+import { createCommentsRepository } from '../../modules/comments/repository.js';
+import { createCreditsRepository } from '../../modules/credits/repository.js';
+import { createSearchRepository } from '../../modules/search/repository.js';
+import { inProcessRunner, type SearchRunner } from '../../modules/search/runner.js';
+import { createTagsRepository } from '../../modules/tags/repository.js';
+import { createTokensRepository } from '../../modules/tokens/repository.js';
+import { createWorkThread } from '../../work.js';
+import { type Database, type DatabaseHandle, databaseFile, openDatabase } from '../client.js';
+import { createCommitWatcher } from '../commit-watcher.js';
+import type { Engine, Store } from '../engine.js';
+import { assertSchemaCurrent, assertSchemaNotNewer, runMigrations, withWriteLock } from '../migrate.js';
+
+export function createSqliteStore(db: Database): Store {
+  return {
+    articles: createArticlesRepository(db),
+    revisions: createRevisionsRepository(db),
+    publishing: createPublishingRepository(db),
+    tags: createTagsRepository(db),
+    credits: createCreditsRepository(db),
+    tokens: createTokensRepository(db),
+    audit: createAuditRepository(db),
+    comments: createCommentsRepository(db),
+    idempotency: createIdempotencyRepository(db),
+  };
+}
+
+export interface SqliteEngine extends Engine {
+  readonly kind: 'sqlite';
+  /** The drizzle handle and driver connection, for SQLite-only tools (backup, the generator) and tests. */
+  readonly handle: DatabaseHandle;
+}
+
+/**
+ * SQLite: one file (or memory), one writer at a time. On a file, searches and diffs run on a work
+ * thread with its own read-only connection; other processes' commits are noticed through
+ * `PRAGMA data_version` before each request.
+ */
+export function createSqliteEngine(handle: DatabaseHandle, { workBudgetMs }: { workBudgetMs: number }): SqliteEngine {
+  const { db, sqlite } = handle;
+  const file = databaseFile(db);
+  // Started by the first search or diff: a process that never searches (the CLI, a seed) never pays for it.
+  let thread: ReturnType<typeof createWorkThread> | null = null;
+  const work = () => {
+    thread ??= createWorkThread({ databasePath: file ?? '', budgetMs: workBudgetMs });
+    return thread;
+  };
+  const watcher = createCommitWatcher(sqlite);
+  let search: SearchRunner | null = null;
+  const inMemorySearch = () => {
+    search ??= inProcessRunner(createSearchRepository(db));
+    return search;
+  };
+  // Built on first use, after migrations: the repositories prepare their statements against the tables.
+  let store: Store | null = null;
+  let closed = false;
+  return {
+    kind: 'sqlite',
+    handle,
+    get store() {
+      store ??= createSqliteStore(db);
+      return store;
+    },
+    work: file
+      ? {
+          search: { findMatches: (query) => work().search.findMatches(query) },
+          differ: { diff: (from, to) => work().differ.diff(from, to) },
+        }
+      : { search: { findMatches: (query) => inMemorySearch().findMatches(query) }, differ: inProcessDiffer },
+    foreign: {
+      check: () => {
+        try {
+          return watcher.changedByOthers() ? 'all' : null;
+        } catch {
+          // Unknown is treated as changed: nothing stale can be served.
+          return 'all';
+        }
+      },
+      subscribe: () => () => {},
+      // Other processes poll data_version themselves.
+      publish: () => {},
+    },
+    sharedSchedules: false,
+    ping: async () => {
+      db.get(sql`select 1`);
+    },
+    migrate: async () => runMigrations(db),
+    assertSchemaNotNewer: async () => assertSchemaNotNewer(sqlite),
+    assertSchemaCurrent: async () => assertSchemaCurrent(sqlite),
+    exclusively: (run) => withWriteLock(sqlite, run),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await thread?.close();
+      handle.close();
+    },
+  };
+}
+
+/** Opens the SQLite file at `path` (or `:memory:`) as an engine. */
+export function openSqliteEngine(
+  path: string,
+  { busyTimeoutMs, workBudgetMs }: { busyTimeoutMs?: number; workBudgetMs: number },
+): SqliteEngine {
+  return createSqliteEngine(openDatabase(path, busyTimeoutMs === undefined ? {} : { busyTimeoutMs }), { workBudgetMs });
+}
