@@ -1,4 +1,6 @@
 /**
+ * @sqlite-only: PostgreSQL databases start from a schema that has public_at.
+ *
  * Migration 0006 decides, for slugs recorded before public_at existed, which ones were public: the
  * current slug of a published article, and any slug a logged publication served.
  */
