@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { seed } from '../seeds/index.js';
 import { createServices } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { backupDatabase, restoreDatabase } from './db/backup.js';
@@ -19,7 +20,7 @@ export const USAGE = `Usage:
   fjord token revoke <id>
   fjord backup <file>      a consistent copy of the live database, taken while the server serves
   fjord restore <file>     a backup into an empty DATABASE_PATH (never over an existing database)
-  fjord generate [--articles N] [--comments N] [--seed N] [--database PATH]
+  fjord generate [--articles N] [--comments N] [--seed N] [--database PATH|URL]
                            fills a new database with generated content (fjord generate --help)
 
 Uses DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite, default ./data/fjord.db);
@@ -145,7 +146,7 @@ function commandFor(positionals: string[], options: Options): Command {
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // generate has options of its own, so it parses its own arguments.
-  if (argv[0] === 'generate') return runGenerate(argv.slice(1), io.env, io);
+  if (argv[0] === 'generate') return runGenerate(argv.slice(1), io.env, io, (engine) => seed(createServices(engine)));
   try {
     const { values, positionals } = parse(argv);
     if (values.help) {

@@ -1,20 +1,23 @@
 import { parseArgs } from 'node:util';
-import { DatabaseNotEmptyError, generate } from './generate.js';
+import { DatabaseNotEmptyError, type DemoSeed, describeDatabase, generate } from './generate.js';
 
 export interface Output {
   stdout: { write: (text: string) => unknown };
   stderr: { write: (text: string) => unknown; isTTY?: boolean };
 }
 
-export const GENERATE_USAGE = `Usage: fjord generate [--articles N] [--comments N] [--seed N] [--database PATH]
+export const GENERATE_USAGE = `Usage: fjord generate [--articles N] [--comments N] [--seed N] [--database PATH|URL]
 
 Fills a new database with generated French-like articles (several revisions each, tags, credits,
-search index) and threaded comments in every status. The same seed gives the same content.
+search index) and threaded comments in every status. The same seed gives the same content, on
+SQLite and on PostgreSQL.
 
   --articles N     articles to generate (default 1000)
   --comments N     comments, shared over the published articles (default 10 per article)
   --seed N         seed of the generator (default 1)
-  --database PATH  the database file (default DATABASE_PATH, else ./data/fjord.db)
+  --database PATH|URL
+                   a SQLite file, or a postgres:// URL (default DATABASE_URL, else
+                   DATABASE_PATH, else ./data/fjord.db)
 `;
 
 function wholeNumber(value: string | undefined, name: string, fallback: number): number {
@@ -47,11 +50,15 @@ function progressReporter(stderr: Output['stderr'], started: number) {
   };
 }
 
-/** `fjord generate`: returns the exit code (0 done, 1 failed, 2 bad arguments). */
+/**
+ * `fjord generate`: returns the exit code (0 done, 1 failed, 2 bad arguments). `seedDemo` puts the
+ * demo content in first (the caller builds it on the app's services).
+ */
 export async function runGenerate(
   argv: string[],
   env: Record<string, string | undefined>,
   out: Output,
+  seedDemo: DemoSeed,
 ): Promise<number> {
   let options: { articles: number; comments: number; seed: number; database: string };
   try {
@@ -76,7 +83,8 @@ export async function runGenerate(
       articles,
       comments: wholeNumber(values.comments, 'comments', articles * 10),
       seed: wholeNumber(values.seed, 'seed', 1),
-      database: values.database ?? env.DATABASE_PATH ?? './data/fjord.db',
+      // Like the rest of the CLI: DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite).
+      database: values.database ?? (env.DATABASE_URL || undefined) ?? env.DATABASE_PATH ?? './data/fjord.db',
     };
     if (options.database === ':memory:') throw new UsageError('--database must be a file');
   } catch (err) {
@@ -86,10 +94,10 @@ export async function runGenerate(
 
   const started = performance.now();
   try {
-    const result = await generate({ ...options, onProgress: progressReporter(out.stderr, started) });
+    const result = await generate({ ...options, onProgress: progressReporter(out.stderr, started) }, seedDemo);
     out.stdout.write(
       `generated ${result.articles} articles (${result.published} published) and ${result.comments} comments ` +
-        `in ${(result.ms / 1000).toFixed(1)} s into ${options.database}\n`,
+        `in ${(result.ms / 1000).toFixed(1)} s into ${describeDatabase(options.database)}\n`,
     );
     return 0;
   } catch (err) {

@@ -1,11 +1,11 @@
-import { seed as seedDemo } from '../../../seeds/index.js';
-import { createServices } from '../../app.js';
+import type { Engine } from '../../db/engine.js';
+import { isPostgresUrl } from '../../db/pg/client.js';
 import { openSqliteEngine } from '../../db/sqlite/engine.js';
 import { slugify } from '../../shared/slug.js';
 import { generateComments, shareComments } from './comments.js';
 import { type Catalogue, GENERATED_UNTIL, generateArticle, statusOf } from './content.js';
 import { mulberry32 } from './random.js';
-import { createGeneratorRepository, type GeneratedEntry } from './repository.js';
+import { createGeneratorRepository, type GeneratedEntry, type GeneratorRepository } from './repository.js';
 import { BlockPool } from './text.js';
 import { EDITORS, FR, PHOTO_AGENCIES, PHOTOGRAPHERS, SOURCES, TAG_NAMES } from './vocabulary.js';
 
@@ -13,6 +13,7 @@ export interface GenerateOptions {
   articles: number;
   comments: number;
   seed: number;
+  /** A SQLite file, or a postgres:// URL. */
   database: string;
   /** Called after each batch with the articles written so far. */
   onProgress?: (done: number, total: number) => void;
@@ -26,6 +27,34 @@ export interface GenerateResult {
 }
 
 export class DatabaseNotEmptyError extends Error {}
+
+/**
+ * Puts the demo content into the new database through the app's services, and returns the slugs
+ * it created. The caller builds it, so the generator depends on no more than an engine.
+ */
+export type DemoSeed = (engine: Engine) => Promise<string[]>;
+
+/** The database without its password, for messages. */
+export function describeDatabase(database: string): string {
+  if (!isPostgresUrl(database)) return database;
+  const url = new URL(database);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+/** The engine `database` names, and the bulk writer for it (built after migrating). */
+async function openTarget(database: string): Promise<{ engine: Engine; repository: () => GeneratorRepository }> {
+  if (isPostgresUrl(database)) {
+    const [{ openPgEngine }, { createPgGeneratorRepository }] = await Promise.all([
+      import('../../db/pg/engine.js'),
+      import('./repository.pg.js'),
+    ]);
+    const engine = openPgEngine(database, { poolMax: 2, workBudgetMs: 60_000 });
+    return { engine, repository: () => createPgGeneratorRepository(engine.handle.db) };
+  }
+  const engine = openSqliteEngine(database, { workBudgetMs: 60_000 });
+  return { engine, repository: () => createGeneratorRepository(engine.handle) };
+}
 
 const BATCH = 500;
 const BLOCK_POOL_SIZE = 2_000;
@@ -47,21 +76,22 @@ function slugAllocator(taken: Iterable<string>) {
 }
 
 /**
- * Fills a new (or freshly seeded) database with generated articles and comments. The demo seed
- * goes in first, so the benchmark's reference article is in every generated database.
+ * Fills a new (or freshly seeded) database, SQLite or PostgreSQL, with generated articles and
+ * comments; one seed gives the same content on both. The demo seed goes in first, so the
+ * benchmark's reference article is in every generated database.
  */
-export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+export async function generate(options: GenerateOptions, seedDemo: DemoSeed): Promise<GenerateResult> {
   const started = performance.now();
-  const engine = openSqliteEngine(options.database, { workBudgetMs: 60_000 });
+  const { engine, repository } = await openTarget(options.database);
   try {
     await engine.migrate();
-    const seeded = await seedDemo(createServices(engine));
-    const repo = createGeneratorRepository(engine.handle);
+    const seeded = await engine.exclusively(() => seedDemo(engine));
+    const repo = repository();
     const existing = await repo.countArticles();
     // The demo article alone is allowed: it is what a server start leaves in a new database.
     if (existing > 1) {
       throw new DatabaseNotEmptyError(
-        `${options.database} already holds ${existing} articles; generate into a new database`,
+        `${describeDatabase(options.database)} already holds ${existing} articles; generate into a new database`,
       );
     }
     await repo.startBulkLoad();

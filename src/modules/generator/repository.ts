@@ -15,22 +15,43 @@ import type { ArticleContent } from '../articles/schemas.js';
 import { indexDocument } from '../search/repository.js';
 import type { GeneratedComment } from './comments.js';
 import type { GeneratedArticle } from './content.js';
+import { approvedCount, articleRows, commentRow, moderationRow } from './rows.js';
 
 export interface GeneratedEntry {
   article: GeneratedArticle;
   comments: GeneratedComment[];
 }
-type Credit = Omit<ArticleContent['credits'][number], 'credit_id' | 'role'>;
+export type Credit = Omit<ArticleContent['credits'][number], 'credit_id' | 'role'>;
+
+/** A credit as stored, with its id. */
+export interface SavedCredit extends Credit {
+  id: number;
+}
+
+/** The bulk writes of the generator, one implementation per engine. */
+export interface GeneratorRepository {
+  countArticles(): Promise<number>;
+  /** Settings for a fast load, if the engine has any; finishBulkLoad puts the server's back. */
+  startBulkLoad(): Promise<void>;
+  finishBulkLoad(): Promise<void>;
+  /** Adds the tags and credits the generated content links to; returns them with their ids. */
+  saveCatalogue(
+    tagList: { slug: string; name: string }[],
+    creditList: Credit[],
+    at: number,
+  ): Promise<{ tags: { slug: string; name: string }[]; credits: SavedCredit[] }>;
+  /** One batch of articles with their revisions, links, search entries and comments, in one transaction. */
+  insertBatch(batch: GeneratedEntry[]): Promise<void>;
+}
 
 const p = (name: string) => sql.placeholder(name);
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 /**
  * Bulk writes for the data generator. The same tables and the same search indexing as the
  * editorial path, but through prepared statements in large transactions: one row at a time
  * through the services would take an hour for a million comments.
  */
-export function createGeneratorRepository({ db, sqlite }: DatabaseHandle) {
+export function createGeneratorRepository({ db, sqlite }: DatabaseHandle): GeneratorRepository {
   const insertArticle = db
     .insert(articles)
     .values({
@@ -96,95 +117,42 @@ export function createGeneratorRepository({ db, sqlite }: DatabaseHandle) {
     .prepare();
   const insertLog = db
     .insert(commentModerationLog)
-    .values({ commentId: p('commentId'), actor: p('actor'), fromStatus: p('from'), toStatus: p('to'), at: p('at') })
+    .values({
+      commentId: p('commentId'),
+      actor: p('actor'),
+      fromStatus: p('fromStatus'),
+      toStatus: p('toStatus'),
+      at: p('at'),
+    })
     .prepare();
 
   let tagIds = new Map<string, number>();
 
   function writeArticle(a: GeneratedArticle, commentCount: number) {
-    const published = a.publishedRevision === null ? null : a.revisions[a.publishedRevision - 1]?.content;
+    const rows = articleRows(a, commentCount, tagIds);
     insertArticle.run({
-      id: a.id,
-      slug: a.slug,
-      lang: a.lang,
-      status: a.status,
-      headRevision: a.headRevision,
-      publishedRevision: a.publishedRevision,
-      publishedAt: a.publishedAt,
+      ...rows.article,
       // Placeholders bypass Drizzle's boolean mapping: the driver binds integers.
-      commentsOpen: a.commentsOpen ? 1 : 0,
-      commentCount,
-      title: published?.title ?? null,
-      standfirst: published?.standfirst ?? null,
-      body: published?.body ?? null,
-      bodyHtml: a.bodyHtml,
-      heroImage: json(published?.hero_image),
-      source: json(published?.source),
-      aiGenerated: published?.ai_generated ? 1 : 0,
-      createdAt: a.createdAt,
-      updatedAt: a.updatedAt,
+      commentsOpen: rows.article.commentsOpen ? 1 : 0,
+      aiGenerated: rows.article.aiGenerated ? 1 : 0,
     });
-    // A published article's slug was served to readers; a draft's stays its working slug.
-    insertSlug.run({
-      slug: a.slug,
-      articleId: a.id,
-      publicAt: a.publishedRevision === null ? null : (a.publishedAt ?? a.createdAt),
-      createdAt: a.createdAt,
-    });
-    for (const r of a.revisions) {
-      insertRevision.run({
-        articleId: a.id,
-        number: r.number,
-        snapshot: JSON.stringify(r.content),
-        changedFields: JSON.stringify(r.changedFields),
-        message: r.message,
-        author: r.author,
-        createdAt: r.createdAt,
-      });
-    }
-    if (a.status !== 'published' || !published) return;
-    published.tags.forEach((tag, position) => {
-      insertTag.run({ articleId: a.id, tagId: tagIds.get(tag.slug), position, publishedAt: a.publishedAt });
-    });
-    published.credits.forEach((credit, position) => {
-      insertCredit.run({ articleId: a.id, creditId: credit.credit_id, role: credit.role, position });
-    });
-    indexDocument(db, a.id, {
-      title: published.title,
-      standfirst: published.standfirst,
-      body: published.body,
-      tags: published.tags.map((t) => t.name),
-    });
+    insertSlug.run(rows.slug);
+    for (const revision of rows.revisions) insertRevision.run(revision);
+    for (const tag of rows.tags) insertTag.run(tag);
+    for (const credit of rows.credits) insertCredit.run(credit);
+    if (rows.search) indexDocument(db, a.id, rows.search);
   }
 
   function writeComments(articleId: string, list: GeneratedComment[]) {
     const ids: number[] = [];
     for (const c of list) {
-      const updatedAt = c.moderation?.at ?? c.createdAt;
-      const { lastInsertRowid } = insertComment.run({
-        articleId,
-        parentId: c.parent === null ? null : ids[c.parent],
-        depth: c.depth,
-        authorName: c.authorName,
-        authorEmail: c.authorEmail,
-        ipHash: c.ipHash,
-        body: c.body,
-        status: c.status,
-        spamReasons: JSON.stringify(c.spamReasons),
-        createdAt: c.createdAt,
-        updatedAt,
-      });
+      const { lastInsertRowid } = insertComment.run(
+        commentRow(articleId, c, c.parent === null ? null : (ids[c.parent] ?? null)),
+      );
       const id = Number(lastInsertRowid);
       ids.push(id);
-      if (c.moderation) {
-        insertLog.run({
-          commentId: id,
-          actor: c.moderation.actor,
-          from: c.moderation.from,
-          to: c.status,
-          at: updatedAt,
-        });
-      }
+      const log = moderationRow(id, c);
+      if (log) insertLog.run(log);
     }
   }
 
@@ -235,6 +203,8 @@ export function createGeneratorRepository({ db, sqlite }: DatabaseHandle) {
             tagList.map((t) => t.slug),
           ),
         )
+        // The generator picks tags by position: both engines list them in the same order.
+        .orderBy(tags.slug)
         .all();
       tagIds = new Map(tagRows.map((t) => [t.slug, t.id]));
       const creditRows = creditList.map((c) => {
@@ -253,12 +223,10 @@ export function createGeneratorRepository({ db, sqlite }: DatabaseHandle) {
     async insertBatch(batch: GeneratedEntry[]): Promise<void> {
       db.transaction(() => {
         for (const { article, comments: list } of batch) {
-          writeArticle(article, list.filter((c) => c.status === 'approved').length);
+          writeArticle(article, approvedCount(list));
           writeComments(article.id, list);
         }
       });
     },
   };
 }
-
-export type GeneratorRepository = ReturnType<typeof createGeneratorRepository>;

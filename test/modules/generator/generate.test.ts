@@ -4,16 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../src/app.js';
+import { seed as seedDemo } from '../../../seeds/index.js';
+import { buildApp, createServices } from '../../../src/app.js';
 import { defaultConfig } from '../../../src/config.js';
 import { openSqliteEngine } from '../../../src/db/sqlite/engine.js';
 import { runGenerate } from '../../../src/modules/generator/cli.js';
-import { generate } from '../../../src/modules/generator/generate.js';
+import { type DemoSeed, generate } from '../../../src/modules/generator/generate.js';
 import { renderMarkdown } from '../../../src/shared/markdown.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fjord-generate-'));
 const path = (name: string) => join(dir, name);
 const OPTIONS = { articles: 200, comments: 2_000, seed: 7 };
+const demo: DemoSeed = (engine) => seedDemo(createServices(engine));
 const SEED_SLUG = 'openai-choisit-elle-la-norvege-pour-renforcer-ou-contourner-la-souverainete-numerique-europeenne';
 
 /** A hash of everything generated; the demo article is left out, since its id and dates come from the clock. */
@@ -38,7 +40,7 @@ function contentHash(file: string): string {
 describe('fjord generate', () => {
   let sqlite: BetterSqlite3.Database;
   beforeAll(async () => {
-    await generate({ ...OPTIONS, database: path('a.db') });
+    await generate({ ...OPTIONS, database: path('a.db') }, demo);
     sqlite = new BetterSqlite3(path('a.db'), { readonly: true });
   });
   afterAll(() => sqlite.close());
@@ -90,8 +92,8 @@ describe('fjord generate', () => {
   });
 
   it('gives the same content for the same seed, and other content for another', async () => {
-    await generate({ ...OPTIONS, database: path('b.db') });
-    await generate({ ...OPTIONS, seed: 8, database: path('c.db') });
+    await generate({ ...OPTIONS, database: path('b.db') }, demo);
+    await generate({ ...OPTIONS, seed: 8, database: path('c.db') }, demo);
     expect(contentHash(path('b.db'))).toBe(contentHash(path('a.db')));
     expect(contentHash(path('c.db'))).not.toBe(contentHash(path('a.db')));
   });
@@ -149,15 +151,15 @@ describe('runGenerate', () => {
   it('exits 2 with the usage on an unknown option or a bad number', async () => {
     for (const argv of [['--articels', '5'], ['--articles', 'many'], ['--seed']]) {
       const { text, out } = output();
-      expect(await runGenerate(argv, {}, out)).toBe(2);
+      expect(await runGenerate(argv, {}, out, demo)).toBe(2);
       expect(text.stderr).toContain('Usage: fjord generate');
     }
   });
 
   it('refuses a database that already holds content', async () => {
-    await generate({ articles: 3, comments: 5, seed: 1, database: path('full.db') });
+    await generate({ articles: 3, comments: 5, seed: 1, database: path('full.db') }, demo);
     const { text, out } = output();
-    expect(await runGenerate(['--articles', '3', '--database', path('full.db')], {}, out)).toBe(1);
+    expect(await runGenerate(['--articles', '3', '--database', path('full.db')], {}, out, demo)).toBe(1);
     expect(text.stderr).toContain('already holds 4 articles');
   });
 });

@@ -1,0 +1,162 @@
+import { asc, count, eq, inArray, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
+import {
+  articleCredits,
+  articleRevisions,
+  articleSlugs,
+  articles,
+  articleTags,
+  commentModerationLog,
+  comments,
+  credits,
+  tags,
+} from '../../db/pg/schema.js';
+import { indexDocument } from '../search/repository.pg.js';
+import type { GeneratorRepository } from './repository.js';
+import { type ArticleRows, approvedCount, articleRows, commentRow, moderationRow } from './rows.js';
+
+/** PostgreSQL binds at most 65,535 parameters per statement. */
+const MAX_PARAMETERS = 60_000;
+
+/** Multi-row INSERTs of `rows`, as many rows per statement as the parameter limit allows. */
+async function insertAll<T extends PgTable>(tx: PgTransaction, table: T, rows: T['$inferInsert'][]): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / Object.keys(first).length));
+  for (let i = 0; i < rows.length; i += perStatement) {
+    await tx.insert(table).values(rows.slice(i, i + perStatement));
+  }
+}
+
+/**
+ * Bulk writes for the data generator on PostgreSQL: the rows of the SQLite generator, sent as
+ * multi-row INSERTs, a batch of articles per transaction. Comment ids are taken from the table's
+ * identity sequence up front, so replies can name their parents in the same statement and the ids
+ * follow the generation order, as on SQLite.
+ */
+export function createPgGeneratorRepository(db: PgDatabase): GeneratorRepository {
+  let tagIds = new Map<string, number>();
+
+  /** `n` ids of comments, in the order the sequence gives them. */
+  async function commentIds(tx: PgTransaction, n: number): Promise<number[]> {
+    if (n === 0) return [];
+    const result = await tx.execute<{ id: number }>(
+      sql`select nextval(pg_get_serial_sequence('comments', 'id'))::integer as id from generate_series(1, ${n})`,
+    );
+    return result.rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  }
+
+  return {
+    async countArticles() {
+      const [row] = await db.select({ n: count() }).from(articles);
+      return row?.n ?? 0;
+    },
+
+    // Each batch commits without waiting for its WAL flush (see insertBatch): nothing to set up here.
+    async startBulkLoad() {},
+
+    /** Fresh statistics, so the planner knows the new sizes. */
+    async finishBulkLoad() {
+      await db.execute(sql`analyze`);
+    },
+
+    async saveCatalogue(tagList, creditList, at) {
+      return db.transaction(async (tx) => {
+        const slugs = tagList.map((t) => t.slug);
+        const present = new Set(
+          (await tx.select({ slug: tags.slug }).from(tags).where(inArray(tags.slug, slugs))).map((t) => t.slug),
+        );
+        // Only the missing tags: an INSERT that conflicts would still use up an id of the sequence.
+        const missing = tagList.filter((t) => !present.has(t.slug));
+        if (missing.length > 0) {
+          await tx.insert(tags).values(missing.map((t) => ({ ...t, createdAt: at, updatedAt: at })));
+        }
+        const tagRows = await tx
+          .select({ id: tags.id, slug: tags.slug, name: tags.name })
+          .from(tags)
+          .where(inArray(tags.slug, slugs))
+          // The generator picks tags by position: both engines list them in the same order.
+          .orderBy(asc(tags.slug));
+        tagIds = new Map(tagRows.map((t) => [t.slug, t.id]));
+        const creditRows = [];
+        for (const c of creditList) {
+          const [existing] = await tx
+            .select()
+            .from(credits)
+            .where(eq(credits.name, c.name))
+            .orderBy(asc(credits.id))
+            .limit(1);
+          if (existing && existing.organization === c.organization) {
+            creditRows.push(existing);
+            continue;
+          }
+          const [created] = await tx
+            .insert(credits)
+            .values({ ...c, createdAt: at, updatedAt: at })
+            .returning();
+          if (!created) throw new Error(`credit ${c.name} was not saved`);
+          creditRows.push(created);
+        }
+        return { tags: tagRows.map(({ slug, name }) => ({ slug, name })), credits: creditRows };
+      });
+    },
+
+    async insertBatch(batch) {
+      await db.transaction(async (tx) => {
+        // Generated data: a crash mid-run leaves a database to drop, so no batch waits for its WAL flush.
+        await tx.execute(sql`set local synchronous_commit = off`);
+        const rows: ArticleRows[] = batch.map(({ article, comments: list }) =>
+          articleRows(article, approvedCount(list), tagIds),
+        );
+        await insertAll(
+          tx,
+          articles,
+          rows.map((r) => r.article),
+        );
+        await insertAll(
+          tx,
+          articleSlugs,
+          rows.map((r) => r.slug),
+        );
+        await insertAll(
+          tx,
+          articleRevisions,
+          rows.flatMap((r) => r.revisions),
+        );
+        await insertAll(
+          tx,
+          articleTags,
+          rows.flatMap((r) => r.tags),
+        );
+        await insertAll(
+          tx,
+          articleCredits,
+          rows.flatMap((r) => r.credits),
+        );
+        for (const r of rows) {
+          if (r.search) await indexDocument(tx, r.article.id, r.search);
+        }
+        const ids = await commentIds(
+          tx,
+          batch.reduce((n, entry) => n + entry.comments.length, 0),
+        );
+        const commentRows = [];
+        const logRows = [];
+        let next = 0;
+        for (const { article, comments: list } of batch) {
+          const first = next;
+          for (const c of list) {
+            const id = ids[next++] as number;
+            const parentId = c.parent === null ? null : (ids[first + c.parent] ?? null);
+            commentRows.push({ id, ...commentRow(article.id, c, parentId) });
+            const log = moderationRow(id, c);
+            if (log) logRows.push(log);
+          }
+        }
+        await insertAll(tx, comments, commentRows);
+        await insertAll(tx, commentModerationLog, logRows);
+      });
+    },
+  };
+}
