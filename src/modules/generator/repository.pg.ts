@@ -1,5 +1,5 @@
-import { asc, count, eq, inArray, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { asc, count, eq, getTableColumns, getTableName, inArray, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import {
   articleCredits,
@@ -16,17 +16,30 @@ import { indexDocument } from '../search/repository.pg.js';
 import type { GeneratorRepository } from './repository.js';
 import { type ArticleRows, approvedCount, articleRows, commentRow, moderationRow } from './rows.js';
 
-/** PostgreSQL binds at most 65,535 parameters per statement. */
-const MAX_PARAMETERS = 60_000;
-
-/** Multi-row INSERTs of `rows`, as many rows per statement as the parameter limit allows. */
+/**
+ * One INSERT of all `rows`, each column sent as one array parameter and spread back into rows by
+ * unnest: the statement stays small whatever the number of rows, and PostgreSQL parses each array
+ * once instead of a parameter per value.
+ */
 async function insertAll<T extends PgTable>(tx: PgTransaction, table: T, rows: T['$inferInsert'][]): Promise<void> {
   const first = rows[0];
   if (!first) return;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / Object.keys(first).length));
-  for (let i = 0; i < rows.length; i += perStatement) {
-    await tx.insert(table).values(rows.slice(i, i + perStatement));
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const keys = Object.keys(first);
+  const names: SQL[] = [];
+  const arrays: SQL[] = [];
+  for (const key of keys) {
+    const column = columns[key];
+    if (!column) throw new Error(`${getTableName(table)} has no column ${key}`);
+    // The array of the column's type, without its collation: text COLLATE "C" is stored as text.
+    const type = column.getSQLType().replace(/\s+COLLATE\s+.*$/i, '');
+    const values = rows.map((row) => (row as Record<string, unknown>)[key] ?? null);
+    names.push(sql`${sql.identifier(column.name)}`);
+    arrays.push(sql`${sql.param(values)}::${sql.raw(type)}[]`);
   }
+  await tx.execute(
+    sql`insert into ${table} (${sql.join(names, sql`, `)}) select * from unnest(${sql.join(arrays, sql`, `)})`,
+  );
 }
 
 /**
