@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 
 export interface DriverTask {
   url: string;
@@ -15,8 +16,10 @@ export interface DriverTask {
   /** `comment`: every request posts a comment with its own body and e-mail, as readers do. */
   /** `revision`: every request posts a revision of another article against its current head. */
   body?: 'comment' | 'revision';
-  /** With `revision`: the database to read the articles and their heads from. */
+  /** With `revision`: the database to read the articles and their heads from (a SQLite file or a postgres:// URL). */
   database?: string;
+  /** With `revision`: revise only every `of`-th article from the `index`-th, so drivers running side by side never share one. */
+  share?: { index: number; of: number };
   /** GET these paths of `url` in turn, instead of `url` itself. */
   paths?: string[];
 }
@@ -39,12 +42,21 @@ let n = 0;
  * Editors revise many articles at once: requests go round-robin over thousands of articles, each
  * against the head this driver last wrote, so concurrent requests never share a base.
  */
-function revisionRequests(): autocannon.Request[] {
-  const db = new Database(task.database ?? '', { readonly: true });
-  const heads = db
-    .prepare("select id, head_revision as head from articles where status != 'archived' limit 5000")
-    .all() as { id: string; head: number }[];
-  db.close();
+async function revisionRequests(): Promise<autocannon.Request[]> {
+  const query = "select id, head_revision as head from articles where status != 'archived' limit 5000";
+  let rows: { id: string; head: number }[];
+  if (/^postgres(ql)?:\/\//i.test(task.database ?? '')) {
+    const client = new pg.Client({ connectionString: task.database });
+    await client.connect();
+    rows = (await client.query<{ id: string; head: number }>(query)).rows;
+    await client.end();
+  } else {
+    const db = new Database(task.database ?? '', { readonly: true });
+    rows = db.prepare(query).all() as { id: string; head: number }[];
+    db.close();
+  }
+  const { index, of } = task.share ?? { index: 0, of: 1 };
+  const heads = rows.filter((_, i) => i % of === index);
   return [
     {
       setupRequest: (request) => {
@@ -80,7 +92,7 @@ const result = await autocannon({
   requests: task.paths
     ? pathRequests(task.paths)
     : task.body === 'revision'
-      ? revisionRequests()
+      ? await revisionRequests()
       : task.body === 'comment'
         ? [
             {

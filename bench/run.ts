@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: Fjord against a bare Fastify ceiling, in the same run, on a generated database.
  * A benchmark, not a test: it prints figures and checks them against the targets of issue 5, and
- * never fails a build on a figure.
+ * never fails a build on a figure. With BENCH_DATABASE_URL (or TEST_DATABASE_URL) naming a
+ * PostgreSQL server, the same scenarios run again on a database generated there for the run, on one
+ * node and on two nodes sharing the load, each against a ceiling of as many bare Fastify processes.
  */
 import {
   copyFileSync,
@@ -18,9 +20,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DriverResult, DriverTask } from './driver.js';
 import { HOSTILE_CLIENTS, readersUnderHostileLoad } from './hostile.js';
+import { benchServerUrl, combine, createBenchDatabase, splitConnections } from './postgres.js';
 import { output, peakRssMb, ROOT, runToEnd, type Started, startProcess } from './processes.js';
 import { type Row, table, targets, targetTable } from './report.js';
-import { cursorAt, type Scenario, scenarios } from './scenarios.js';
+import { cursorAt, DEEP_LIST, type Scenario, scenarios } from './scenarios.js';
 
 const SEED_SLUG = 'openai-choisit-elle-la-norvege-pour-renforcer-ou-contourner-la-souverainete-numerique-europeenne';
 const CACHE = join(ROOT, 'bench/.cache');
@@ -65,23 +68,95 @@ async function build(): Promise<string> {
   rmSync(dist, { recursive: true, force: true });
   await runToEnd([join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist]);
   symlinkSync(join(ROOT, 'migrations'), join(dist, 'migrations'));
+  symlinkSync(join(ROOT, 'migrations-pg'), join(dist, 'migrations-pg'));
   return join(dist, 'src/server.js');
 }
 
-async function measure(url: string, scenario: Scenario, duration = params.duration): Promise<DriverResult> {
-  const task: DriverTask = {
-    url: `${url}${scenario.request.path}`,
-    method: scenario.request.method,
-    headers: scenario.request.headers,
-    connections: params.connections,
-    duration,
-    ...(scenario.request.body ? { body: scenario.request.body } : {}),
-    ...(scenario.request.body === 'revision' ? { database: databasePath } : {}),
-  };
-  return JSON.parse(await output(['--import', 'tsx', 'bench/driver.ts', JSON.stringify(task)])) as DriverResult;
+/**
+ * One measurement of `scenario` against the server at `url`, or against several nodes at once
+ * (`url` a list): then a driver per node, with a share of the connections (and of the articles to
+ * revise), all running together, and their results added up.
+ */
+async function measure(
+  url: string | string[],
+  scenario: Scenario,
+  duration = params.duration,
+  database = databasePath,
+): Promise<DriverResult> {
+  const urls = typeof url === 'string' ? [url] : url;
+  const connections = splitConnections(params.connections, urls.length);
+  const results = await Promise.all(
+    urls.map(async (nodeUrl, index) => {
+      const task: DriverTask = {
+        url: `${nodeUrl}${scenario.request.path}`,
+        method: scenario.request.method,
+        headers: scenario.request.headers,
+        connections: connections[index] ?? 1,
+        duration,
+        ...(scenario.request.body ? { body: scenario.request.body } : {}),
+        ...(scenario.request.body === 'revision' ? { database } : {}),
+        ...(urls.length > 1 ? { share: { index, of: urls.length } } : {}),
+      };
+      return JSON.parse(await output(['--import', 'tsx', 'bench/driver.ts', JSON.stringify(task)])) as DriverResult;
+    }),
+  );
+  return results.length === 1 ? (results[0] as DriverResult) : combine(results);
 }
 
 let databasePath = '';
+
+/** Where each kind of scenario is sent: the configured servers, those without a response cache, the ceilings. */
+interface Targets {
+  cached: string | string[];
+  uncached: string | string[];
+  ceiling: string | string[];
+  /** The database the revision scenario reads its articles from. */
+  database: string;
+}
+
+/** Every scenario, `params.rounds` times each against the ceiling and then Fjord; the best round of each is kept. */
+async function scenarioRows(list: Scenario[], targets: Targets, label = ''): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const scenario of list) {
+    if (scenario.unavailable) {
+      rows.push({ scenario: scenario.name, fjord: null, ceiling: null, unavailable: scenario.unavailable });
+      continue;
+    }
+    const ceilingRuns: DriverResult[] = [];
+    const fjordRuns: DriverResult[] = [];
+    for (let round = 0; round < params.rounds; round++) {
+      log(`${label}${scenario.name}: round ${round + 1}/${params.rounds}`);
+      ceilingRuns.push(await measure(targets.ceiling, list[0] as Scenario));
+      fjordRuns.push(
+        await measure(
+          scenario.server === 'uncached' ? targets.uncached : targets.cached,
+          scenario,
+          params.duration,
+          targets.database,
+        ),
+      );
+    }
+    const chosen = best(fjordRuns);
+    const unexpected =
+      chosen.requests - (chosen.statuses[String(scenario.request.expect)] ?? 0) + chosen.errors + chosen.timeouts;
+    rows.push({
+      scenario: scenario.name,
+      fjord: chosen,
+      ceiling: best(ceilingRuns),
+      ...(unexpected > 0 ? { unexpected } : {}),
+    });
+  }
+  return rows;
+}
+
+/** The cursor `DEEP_LIST` articles down, or null when the list is shorter (a small generated database). */
+async function deepCursor(url: string): Promise<string | null> {
+  try {
+    return await cursorAt(url, DEEP_LIST);
+  } catch {
+    return null;
+  }
+}
 
 const best = (results: DriverResult[]) => results.reduce((a, b) => (b.rps > a.rps ? b : a));
 
@@ -120,6 +195,120 @@ async function hostileRow(serverJs: string, env: Record<string, string>, token: 
   }
 }
 
+const SERVER_ENV = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_MAX: '0',
+  MAX_EVENT_LOOP_DELAY_MS: '0',
+  COMMENTS_FLOOD_WINDOW_S: '0',
+  IP_HASH_KEY: 'bench-key-bench-key-bench-key-bench-key',
+};
+
+interface PostgresResult {
+  coldStartRunsMs: number[];
+  coldStartMs: number;
+  peakRssMb: number | null;
+  oneNode: Row[];
+  twoNodes: Row[];
+}
+
+/**
+ * The scenarios on PostgreSQL: a database generated for the run on the server at `serverUrl` (then
+ * dropped), two nodes on it, each with an uncached twin, and two ceilings answering its demo
+ * article's bytes. One node is measured alone; then both, the load split between them.
+ */
+async function postgresRows(serverJs: string, serverUrl: string, work: string): Promise<PostgresResult> {
+  const database = await createBenchDatabase(serverUrl);
+  const running: Started[] = [];
+  const start = async (args: string[], env: Record<string, string>, readyPath: string) => {
+    const started = await startProcess(args, env, readyPath);
+    running.push(started);
+    return started;
+  };
+  try {
+    log(`PostgreSQL: generating ${params.articles} articles and ${params.comments} comments into a new database`);
+    await runToEnd([
+      'bin/fjord.js',
+      'generate',
+      '--articles',
+      String(params.articles),
+      '--comments',
+      String(params.comments),
+      '--seed',
+      String(params.seed),
+      '--database',
+      database.url,
+    ]);
+    const env = { ...SERVER_ENV, DATABASE_URL: database.url };
+    const ready = `/v1/articles/${SEED_SLUG}`;
+    const starts: number[] = [];
+    let first: Started | null = null;
+    for (let i = 0; i < 3; i++) {
+      await first?.stop();
+      first = await startProcess([serverJs], env, ready);
+      starts.push(first.startMs);
+    }
+    if (!first) throw new Error('the server did not start');
+    running.push(first);
+    const second = await start([serverJs], env, ready);
+    const uncachedEnv = { ...env, RESPONSE_CACHE_BYTES: '0' };
+    const uncached = [await start([serverJs], uncachedEnv, ready), await start([serverJs], uncachedEnv, ready)];
+    const article = await fetch(`${first.url}${ready}`);
+    const bodyFile = join(work, 'article-postgres.json');
+    writeFileSync(bodyFile, await article.text());
+    const baseline = ['--import', 'tsx', 'bench/baseline.ts'];
+    const ceilings = [
+      await start(baseline, { BODY_FILE: bodyFile }, '/'),
+      await start(baseline, { BODY_FILE: bodyFile }, '/'),
+    ];
+    const token = await output(['bin/fjord.js', 'token', 'create', '--role', 'editor', '--name', 'bench'], {
+      DATABASE_URL: database.url,
+      IP_HASH_KEY: env.IP_HASH_KEY,
+    });
+    const context = {
+      slug: SEED_SLUG,
+      editorToken: token.trim().split('\n').at(-1) ?? '',
+      etag: article.headers.get('etag') ?? '',
+      deepCursor: await deepCursor(first.url),
+      tag: 'technologie',
+      query: 'Thomas Roux',
+      commonQuery: 'souveraineté numérique',
+    };
+    const list = scenarios(context);
+    const urls = (servers: Started[]) => servers.map((server) => server.url);
+    log('PostgreSQL: warming up the servers');
+    await measure(urls(ceilings), list[0] as Scenario, 3);
+    await measure([first.url, second.url], list[0] as Scenario, 3);
+    const oneNode = await scenarioRows(
+      list,
+      {
+        cached: first.url,
+        uncached: urls(uncached)[0] ?? '',
+        ceiling: urls(ceilings)[0] ?? '',
+        database: database.url,
+      },
+      'PostgreSQL, one node: ',
+    );
+    const twoNodes = await scenarioRows(
+      list,
+      { cached: [first.url, second.url], uncached: urls(uncached), ceiling: urls(ceilings), database: database.url },
+      'PostgreSQL, two nodes: ',
+    );
+    const peak = peakRssMb(first.child.pid);
+    oneNode.push(await hostileRow(serverJs, env, context.editorToken));
+    return {
+      coldStartRunsMs: starts,
+      coldStartMs: [...starts].sort((a, b) => a - b)[1] as number,
+      peakRssMb: peak,
+      oneNode,
+      twoNodes,
+    };
+  } finally {
+    for (const server of running) await server.stop();
+    await database.drop();
+  }
+}
+
 async function main() {
   const source = await cachedDatabase();
   const serverJs = await build();
@@ -127,15 +316,8 @@ async function main() {
   const database = join(work, 'fjord.db');
   copyFileSync(source, database);
   databasePath = database;
-  const env = {
-    DATABASE_PATH: database,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_MAX: '0',
-    MAX_EVENT_LOOP_DELAY_MS: '0',
-    COMMENTS_FLOOD_WINDOW_S: '0',
-    IP_HASH_KEY: 'bench-key-bench-key-bench-key-bench-key',
-  };
+  const env = { DATABASE_PATH: database, ...SERVER_ENV };
+  const postgresServer = benchServerUrl();
   let fjord: Started | null = null;
   let uncached: Started | null = null;
   let ceiling: Started | null = null;
@@ -162,7 +344,7 @@ async function main() {
       slug: SEED_SLUG,
       editorToken: token.trim().split('\n').at(-1) ?? '',
       etag: article.headers.get('etag') ?? '',
-      deepCursor: await cursorAt(fjord.url, 5_000),
+      deepCursor: await deepCursor(fjord.url),
       tag: 'technologie',
       query: 'Thomas Roux',
       commonQuery: 'souveraineté numérique',
@@ -172,32 +354,20 @@ async function main() {
     await measure(ceiling.url, list[0] as Scenario, 3);
     await measure(fjord.url, list[0] as Scenario, 3);
 
-    const rows: Row[] = [];
-    for (const scenario of list) {
-      if (scenario.unavailable) {
-        rows.push({ scenario: scenario.name, fjord: null, ceiling: null, unavailable: scenario.unavailable });
-        continue;
-      }
-      const ceilingRuns: DriverResult[] = [];
-      const fjordRuns: DriverResult[] = [];
-      for (let round = 0; round < params.rounds; round++) {
-        log(`${scenario.name}: round ${round + 1}/${params.rounds}`);
-        ceilingRuns.push(await measure(ceiling.url, list[0] as Scenario));
-        fjordRuns.push(await measure(scenario.server === 'uncached' ? uncached.url : fjord.url, scenario));
-      }
-      const chosen = best(fjordRuns);
-      const unexpected =
-        chosen.requests - (chosen.statuses[String(scenario.request.expect)] ?? 0) + chosen.errors + chosen.timeouts;
-      rows.push({
-        scenario: scenario.name,
-        fjord: chosen,
-        ceiling: best(ceilingRuns),
-        ...(unexpected > 0 ? { unexpected } : {}),
-      });
-    }
+    const rows = await scenarioRows(list, {
+      cached: fjord.url,
+      uncached: uncached.url,
+      ceiling: ceiling.url,
+      database,
+    });
     rows.push(await hostileRow(serverJs, env, context.editorToken));
     const facts = { articles: params.articles, coldStartMs, peakRssMb: peakRssMb(fjord.child.pid) };
     const checked = targets(rows, facts);
+    // The SQLite servers stop before PostgreSQL's start: each engine has the machine to itself.
+    await fjord.stop();
+    await uncached.stop();
+    await ceiling.stop();
+    const postgres = postgresServer ? await postgresRows(serverJs, postgresServer, work) : null;
     const machine = {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
@@ -214,6 +384,7 @@ async function main() {
       ...facts,
       rows,
       targets: checked,
+      ...(postgres ? { postgres } : {}),
     };
     writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(
@@ -221,6 +392,16 @@ async function main() {
         `${params.connections} connections · ${params.duration} s × ${params.rounds} rounds, best of each · ` +
         `${machine.cpu} × ${machine.cores}, node ${machine.node}\n\n${table(rows, facts)}\n\n${targetTable(checked)}\n`,
     );
+    if (postgres) {
+      const pgFacts = { articles: params.articles, coldStartMs: postgres.coldStartMs, peakRssMb: postgres.peakRssMb };
+      process.stdout.write(
+        `\nPostgreSQL, one node (ceiling: one bare Fastify process)\n\n${table(postgres.oneNode, pgFacts)}\n` +
+          `\nPostgreSQL, two nodes sharing the load (ceiling: two bare Fastify processes sharing it alike)\n\n` +
+          `${table(postgres.twoNodes, pgFacts)}\n`,
+      );
+    } else {
+      log('no PostgreSQL rows: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a server to add them');
+    }
   } finally {
     await fjord?.stop();
     await uncached?.stop();
