@@ -11,6 +11,7 @@ import { seed as seedDemo } from '../../../seeds/index.js';
 import { buildApp, createServices } from '../../../src/app.js';
 import { defaultConfig } from '../../../src/config.js';
 import { openSqliteEngine } from '../../../src/db/sqlite/engine.js';
+import { runGenerate } from '../../../src/modules/generator/cli.js';
 import { type DemoSeed, generate } from '../../../src/modules/generator/generate.js';
 import { openTestEngine, type Probe, sql, TEST_ENGINE, type TestEngine } from '../../helpers/engine.js';
 
@@ -148,6 +149,34 @@ describe('fjord generate with the demo seed', () => {
       expect(search.json().data.length).toBeGreaterThan(1);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('fjord generate from the configuration', () => {
+  it('fills the database DATABASE_URL names, else the file DATABASE_PATH names', async () => {
+    const text = { stdout: '', stderr: '' };
+    const out = {
+      stdout: { write: (chunk: string) => (text.stdout += chunk) },
+      stderr: { write: (chunk: string) => (text.stderr += chunk) },
+    };
+    const argv = ['--articles', '4', '--comments', '10'];
+    let target: TestEngine;
+    if (TEST_ENGINE === 'sqlite') {
+      const file = join(dir, 'configured.db');
+      expect(await runGenerate(argv, { DATABASE_PATH: file }, out, noDemo)).toBe(0);
+      target = await openTestEngine({ path: file });
+    } else {
+      target = await openTestEngine();
+      const env = { DATABASE_URL: target.location, DATABASE_PATH: join(dir, 'not-this.db') };
+      expect(await runGenerate(argv, env, out, noDemo)).toBe(0);
+    }
+    try {
+      expect(text.stdout).toContain('generated 4 articles');
+      expect(await count(target.probe, 'articles')).toBe(4);
+      expect(await count(target.probe, 'comments')).toBe(10);
+    } finally {
+      await target.close();
     }
   });
 });

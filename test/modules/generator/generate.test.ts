@@ -9,7 +9,7 @@ import { buildApp, createServices } from '../../../src/app.js';
 import { defaultConfig } from '../../../src/config.js';
 import { openSqliteEngine } from '../../../src/db/sqlite/engine.js';
 import { runGenerate } from '../../../src/modules/generator/cli.js';
-import { type DemoSeed, generate } from '../../../src/modules/generator/generate.js';
+import { type DemoSeed, describeDatabase, generate } from '../../../src/modules/generator/generate.js';
 import { renderMarkdown } from '../../../src/shared/markdown.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fjord-generate-'));
@@ -154,6 +154,13 @@ describe('runGenerate', () => {
       expect(await runGenerate(argv, {}, out, demo)).toBe(2);
       expect(text.stderr).toContain('Usage: fjord generate');
     }
+  });
+
+  it('names a PostgreSQL database without its password', () => {
+    expect(describeDatabase('postgres://fjord:s3cret@db.example:5432/fjord')).toBe(
+      'postgres://fjord:***@db.example:5432/fjord',
+    );
+    expect(describeDatabase('./data/fjord.db')).toBe('./data/fjord.db');
   });
 
   it('refuses a database that already holds content', async () => {
