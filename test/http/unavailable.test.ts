@@ -24,7 +24,11 @@ describe('a database that does not answer', () => {
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(res.headers['retry-after']).toBe('5');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual(unavailable('The database does not answer', '/healthz'));
+    expect(res.body).toEqual({
+      ...unavailable('The database does not answer', '/healthz'),
+      engine: 'sqlite',
+      database: 'down',
+    });
   });
 });
 
