@@ -1,0 +1,150 @@
+/** PostgreSQL only: cache purges between nodes over LISTEN/NOTIFY, through a lost connection. */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  type ChangeBus,
+  type ChangeNotice,
+  createPgChangeBus,
+  MAX_PAYLOAD_BYTES,
+  noticePayload,
+} from '../../../src/db/pg/change-bus.js';
+
+const url = process.env.TEST_DATABASE_URL;
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+describe('noticePayload', () => {
+  it('names the keys and the node that sent them', () => {
+    expect(JSON.parse(noticePayload('node-a', ['article:1', 'articles']))).toEqual({
+      origin: 'node-a',
+      keys: ['article:1', 'articles'],
+    });
+  });
+
+  it('says "all" when the keys would not fit in a notice', () => {
+    const keys = Array.from({ length: 1_000 }, (_, i) => `article:${randomUUID()}-${i}`);
+    const payload = noticePayload('node-a', keys);
+    expect(JSON.parse(payload)).toEqual({ origin: 'node-a', keys: 'all' });
+    expect(Buffer.byteLength(payload)).toBeLessThan(MAX_PAYLOAD_BYTES);
+  });
+});
+
+describe.skipIf(!url)('the PostgreSQL change bus', () => {
+  // A channel of its own, so that tests running at once on the same database do not hear each other.
+  const channel = `fjord_test_${randomUUID().replaceAll('-', '')}`;
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const buses: ChangeBus[] = [];
+  const open = (origin: string, withPool = true) => {
+    const bus = createPgChangeBus({
+      url: url ?? '',
+      channel,
+      origin,
+      log: quiet,
+      retryMinMs: 20,
+      retryMaxMs: 200,
+      ...(withPool ? { pool } : {}),
+    });
+    buses.push(bus);
+    return bus;
+  };
+  const heard = (bus: ChangeBus) => {
+    const notices: ChangeNotice[] = [];
+    bus.subscribe((keys) => notices.push(keys));
+    return notices;
+  };
+
+  let a: ChangeBus;
+  let b: ChangeBus;
+  let heardByA: ChangeNotice[];
+  let heardByB: ChangeNotice[];
+  beforeAll(async () => {
+    a = open('node-a');
+    b = open('node-b', false);
+    heardByA = heard(a);
+    heardByB = heard(b);
+    await Promise.all([a.listening(), b.listening()]);
+  });
+  afterAll(async () => {
+    await Promise.all(buses.map((bus) => bus.close()));
+    await pool.end();
+  });
+
+  it('carries a publish on one node to the other node’s listeners, and not back to its own', async () => {
+    await a.publish(['article:1', 'articles']);
+    await vi.waitFor(() => expect(heardByB).toEqual([['article:1', 'articles']]));
+    // B's own notice, sent after A's, arriving at A proves A has had time to hear its own: it did not.
+    await b.publish(['tags']);
+    await vi.waitFor(() => expect(heardByA).toEqual([['tags']]));
+    expect(heardByB).toEqual([['article:1', 'articles']]);
+  });
+
+  it('ignores notices from another process that says it is this node', async () => {
+    const twin = open('node-b');
+    await twin.publish(['credits']);
+    await a.publish(['credit:1']);
+    await vi.waitFor(() => expect(heardByB.at(-1)).toEqual(['credit:1']));
+    expect(heardByB).not.toContainEqual(['credits']);
+  });
+
+  it('sends "all" for a change with more keys than a notice holds', async () => {
+    const keys = Array.from({ length: 1_000 }, (_, i) => `article:${i}-${randomUUID()}`);
+    await a.publish(keys);
+    await vi.waitFor(() => expect(heardByB.at(-1)).toBe('all'));
+  });
+
+  it('ignores a notice on its channel that is not one of its own kind', async () => {
+    const before = heardByB.length;
+    await pool.query('select pg_notify($1, $2)', [channel, 'not json']);
+    await pool.query('select pg_notify($1, $2)', [channel, JSON.stringify({ origin: 'x', keys: [1] })]);
+    await a.publish(['marker']);
+    await vi.waitFor(() => expect(heardByB.at(-1)).toEqual(['marker']));
+    expect(heardByB.length).toBe(before + 1);
+  });
+
+  it('reconnects after its backend is terminated, says "all", and hears notices again', async () => {
+    const before = heardByB.length;
+    // B and its twin (same origin, so the same application_name) both lose their connection.
+    const { rowCount } = await pool.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+      ['fjord-changes node-b'],
+    );
+    expect(rowCount).toBe(2);
+    await vi.waitFor(() => expect(heardByB.slice(before)).toEqual(['all']), { timeout: 10_000 });
+    await b.listening();
+    await a.publish(['article:after']);
+    await vi.waitFor(() => expect(heardByB.at(-1)).toEqual(['article:after']));
+  });
+
+  it('publishes through its own connection when given no pool', async () => {
+    await b.publish(['from-b']);
+    await vi.waitFor(() => expect(heardByA.at(-1)).toEqual(['from-b']));
+  });
+
+  it('stops hearing once closed, and closes twice without harm', async () => {
+    const c = open('node-c');
+    const heardByC = heard(c);
+    await c.listening();
+    await c.close();
+    await c.close();
+    await a.publish(['after-close']);
+    await vi.waitFor(() => expect(heardByB.at(-1)).toEqual(['after-close']));
+    expect(heardByC).toEqual([]);
+  });
+});
+
+describe('a change bus whose database cannot be reached', () => {
+  it('keeps trying without crashing the process, and closes', async () => {
+    const warnings: unknown[] = [];
+    const bus = createPgChangeBus({
+      url: 'postgres://postgres@127.0.0.1:1/none',
+      origin: 'node-x',
+      log: { ...quiet, warn: (obj) => warnings.push(obj) },
+      retryMinMs: 10,
+      retryMaxMs: 20,
+    });
+    await vi.waitFor(() => expect(warnings.length).toBeGreaterThanOrEqual(2));
+    await expect(bus.publish(['k'])).rejects.toThrow('The change notices connection is down');
+    await bus.close();
+    await bus.listening();
+  });
+});
