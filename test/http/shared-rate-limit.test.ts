@@ -159,7 +159,7 @@ describe.skipIf(!pgUrl)('rate limits counted in PostgreSQL', () => {
     const target = new URL(pgUrl ?? '');
     target.pathname = `/${database}`;
     url = target.toString();
-    await runPgMigrations(open().pool);
+    await runPgMigrations(url);
   });
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
