@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { ForeignChanges } from '../engine.js';
 
 /** Surrogate keys another node's write changed, or 'all' when they are unknown (missed, too many to send). */
 export type ChangeNotice = readonly string[] | 'all';
@@ -220,6 +221,25 @@ export function createPgChangeBus({
       const last = client;
       client = null;
       await last?.end().catch(() => {});
+    },
+  };
+}
+
+/**
+ * The bus as the engine's `foreign` changes. A notice that cannot be sent is logged, not thrown:
+ * the write it announces is committed and acknowledged, and the other nodes' entries for it
+ * expire after CACHE_MAX_AGE_S all the same.
+ */
+export function foreignChangesOver(bus: ChangeBus, log: BusLogger): ForeignChanges {
+  return {
+    subscribe: (listener) => bus.subscribe(listener),
+    publish(keys) {
+      bus.publish(keys).catch((err: unknown) => {
+        log.error(
+          { err, keys },
+          'could not tell the other nodes of a change; they may serve it stale until it expires',
+        );
+      });
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   type ChangeBus,
   type ChangeNotice,
   createPgChangeBus,
+  foreignChangesOver,
   MAX_PAYLOAD_BYTES,
   noticePayload,
 } from '../../../src/db/pg/change-bus.js';
@@ -120,6 +121,16 @@ describe.skipIf(!url)('the PostgreSQL change bus', () => {
     await vi.waitFor(() => expect(heardByA.at(-1)).toEqual(['from-b']));
   });
 
+  it('serves as the engine’s foreign changes: a publish is heard by the other node', async () => {
+    const foreignA = foreignChangesOver(a, quiet);
+    const foreignB = foreignChangesOver(b, quiet);
+    const viaB: ChangeNotice[] = [];
+    const stop = foreignB.subscribe((change) => viaB.push(change));
+    foreignA.publish(['article:foreign']);
+    await vi.waitFor(() => expect(viaB).toEqual([['article:foreign']]));
+    stop();
+  });
+
   it('stops hearing once closed, and closes twice without harm', async () => {
     const c = open('node-c');
     const heardByC = heard(c);
@@ -144,6 +155,9 @@ describe('a change bus whose database cannot be reached', () => {
     });
     await vi.waitFor(() => expect(warnings.length).toBeGreaterThanOrEqual(2));
     await expect(bus.publish(['k'])).rejects.toThrow('The change notices connection is down');
+    const errors: unknown[] = [];
+    foreignChangesOver(bus, { ...quiet, error: (obj) => errors.push(obj) }).publish(['k']);
+    await vi.waitFor(() => expect(errors).toEqual([expect.objectContaining({ keys: ['k'] })]));
     await bus.close();
     await bus.listening();
   });
