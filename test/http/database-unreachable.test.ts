@@ -5,8 +5,6 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -15,40 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgDatabase } from '../../src/db/pg/client.js';
 import { registerErrorHandling } from '../../src/http/error-handler.js';
 import { systemRoutes } from '../../src/http/system-routes.js';
+import { createTcpProxy } from '../helpers/tcp-proxy.js';
 
 const url = process.env.TEST_DATABASE_URL;
 
-/** A TCP proxy to the database that can be cut (every connection reset) and restored on the same port. */
-function createCuttableProxy(target: URL) {
-  const sockets = new Set<Socket>();
-  let server: Server | null = null;
-  let port = 0;
-  const start = async () => {
-    server = createServer((client) => {
-      const upstream = createConnection(Number(target.port || 5432), target.hostname);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    server.listen(port, '127.0.0.1');
-    await once(server, 'listening');
-    port = (server.address() as { port: number }).port;
-  };
-  const cut = async () => {
-    const closed = server ? new Promise((resolve) => server?.close(resolve)) : Promise.resolve();
-    for (const s of sockets) s.destroy();
-    await closed;
-    server = null;
-  };
-  return { start, cut, url: () => Object.assign(new URL(target), { host: `127.0.0.1:${port}` }).toString() };
-}
-
 describe.skipIf(!url)('a PostgreSQL node whose database goes away', () => {
   const target = new URL(url ?? 'postgres://localhost');
-  const proxy = createCuttableProxy(target);
+  const proxy = createTcpProxy(target);
   const applicationName = `fjord-unreachable-${randomUUID()}`;
   const app = Fastify();
   let close = async () => {};

@@ -10,9 +10,15 @@ import {
   MAX_PAYLOAD_BYTES,
   noticePayload,
 } from '../../../src/db/pg/change-bus.js';
+import { createTcpProxy } from '../../helpers/tcp-proxy.js';
 
 const url = process.env.TEST_DATABASE_URL;
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const heard = (bus: ChangeBus) => {
+  const notices: ChangeNotice[] = [];
+  bus.subscribe((keys) => notices.push(keys));
+  return notices;
+};
 
 describe('noticePayload', () => {
   it('names the keys and the node that sent them', () => {
@@ -47,11 +53,6 @@ describe.skipIf(!url)('the PostgreSQL change bus', () => {
     });
     buses.push(bus);
     return bus;
-  };
-  const heard = (bus: ChangeBus) => {
-    const notices: ChangeNotice[] = [];
-    bus.subscribe((keys) => notices.push(keys));
-    return notices;
   };
 
   let a: ChangeBus;
@@ -160,5 +161,34 @@ describe('a change bus whose database cannot be reached', () => {
     await vi.waitFor(() => expect(errors).toEqual([expect.objectContaining({ keys: ['k'] })]));
     await bus.close();
     await bus.listening();
+  });
+});
+
+describe.skipIf(!url)('a change bus whose network goes silent', () => {
+  const proxy = createTcpProxy(new URL(url ?? 'postgres://localhost'));
+  const channel = `fjord_test_${randomUUID().replaceAll('-', '')}`;
+  let listener: ChangeBus;
+  let sender: ChangeBus;
+  afterAll(async () => {
+    proxy.thaw();
+    await Promise.all([listener?.close(), sender?.close()]);
+    await proxy.cut();
+  });
+
+  it('counts an unanswered heartbeat as a lost connection, reconnects, and says "all"', async () => {
+    await proxy.start();
+    const lost: unknown[] = [];
+    const log = { ...quiet, warn: (obj: object, msg: string) => lost.push(msg) };
+    listener = createPgChangeBus({ url: proxy.url(), channel, origin: 'silent', log, heartbeatMs: 100 });
+    sender = createPgChangeBus({ url: url ?? '', channel, origin: 'sender', log: quiet });
+    const notices = heard(listener);
+    await Promise.all([listener.listening(), sender.listening()]);
+    proxy.freeze();
+    await vi.waitFor(() => expect(lost).toContain('lost the change notices connection; reconnecting'));
+    proxy.thaw();
+    await vi.waitFor(() => expect(notices).toEqual(['all']), { timeout: 10_000 });
+    await listener.listening();
+    await sender.publish(['after-silence']);
+    await vi.waitFor(() => expect(notices.at(-1)).toEqual(['after-silence']));
   });
 });
