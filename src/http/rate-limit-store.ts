@@ -2,8 +2,7 @@ import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor, RateLimitPluginO
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import type { PgDatabase } from '../db/pg/client.js';
-import { createPgRateLimitCounter, type PgRateLimitCounter } from '../db/pg/rate-limits.js';
+import type { RateLimitCounter } from '../db/pg/rate-limits.js';
 import type { Clock } from '../shared/clock.js';
 
 /**
@@ -60,12 +59,11 @@ export function redisRateLimitStore(url: string, log: FastifyBaseLogger, nameSpa
 }
 
 /**
- * The plugin's store interface over `rate_limits`: one upsert per counted write. A database error
- * fails the request (no `skipOnError`): the database is the one every write needs anyway, and the
- * error handler answers a lost connection with a 503.
+ * The plugin's store interface over the database's counter (PostgreSQL's `rate_limits`: one upsert
+ * per counted write). A database error fails the request (no `skipOnError`): the database is the
+ * one every write needs anyway, and the error handler answers a lost connection with a 503.
  */
-export function pgRateLimitStore(db: PgDatabase, clock: Clock): SharedRateLimitStore {
-  const counter = createPgRateLimitCounter(db);
+export function databaseRateLimitStore(counter: RateLimitCounter, clock: Clock): SharedRateLimitStore {
   let prunedAt = clock.now();
   const prune = (now: number) => {
     if (now - prunedAt < PRUNE_EVERY_MS) return;
@@ -75,7 +73,7 @@ export function pgRateLimitStore(db: PgDatabase, clock: Clock): SharedRateLimitS
   };
   return {
     kind: 'postgres',
-    options: { store: pgStoreClass(counter, clock, prune, '') },
+    options: { store: pgStoreClass(counter, clock, prune, 'write:') },
     close: async () => {},
   };
 }
@@ -83,7 +81,7 @@ export function pgRateLimitStore(db: PgDatabase, clock: Clock): SharedRateLimitS
 type Callback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
 function pgStoreClass(
-  counter: PgRateLimitCounter,
+  counter: RateLimitCounter,
   clock: Clock,
   prune: (now: number) => void,
   prefix: string,
@@ -120,15 +118,15 @@ function pgStoreClass(
 }
 
 /**
- * The shared store a deployment needs: Redis when REDIS_URL is set, else PostgreSQL's `rate_limits`
- * when the node serves from PostgreSQL, else none (one SQLite node counts in its own memory).
+ * The shared store a deployment needs: Redis when REDIS_URL is set, else the database's counter
+ * when the engine shares one (PostgreSQL), else none (one SQLite node counts in its own memory).
  */
 export function sharedRateLimitStore(
   config: Pick<Config, 'REDIS_URL' | 'RATE_LIMIT_MAX'>,
-  { pg, clock, log }: { pg?: PgDatabase; clock: Clock; log: FastifyBaseLogger },
+  { counter, clock, log }: { counter?: RateLimitCounter | undefined; clock: Clock; log: FastifyBaseLogger },
 ): SharedRateLimitStore | undefined {
   if (config.RATE_LIMIT_MAX === 0) return undefined;
   if (config.REDIS_URL) return redisRateLimitStore(config.REDIS_URL, log);
-  if (pg) return pgRateLimitStore(pg, clock);
+  if (counter) return databaseRateLimitStore(counter, clock);
   return undefined;
 }

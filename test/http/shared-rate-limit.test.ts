@@ -11,12 +11,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
 import { openPgDatabase, type PgHandle } from '../../src/db/pg/client.js';
 import { runPgMigrations } from '../../src/db/pg/migrate.js';
+import { createPgRateLimitCounter, type RateLimitCounter } from '../../src/db/pg/rate-limits.js';
 import { UnauthorizedError } from '../../src/errors.js';
 import { registerAccessControl } from '../../src/http/access.js';
 import { registerErrorHandling } from '../../src/http/error-handler.js';
 import { registerHardening } from '../../src/http/hardening.js';
 import {
-  pgRateLimitStore,
+  databaseRateLimitStore,
   redisRateLimitStore,
   type SharedRateLimitStore,
   sharedRateLimitStore,
@@ -122,13 +123,13 @@ describe('rate limits counted in Redis', () => {
 describe('choosing the store', () => {
   const clock = testClock();
   it('takes Redis when REDIS_URL is set, PostgreSQL on PostgreSQL, and none on SQLite', async () => {
-    const db = {} as PgHandle['db'];
-    const redis = sharedRateLimitStore({ REDIS_URL, RATE_LIMIT_MAX: 1 }, { pg: db, clock, log: silent });
+    const counter = {} as RateLimitCounter;
+    const redis = sharedRateLimitStore({ REDIS_URL, RATE_LIMIT_MAX: 1 }, { counter, clock, log: silent });
     expect(redis?.kind).toBe('redis');
     await redis?.close();
-    expect(sharedRateLimitStore({ RATE_LIMIT_MAX: 1 }, { pg: db, clock, log: silent })?.kind).toBe('postgres');
+    expect(sharedRateLimitStore({ RATE_LIMIT_MAX: 1 }, { counter, clock, log: silent })?.kind).toBe('postgres');
     expect(sharedRateLimitStore({ RATE_LIMIT_MAX: 1 }, { clock, log: silent })).toBeUndefined();
-    expect(sharedRateLimitStore({ REDIS_URL, RATE_LIMIT_MAX: 0 }, { pg: db, clock, log: silent })).toBeUndefined();
+    expect(sharedRateLimitStore({ REDIS_URL, RATE_LIMIT_MAX: 0 }, { counter, clock, log: silent })).toBeUndefined();
   });
 });
 
@@ -147,8 +148,8 @@ describe.skipIf(!pgUrl)('rate limits counted in PostgreSQL', () => {
   const twoNodes = async (hashKey = randomUUID().repeat(2)) => {
     const hashIp = createIpHasher(hashKey);
     const pair = [
-      await node(pgRateLimitStore(open().db, clock), hashIp),
-      await node(pgRateLimitStore(open().db, clock), hashIp),
+      await node(databaseRateLimitStore(createPgRateLimitCounter(open().db), clock), hashIp),
+      await node(databaseRateLimitStore(createPgRateLimitCounter(open().db), clock), hashIp),
     ] as const;
     apps.push(...pair);
     return pair;
@@ -209,7 +210,7 @@ describe.skipIf(!pgUrl)('rate limits counted in PostgreSQL', () => {
   it('answers a 503 when the database cannot be reached, as any query does', async () => {
     const unreachable = openPgDatabase('postgres://postgres@127.0.0.1:1/none', { connectionTimeoutMs: 500 });
     handles.push(unreachable);
-    const app = await node(pgRateLimitStore(unreachable.db, clock));
+    const app = await node(databaseRateLimitStore(createPgRateLimitCounter(unreachable.db), clock));
     apps.push(app);
     const res = await write(app);
     expect(res.statusCode).toBe(503);

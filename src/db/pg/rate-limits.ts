@@ -8,6 +8,16 @@ export interface RateLimitCount {
   resetAt: number;
 }
 
+/** Write counts kept where every node sees them; the engine offers one when it can share them. */
+export interface RateLimitCounter {
+  /** Counts one hit on `key` and returns its window's count, the hit included. */
+  hit(key: string, windowMs: number, now: number): Promise<RateLimitCount>;
+  /** The count of `key`'s current window without counting a hit: 0 when it has none. */
+  peek(key: string, now: number): Promise<RateLimitCount>;
+  /** Deletes windows that ended by `now` (a bounded batch); returns how many. */
+  prune(now: number): Promise<number>;
+}
+
 /** Expired rows deleted per prune: a bounded statement, however many callers came and went. */
 const PRUNE_BATCH = 1_000;
 
@@ -17,9 +27,8 @@ const PRUNE_BATCH = 1_000;
  * row lock and each sees the count the previous one left. `now` comes from the app's clock, never
  * SQL now(); nodes whose clocks differ by a few ms move a window's end by as much.
  */
-export function createPgRateLimitCounter(db: PgDatabase) {
+export function createPgRateLimitCounter(db: PgDatabase): RateLimitCounter {
   return {
-    /** Counts one hit on `key` and returns its window's count, the hit included. */
     async hit(key: string, windowMs: number, now: number): Promise<RateLimitCount> {
       const expired = sql`${rateLimits.resetAt} <= ${now}`;
       const [row] = await db
@@ -37,7 +46,6 @@ export function createPgRateLimitCounter(db: PgDatabase) {
       return row;
     },
 
-    /** The count of `key`'s current window without counting a hit: 0 when it has none. */
     async peek(key: string, now: number): Promise<RateLimitCount> {
       const [row] = await db
         .select({ count: rateLimits.count, resetAt: rateLimits.resetAt })
@@ -47,7 +55,7 @@ export function createPgRateLimitCounter(db: PgDatabase) {
       return row && row.resetAt > now ? row : { count: 0, resetAt: now };
     },
 
-    /** Deletes up to a batch of windows that ended by `now`; a later hit on one starts afresh anyway. */
+    // A later hit on a deleted window starts afresh, as it would on the expired row.
     async prune(now: number): Promise<number> {
       const expired = db
         .select({ key: rateLimits.key })
@@ -63,5 +71,3 @@ export function createPgRateLimitCounter(db: PgDatabase) {
     },
   };
 }
-
-export type PgRateLimitCounter = ReturnType<typeof createPgRateLimitCounter>;
