@@ -11,7 +11,10 @@ export interface ChangeBus {
   publish(keys: readonly string[]): Promise<void>;
   /** Hears other nodes' changes, and 'all' whenever notices may have been missed. */
   subscribe(listener: ChangeNoticeListener): () => void;
-  /** Resolves once this node listens (at once when it does); after a lost connection, once it listens again. */
+  /**
+   * Resolves once this node listens (at once when it does; after a lost connection, once it listens
+   * again), opening the connection if no listener has yet.
+   */
   listening(): Promise<void>;
   close(): Promise<void>;
 }
@@ -76,7 +79,8 @@ export function noticePayload(origin: string, keys: readonly string[]): string {
 
 /**
  * LISTEN/NOTIFY on a connection of its own, outside the pool: a pooled connection goes back to the
- * pool and stops listening. The connection is kept for the process's life. When it is lost, the
+ * pool and stops listening. The connection is opened by the first `subscribe` (or `listening`) and
+ * kept for the process's life. When it is lost, the
  * bus reconnects with backoff, forever, and once it listens again tells its listeners 'all': notices
  * sent meanwhile were missed. No error of this connection ever reaches the process.
  */
@@ -193,9 +197,14 @@ export function createPgChangeBus({
     }
   }
 
-  void connect();
-  const beat = setInterval(() => void heartbeat(), heartbeatMs);
-  beat.unref();
+  let beat: NodeJS.Timeout | undefined;
+  /** The connection is opened by the first listener: a process that only publishes (the CLI) never opens it. */
+  function start() {
+    if (beat || closed) return;
+    beat = setInterval(() => void heartbeat(), heartbeatMs);
+    beat.unref();
+    void connect();
+  }
 
   return {
     async publish(keys) {
@@ -207,11 +216,15 @@ export function createPgChangeBus({
     },
     subscribe(listener) {
       listeners.add(listener);
+      start();
       return () => {
         listeners.delete(listener);
       };
     },
-    listening: () => ready.promise,
+    listening() {
+      start();
+      return ready.promise;
+    },
     async close() {
       if (closed) return;
       closed = true;

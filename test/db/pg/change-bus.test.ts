@@ -105,16 +105,26 @@ describe.skipIf(!url)('the PostgreSQL change bus', () => {
 
   it('reconnects after its backend is terminated, says "all", and hears notices again', async () => {
     const before = heardByB.length;
-    // B and its twin (same origin, so the same application_name) both lose their connection.
+    // B's own connection; its twin only published, so it never opened one.
     const { rowCount } = await pool.query(
       'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
       ['fjord-changes node-b'],
     );
-    expect(rowCount).toBe(2);
+    expect(rowCount).toBe(1);
     await vi.waitFor(() => expect(heardByB.slice(before)).toEqual(['all']), { timeout: 10_000 });
     await b.listening();
     await a.publish(['article:after']);
     await vi.waitFor(() => expect(heardByB.at(-1)).toEqual(['article:after']));
+  });
+
+  it('opens no connection of its own for a process that only publishes', async () => {
+    const publisher = open('node-publisher');
+    await publisher.publish(['from-publisher']);
+    await vi.waitFor(() => expect(heardByB.at(-1)).toEqual(['from-publisher']));
+    const { rows } = await pool.query('select count(*)::int as n from pg_stat_activity where application_name = $1', [
+      'fjord-changes node-publisher',
+    ]);
+    expect(rows[0].n).toBe(0);
   });
 
   it('publishes through its own connection when given no pool', async () => {
@@ -154,6 +164,7 @@ describe('a change bus whose database cannot be reached', () => {
       retryMinMs: 10,
       retryMaxMs: 20,
     });
+    bus.subscribe(() => {});
     await vi.waitFor(() => expect(warnings.length).toBeGreaterThanOrEqual(2));
     await expect(bus.publish(['k'])).rejects.toThrow('The change notices connection is down');
     const errors: unknown[] = [];
