@@ -13,18 +13,22 @@ const unavailable = (detail: string, instance: string) => ({
   request_id: expect.any(String),
 });
 
-const { api, sqlite } = await buildTestApp();
+const { api, engine } = await buildTestApp();
 
 describe('a database that does not answer', () => {
   it('makes /healthz answer a 503 problem with Retry-After, as it declares, not a 500', async () => {
     await api.get('/healthz').expect(200);
-    sqlite.close();
+    await engine.close();
     const res = await api.get('/healthz');
     expect(res.status).toBe(503);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(res.headers['retry-after']).toBe('5');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual(unavailable('The database does not answer', '/healthz'));
+    expect(res.body).toEqual({
+      ...unavailable('The database does not answer', '/healthz'),
+      engine: engine.kind,
+      database: 'down',
+    });
   });
 });
 
