@@ -29,7 +29,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { FJORD_TEST_ENGINE: 'sqlite' } },
+        test: {
+          name: 'sqlite',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.pg.test.ts'],
+          env: { FJORD_TEST_ENGINE: 'sqlite' },
+        },
       },
       ...(postgres
         ? [
@@ -37,7 +42,8 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgres',
-                include: engineTests(),
+                // *.pg.test.ts: what only PostgreSQL has (LISTEN/NOTIFY, shared counters, a lost server).
+                include: [...engineTests(), 'test/**/*.pg.test.ts'],
                 env: { FJORD_TEST_ENGINE: 'postgres' },
                 globalSetup: ['test/helpers/pg-global-setup.ts'],
               },

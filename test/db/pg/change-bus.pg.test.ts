@@ -36,7 +36,7 @@ describe('noticePayload', () => {
   });
 });
 
-describe.skipIf(!url)('the PostgreSQL change bus', () => {
+describe('the PostgreSQL change bus', () => {
   // A channel of its own, so that tests running at once on the same database do not hear each other.
   const channel = `fjord_test_${randomUUID().replaceAll('-', '')}`;
   const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -175,7 +175,7 @@ describe('a change bus whose database cannot be reached', () => {
   });
 });
 
-describe.skipIf(!url)('a change bus whose network goes silent', () => {
+describe('a change bus whose network goes silent', () => {
   const proxy = createTcpProxy(new URL(url ?? 'postgres://localhost'));
   const channel = `fjord_test_${randomUUID().replaceAll('-', '')}`;
   let listener: ChangeBus;

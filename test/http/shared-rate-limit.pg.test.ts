@@ -133,7 +133,7 @@ describe('choosing the store', () => {
   });
 });
 
-describe.skipIf(!pgUrl)('rate limits counted in PostgreSQL', () => {
+describe('rate limits counted in PostgreSQL', () => {
   const database = `scratch_nodes_${randomUUID().replaceAll('-', '')}`;
   const admin = new pg.Pool({ connectionString: pgUrl, max: 1 });
   const handles: PgHandle[] = [];

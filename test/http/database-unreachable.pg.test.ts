@@ -17,7 +17,7 @@ import { createTcpProxy } from '../helpers/tcp-proxy.js';
 
 const url = process.env.TEST_DATABASE_URL;
 
-describe.skipIf(!url)('a PostgreSQL node whose database goes away', () => {
+describe('a PostgreSQL node whose database goes away', () => {
   const target = new URL(url ?? 'postgres://localhost');
   const proxy = createTcpProxy(target);
   const applicationName = `fjord-unreachable-${randomUUID()}`;
