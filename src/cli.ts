@@ -5,7 +5,7 @@ import { backupDatabase, restoreDatabase } from './db/backup.js';
 import { openDatabase } from './db/client.js';
 import { openEngine } from './db/open.js';
 import { runGenerate } from './modules/generator/cli.js';
-import { ROLES, type Role } from './modules/tokens/schemas.js';
+import { ROLES, type Role } from './shared/actor.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;

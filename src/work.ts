@@ -12,7 +12,7 @@ export type WorkRequest =
 
 const RETRY_AFTER = { 'retry-after': '1' };
 
-function tooCostly(request: unknown, budgetMs: number): AppError {
+export function tooCostly(request: unknown, budgetMs: number): AppError {
   const detail =
     (request as WorkRequest).kind === 'search'
       ? `The search did not finish within its budget of ${budgetMs} ms; search for fewer or longer words`

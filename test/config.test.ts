@@ -48,4 +48,45 @@ describe('loadConfig', () => {
       'HEADERS_TIMEOUT_S="40": must not be longer than REQUEST_TIMEOUT_S',
     );
   });
+
+  describe('the engine', () => {
+    const key = 'k'.repeat(32);
+
+    it('is SQLite without DATABASE_URL, and PostgreSQL with one, with a pool of 10 by default', () => {
+      expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+      expect(loadConfig({ DATABASE_URL: 'postgres://fjord@db:5432/fjord', IP_HASH_KEY: key })).toMatchObject({
+        DATABASE_URL: 'postgres://fjord@db:5432/fjord',
+        PG_POOL_MAX: 10,
+      });
+      expect(
+        loadConfig({ DATABASE_URL: 'postgresql://db/fjord', IP_HASH_KEY: key, PG_POOL_MAX: '25' }).PG_POOL_MAX,
+      ).toBe(25);
+    });
+
+    it('requires IP_HASH_KEY with DATABASE_URL, since every node must hash an address alike', () => {
+      expect(() => loadConfig({ DATABASE_URL: 'postgres://db/fjord' })).toThrow(
+        'IP_HASH_KEY: is required with DATABASE_URL',
+      );
+    });
+
+    it('names a bad URL without echoing it, since it may carry a password', () => {
+      let error: unknown;
+      try {
+        loadConfig({
+          DATABASE_URL: 'mysql://root:hunter2@db/fjord',
+          REDIS_URL: 'http://cache',
+          PG_POOL_MAX: '0',
+          IP_HASH_KEY: key,
+        });
+      } catch (err) {
+        error = err;
+      }
+      expect((error as ConfigError).problems).toEqual([
+        'DATABASE_URL: must be a postgres:// or postgresql:// URL',
+        'PG_POOL_MAX="0": must be at least 1',
+        'REDIS_URL: must be a redis:// or rediss:// URL',
+      ]);
+      expect((error as ConfigError).message).not.toContain('hunter2');
+    });
+  });
 });

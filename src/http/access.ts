@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
-import type { Principal, Role } from '../modules/tokens/schemas.js';
-import type { TokensService } from '../modules/tokens/service.js';
-import type { Actor } from '../shared/actor.js';
+import type { Actor, Principal, Role } from '../shared/actor.js';
 import type { IpHasher } from '../shared/ip-hash.js';
 import type { RefusalLimiter } from './hardening.js';
 
@@ -49,7 +47,7 @@ export function actorOf(request: FastifyRequest): Actor {
  */
 export function registerAccessControl(
   app: FastifyInstance,
-  tokens: TokensService,
+  tokens: { authenticate(header: string): Promise<Principal> },
   limitRefusals: RefusalLimiter = async () => {},
 ) {
   app.decorateRequest('principal', null);

@@ -5,11 +5,14 @@ import type { PgDatabase } from './client.js';
 
 /** A repository not yet built for PostgreSQL: any use fails loudly. */
 function missing<T>(name: string): T {
-  return new Proxy<object>({}, {
-    get: (_target, method) => () => {
-      throw new Error(`${name}.${String(method)} is not implemented on PostgreSQL`);
+  return new Proxy<object>(
+    {},
+    {
+      get: (_target, method) => () => {
+        throw new Error(`${name}.${String(method)} is not implemented on PostgreSQL`);
+      },
     },
-  }) as T;
+  ) as T;
 }
 
 /** Every repository, on PostgreSQL. */

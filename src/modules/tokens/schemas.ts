@@ -1,18 +1,12 @@
 import { z } from 'zod';
+import { ROLES } from '../../shared/actor.js';
 import { nameText, PaginationQuerySchema, page } from '../../shared/schemas.js';
 
-export const ROLES = ['admin', 'editor', 'moderator'] as const;
+export { type Principal, ROLES, type Role } from '../../shared/actor.js';
+
 export const RoleSchema = z
   .enum(ROLES)
   .meta({ id: 'Role', description: 'admin may do everything editors and moderators may' });
-export type Role = z.infer<typeof RoleSchema>;
-
-/** Who is calling: the token's identity, never its secret. */
-export interface Principal {
-  tokenId: number;
-  name: string;
-  role: Role;
-}
 
 export const TokenSchema = z
   .object({
