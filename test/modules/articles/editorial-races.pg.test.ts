@@ -1,13 +1,12 @@
 /**
  * PostgreSQL only: the editorial write races that SQLite's single writer rules out, run against one
- * database through two pools, as two nodes would. Skipped without TEST_DATABASE_URL.
+ * database through two engines, as two nodes would. Skipped on SQLite, where one writer at a time
+ * rules these races out.
  */
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPgDatabase, type PgHandle } from '../../../src/db/pg/client.js';
-import { runPgMigrations } from '../../../src/db/pg/migrate.js';
+import type { PgEngine } from '../../../src/db/pg/engine.js';
 import { articleRevisions, articles, articleTags, auditLog, tags } from '../../../src/db/pg/schema.js';
 import { withTransaction } from '../../../src/db/pg/tx.js';
 import { ConflictError } from '../../../src/errors.js';
@@ -15,31 +14,24 @@ import { createPgPublishingRepository } from '../../../src/modules/articles/publ
 import type { RevisionCommand } from '../../../src/modules/articles/revisions-repository.js';
 import { createPgRevisionsRepository } from '../../../src/modules/articles/revisions-repository.pg.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
+import { openSibling, openTestEngine, TEST_ENGINE, type TestEngine } from '../../helpers/engine.js';
 
-const url = process.env.TEST_DATABASE_URL;
-const name = `scratch_editorial_${randomUUID().slice(0, 8)}`;
-const nodes: PgHandle[] = [];
-let admin: pg.Client;
+const onPostgres = TEST_ENGINE === 'postgres';
+const nodes: PgEngine[] = [];
+let first: TestEngine | undefined;
 
 beforeAll(async () => {
-  if (!url) return;
-  admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
-  for (let i = 0; i < 2; i++) nodes.push(openPgDatabase(dbUrl.toString(), { poolMax: 8 }));
-  await runPgMigrations(node(0).pool);
+  if (!onPostgres) return;
+  first = await openTestEngine();
+  nodes.push(first.engine as PgEngine, (await openSibling(first)) as PgEngine);
 });
 
 afterAll(async () => {
-  if (!url) return;
-  for (const n of nodes) await n.close();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  await nodes[1]?.close();
+  await first?.close();
 });
 
-const node = (i: number) => nodes[i] as PgHandle;
+const node = (i: number) => (nodes[i] as PgEngine).handle;
 const db = () => node(0).db;
 
 function content(overrides: Partial<ArticleContent> = {}): ArticleContent {
@@ -98,7 +90,7 @@ function edit(articleId: string, field: 'title' | 'body', value: string): Revisi
 
 const audit = { actor: 'test', action: 'article.publish', subjectType: 'article' };
 
-describe.skipIf(!url)('editorial writes racing on PostgreSQL', () => {
+describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
   it('numbers two concurrent revisions 2 and 3, from two nodes, without an error', async () => {
     const id = await draft();
     const [a, b] = [createPgRevisionsRepository(node(0).db), createPgRevisionsRepository(node(1).db)];
