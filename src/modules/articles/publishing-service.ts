@@ -36,6 +36,11 @@ export const SINGLE_WRITER_DUE: DuePolicy = { recheckMs: 1_000, concurrentClaims
  */
 export const SHARED_DATABASE_DUE: DuePolicy = { recheckMs: 1_000, concurrentClaims: true };
 
+/** The policy for an engine: shared when schedules made by other processes must be looked for in the database. */
+export function duePolicyFor(engine: { sharedSchedules: boolean }): DuePolicy {
+  return engine.sharedSchedules ? SHARED_DATABASE_DUE : SINGLE_WRITER_DUE;
+}
+
 /**
  * The most schedules one request applies (each renders a body): the rest are left to the requests
  * that follow, so no single request pays for a whole morning's schedules.
