@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../../../src/app.js';
 import type { PgEngine } from '../../../src/db/pg/engine.js';
 import { articleRevisions, articles, articleTags, auditLog, tags } from '../../../src/db/pg/schema.js';
 import { withTransaction } from '../../../src/db/pg/tx.js';
@@ -14,6 +15,7 @@ import { createPgPublishingRepository } from '../../../src/modules/articles/publ
 import type { RevisionCommand } from '../../../src/modules/articles/revisions-repository.js';
 import { createPgRevisionsRepository } from '../../../src/modules/articles/revisions-repository.pg.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
+import { testClock } from '../../helpers/build-app.js';
 import { openSibling, openTestEngine, TEST_ENGINE, type TestEngine } from '../../helpers/engine.js';
 
 const onPostgres = TEST_ENGINE === 'postgres';
@@ -204,5 +206,21 @@ describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
     const rejected = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
     expect(fulfilled).toHaveLength(1);
     expect(rejected).toEqual([expect.any(ConflictError)]);
+  });
+
+  it('applies a schedule made on one node from another node within a second of its time', async () => {
+    const clock = testClock();
+    const [a, b] = nodes.map((engine) => createServices(engine, clock));
+    if (!a || !b) throw new Error('two nodes expected');
+    const id = await draft();
+    // Node B has looked: nothing is due, and it remembers so.
+    await b.publishing.applyDue();
+    await a.publishing.publish(id, { at: new Date(clock.now() + 500).toISOString() }, { name: 'test', tokenId: null });
+    clock.advance(500);
+    await b.publishing.applyDue();
+    clock.advance(500);
+    await b.publishing.applyDue();
+    const [row] = await db().select().from(articles).where(eq(articles.id, id));
+    expect(row?.status).toBe('published');
   });
 });
