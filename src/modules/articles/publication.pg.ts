@@ -1,4 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { driverCode } from '../../db/errors.js';
 import type { PgTransaction } from '../../db/pg/client.js';
 import {
   articleCredits,
@@ -18,7 +19,8 @@ import type { ArticleContent } from './schemas.js';
 /**
  * publication.ts on PostgreSQL: the writes that make a revision public or take it out of the public
  * API, and the slug claims they rest on. Each runs inside the caller's transaction, which has
- * locked the article row first.
+ * locked the article row first: at READ COMMITTED, everything read here about the article is
+ * guarded by that lock, slugs by their primary key, tags and credits by the locks catalogue.pg.ts takes.
  */
 
 type ArticleRow = typeof articles.$inferSelect;
@@ -44,23 +46,31 @@ async function snapshotOf(tx: PgTransaction, articleId: string, number: number):
   return JSON.parse(revision.snapshot) as ArticleContent;
 }
 
+const UNIQUE_VIOLATION = '23505';
+
+function slugTaken(slug: string): never {
+  throw new ConflictError(`The slug "${slug}" belongs to another article`, { slug });
+}
+
 /** Refuses a slug that another article has or ever had; says whether this article already holds it. */
 export async function assertSlugFree(tx: PgTransaction, articleId: string, slug: string): Promise<{ held: boolean }> {
   const [owner] = await tx.select().from(articleSlugs).where(eq(articleSlugs.slug, slug));
-  if (owner && owner.articleId !== articleId) {
-    throw new ConflictError(`The slug "${slug}" belongs to another article`, { slug });
-  }
+  if (owner && owner.articleId !== articleId) slugTaken(slug);
   return { held: owner !== undefined };
 }
 
 /**
  * Records a slug as the article's for good, so its URL keeps answering (with a redirect) after a
- * rename. Two articles claiming one new slug at once: the second insert waits for the first, and
- * its transaction is retried (40001), when assertSlugFree refuses it.
+ * rename. Of two articles claiming one new slug at once, the second insert waits for the first and
+ * then meets its key: the same refusal as assertSlugFree's.
  */
 export async function claimSlug(tx: PgTransaction, articleId: string, slug: string, at: number): Promise<void> {
-  if (!(await assertSlugFree(tx, articleId, slug)).held) {
+  if ((await assertSlugFree(tx, articleId, slug)).held) return;
+  try {
     await tx.insert(articleSlugs).values({ slug, articleId, createdAt: at });
+  } catch (err) {
+    if (driverCode(err) === UNIQUE_VIOLATION) slugTaken(slug);
+    throw err;
   }
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, lte, min } from 'drizzle-orm';
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import { articleSchedules, articles } from '../../db/pg/schema.js';
-import { withTransaction } from '../../db/pg/tx.js';
+import { withLockingTransaction } from '../../db/pg/tx.js';
 import { NotFoundError } from '../../errors.js';
 import { appendAudit } from '../audit/repository.pg.js';
 import { articleRow, clearPublication, lockArticle, writePublication } from './publication.pg.js';
@@ -27,15 +27,17 @@ async function lockExisting(tx: PgTransaction, id: string) {
 }
 
 /**
- * The publishing commands on PostgreSQL. Each is one serializable transaction that first locks the
- * article row, so two commands on one article queue instead of failing each other. Due schedules
+ * The publishing commands on PostgreSQL. Each is one READ COMMITTED transaction that first locks
+ * the article row, so two commands on one article queue instead of failing each other (under
+ * SERIALIZABLE the one that waited would fail once granted the lock, its snapshot being older than
+ * the row). What else they read is guarded as publication.pg.ts says. Due schedules
  * are claimed with SKIP LOCKED: with several nodes, each schedule is applied by one of them, and
  * the others neither wait for it nor render it again.
  */
 export function createPgPublishingRepository(db: PgDatabase): PublishingRepository {
   return {
     async publish(p: Publication) {
-      return withTransaction(db, async (tx) => {
+      return withLockingTransaction(db, async (tx) => {
         await lockExisting(tx, p.articleId);
         return writePublication(tx, p);
       });
@@ -48,7 +50,7 @@ export function createPgPublishingRepository(db: PgDatabase): PublishingReposito
      */
     async schedule(s) {
       const { articleId, revision } = s.trial;
-      return withTransaction(db, async (tx) => {
+      return withLockingTransaction(db, async (tx) => {
         await lockExisting(tx, articleId);
         try {
           await tx.transaction(async (trial) => {
@@ -70,7 +72,7 @@ export function createPgPublishingRepository(db: PgDatabase): PublishingReposito
     },
 
     async withdraw(w) {
-      return withTransaction(db, async (tx) => {
+      return withLockingTransaction(db, async (tx) => {
         await lockExisting(tx, w.articleId);
         await clearPublication(tx, w.articleId, w.status, w.at);
         await appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
@@ -100,7 +102,7 @@ export function createPgPublishingRepository(db: PgDatabase): PublishingReposito
      * applies it twice. A schedule left pending that way is due again at the next pass.
      */
     async publishScheduled(s) {
-      return withTransaction(db, async (tx) => {
+      return withLockingTransaction(db, async (tx) => {
         const [article] = await tx
           .select({ publishedAt: articles.publishedAt })
           .from(articles)
@@ -130,7 +132,7 @@ export function createPgPublishingRepository(db: PgDatabase): PublishingReposito
      * False when it was not pending any more, so a failure is recorded (and logged) once, by one node.
      */
     async markScheduleFailed(s) {
-      return withTransaction(db, async (tx) => {
+      return withLockingTransaction(db, async (tx) => {
         if (!(await lockArticle(tx, s.articleId))) return false;
         const marked = await tx
           .update(articleSchedules)

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgExecutor, PgTransaction } from '../../db/pg/client.js';
 import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../db/pg/schema.js';
-import { withTransaction } from '../../db/pg/tx.js';
+import { withLockingTransaction } from '../../db/pg/tx.js';
 import { NotFoundError } from '../../errors.js';
 import { appendAudit } from '../audit/repository.pg.js';
 import { catalogueContent } from './catalogue.pg.js';
@@ -46,14 +46,15 @@ async function existingRecord(tx: PgTransaction, id: string): Promise<EditorReco
 }
 
 /**
- * The revisions repository on PostgreSQL. A commit locks the article row first, so concurrent
- * commits on one article queue: each decides against the head the previous one wrote, and gets the
- * next number. The decision itself is the caller's pure `decide`, the same on both engines.
+ * The revisions repository on PostgreSQL. A commit locks the article row first, at READ COMMITTED,
+ * so concurrent commits on one article queue: each decides against the head the previous one
+ * wrote, and gets the next number, however many wait (under SERIALIZABLE each one that waited
+ * would fail once granted the lock and be tried again, and past a dozen some would get a 503). The decision itself is the caller's pure `decide`, the same on both engines.
  */
 export function createPgRevisionsRepository(db: PgDatabase): RevisionsRepository {
   return {
     async commit(cmd) {
-      return withTransaction(db, async (tx) => {
+      return withLockingTransaction(db, async (tx) => {
         const article = await lockArticle(tx, cmd.articleId);
         if (!article) throw new NotFoundError(`No article with id ${cmd.articleId}`);
         const head = await revisionOf(tx, cmd.articleId, article.headRevision);
@@ -149,7 +150,7 @@ export function createPgRevisionsRepository(db: PgDatabase): RevisionsRepository
     },
 
     async setCommentsOpen(articleId, open, at, audit) {
-      return withTransaction(db, async (tx) => {
+      return withLockingTransaction(db, async (tx) => {
         if (!(await lockArticle(tx, articleId))) throw new NotFoundError(`No article with id ${articleId}`);
         await tx.update(articles).set({ commentsOpen: open, updatedAt: at }).where(eq(articles.id, articleId));
         await appendAudit(tx, { ...audit, at, articleId, subjectId: articleId });

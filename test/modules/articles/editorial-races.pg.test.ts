@@ -8,7 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/app.js';
 import type { PgEngine } from '../../../src/db/pg/engine.js';
-import { articleRevisions, articles, articleTags, auditLog, tags } from '../../../src/db/pg/schema.js';
+import { articleRevisions, articles, articleTags, auditLog, credits, tags } from '../../../src/db/pg/schema.js';
 import { withTransaction } from '../../../src/db/pg/tx.js';
 import { ConflictError } from '../../../src/errors.js';
 import { createPgPublishingRepository } from '../../../src/modules/articles/publishing-repository.pg.js';
@@ -110,8 +110,8 @@ describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
     expect([last.title, last.body]).toEqual(['From A', 'From B']);
   });
 
-  it('numbers eight concurrent revisions from two nodes 2 to 9', async () => {
-    const n = 8;
+  it('numbers thirty concurrent revisions from two nodes 2 to 31', async () => {
+    const n = 30;
     const id = await draft();
     const [a, b] = [createPgRevisionsRepository(node(0).db), createPgRevisionsRepository(node(1).db)];
     const results = await Promise.all(
@@ -222,5 +222,25 @@ describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
     await b.publishing.applyDue();
     const [row] = await db().select().from(articles).where(eq(articles.id, id));
     expect(row?.status).toBe('published');
+  });
+
+  it('adds one catalogue credit for a new credit named by two revisions at the same moment', async () => {
+    const name = `Photographer ${randomUUID().slice(0, 8)}`;
+    const credit = { credit_id: null, role: 'image', name, organization: 'Unsplash', url: null, license: null };
+    const ids = [await draft(), await draft()];
+    const credited = (i: number) =>
+      createPgRevisionsRepository(node(i).db).commit({
+        ...edit(ids[i] as string, 'title', 'Credited'),
+        decide: (head) => ({
+          kind: 'write',
+          content: { ...head.content, credits: [credit] },
+          changedFields: ['credits'],
+          mergedOnto: null,
+          audit: { actor: 'test', action: 'article.revise', subjectType: 'article' },
+        }),
+      });
+    await Promise.all([credited(0), credited(1)]);
+    const rows = await db().select().from(credits).where(eq(credits.name, name));
+    expect(rows).toHaveLength(1);
   });
 });
