@@ -12,6 +12,7 @@ import { articleRevisions, articles, articleTags, auditLog, credits, tags } from
 import { withTransaction } from '../../../src/db/pg/tx.js';
 import { ConflictError } from '../../../src/errors.js';
 import { createPgPublishingRepository } from '../../../src/modules/articles/publishing-repository.pg.js';
+import { createPublishingService, duePolicyFor } from '../../../src/modules/articles/publishing-service.js';
 import type { RevisionCommand } from '../../../src/modules/articles/revisions-repository.js';
 import { createPgRevisionsRepository } from '../../../src/modules/articles/revisions-repository.pg.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
@@ -242,5 +243,50 @@ describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
     await Promise.all([credited(0), credited(1)]);
     const rows = await db().select().from(credits).where(eq(credits.name, name));
     expect(rows).toHaveLength(1);
+  });
+
+  it('leaves a due schedule another node holds for a second, without asking the database at every request', async () => {
+    const clock = testClock();
+    const [a, b] = nodes.map((engine) => createServices(engine, clock));
+    const engineB = nodes[1];
+    if (!a || !b || !engineB) throw new Error('two nodes expected');
+    let passes = 0;
+    const repo = engineB.store.publishing;
+    const publishing = createPublishingService({
+      repo: {
+        ...repo,
+        async findDue(now, limit) {
+          passes++;
+          return repo.findDue(now, limit);
+        },
+      },
+      revisions: engineB.store.revisions,
+      editor: b.editor,
+      clock,
+      changes: b.changes,
+      due: duePolicyFor(engineB),
+    });
+    const id = await draft();
+    await a.publishing.publish(id, { at: new Date(clock.now() + 500).toISOString() }, { name: 'test', tokenId: null });
+    clock.advance(1000);
+    const status = async () => (await db().select().from(articles).where(eq(articles.id, id)))[0]?.status;
+    // Another node is applying it: it holds the article's row.
+    const holder = await node(0).pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from articles where id = $1 for update', [id]);
+      await publishing.applyDue();
+      expect(passes).toBe(1);
+      await publishing.applyDue();
+      expect(passes).toBe(1);
+    } finally {
+      await holder.query('rollback');
+      holder.release();
+    }
+    expect(await status()).toBe('draft');
+    clock.advance(1000);
+    await publishing.applyDue();
+    expect(passes).toBe(2);
+    expect(await status()).toBe('published');
   });
 });
