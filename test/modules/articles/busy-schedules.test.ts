@@ -1,5 +1,5 @@
 /**
- * SQLite only: another process holding SQLite's database-wide write lock (BEGIN IMMEDIATE) while
+ * @sqlite-only: another process holding SQLite's database-wide write lock (BEGIN IMMEDIATE) while
  * schedules come due. PostgreSQL has no such lock; its counterpart, another node applying the same
  * schedule, is in editorial-races.pg.test.ts.
  */
