@@ -18,7 +18,7 @@ import { systemRoutes } from './http/system-routes.js';
 import { createContentResolver } from './modules/articles/content.js';
 import { createEditorService } from './modules/articles/editor-service.js';
 import { publishingRoutes } from './modules/articles/publishing-routes.js';
-import { createPublishingService } from './modules/articles/publishing-service.js';
+import { createPublishingService, duePolicyFor } from './modules/articles/publishing-service.js';
 import { revisionsRoutes } from './modules/articles/revisions-routes.js';
 import { createRevisionsService } from './modules/articles/revisions-service.js';
 import { articlesRoutes } from './modules/articles/routes.js';
@@ -69,6 +69,7 @@ export function createServices(engine: Engine, clock: Clock = systemClock, confi
       differ: work.differ,
     }),
     publishing: createPublishingService({
+      due: duePolicyFor(engine),
       repo: store.publishing,
       revisions: store.revisions,
       editor,
