@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The test files that run on a database engine: every file that builds the app or opens an engine
- * through the test helpers. They run on SQLite always, and on PostgreSQL too when TEST_DATABASE_URL
+ * through the test helpers (one app, two nodes on one database, or an empty database). They run on SQLite always, and on PostgreSQL too when TEST_DATABASE_URL
  * is set (`.ci/run` sets it, so CI fails loudly without a server). Pure unit tests run once, and so
  * does a file marked `@sqlite-only`, which tests a mechanism only SQLite has (a file lock, a PRAGMA,
  * a SQLite migration) and says so in its first comment.
@@ -15,7 +15,7 @@ function engineTests(): string[] {
     .map((file) => join('test', file));
   return files.filter((file) => {
     const text = readFileSync(file, 'utf8');
-    return /\b(buildTestApp|openTestEngine)\(/.test(text) && !text.includes('@sqlite-only');
+    return /\b(buildTestApp|openTestEngine|buildTwoNodes|emptyDatabase)\(/.test(text) && !text.includes('@sqlite-only');
   });
 }
 
@@ -29,7 +29,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { FJORD_TEST_ENGINE: 'sqlite' } },
+        test: {
+          name: 'sqlite',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.pg.test.ts'],
+          env: { FJORD_TEST_ENGINE: 'sqlite' },
+        },
       },
       ...(postgres
         ? [
@@ -37,7 +42,8 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgres',
-                include: engineTests(),
+                // *.pg.test.ts: what only PostgreSQL has (LISTEN/NOTIFY, shared counters, a lost server).
+                include: [...engineTests(), 'test/**/*.pg.test.ts'],
                 env: { FJORD_TEST_ENGINE: 'postgres' },
                 globalSetup: ['test/helpers/pg-global-setup.ts'],
               },

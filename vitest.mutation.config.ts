@@ -20,6 +20,8 @@ export default defineConfig({
       'test/db/errors.test.ts',
       'test/http/idempotency-unsettled.test.ts',
     ],
+    // The sqlite project's engine: a mutant is judged once, on the engine that needs no server.
+    env: { FJORD_TEST_ENGINE: 'sqlite' },
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 20_000,

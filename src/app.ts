@@ -12,12 +12,13 @@ import { registerHardening, SECURITY_HEADERS } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerImpliedResponses } from './http/implied-responses.js';
 import { registerOpenApi } from './http/openapi.js';
+import { sharedRateLimitStore } from './http/rate-limit-store.js';
 import { ResponseCache } from './http/response-cache.js';
 import { systemRoutes } from './http/system-routes.js';
 import { createContentResolver } from './modules/articles/content.js';
 import { createEditorService } from './modules/articles/editor-service.js';
 import { publishingRoutes } from './modules/articles/publishing-routes.js';
-import { createPublishingService } from './modules/articles/publishing-service.js';
+import { createPublishingService, duePolicyFor } from './modules/articles/publishing-service.js';
 import { revisionsRoutes } from './modules/articles/revisions-routes.js';
 import { createRevisionsService } from './modules/articles/revisions-service.js';
 import { articlesRoutes } from './modules/articles/routes.js';
@@ -68,6 +69,7 @@ export function createServices(engine: Engine, clock: Clock = systemClock, confi
       differ: work.differ,
     }),
     publishing: createPublishingService({
+      due: duePolicyFor(engine),
       repo: store.publishing,
       revisions: store.revisions,
       editor,
@@ -144,7 +146,10 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
   // Other processes learn of this one's writes, as soon as they are committed.
   services.changes.subscribe((keys) => engine.foreign.publish(keys));
   await registerCors(app, config.CORS_ORIGINS);
-  const limitRefusals = await registerHardening(app, config, services.hashIp);
+  engine.useLog(app.log);
+  const limitRefusals = await registerHardening(app, config, services.hashIp, {
+    rateLimitStore: sharedRateLimitStore(config, { counter: engine.rateLimits, clock, log: app.log }),
+  });
   await registerOpenApi(app);
 
   const cache =
@@ -189,7 +194,7 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
     }
     // After validation, since the cache is keyed on the validated request; before every handler.
     api.addHook('preHandler', serveFromCache);
-    await systemRoutes(api, { ping: () => engine.ping() });
+    await systemRoutes(api, { engine: engine.kind, ping: () => engine.ping() });
     await articlesRoutes(api, {
       service: services.articles,
       editor: services.editor,

@@ -96,7 +96,7 @@ export class ForbiddenError extends AppError {
 
 /** 503 with Retry-After: the request was fine, the server cannot take it right now. */
 export class UnavailableError extends AppError {
-  constructor(detail: string, retryAfterSeconds: number) {
-    super('unavailable', detail, {}, { 'retry-after': String(retryAfterSeconds) });
+  constructor(detail: string, retryAfterSeconds: number, extras: Record<string, unknown> = {}) {
+    super('unavailable', detail, extras, { 'retry-after': String(retryAfterSeconds) });
   }
 }

@@ -15,8 +15,16 @@ import type { CreditsRepository } from '../modules/credits/repository.js';
 import type { SearchRunner } from '../modules/search/runner.js';
 import type { TagsRepository } from '../modules/tags/repository.js';
 import type { TokensRepository } from '../modules/tokens/repository.js';
+import type { RateLimitCounter } from './pg/rate-limits.js';
 
 export type EngineKind = 'sqlite' | 'postgres';
+
+/** The part of a pino logger an engine writes to. */
+export interface EngineLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
 
 /** Every repository of the app, each behind its module's interface. */
 export interface Store {
@@ -53,6 +61,10 @@ export interface Engine {
   /** Where searches and diffs run, under WORK_BUDGET_MS where the engine can bound them. */
   readonly work: { search: SearchRunner; differ: Differ };
   readonly foreign: ForeignChanges;
+  /** Write counts every node shares (PostgreSQL); absent, each process counts its own (SQLite). */
+  readonly rateLimits?: RateLimitCounter;
+  /** Where the engine reports what happens off any request (a lost connection, a notice it could not send). */
+  useLog(log: EngineLog): void;
   /**
    * Whether schedules made by other processes must be looked for in the database: the due time a
    * process remembers only covers its own schedules when several nodes write.
@@ -70,9 +82,3 @@ export interface Engine {
   exclusively<T>(run: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
-
-/** Nothing to hear or tell: one process alone on its database. */
-export const noForeignChanges: ForeignChanges = {
-  subscribe: () => () => {},
-  publish: () => {},
-};

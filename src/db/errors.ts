@@ -29,6 +29,34 @@ const BUSY = new Set([
 /** The busy timeout has already waited; a second or so is enough for the writer to finish. */
 const BUSY_RETRY_AFTER_S = 1;
 
+/**
+ * The database server cannot be reached or is going away: the socket's own errors, PostgreSQL's
+ * admin_shutdown, crash_shutdown, cannot_connect_now and too_many_connections, and (by prefix) its
+ * whole class 08, connection exceptions.
+ */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+/**
+ * What node-postgres says, with no code, when its pool finds no connection in time or a
+ * connection dies under a query.
+ */
+const UNREACHABLE_MESSAGE =
+  /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Client was closed and is not queryable)/;
+/** Nothing says when a database that stopped answering comes back: a few seconds between tries. */
+export const UNREACHABLE_RETRY_AFTER_S = 5;
+
 /** Walks `cause` (Drizzle >= 0.44 wraps driver errors in DrizzleQueryError) to the driver's own error. */
 export function driverCode(err: unknown): string | undefined {
   let current: unknown = err;
@@ -46,8 +74,20 @@ export function isDatabaseBusy(err: unknown): boolean {
   return code !== undefined && BUSY.has(code);
 }
 
+/** True when the statement failed because the database server could not be reached, not because of the statement. */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const { code, message, cause } = current as DriverError;
+    if (typeof code === 'string' && (UNREACHABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (typeof message === 'string' && UNREACHABLE_MESSAGE.test(message)) return true;
+    current = cause;
+  }
+  return false;
+}
+
 /**
- * Maps both engines' constraint errors and busy refusals to domain errors and rethrows anything else unchanged.
+ * Maps both engines' constraint errors, busy refusals and lost connections to domain errors and rethrows anything else unchanged.
  * `what` names the thing being written, for the problem's detail.
  */
 export function toDomainError(err: unknown, what = 'resource'): unknown {
@@ -60,6 +100,9 @@ export function toDomainError(err: unknown, what = 'resource'): unknown {
   }
   if (code && BUSY.has(code)) {
     return new UnavailableError('The database is busy with another writer; retry shortly', BUSY_RETRY_AFTER_S);
+  }
+  if (isDatabaseUnreachable(err)) {
+    return new UnavailableError('The database does not answer; retry shortly', UNREACHABLE_RETRY_AFTER_S);
   }
   return err;
 }

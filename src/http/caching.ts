@@ -99,6 +99,8 @@ function varyOnAuthorization(reply: FastifyReply) {
  * in-memory cache of serialized bodies that later requests are answered from before any handler runs.
  */
 export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, cache }: CachingOptions) {
+  /** The cache's generation when each anonymous read was looked up and missed: what its `set` is checked against. */
+  const readsSince = new WeakMap<FastifyRequest, number>();
   const publicControl = `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${staleWhileRevalidateSeconds}`;
 
   function reply304Or200(request: FastifyRequest, reply: FastifyReply, body: string, etag: string) {
@@ -126,7 +128,9 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
       return reply304Or200(request, reply, body, etag);
     }
     const keys = options.keys ?? [];
-    if (cache && options.keys) cache.set(cacheKeyOf(request), { body, etag, keys });
+    // A read with no generation noted was never looked up (a route outside the cached context): not stored.
+    const since = readsSince.get(request);
+    if (cache && options.keys && since !== undefined) cache.set(cacheKeyOf(request), { body, etag, keys }, since);
     publicHeaders(reply, etag, keys);
     return reply304Or200(request, reply, body, etag);
   };
@@ -139,7 +143,11 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
   async function serveFromCache(request: FastifyRequest, reply: FastifyReply) {
     if (!cache || !isRead(request) || request.headers.authorization !== undefined) return;
     const hit = cache.get(cacheKeyOf(request));
-    if (!hit) return;
+    if (!hit) {
+      // Noted before the handler reads anything, so a purge during the read keeps its result out.
+      readsSince.set(request, cache.generation);
+      return;
+    }
     publicHeaders(reply, hit.etag, hit.keys);
     reply.header('x-cache', 'hit');
     return reply304Or200(request, reply, hit.body, hit.etag);

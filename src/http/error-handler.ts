@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { isDatabaseBusy, toDomainError } from '../db/errors.js';
+import { isDatabaseBusy, isDatabaseUnreachable, toDomainError } from '../db/errors.js';
 import { AppError, type FieldError, PROBLEMS, type ProblemCode } from '../errors.js';
 import type { Problem } from './problem.js';
 
@@ -107,8 +107,11 @@ export function handleFrameworkError(error: FastifyError, request: FastifyReques
 /** One place turns every thrown thing into problem+json; handlers never translate errors themselves. */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((thrown: FastifyError, request, reply) => {
-    // A busy database can surface from any statement, repositories or not: one mapping serves all.
-    const error = (isDatabaseBusy(thrown) ? toDomainError(thrown) : thrown) as FastifyError;
+    // A busy or unreachable database can surface from any statement, repositories or not: one
+    // mapping serves all. Unreachable is logged, once per request: it is the operator's to fix.
+    const unreachable = isDatabaseUnreachable(thrown);
+    if (unreachable) request.log.warn({ err: thrown }, 'the database does not answer');
+    const error = (unreachable || isDatabaseBusy(thrown) ? toDomainError(thrown) : thrown) as FastifyError;
     if (error instanceof AppError) {
       return sendProblem(reply, problem(request, error.code, error.message, error.extras), error.headers);
     }

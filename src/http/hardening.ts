@@ -6,6 +6,7 @@ import { AppError, type FieldError, ValidationError } from '../errors.js';
 import type { IpHasher } from '../shared/ip-hash.js';
 import { illFormedPaths } from '../shared/unicode.js';
 import { callerKey } from './access.js';
+import type { SharedRateLimitStore } from './rate-limit-store.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -46,6 +47,14 @@ export type RefusalLimiter = (request: FastifyRequest, reply: FastifyReply) => P
 
 const NO_LIMIT: RefusalLimiter = async () => {};
 
+export interface HardeningOptions {
+  /**
+   * Where write budgets are counted, shared by every node (src/http/rate-limit-store.ts); closed
+   * with the app. Absent, they are counted in this process's memory, as one SQLite node needs.
+   */
+  rateLimitStore?: SharedRateLimitStore | undefined;
+}
+
 /**
  * Protections every deployment needs: security headers for a JSON API, write rate limits with the IETF RateLimit headers,
  * and load shedding with 503 + Retry-After when the event loop is saturated. `hashIp` is the app's
@@ -55,6 +64,7 @@ export async function registerHardening(
   app: FastifyInstance,
   config: Config,
   hashIp: IpHasher,
+  { rateLimitStore }: HardeningOptions = {},
 ): Promise<RefusalLimiter> {
   // Set once per request from a constant: the header set of a JSON API does not vary.
   app.addHook('onRequest', async (_request, reply) => {
@@ -62,9 +72,12 @@ export async function registerHardening(
   });
   app.addHook('preValidation', refuseIllFormedText);
 
+  if (rateLimitStore) app.addHook('onClose', () => rateLimitStore.close());
   if (config.RATE_LIMIT_MAX > 0) {
-    // Keys live in this process's memory only; the hash keeps addresses out of heap dumps all the same.
+    // Keys are kept in this process's memory, or in the shared store; the hash keeps addresses out
+    // of heap dumps and of Redis and the database all the same.
     await app.register(rateLimit, {
+      ...rateLimitStore?.options,
       global: true,
       hook: 'preHandler',
       max: config.RATE_LIMIT_MAX,
@@ -81,7 +94,7 @@ export async function registerHardening(
         ),
     });
   }
-  // The same store, key and answers as the limiter of every route.
+  // The same store, key and answers as the limiter of every route: shared by the nodes when the store is.
   const limitRefusals = config.RATE_LIMIT_MAX > 0 ? app.rateLimit() : NO_LIMIT;
 
   if (config.MAX_EVENT_LOOP_DELAY_MS > 0) {

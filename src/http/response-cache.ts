@@ -27,11 +27,21 @@ export interface ResponseCacheOptions {
 
 /** Map and index bookkeeping per entry, counted so a cache of tiny bodies still honours its bound. */
 const ENTRY_OVERHEAD_BYTES = 256;
+/**
+ * Keys whose last purge is remembered, for refusing reads that began before it. Past this many, the
+ * memory is dropped and counted as a clear: every read under way then is refused, which is safe.
+ */
+const REMEMBERED_PURGES = 10_000;
 
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private readonly byKey = new Map<string, Set<string>>();
   private bytes = 0;
+  /** Counts purges and clears; a read notes it when it begins (`generation`) and hands it to `set`. */
+  private purges = 0;
+  /** The generation each key was last purged at, and the last clear's: what a late `set` is checked against. */
+  private readonly purgedAt = new Map<string, number>();
+  private clearedAt = 0;
   hits = 0;
   misses = 0;
 
@@ -54,6 +64,15 @@ export class ResponseCache {
     return this.bytes;
   }
 
+  /**
+   * Note this before reading what a response will show, and pass it to `set`. Purges now arrive at
+   * any moment, from other nodes too: a read that began before a purge of one of its keys may hold
+   * what that purge was about, and must not be stored after it.
+   */
+  get generation(): number {
+    return this.purges;
+  }
+
   get(url: string): CachedResponse | undefined {
     const entry = this.entries.get(url);
     if (!entry || this.clock.now() >= entry.expiresAt) {
@@ -68,10 +87,16 @@ export class ResponseCache {
     return entry;
   }
 
-  set(url: string, response: CachedResponse): void {
+  /**
+   * Stores `response`, unless a purge of one of its keys (or a clear) came after `readSince`, the
+   * `generation` noted when the read began: then it may be stale, and it is dropped.
+   * Returns whether it was stored.
+   */
+  set(url: string, response: CachedResponse, readSince: number): boolean {
+    if (this.purgedSince(response.keys, readSince)) return false;
     const bytes = Buffer.byteLength(response.body) + url.length + ENTRY_OVERHEAD_BYTES;
     // One huge response must not flush the whole cache.
-    if (bytes > this.maxBytes / 2) return;
+    if (bytes > this.maxBytes / 2) return false;
     this.delete(url);
     this.entries.set(url, { ...response, bytes, expiresAt: this.clock.now() + this.maxAgeMs });
     this.bytes += bytes;
@@ -87,10 +112,19 @@ export class ResponseCache {
       if (this.bytes <= this.maxBytes) break;
       this.delete(oldest);
     }
+    return true;
   }
 
   /** Drops every response stored under any of the keys. */
   purge(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    this.purges++;
+    if (this.purgedAt.size + keys.length > REMEMBERED_PURGES) {
+      this.purgedAt.clear();
+      this.clearedAt = this.purges;
+    } else {
+      for (const key of keys) this.purgedAt.set(key, this.purges);
+    }
     for (const key of keys) {
       const urls = this.byKey.get(key);
       if (!urls) continue;
@@ -99,9 +133,17 @@ export class ResponseCache {
   }
 
   clear(): void {
+    this.purges++;
+    this.clearedAt = this.purges;
+    this.purgedAt.clear();
     this.entries.clear();
     this.byKey.clear();
     this.bytes = 0;
+  }
+
+  private purgedSince(keys: readonly string[], generation: number): boolean {
+    if (this.clearedAt > generation) return true;
+    return keys.some((key) => (this.purgedAt.get(key) ?? 0) > generation);
   }
 
   private delete(url: string): void {

@@ -1,16 +1,57 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { UNREACHABLE_RETRY_AFTER_S } from '../db/errors.js';
 import { UnavailableError } from '../errors.js';
-import { problemResponses } from './problem.js';
+import { ProblemSchema, problemResponses } from './problem.js';
 import { jsonResponse } from './responses.js';
 
-/** Nothing says when a database that stopped answering comes back: a few seconds between probes. */
-const UNAVAILABLE_RETRY_AFTER_S = 5;
+/**
+ * A database that neither answers nor fails (a silent network) would hold the probe as long as
+ * the load balancer waits: past this, the node says it cannot serve.
+ */
+const PING_TIMEOUT_MS = 3_000;
 
-export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+const EngineSchema = z
+  .enum(['sqlite', 'postgres'])
+  .meta({ description: 'The database engine this node serves from', examples: ['sqlite'] });
 
-export async function systemRoutes(app: FastifyInstance, { ping }: { ping: () => Promise<void> }) {
+export type EngineKind = z.infer<typeof EngineSchema>;
+
+export const HealthSchema = z
+  .object({
+    status: z.literal('ok'),
+    engine: EngineSchema,
+    database: z.literal('up').meta({ description: 'The database answered a query just now' }),
+  })
+  .meta({ id: 'Health' });
+
+export const HealthUnavailableSchema = ProblemSchema.extend({
+  engine: EngineSchema,
+  database: z.literal('down').meta({ description: 'The database did not answer' }),
+}).meta({ id: 'HealthUnavailable', description: 'An RFC 9457 problem document: this node cannot serve' });
+
+export interface SystemRoutesOptions {
+  /** Named in every answer; SQLite when not said. */
+  engine?: EngineKind;
+  /** A query that succeeds only if the database answers (`select 1`); synchronous on SQLite. */
+  ping: () => unknown;
+}
+
+/** Resolves when `ping` answers, rejects when it fails or does not answer within PING_TIMEOUT_MS. */
+async function answers(ping: () => unknown): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([Promise.resolve().then(ping), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function systemRoutes(app: FastifyInstance, { engine = 'sqlite', ping }: SystemRoutesOptions) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -20,19 +61,30 @@ export async function systemRoutes(app: FastifyInstance, { ping }: { ping: () =>
       schema: {
         operationId: 'getHealth',
         tags: ['system'],
-        summary: 'Liveness and readiness: 200 once the database answers',
-        response: { 200: jsonResponse(HealthSchema, 'The database answers'), ...problemResponses(503) },
+        summary: 'Liveness and readiness: 200 while the database answers, 503 while it does not',
+        response: {
+          200: jsonResponse(HealthSchema, 'The database answers'),
+          ...problemResponses(),
+          503: {
+            description: 'The database does not answer: this node cannot serve until it does',
+            content: { 'application/problem+json': { schema: HealthUnavailableSchema } },
+          },
+        },
       },
     },
     async (request, reply) => {
       try {
-        await ping();
+        await answers(ping);
       } catch (err) {
-        // Closed, or an I/O error: this node cannot serve, which is what a 503 tells a load balancer.
+        // Closed, unreachable, or an I/O error: this node cannot serve, which is what a 503 tells a
+        // load balancer. It recovers by itself: the next probe asks the database again.
         request.log.error({ err }, 'the database does not answer');
-        throw new UnavailableError('The database does not answer', UNAVAILABLE_RETRY_AFTER_S);
+        throw new UnavailableError('The database does not answer', UNREACHABLE_RETRY_AFTER_S, {
+          engine,
+          database: 'down',
+        });
       }
-      return reply.header('cache-control', 'no-store').send({ status: 'ok' as const });
+      return reply.header('cache-control', 'no-store').send({ status: 'ok' as const, engine, database: 'up' as const });
     },
   );
 

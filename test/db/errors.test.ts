@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
-import { isDatabaseBusy, toDomainError, withoutWaiting } from '../../src/db/errors.js';
+import { isDatabaseBusy, isDatabaseUnreachable, toDomainError, withoutWaiting } from '../../src/db/errors.js';
 import { ConflictError, UnavailableError } from '../../src/errors.js';
 
 const sqlite = (code: string) => Object.assign(new Error('constraint failed'), { code });
@@ -114,5 +114,40 @@ describe('withoutWaiting', () => {
       }),
     ).toThrow(thrown);
     expect(timeout()).toBe(750);
+  });
+});
+
+describe('a database that cannot be reached', () => {
+  const socket = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code });
+  const pgServer = (code: string) => Object.assign(new Error('terminating connection'), { code, severity: 'FATAL' });
+
+  it.each([
+    ['a refused connection', socket('ECONNREFUSED')],
+    ['a reset connection, wrapped by Drizzle', drizzleWrapped(socket('ECONNRESET'))],
+    ['admin_shutdown (pg_terminate_backend, a server stopping)', drizzleWrapped(pgServer('57P01'))],
+    ['crash_shutdown', pgServer('57P02')],
+    ['cannot_connect_now (a server starting up)', pgServer('57P03')],
+    ['too_many_connections', pgServer('53300')],
+    ['connection_failure (class 08)', pgServer('08006')],
+    ['the protocol class 08P01', pgServer('08P01')],
+    ['a pool that found no connection in time', new Error('timeout exceeded when trying to connect')],
+    ['a connection that died under a query', drizzleWrapped(new Error('Connection terminated unexpectedly'))],
+  ])('maps %s to a 503 with Retry-After', (_, err) => {
+    expect(isDatabaseUnreachable(err)).toBe(true);
+    expect(toDomainError(err)).toMatchObject({
+      status: 503,
+      code: 'unavailable',
+      message: 'The database does not answer; retry shortly',
+      headers: { 'retry-after': '5' },
+    });
+  });
+
+  it.each([
+    ['a unique violation', pg('23505')],
+    ['a syntax error', pg('42601')],
+    ['a plain error', new Error('boom')],
+    ['something not an error', 'boom'],
+  ])('leaves %s alone', (_, err) => {
+    expect(isDatabaseUnreachable(err)).toBe(false);
   });
 });

@@ -3,8 +3,9 @@
  * surrogate is never accepted, and no stored name, slug or link holds a bidi control or an
  * invisible character.
  */
-import type BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { illFormedPaths, NO_SPOOFING_CHARACTERS } from '../../src/shared/unicode.js';
+import type { Probe } from '../helpers/engine.js';
 import type { Case } from './requests.js';
 
 /** Fastify reads a body for these methods only; elsewhere it is ignored, so it may be anything. */
@@ -25,17 +26,24 @@ const NAME_COLUMNS: Record<string, readonly string[]> = {
 };
 
 /** Returns the stored names, slugs and URLs that hold a bidi control or an invisible character. */
-export function createSpoofingProbe(sqlite: BetterSqlite3.Database) {
+export function createSpoofingProbe(probe: Probe) {
   const reads = Object.entries(NAME_COLUMNS).flatMap(([table, columns]) =>
     columns.map((column) => ({
       where: `${table}.${column}`,
-      values: sqlite.prepare(`select ${column} from ${table} where ${column} is not null`).pluck(),
+      query: sql.raw(`select ${column} as v from ${table} where ${column} is not null`),
     })),
   );
-  return (): string[] =>
-    reads.flatMap(({ where, values }) =>
-      (values.all() as string[])
-        .filter((value) => !NO_SPOOFING_CHARACTERS.test(value))
-        .map((value) => `${where}: ${JSON.stringify(value)}`),
-    );
+  return async (): Promise<string[]> =>
+    (
+      await Promise.all(
+        reads.map(async ({ where, query }) =>
+          (
+            await probe.rows<{ v: string }>(query)
+          )
+            .map((row) => row.v)
+            .filter((value) => !NO_SPOOFING_CHARACTERS.test(value))
+            .map((value) => `${where}: ${JSON.stringify(value)}`),
+        ),
+      )
+    ).flat();
 }

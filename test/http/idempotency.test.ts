@@ -1,13 +1,12 @@
+import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/client.js';
-import { runMigrations } from '../../src/db/migrate.js';
 import { registerErrorHandling } from '../../src/http/error-handler.js';
 import { registerIdempotency, remembersAnswer } from '../../src/http/idempotency.js';
-import { createIdempotencyRepository } from '../../src/http/idempotency-repository.js';
 import { createIpHasher } from '../../src/shared/ip-hash.js';
 import { buildTestApp } from '../helpers/build-app.js';
+import { openTestEngine } from '../helpers/engine.js';
 import { articleInput, createDraftArticle, createToken } from '../helpers/factories.js';
 
 const { api, services } = await buildTestApp();
@@ -116,15 +115,14 @@ describe('remembersAnswer', () => {
 
 describe('Idempotency-Key for anonymous callers', () => {
   it('keys anonymous retries by address, so a reader route can opt in with config.idempotent', async () => {
-    const database = openDatabase(':memory:');
-    runMigrations(database.db);
+    const database = await openTestEngine();
     const app = Fastify();
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     registerErrorHandling(app);
     app.decorateRequest('principal', null);
     registerIdempotency(app, {
-      repo: createIdempotencyRepository(database.db),
+      repo: database.engine.store.idempotency,
       clock: { now: () => Date.now() },
       hashIp: createIpHasher('k'.repeat(32)),
     });
@@ -142,12 +140,12 @@ describe('Idempotency-Key for anonymous callers', () => {
       expect(retry.json()).toEqual({ id: 1, status: 'pending' });
       expect(writes).toBe(1);
       // The reader's address is kept only as a keyed hash.
-      expect(database.sqlite.prepare('select scope from idempotency_keys').all()).toEqual([
+      expect(await database.probe.rows(sql`select scope from idempotency_keys`)).toEqual([
         { scope: expect.stringMatching(/^ip:[0-9a-f]{64}$/) },
       ]);
     } finally {
       await app.close();
-      database.close();
+      await database.close();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
@@ -7,24 +8,25 @@ import { buildTestApp } from '../helpers/build-app.js';
 import { openTestEngine } from '../helpers/engine.js';
 import { createPublishedArticle, createToken } from '../helpers/factories.js';
 
-const { api, services, sqlite } = await buildTestApp({
+const { api, services, probe } = await buildTestApp({
   config: { BODY_LIMIT_BYTES: 4096, RATE_LIMIT_MAX: 3, RATE_LIMIT_WINDOW_S: 60, COMMENTS_FLOOD_WINDOW_S: 0 },
 });
 const article = await createPublishedArticle(services);
 const commentsPath = `/v1/articles/${article.slug}/comments`;
-const countComments = () => (sqlite.prepare('select count(*) as n from comments').get() as { n: number }).n;
+const countComments = async () =>
+  Number((await probe.rows<{ n: number }>(sql`select count(*) as n from comments`))[0]?.n);
 const comment = (n: number) => ({ author_name: 'Reader', author_email: `r${n}@example.org`, body: `Comment ${n}` });
 
 describe('request limits', () => {
   it('answers a body over BODY_LIMIT_BYTES with a 413 problem and stores nothing', async () => {
-    const before = countComments();
+    const before = await countComments();
     const res = await api
       .post(commentsPath)
       .send({ ...comment(0), body: 'x'.repeat(5000) })
       .expect(413);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(res.body).toMatchObject({ status: 413, code: 'payload_too_large', title: 'Payload too large' });
-    expect(countComments()).toBe(before);
+    expect(await countComments()).toBe(before);
   });
 
   it('answers a body that is not JSON with a 415 problem', async () => {

@@ -1,9 +1,16 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/build-app.js';
 import { createPublishedArticle, createToken, TEST_ACTOR } from '../helpers/factories.js';
-import { lastCommentId } from '../modules/comments/support.js';
 
-const { api, services, sqlite } = await buildTestApp();
+const { api, services, probe } = await buildTestApp();
+
+/** The newest comment's id: a receipt names no comment. */
+async function lastCommentId(): Promise<number> {
+  const [row] = await probe.rows<{ id: number | null }>(sql`select max(id) as id from comments`);
+  if (row?.id == null) throw new Error('no comment stored');
+  return Number(row.id);
+}
 const moderator = await createToken(services, 'moderator');
 
 const get = (path: string) => api.get(path).expect(200);
@@ -65,7 +72,7 @@ describe('the in-memory response cache', () => {
       .post(`/v1/articles/${article.slug}/comments`)
       .send({ author_name: 'Ada', author_email: 'ada@example.org', body: 'Bonjour' })
       .expect(202);
-    const postedId = lastCommentId(sqlite);
+    const postedId = await lastCommentId();
     await api
       .patch(`/v1/comments/${postedId}`)
       .set('Authorization', moderator.header)

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildTestApp } from '../helpers/build-app.js';
 
-const { api } = await buildTestApp();
+const { api, engine } = await buildTestApp();
 
 describe('system endpoints', () => {
-  it('GET /healthz answers ok once the database is open', async () => {
+  it('GET /healthz answers ok once the database is open, naming the engine', async () => {
     const res = await api.get('/healthz').expect(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', engine: engine.kind, database: 'up' });
     expect(res.headers['cache-control']).toBe('no-store');
   });
 

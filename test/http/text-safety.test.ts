@@ -1,16 +1,22 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/build-app.js';
 import { createPublishedArticle, createToken } from '../helpers/factories.js';
 
-const { api, services, sqlite } = await buildTestApp({ config: { COMMENTS_FLOOD_WINDOW_S: 0 } });
+const { api, services, probe } = await buildTestApp({ config: { COMMENTS_FLOOD_WINDOW_S: 0 } });
 const editor = await createToken(services, 'editor');
 const admin = await createToken(services, 'admin');
 const article = await createPublishedArticle(services);
 
 const TABLES = ['articles', 'article_revisions', 'tags', 'credits', 'comments', 'api_tokens'];
-const counts = () =>
+const counts = async () =>
   Object.fromEntries(
-    TABLES.map((t) => [t, (sqlite.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n]),
+    await Promise.all(
+      TABLES.map(async (t) => {
+        const [row] = await probe.rows<{ n: number }>(sql.raw(`select count(*) as n from ${t}`));
+        return [t, Number(row?.n)] as const;
+      }),
+    ),
   );
 
 /** JSON.stringify writes a lone surrogate as the escape \ud800, exactly as a hostile client sends it. */
@@ -57,7 +63,7 @@ describe('ill-formed text', () => {
     ['an article body', '/v1/articles', articleBody({ body: 'x\udfff' }), 'body', editor.header],
     ['a field the schema does not know', '/v1/tags', { name: 'ok', extra: '\ud800' }, 'extra', editor.header],
   ])('in %s is refused with a 400 naming its path, and nothing is stored', async (_, path, body, field, auth) => {
-    const before = counts();
+    const before = await counts();
     const res = await post(path, body, auth);
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
@@ -71,7 +77,7 @@ describe('ill-formed text', () => {
       request_id: expect.any(String),
       errors: [{ in: 'body', path: field, message: ILL_FORMED }],
     });
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it('in a key of the body is refused too', async () => {
@@ -142,12 +148,12 @@ describe('bidi controls and invisible characters', () => {
       editor.header,
     ],
   ])('in %s are refused with a 400 naming the field, and nothing is stored', async (_, path, body, field, auth) => {
-    const before = counts();
+    const before = await counts();
     const res = await post(path, body, auth);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ status: 400, code: 'validation_failed' });
     expect(res.body.errors).toContainEqual({ in: 'body', path: field, message: SPOOFING });
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it('stay allowed in prose: emoji sequences and right-to-left marks in a comment and an article body', async () => {

@@ -1,9 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { inProcessRunner } from '../../modules/search/runner.js';
 import { createWorkThread } from '../../work.js';
-import { type Engine, noForeignChanges } from '../engine.js';
+import type { Engine, EngineLog } from '../engine.js';
+import { createPgChangeBus, foreignChangesOver } from './change-bus.js';
 import { openPgDatabase, type PgHandle } from './client.js';
 import { assertPgSchemaCurrent, assertPgSchemaNotNewer, runPgMigrations, withStartupLock } from './migrate.js';
+import { createPgRateLimitCounter } from './rate-limits.js';
 import { createPgSearch, createPgStore } from './store.js';
+
+/** Until the app hands the engine its logger, what the engine reports goes to stderr as one JSON line. */
+const stderrLog: EngineLog = {
+  info: () => {},
+  warn: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', msg, ...obj })}\n`),
+  error: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'error', msg, ...obj })}\n`),
+};
 
 export interface PgEngine extends Engine {
   readonly kind: 'postgres';
@@ -21,13 +31,25 @@ export function openPgEngine(
 ): PgEngine {
   const handle = openPgDatabase(url, { poolMax });
   const thread = createWorkThread({ databasePath: null, budgetMs: workBudgetMs });
+  let target = stderrLog;
+  const log: EngineLog = {
+    info: (obj, msg) => target.info(obj, msg),
+    warn: (obj, msg) => target.warn(obj, msg),
+    error: (obj, msg) => target.error(obj, msg),
+  };
+  // Cache purges travel to the other nodes; this node's own notices come back and are ignored by origin.
+  const bus = createPgChangeBus({ url, origin: randomUUID(), log, pool: handle.pool });
   let closed = false;
   return {
     kind: 'postgres',
     handle,
     store: createPgStore(handle.db),
     work: { search: inProcessRunner(createPgSearch(handle.db)), differ: thread.differ },
-    foreign: noForeignChanges,
+    foreign: foreignChangesOver(bus, log),
+    rateLimits: createPgRateLimitCounter(handle.db),
+    useLog: (given) => {
+      target = given;
+    },
     sharedSchedules: true,
     ping: async () => {
       await handle.pool.query('select 1');
@@ -39,6 +61,7 @@ export function openPgEngine(
     close: async () => {
       if (closed) return;
       closed = true;
+      await bus.close();
       await thread.close();
       await handle.close();
     },

@@ -1,3 +1,5 @@
+import { createPgPublishingRepository } from '../../modules/articles/publishing-repository.pg.js';
+import { createPgRevisionsRepository } from '../../modules/articles/revisions-repository.pg.js';
 import { createPgAuditRepository } from '../../modules/audit/repository.pg.js';
 import type { SearchRepository } from '../../modules/search/repository.js';
 import type { Store } from '../engine.js';
@@ -19,8 +21,8 @@ function missing<T>(name: string): T {
 export function createPgStore(db: PgDatabase): Store {
   return {
     articles: missing('articles'),
-    revisions: missing('revisions'),
-    publishing: missing('publishing'),
+    revisions: createPgRevisionsRepository(db),
+    publishing: createPgPublishingRepository(db),
     tags: missing('tags'),
     credits: missing('credits'),
     tokens: missing('tokens'),

@@ -35,3 +35,26 @@ export async function withTransaction<T>(db: PgDatabase, work: (tx: PgTransactio
     }
   }
 }
+
+/**
+ * Runs `work` as one READ COMMITTED transaction, for commands whose first statement locks the
+ * row they serialize on (an article whose comment count they keep). Under SERIALIZABLE a command
+ * that waited for such a lock fails with 40001 once it is granted, since the row changed after its
+ * snapshot: twenty comments approved at once on one article cost each up to MAX_ATTEMPTS tries,
+ * and some a 503. Here each statement sees what committed before it, so a command that waited
+ * reads its predecessor's work and goes on. Whatever it reads must be guarded by that lock.
+ * Retried only on deadlock (40P01); `work` may run more than once, as for withTransaction.
+ */
+export async function withLockingTransaction<T>(db: PgDatabase, work: (tx: PgTransaction) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work, { isolationLevel: 'read committed' });
+    } catch (err) {
+      if (!isRetryable(err)) throw err;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new UnavailableError('The database is busy with other writers; retry shortly', 1);
+      }
+      await pause(Math.random() * BASE_DELAY_MS * 2 ** attempt);
+    }
+  }
+}

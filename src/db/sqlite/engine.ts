@@ -87,6 +87,7 @@ export function createSqliteEngine(handle: DatabaseHandle, { workBudgetMs }: { w
       publish: () => {},
     },
     sharedSchedules: false,
+    useLog: () => {},
     ping: async () => {
       db.get(sql`select 1`);
     },

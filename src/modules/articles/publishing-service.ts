@@ -10,12 +10,36 @@ import type { RevisionsRepository } from './revisions-repository.js';
 import { failureReason, isTransient, renderFailure } from './schedule-failures.js';
 import { contentOf, statusOf, toEditorArticle } from './views.js';
 
+/** How a node learns of schedules it did not make itself, and of the ones others are applying. */
+export interface DuePolicy {
+  /**
+   * Another process (the CLI, or another node on a shared database) may add a schedule this one
+   * does not know of; the next due time is re-read at most this often. A pass that failed as a
+   * whole, or that the busy database deferred, waits as long before the next one, so a broken
+   * database is not hammered by every request.
+   */
+  recheckMs: number;
+  /**
+   * Whether other nodes claim due schedules at the same moment (PostgreSQL's SKIP LOCKED): then a
+   * schedule still due after a pass that took every one it was given is held by another node, and
+   * is looked at again after recheckMs instead of at every request while that node applies it.
+   */
+  concurrentClaims: boolean;
+}
+
+/** One writer at a time (SQLite): what another process adds is seen within a second. */
+export const SINGLE_WRITER_DUE: DuePolicy = { recheckMs: 1_000, concurrentClaims: false };
+
 /**
- * Another process (the CLI, or another node on a shared database) may add a schedule this one
- * does not know of; the next due time is re-read at most this often. A pass that failed as a
- * whole waits as long before the next one, so a broken database is not hammered by every request.
+ * Several nodes on one database (PostgreSQL): a schedule made on one node is seen by every other
+ * within a second, with one cheap query per node per second at most while nothing is due.
  */
-const RECHECK_MS = 1_000;
+export const SHARED_DATABASE_DUE: DuePolicy = { recheckMs: 1_000, concurrentClaims: true };
+
+/** The policy for an engine: shared when schedules made by other processes must be looked for in the database. */
+export function duePolicyFor(engine: { sharedSchedules: boolean }): DuePolicy {
+  return engine.sharedSchedules ? SHARED_DATABASE_DUE : SINGLE_WRITER_DUE;
+}
 
 /**
  * The most schedules one request applies (each renders a body): the rest are left to the requests
@@ -41,6 +65,7 @@ export function createPublishingService({
   clock,
   changes,
   render = renderMarkdown,
+  due = SINGLE_WRITER_DUE,
 }: {
   repo: PublishingRepository;
   revisions: RevisionsRepository;
@@ -49,6 +74,8 @@ export function createPublishingService({
   changes: ChangeFeed;
   /** Markdown to safe HTML; passed in so tests can make it fail. */
   render?: (markdown: string) => string;
+  /** Chosen by the engine; one writer's unless given. */
+  due?: DuePolicy;
 }) {
   // Scheduled publications happen lazily, on the first request at or after their time, with no
   // timer or cron. The hot path is one comparison against this in-memory next due time.
@@ -112,7 +139,7 @@ export function createPublishingService({
 
   async function applyPass(now: number, log: SchedulerLog): Promise<void> {
     checkedAt = now;
-    // Unknown until read back: if this pass fails, the next one waits RECHECK_MS, not one request.
+    // Unknown until read back: if this pass fails, the next one waits recheckMs, not one request.
     const known = nextDue;
     nextDue = null;
     const dueAt = known !== null && now >= known ? known : await repo.nextDueAt();
@@ -121,12 +148,18 @@ export function createPublishingService({
       // The first one the busy database defers ends the pass: the others would meet the same lock,
       // and this request would pay for every refusal.
       let deferred = false;
-      for (const s of await repo.findDue(now, DUE_BATCH)) {
+      const found = await repo.findDue(now, DUE_BATCH);
+      for (const s of found) {
         deferred = !(await applyOne(s, now, log));
         if (deferred) break;
       }
-      // A busy database is given RECHECK_MS before the next try, not the very next request.
-      nextDue = deferred ? now + RECHECK_MS : await repo.nextDueAt();
+      // A busy database is given recheckMs before the next try, not the very next request.
+      if (deferred) nextDue = now + due.recheckMs;
+      else {
+        const next = await repo.nextDueAt();
+        const heldElsewhere = due.concurrentClaims && found.length < DUE_BATCH && next !== null && now >= next;
+        nextDue = heldElsewhere ? now + due.recheckMs : next;
+      }
     } else {
       nextDue = dueAt;
     }
@@ -138,8 +171,8 @@ export function createPublishingService({
    */
   function applyDue(log: SchedulerLog = UNLOGGED): Promise<void> {
     const now = clock.now();
-    const due = nextDue !== null && now >= nextDue;
-    if (!due && now - checkedAt < RECHECK_MS) return Promise.resolve();
+    const isDue = nextDue !== null && now >= nextDue;
+    if (!isDue && now - checkedAt < due.recheckMs) return Promise.resolve();
     // Concurrent requests wait for the pass under way instead of applying the same rows again.
     running ??= applyPass(now, log).finally(() => {
       running = null;

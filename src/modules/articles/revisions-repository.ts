@@ -1,11 +1,14 @@
-import { and, desc, eq, isNotNull, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../db/schema.js';
 import { NotFoundError } from '../../errors.js';
 import { type AuditEntry, appendAudit } from '../audit/repository.js';
 import { catalogueContent } from './catalogue.js';
-import { assertSlugFree, claimSlug } from './publishing-repository.js';
+import { type EditorStatus, editorStatusFilter, type StatusColumns } from './editor-status.js';
+import { assertSlugFree, claimSlug } from './publication.js';
 import type { ArticleContent } from './schemas.js';
+
+export type { EditorStatus } from './editor-status.js';
 
 type ArticleRow = typeof articles.$inferSelect;
 export type RevisionRow = typeof articleRevisions.$inferSelect;
@@ -35,14 +38,15 @@ export interface RevisionCommand {
   author: string;
   authorTokenId: number | null;
   message: string | null;
+  /** The revision the edit was made from. */
+  base: number;
   /**
-   * Runs inside the transaction, against the head as it is at that moment, so two concurrent
-   * writers cannot both decide against the same head. Synchronous by design; it may throw.
+   * Runs inside the transaction, against the head as it is at that moment and the base revision
+   * (undefined when the article has none of that number), so two concurrent writers cannot both
+   * decide against the same head. Pure and synchronous, the same on every engine; it may throw.
    */
-  decide(head: StoredRevision, revision: (n: number) => StoredRevision | undefined): RevisionDecision;
+  decide(head: StoredRevision, base: StoredRevision | undefined): RevisionDecision;
 }
-
-export type EditorStatus = 'draft' | 'scheduled' | 'published' | 'archived';
 
 const editorSelect = (db: Reader) =>
   db
@@ -54,17 +58,10 @@ const editorSelect = (db: Reader) =>
     )
     .leftJoin(articleSchedules, eq(articleSchedules.articleId, articles.id));
 
-/** A schedule row that failed is kept to be shown, but it no longer makes the article "scheduled". */
-const hasPendingSchedule = and(isNotNull(articleSchedules.articleId), isNull(articleSchedules.failedAt));
-
-const STATUS_FILTERS: Record<EditorStatus, SQL | undefined> = {
-  draft: and(
-    eq(articles.status, 'draft'),
-    or(isNull(articleSchedules.articleId), isNotNull(articleSchedules.failedAt)),
-  ),
-  scheduled: and(ne(articles.status, 'published'), hasPendingSchedule),
-  published: eq(articles.status, 'published'),
-  archived: eq(articles.status, 'archived'),
+const statusColumns: StatusColumns = {
+  status: articles.status,
+  scheduleArticleId: articleSchedules.articleId,
+  scheduleFailedAt: articleSchedules.failedAt,
 };
 
 export function createRevisionsRepository(db: Database) {
@@ -129,7 +126,7 @@ export function createRevisionsRepository(db: Database) {
         const revision = loader(cmd.articleId);
         const head = revision(article.headRevision);
         if (!head) throw new Error(`head revision of ${cmd.articleId} is missing`);
-        const decision = cmd.decide(head, revision);
+        const decision = cmd.decide(head, cmd.base === head.number ? head : revision(cmd.base));
         if (decision.kind === 'noop') return { written: false, record: recordOf(cmd.articleId) };
         const content = catalogueContent(tx, decision.content, cmd.at);
         // A published article keeps its public slug until the revision with the new one is published.
@@ -188,7 +185,7 @@ export function createRevisionsRepository(db: Database) {
       after: readonly [updatedAt: number, id: string] | null;
     }): Promise<EditorRecord[]> {
       const conditions: (SQL | undefined)[] = [];
-      if (q.status) conditions.push(STATUS_FILTERS[q.status]);
+      if (q.status) conditions.push(editorStatusFilter(q.status, statusColumns));
       if (q.lang) conditions.push(eq(articles.lang, q.lang));
       if (q.after) conditions.push(sql`(${articles.updatedAt}, ${articles.id}) < (${q.after[0]}, ${q.after[1]})`);
       return editorSelect(db)

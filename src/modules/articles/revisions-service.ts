@@ -72,9 +72,9 @@ export function createRevisionsService({
       author: actor.name,
       authorTokenId: actor.tokenId,
       message,
-      decide(head, revision) {
+      base: base.revision,
+      decide(head, baseRevision) {
         const number = base.revision;
-        const baseRevision: StoredRevision | undefined = number === head.number ? head : revision(number);
         assertTagMatches(id, base, baseRevision?.content, head.number);
         if (!baseRevision) {
           throw new ValidationError('Invalid base revision', [

@@ -1,3 +1,8 @@
+/**
+ * @sqlite-only: another process holding SQLite's database-wide write lock (BEGIN IMMEDIATE) while
+ * schedules come due. PostgreSQL has no such lock; its counterpart, another node applying the same
+ * schedule, is in editorial-races.pg.test.ts.
+ */
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { toDomainError } from '../../../src/db/errors.js';
-import { articleSchedules } from '../../../src/db/schema.js';
-import { createPublishingService } from '../../../src/modules/articles/publishing-service.js';
+import { createPublishingService, duePolicyFor } from '../../../src/modules/articles/publishing-service.js';
 import { renderMarkdown } from '../../../src/shared/markdown.js';
 import { buildTestApp, testClock } from '../../helpers/build-app.js';
 import { createDraftArticle, createPublishedArticle, createToken } from '../../helpers/factories.js';
@@ -32,7 +31,7 @@ const faults = { busyOnce: false, brokenDatabase: false };
 let nextDueReads = 0;
 
 const clock = testClock();
-const { api, services, db } = await buildTestApp({
+const { api, services, probe } = await buildTestApp({
   clock,
   // Longer than the hours the clock is moved on, so a response cached before a schedule fails is still held.
   config: { CACHE_MAX_AGE_S: 6 * 3600 },
@@ -61,6 +60,7 @@ const { api, services, db } = await buildTestApp({
       clock,
       changes: built.changes,
       render,
+      due: duePolicyFor(engine),
     });
     return { ...built, publishing };
   },
@@ -274,7 +274,7 @@ describe('refusing at schedule time what could not be published', () => {
     expect(now.status).toBe(422);
     expect(now.body).toEqual(problem);
     expect((await ed.get(`/v1/articles/${article.id}`)).body).toEqual(before);
-    expect(db.select().from(articleSchedules).where(eq(articleSchedules.articleId, article.id)).all()).toEqual([]);
+    expect(await probe.rows(sql`select * from article_schedules where article_id = ${article.id}`)).toEqual([]);
     expect((await auditOf(article.id)).map((e: { action: string }) => e.action)).toEqual(['article.create']);
   });
 
@@ -287,7 +287,7 @@ describe('refusing at schedule time what could not be published', () => {
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'conflict', slug: 'contested-slug' });
     expect((await ed.get(`/v1/articles/${article.id}`)).body).toMatchObject({ scheduled: null, published_revision: 1 });
-    expect(db.select().from(articleSchedules).where(eq(articleSchedules.articleId, article.id)).all()).toEqual([]);
+    expect(await probe.rows(sql`select * from article_schedules where article_id = ${article.id}`)).toEqual([]);
   });
 
   it('never answers 500 for a body nested too deep for the real renderer, stored before any bound', async () => {
@@ -314,11 +314,14 @@ describe('applying due schedules', () => {
     faults.busyOnce = true;
     clock.advance(2 * HOUR);
     expect((await api.get('/healthz')).status).toBe(200);
-    const row = () => db.select().from(articleSchedules).where(eq(articleSchedules.articleId, article.id)).all();
-    expect(row()).toEqual([expect.objectContaining({ revision: 1, failedAt: null, failureReason: null })]);
+    const row = () =>
+      probe.rows(
+        sql`select revision, failed_at, failure_reason from article_schedules where article_id = ${article.id}`,
+      );
+    expect(await row()).toEqual([{ revision: 1, failed_at: null, failure_reason: null }]);
     // Not tried again by the very next request, but a second later.
     expect((await api.get('/healthz')).status).toBe(200);
-    expect(row()).toHaveLength(1);
+    expect(await row()).toHaveLength(1);
     clock.advance(1000);
     expect((await api.get(`/v1/articles/${article.slug}`)).body).toMatchObject({ title: 'Busy day' });
     expect((await auditOf(article.id)).map((e: { action: string }) => e.action)).toEqual([
@@ -359,10 +362,13 @@ describe('applying due schedules', () => {
     for (const d of drafts) await ed.post(`/v1/articles/${d.id}/publish`, { at });
     clock.advance(2 * HOUR);
     await api.get('/healthz');
-    const pending = () =>
-      drafts.filter((d) => db.select().from(articleSchedules).where(eq(articleSchedules.articleId, d.id)).get());
-    expect(pending()).toHaveLength(2);
+    const ids = drafts.map((d) => d.id);
+    const pending = async () =>
+      (await probe.rows(sql`select article_id from article_schedules`)).filter((r) =>
+        ids.includes(String(r.article_id)),
+      );
+    expect(await pending()).toHaveLength(2);
     await api.get('/healthz');
-    expect(pending()).toHaveLength(0);
+    expect(await pending()).toHaveLength(0);
   });
 });

@@ -1,0 +1,133 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { driverCode } from '../../db/errors.js';
+import type { PgTransaction } from '../../db/pg/client.js';
+import {
+  articleCredits,
+  articleRevisions,
+  articleSchedules,
+  articleSlugs,
+  articles,
+  articleTags,
+} from '../../db/pg/schema.js';
+import { ConflictError } from '../../errors.js';
+import { appendAudit } from '../audit/repository.pg.js';
+import { indexDocument, removeDocument } from '../search/repository.pg.js';
+import { ensureCredit, ensureTag } from './catalogue.pg.js';
+import { type Publication, publishedColumns, searchDocumentOf, withdrawnColumns } from './read-model.js';
+import type { ArticleContent } from './schemas.js';
+
+/**
+ * publication.ts on PostgreSQL: the writes that make a revision public or take it out of the public
+ * API, and the slug claims they rest on. Each runs inside the caller's transaction, which has
+ * locked the article row first: at READ COMMITTED, everything read here about the article is
+ * guarded by that lock, slugs by their primary key, tags and credits by the locks catalogue.pg.ts takes.
+ */
+
+type ArticleRow = typeof articles.$inferSelect;
+
+/** The article row, locked until the transaction ends: every command on an article takes it first. */
+export async function lockArticle(tx: PgTransaction, id: string): Promise<ArticleRow | undefined> {
+  const [row] = await tx.select().from(articles).where(eq(articles.id, id)).for('update');
+  return row;
+}
+
+export async function articleRow(tx: PgTransaction, id: string): Promise<ArticleRow> {
+  const [row] = await tx.select().from(articles).where(eq(articles.id, id));
+  if (!row) throw new Error(`article ${id} vanished inside its transaction`);
+  return row;
+}
+
+async function snapshotOf(tx: PgTransaction, articleId: string, number: number): Promise<ArticleContent> {
+  const [revision] = await tx
+    .select({ snapshot: articleRevisions.snapshot })
+    .from(articleRevisions)
+    .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.number, number)));
+  if (!revision) throw new Error(`revision ${number} of ${articleId} does not exist`);
+  return JSON.parse(revision.snapshot) as ArticleContent;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+function slugTaken(slug: string): never {
+  throw new ConflictError(`The slug "${slug}" belongs to another article`, { slug });
+}
+
+/** Refuses a slug that another article has or ever had; says whether this article already holds it. */
+export async function assertSlugFree(tx: PgTransaction, articleId: string, slug: string): Promise<{ held: boolean }> {
+  const [owner] = await tx.select().from(articleSlugs).where(eq(articleSlugs.slug, slug));
+  if (owner && owner.articleId !== articleId) slugTaken(slug);
+  return { held: owner !== undefined };
+}
+
+/**
+ * Records a slug as the article's for good, so its URL keeps answering (with a redirect) after a
+ * rename. Of two articles claiming one new slug at once, the second insert waits for the first and
+ * then meets its key: the same refusal as assertSlugFree's.
+ */
+export async function claimSlug(tx: PgTransaction, articleId: string, slug: string, at: number): Promise<void> {
+  if ((await assertSlugFree(tx, articleId, slug)).held) return;
+  try {
+    await tx.insert(articleSlugs).values({ slug, articleId, createdAt: at });
+  } catch (err) {
+    if (driverCode(err) === UNIQUE_VIOLATION) slugTaken(slug);
+    throw err;
+  }
+}
+
+/** From now on the slug was public: after a rename it redirects, unlike a draft's working slug that no reader saw. */
+async function markSlugPublic(tx: PgTransaction, slug: string, at: number): Promise<void> {
+  await tx
+    .update(articleSlugs)
+    .set({ publicAt: at })
+    .where(and(eq(articleSlugs.slug, slug), isNull(articleSlugs.publicAt)));
+}
+
+/**
+ * Makes one revision the public one: the read-model columns, the slug, tag links and credit links
+ * change together, so a reader never sees half a publication. A pending schedule is replaced by it.
+ * The tags and credits it links are locked FOR SHARE (ensureTag, ensureCredit), so a concurrent
+ * delete of one of them waits for this transaction, then sees the link and refuses.
+ */
+export async function writePublication(tx: PgTransaction, p: Publication): Promise<ArticleRow> {
+  const content = await snapshotOf(tx, p.articleId, p.revision);
+  await claimSlug(tx, p.articleId, content.slug, p.at);
+  await markSlugPublic(tx, content.slug, p.at);
+  await tx.update(articles).set(publishedColumns(content, p)).where(eq(articles.id, p.articleId));
+  await tx.delete(articleSchedules).where(eq(articleSchedules.articleId, p.articleId));
+  await tx.delete(articleTags).where(eq(articleTags.articleId, p.articleId));
+  for (const [position, tag] of content.tags.entries()) {
+    const tagId = await ensureTag(tx, tag, p.at);
+    await tx
+      .insert(articleTags)
+      .values({ articleId: p.articleId, tagId, position, publishedAt: p.publishedAt })
+      .onConflictDoNothing();
+  }
+  await tx.delete(articleCredits).where(eq(articleCredits.articleId, p.articleId));
+  for (const [position, credit] of content.credits.entries()) {
+    const creditId = await ensureCredit(tx, credit, p.at);
+    await tx
+      .insert(articleCredits)
+      .values({ articleId: p.articleId, creditId, role: credit.role, position })
+      .onConflictDoNothing();
+  }
+  await indexDocument(tx, p.articleId, searchDocumentOf(content));
+  if (p.audit) await appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
+  return articleRow(tx, p.articleId);
+}
+
+/**
+ * Takes an article out of the public API: the read model and the tag and credit links hold only
+ * a published revision, so they are emptied (tag and credit counts drop with them).
+ */
+export async function clearPublication(
+  tx: PgTransaction,
+  articleId: string,
+  status: 'draft' | 'archived',
+  at: number,
+): Promise<void> {
+  await tx.update(articles).set(withdrawnColumns(status, at)).where(eq(articles.id, articleId));
+  await tx.delete(articleTags).where(eq(articleTags.articleId, articleId));
+  await tx.delete(articleCredits).where(eq(articleCredits.articleId, articleId));
+  await tx.delete(articleSchedules).where(eq(articleSchedules.articleId, articleId));
+  await removeDocument(tx, articleId);
+}

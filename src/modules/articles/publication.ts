@@ -1,0 +1,103 @@
+/**
+ * The writes that make a revision public or take it out of the public API, and the slug claims they
+ * rest on, for the SQLite engine; each runs inside the caller's transaction. publication.pg.ts is
+ * the same on PostgreSQL.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import {
+  articleCredits,
+  articleRevisions,
+  articleSchedules,
+  articleSlugs,
+  articles,
+  articleTags,
+} from '../../db/schema.js';
+import { ConflictError } from '../../errors.js';
+import { appendAudit } from '../audit/repository.js';
+import { indexDocument, removeDocument } from '../search/repository.js';
+import { ensureCredit, ensureTag, type Tx } from './catalogue.js';
+import { type Publication, publishedColumns, searchDocumentOf, withdrawnColumns } from './read-model.js';
+import type { ArticleContent } from './schemas.js';
+
+type ArticleRow = typeof articles.$inferSelect;
+export function articleRow(tx: Tx, id: string): ArticleRow {
+  const row = tx.select().from(articles).where(eq(articles.id, id)).get();
+  if (!row) throw new Error(`article ${id} vanished inside its transaction`);
+  return row;
+}
+
+function snapshotOf(tx: Tx, articleId: string, number: number): ArticleContent {
+  const revision = tx
+    .select({ snapshot: articleRevisions.snapshot })
+    .from(articleRevisions)
+    .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.number, number)))
+    .get();
+  if (!revision) throw new Error(`revision ${number} of ${articleId} does not exist`);
+  return JSON.parse(revision.snapshot) as ArticleContent;
+}
+
+/** Refuses a slug that another article has or ever had; says whether this article already holds it. */
+export function assertSlugFree(tx: Tx, articleId: string, slug: string): { held: boolean } {
+  const owner = tx.select().from(articleSlugs).where(eq(articleSlugs.slug, slug)).get();
+  if (owner && owner.articleId !== articleId) {
+    throw new ConflictError(`The slug "${slug}" belongs to another article`, { slug });
+  }
+  return { held: owner !== undefined };
+}
+
+/** Records a slug as the article's for good, so its URL keeps answering (with a redirect) after a rename. */
+export function claimSlug(tx: Tx, articleId: string, slug: string, at: number): void {
+  if (!assertSlugFree(tx, articleId, slug).held)
+    tx.insert(articleSlugs).values({ slug, articleId, createdAt: at }).run();
+}
+
+/** From now on the slug was public: after a rename it redirects, unlike a draft's working slug that no reader saw. */
+function markSlugPublic(tx: Tx, slug: string, at: number): void {
+  tx.update(articleSlugs)
+    .set({ publicAt: at })
+    .where(and(eq(articleSlugs.slug, slug), isNull(articleSlugs.publicAt)))
+    .run();
+}
+
+/**
+ * Makes one revision the public one: the read-model columns, the slug, tag links and credit links
+ * change together, so a reader never sees half a publication. A pending schedule is replaced by it.
+ */
+export function writePublication(tx: Tx, p: Publication): ArticleRow {
+  const content = snapshotOf(tx, p.articleId, p.revision);
+  claimSlug(tx, p.articleId, content.slug, p.at);
+  markSlugPublic(tx, content.slug, p.at);
+  tx.update(articles).set(publishedColumns(content, p)).where(eq(articles.id, p.articleId)).run();
+  tx.delete(articleSchedules).where(eq(articleSchedules.articleId, p.articleId)).run();
+  tx.delete(articleTags).where(eq(articleTags.articleId, p.articleId)).run();
+  content.tags.forEach((tag, position) => {
+    const tagId = ensureTag(tx, tag, p.at);
+    tx.insert(articleTags)
+      .values({ articleId: p.articleId, tagId, position, publishedAt: p.publishedAt })
+      .onConflictDoNothing()
+      .run();
+  });
+  tx.delete(articleCredits).where(eq(articleCredits.articleId, p.articleId)).run();
+  content.credits.forEach((credit, position) => {
+    const creditId = ensureCredit(tx, credit, p.at);
+    tx.insert(articleCredits)
+      .values({ articleId: p.articleId, creditId, role: credit.role, position })
+      .onConflictDoNothing()
+      .run();
+  });
+  indexDocument(tx, p.articleId, searchDocumentOf(content));
+  if (p.audit) appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
+  return articleRow(tx, p.articleId);
+}
+
+/**
+ * Takes an article out of the public API: the read model and the tag and credit links hold only
+ * a published revision, so they are emptied (tag and credit counts drop with them).
+ */
+export function clearPublication(tx: Tx, articleId: string, status: 'draft' | 'archived', at: number): void {
+  tx.update(articles).set(withdrawnColumns(status, at)).where(eq(articles.id, articleId)).run();
+  tx.delete(articleTags).where(eq(articleTags.articleId, articleId)).run();
+  tx.delete(articleCredits).where(eq(articleCredits.articleId, articleId)).run();
+  tx.delete(articleSchedules).where(eq(articleSchedules.articleId, articleId)).run();
+  removeDocument(tx, articleId);
+}

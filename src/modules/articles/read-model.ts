@@ -1,0 +1,68 @@
+import type { AuditEntry } from '../audit/repository.js';
+import type { ArticleContent } from './schemas.js';
+
+/** What a command adds to its audit row; the time and the article are the command's own. */
+export type AuditFields = Omit<AuditEntry, 'at' | 'articleId' | 'subjectId'>;
+
+/** One revision made public, now or when its schedule comes due. */
+export interface Publication {
+  articleId: string;
+  revision: number;
+  /** When the article counts as published; kept from the first publication unless given anew. */
+  publishedAt: number;
+  bodyHtml: string;
+  at: number;
+  audit?: AuditFields;
+}
+
+/**
+ * The article columns that hold its public revision (the read model the public API serves), as both
+ * engines write them: what a publication sets, and what taking it out of the public API clears.
+ */
+export function publishedColumns(
+  content: ArticleContent,
+  p: { revision: number; publishedAt: number; bodyHtml: string; at: number },
+) {
+  return {
+    status: 'published' as const,
+    slug: content.slug,
+    publishedRevision: p.revision,
+    publishedAt: p.publishedAt,
+    title: content.title,
+    standfirst: content.standfirst,
+    body: content.body,
+    bodyHtml: p.bodyHtml,
+    heroImage: content.hero_image ? JSON.stringify(content.hero_image) : null,
+    source: content.source ? JSON.stringify(content.source) : null,
+    aiGenerated: content.ai_generated,
+    publishedUpdatedAt: p.at,
+    updatedAt: p.at,
+  };
+}
+
+export function withdrawnColumns(status: 'draft' | 'archived', at: number) {
+  return {
+    status,
+    publishedRevision: null,
+    publishedAt: null,
+    title: null,
+    standfirst: null,
+    body: null,
+    bodyHtml: null,
+    heroImage: null,
+    source: null,
+    aiGenerated: false,
+    publishedUpdatedAt: null,
+    updatedAt: at,
+  };
+}
+
+/** What the search index holds of a published revision. */
+export function searchDocumentOf(content: ArticleContent) {
+  return {
+    title: content.title,
+    standfirst: content.standfirst,
+    body: content.body,
+    tags: content.tags.map((t) => t.name),
+  };
+}

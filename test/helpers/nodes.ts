@@ -1,0 +1,78 @@
+/**
+ * Two apps on one database, as two nodes behind a load balancer: on SQLite two connections to one
+ * temporary file, on PostgreSQL two pools on one database. Each node has its own services and
+ * response cache; they share only the database (and a clock, when the test passes one).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import supertest from 'supertest';
+import { afterAll } from 'vitest';
+import { buildApp, createServices } from '../../src/app.js';
+import { type Config, defaultConfig } from '../../src/config.js';
+import type { Engine } from '../../src/db/engine.js';
+import { openPgEngine } from '../../src/db/pg/engine.js';
+import { openSqliteEngine } from '../../src/db/sqlite/engine.js';
+import type { Clock } from '../../src/shared/clock.js';
+import { openSibling, openTestEngine, TEST_ENGINE } from './engine.js';
+import { tempDir } from './file-app.js';
+
+const WORK_BUDGET_MS = 1000;
+
+async function buildNode(engine: Engine, config: Config, clock: Clock | undefined) {
+  const services = createServices(engine, clock, config);
+  const app = await buildApp({ config, engine, services, ...(clock ? { clock } : {}) });
+  await app.ready();
+  return { app, engine, services, api: supertest(app.server) };
+}
+
+export type Node = Awaited<ReturnType<typeof buildNode>>;
+
+/** Two nodes on a fresh migrated database, closed after the file's tests. */
+export async function buildTwoNodes(options: { config?: Partial<Config>; clock?: Clock } = {}) {
+  const first = await openTestEngine(
+    TEST_ENGINE === 'sqlite' ? { path: join(tempDir('fjord-nodes-'), 'shared.db') } : {},
+  );
+  const second = await openSibling(first);
+  // Rate limits and load shedding are off unless a test turns them on, as in buildTestApp.
+  const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config });
+  const a = await buildNode(first.engine, config, options.clock);
+  const b = await buildNode(second, config, options.clock);
+  afterAll(async () => {
+    await a.app.close();
+    await b.app.close();
+    await second.close();
+    await first.close();
+  });
+  return { a, b, probe: first.probe };
+}
+
+/**
+ * An empty database nothing has migrated, and engines on it that do not migrate by themselves:
+ * a new SQLite file, or a new PostgreSQL database. `drop` closes nothing: close the engines first.
+ */
+export async function emptyDatabase(): Promise<{ open: () => Engine; drop: () => Promise<void> }> {
+  if (TEST_ENGINE === 'sqlite') {
+    const path = join(tempDir('fjord-empty-'), 'new.db');
+    return { open: () => openSqliteEngine(path, { workBudgetMs: WORK_BUDGET_MS }), drop: async () => {} };
+  }
+  const server = process.env.TEST_DATABASE_URL;
+  if (!server) throw new Error('the postgres test project needs TEST_DATABASE_URL');
+  const name = `fjord_test_empty_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: server });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    open: () => openPgEngine(url.toString(), { poolMax: 4, workBudgetMs: WORK_BUDGET_MS }),
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
