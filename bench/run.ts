@@ -153,8 +153,9 @@ async function scenarioRows(list: Scenario[], targets: Targets, label = ''): Pro
 async function deepCursor(url: string): Promise<string | null> {
   try {
     return await cursorAt(url, DEEP_LIST);
-  } catch {
-    return null;
+  } catch (err) {
+    if (err instanceof Error && err.message.startsWith('the list ends')) return null;
+    throw err;
   }
 }
 
