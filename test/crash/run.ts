@@ -7,7 +7,8 @@
  * the same load runs against two nodes on a database created for the run (and dropped after it):
  * each round kills one node or both, and row checks stand in for SQLite's integrity_check.
  *
- * CRASH_KILLS (default 12) and CRASH_SEED set the run; CI runs the default, well under 2 minutes.
+ * CRASH_KILLS (default 12; on PostgreSQL, the rounds) and CRASH_SEED set the run; CI runs the default,
+ * well under 2 minutes on either engine.
  */
 import { randomBytes } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
