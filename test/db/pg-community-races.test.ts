@@ -99,6 +99,18 @@ describe.skipIf(!url)('two nodes on one PostgreSQL database', () => {
     expect(await commentCount(articleId)).toBe(5);
   });
 
+  it('stores every approved comment posted at once on one article, none refused as busy', async () => {
+    const repos = both(({ db }) => createPgCommentsRepository(db));
+    const articleId = await article();
+    const stored = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        repos[i % 2]!.insert(comment(articleId, { status: 'approved', authorEmail: `reader${i}@example.org` })),
+      ),
+    );
+    expect(stored.every((row) => row !== null)).toBe(true);
+    expect(await commentCount(articleId)).toBe(24);
+  });
+
   it('stores one row when the same comment is posted at once on both nodes', async () => {
     const repos = both(({ db }) => createPgCommentsRepository(db));
     const articleId = await article();

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, min, type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import { articleSlugs, articles, commentModerationLog, comments } from '../../db/pg/schema.js';
-import { withTransaction } from '../../db/pg/tx.js';
+import { withLockingTransaction } from '../../db/pg/tx.js';
 import type { Activity, ArticleRef, CommentRow, CommentsRepository, QueueRow } from './repository.js';
 import { planStatusChange } from './status-change.js';
 
@@ -14,13 +14,26 @@ const after = (keyset: Keyset): SQL[] =>
   keyset ? [sql`(${comments.createdAt}, ${comments.id}) > (${keyset[0]}, ${keyset[1]})`] : [];
 
 /**
- * comment_count is recomputed from the rows in the writing transaction, so it cannot drift. Two
- * transactions approving comments of one article both update its row: under SERIALIZABLE the
- * second waits for the first, fails with 40001 and runs again, this time counting both. Articles
- * are taken in id order, so two batches touching the same articles never deadlock.
+ * Every command that changes which comments an article counts (a new approved comment, a status
+ * change, an erasure) first locks the article's row, in article id order, and runs at READ
+ * COMMITTED: commands on one article take turns without failing each other, and each recounts
+ * what the one before it committed. A plain new comment takes the lock too, so the duplicate check
+ * sees any identical comment stored before it.
  */
+async function lockArticles(tx: PgTransaction, articleIds: Iterable<string>) {
+  const ids = [...new Set(articleIds)].sort();
+  if (ids.length === 0) return;
+  await tx
+    .select({ id: articles.id })
+    .from(articles)
+    .where(inArray(articles.id, ids))
+    .orderBy(asc(articles.id))
+    .for('no key update');
+}
+
+/** comment_count is recomputed from the rows in the writing transaction, under the article's lock, so it cannot drift. */
 async function recount(tx: PgTransaction, articleIds: Iterable<string>) {
-  for (const articleId of [...new Set(articleIds)].sort()) {
+  for (const articleId of new Set(articleIds)) {
     const [approved] = await tx
       .select({ n: count() })
       .from(comments)
@@ -34,7 +47,7 @@ async function recount(tx: PgTransaction, articleIds: Iterable<string>) {
 
 /**
  * The PostgreSQL comments repository. SQLite's group commit does not apply: each comment is one
- * transaction, and PostgreSQL commits concurrent ones side by side.
+ * transaction; comments on different articles commit side by side, on one article in turn.
  */
 export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
   const activity = async (
@@ -113,12 +126,12 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
     },
 
     /**
-     * One transaction per comment. Two identical comments racing each other both find no
-     * duplicate and both insert one: SERIALIZABLE sees each read the other's write, fails one of
-     * them with 40001, and its retry finds the other's row and stores nothing.
+     * One transaction per comment, under its article's lock: of two identical comments racing
+     * each other, the second finds the first one's row and stores nothing.
      */
     async insert(c) {
-      return withTransaction(db, async (tx): Promise<CommentRow | null> => {
+      return withLockingTransaction(db, async (tx): Promise<CommentRow | null> => {
+        await lockArticles(tx, [c.articleId]);
         const duplicate = await tx
           .select({ id: comments.id })
           .from(comments)
@@ -180,12 +193,20 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
     },
 
     /**
-     * Locks the comments first, in id order, so two moderators acting on the same comments take
-     * turns: the second sees the first one's status, and logs a change from it.
+     * Locks the comments' articles, then the comments, so two moderators acting on the same
+     * comments take turns: the second sees the first one's status, and logs a change from it.
      */
     async changeStatus(change) {
       if (change.ids.length === 0) return [];
-      return withTransaction(db, async (tx) => {
+      return withLockingTransaction(db, async (tx) => {
+        const owners = await tx
+          .select({ articleId: comments.articleId })
+          .from(comments)
+          .where(inArray(comments.id, change.ids));
+        await lockArticles(
+          tx,
+          owners.map((row) => row.articleId),
+        );
         const found = await tx
           .select()
           .from(comments)
@@ -222,7 +243,10 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
     },
 
     async erase(e) {
-      return withTransaction(db, async (tx) => {
+      return withLockingTransaction(db, async (tx) => {
+        const [owner] = await tx.select({ articleId: comments.articleId }).from(comments).where(eq(comments.id, e.id));
+        if (!owner) return undefined;
+        await lockArticles(tx, [owner.articleId]);
         const [row] = await tx.select().from(comments).where(eq(comments.id, e.id)).for('update');
         if (!row) return undefined;
         if (row.erasedAt !== null) return row;
