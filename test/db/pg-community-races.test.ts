@@ -1,49 +1,38 @@
 /**
- * Races between two nodes on one PostgreSQL database, at the repository level: each "node" is a
- * pool of its own. Runs only with TEST_DATABASE_URL; each run makes a scratch database and drops it.
+ * Races between two nodes on one PostgreSQL database, at the repository level: the second node is
+ * a sibling engine with its own pool. PostgreSQL only: SQLite has one writer, so these races cannot
+ * happen there (its group commit and busy handling have their own tests).
  */
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPgDatabase, type PgHandle } from '../../src/db/pg/client.js';
-import { runPgMigrations } from '../../src/db/pg/migrate.js';
+import type { Engine, Store } from '../../src/db/engine.js';
+import type { PgEngine } from '../../src/db/pg/engine.js';
 import { apiTokens, articles, articleTags, auditLog, comments, tags } from '../../src/db/pg/schema.js';
 import { withTransaction } from '../../src/db/pg/tx.js';
 import { ConflictError, UnavailableError } from '../../src/errors.js';
-import { createPgIdempotencyRepository } from '../../src/http/idempotency-repository.pg.js';
-import { appendAudit } from '../../src/modules/audit/repository.pg.js';
 import type { NewComment } from '../../src/modules/comments/repository.js';
-import { createPgCommentsRepository } from '../../src/modules/comments/repository.pg.js';
-import { reindexTag } from '../../src/modules/search/repository.pg.js';
-import { createPgTagsRepository } from '../../src/modules/tags/repository.pg.js';
-import { createPgTokensRepository } from '../../src/modules/tokens/repository.pg.js';
+import { openSibling, openTestEngine, TEST_ENGINE, type TestEngine } from '../helpers/engine.js';
 
-const url = process.env.TEST_DATABASE_URL;
 const AT = Date.parse('2026-01-15T10:00:00.000Z');
 const actor = { actor: 'test', action: 'test' };
 
-describe.skipIf(!url)('two nodes on one PostgreSQL database', () => {
-  const name = `scratch_community_${randomUUID().slice(0, 8)}`;
-  const nodes: PgHandle[] = [];
-  const admin = new pg.Client({ connectionString: url });
+describe.skipIf(TEST_ENGINE !== 'postgres')('two nodes on one PostgreSQL database', () => {
+  let first: TestEngine;
+  let second: Engine;
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const target = new URL(url ?? '');
-    target.pathname = `/${name}`;
-    nodes.push(openPgDatabase(target.toString()), openPgDatabase(target.toString()));
-    await runPgMigrations(nodes[0]!.pool);
+    first = await openTestEngine();
+    second = await openSibling(first);
   });
   afterAll(async () => {
-    for (const node of nodes) await node.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await second.close();
+    await first.close();
   });
 
-  const db = () => nodes[0]!.db;
-  const both = <T>(make: (handle: PgHandle) => T): [T, T] => [make(nodes[0]!), make(nodes[1]!)];
+  const handle = () => (first.engine as PgEngine).handle;
+  const db = () => handle().db;
+  const both = <K extends keyof Store>(name: K): [Store[K], Store[K]] => [first.engine.store[name], second.store[name]];
 
   async function article() {
     const id = randomUUID();
@@ -71,7 +60,7 @@ describe.skipIf(!url)('two nodes on one PostgreSQL database', () => {
     (await db().select({ n: articles.commentCount }).from(articles).where(eq(articles.id, id)))[0]?.n;
 
   it('keeps comment_count right when comments of one article are approved at once on both nodes', async () => {
-    const repos = both(({ db }) => createPgCommentsRepository(db));
+    const repos = both('comments');
     const articleId = await article();
     const ids: number[] = [];
     for (let i = 0; i < 8; i++) ids.push((await repos[0].insert(comment(articleId)))!.id);
@@ -100,7 +89,7 @@ describe.skipIf(!url)('two nodes on one PostgreSQL database', () => {
   });
 
   it('stores every approved comment posted at once on one article, none refused as busy', async () => {
-    const repos = both(({ db }) => createPgCommentsRepository(db));
+    const repos = both('comments');
     const articleId = await article();
     const stored = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
@@ -112,7 +101,7 @@ describe.skipIf(!url)('two nodes on one PostgreSQL database', () => {
   });
 
   it('stores one row when the same comment is posted at once on both nodes', async () => {
-    const repos = both(({ db }) => createPgCommentsRepository(db));
+    const repos = both('comments');
     const articleId = await article();
     const same = comment(articleId, { status: 'approved' });
     const stored = await Promise.all(Array.from({ length: 8 }, (_, i) => repos[i % 2]!.insert(same)));
@@ -123,7 +112,7 @@ describe.skipIf(!url)('two nodes on one PostgreSQL database', () => {
   });
 
   it('never deletes a tag that a publication racing the delete links', async () => {
-    const repo = createPgTagsRepository(nodes[1]!.db, { appendAudit, reindexTag });
+    const repo = second.store.tags;
     for (let round = 0; round < 10; round++) {
       const articleId = await article();
       const slug = `tag-${randomUUID()}`;
@@ -148,12 +137,12 @@ describe.skipIf(!url)('two nodes on one PostgreSQL database', () => {
   });
 
   it('records a token use without waiting for a lock another transaction holds', async () => {
-    const repo = createPgTokensRepository(db(), { appendAudit });
+    const repo = first.engine.store.tokens;
     const token = await repo.insert(
       { name: 'Root', role: 'admin', tokenHash: randomUUID(), prefix: 'fjord_x', createdAt: AT },
       actor,
     );
-    const other = await nodes[1]!.pool.connect();
+    const other = await handle().pool.connect();
     try {
       await other.query('BEGIN');
       await other.query('SELECT 1 FROM api_tokens WHERE id = $1 FOR UPDATE', [token.id]);
@@ -169,7 +158,7 @@ describe.skipIf(!url)('two nodes on one PostgreSQL database', () => {
   });
 
   it('revokes a token once when both nodes revoke it at once', async () => {
-    const repos = both(({ db }) => createPgTokensRepository(db, { appendAudit }));
+    const repos = both('tokens');
     const token = await repos[0].insert(
       { name: 'Twice', role: 'editor', tokenHash: randomUUID(), prefix: 'fjord_y', createdAt: AT },
       actor,
@@ -187,14 +176,14 @@ describe.skipIf(!url)('two nodes on one PostgreSQL database', () => {
   });
 
   it('gives an Idempotency-Key to one first attempt across nodes, and refuses at once what would wait', async () => {
-    const repos = both(({ db }) => createPgIdempotencyRepository(db));
+    const repos = both('idempotency');
     const claims = await Promise.all(
       Array.from({ length: 6 }, (_, i) => repos[i % 2]!.claim('scope', 'k1', 'hash', AT, AT - 60_000)),
     );
     expect(claims.filter((c) => c === null)).toHaveLength(1);
     expect(claims.filter((c) => c !== null).every((c) => c?.statusCode === 0)).toBe(true);
 
-    const other = await nodes[1]!.pool.connect();
+    const other = await handle().pool.connect();
     try {
       await other.query('BEGIN');
       await other.query("SELECT 1 FROM idempotency_keys WHERE key = 'k1' FOR UPDATE");
