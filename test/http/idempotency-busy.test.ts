@@ -1,5 +1,5 @@
 /**
- * SQLite only: another process holding the file's write lock, and busy_timeout, are SQLite's. On
+ * @sqlite-only: another process holding the file's write lock, and busy_timeout, are SQLite's. On
  * PostgreSQL the writes that must not wait lock the key's row with NOWAIT (test/db/community-races.pg.test.ts).
  */
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * SQLite only: another process holding the file's write lock, and busy_timeout, are SQLite's. On
+ * @sqlite-only: another process holding the file's write lock, and busy_timeout, are SQLite's. On
  * PostgreSQL a token's use skips a locked row instead (test/db/community-races.pg.test.ts).
  */
 import { join } from 'node:path';
