@@ -1,3 +1,7 @@
+/**
+ * @sqlite-only: another process holding the file's write lock, and busy_timeout, are SQLite's. On
+ * PostgreSQL the writes that must not wait lock the key's row with NOWAIT (test/db/community-races.pg.test.ts).
+ */
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';

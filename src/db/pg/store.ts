@@ -1,7 +1,13 @@
+import { createPgIdempotencyRepository } from '../../http/idempotency-repository.pg.js';
 import { createPgPublishingRepository } from '../../modules/articles/publishing-repository.pg.js';
 import { createPgRevisionsRepository } from '../../modules/articles/revisions-repository.pg.js';
-import { createPgAuditRepository } from '../../modules/audit/repository.pg.js';
+import { appendAudit, createPgAuditRepository } from '../../modules/audit/repository.pg.js';
+import { createPgCommentsRepository } from '../../modules/comments/repository.pg.js';
+import { createPgCreditsRepository } from '../../modules/credits/repository.pg.js';
 import type { SearchRepository } from '../../modules/search/repository.js';
+import { reindexTag } from '../../modules/search/repository.pg.js';
+import { createPgTagsRepository } from '../../modules/tags/repository.pg.js';
+import { createPgTokensRepository } from '../../modules/tokens/repository.pg.js';
 import type { Store } from '../engine.js';
 import type { PgDatabase } from './client.js';
 
@@ -23,12 +29,12 @@ export function createPgStore(db: PgDatabase): Store {
     articles: missing('articles'),
     revisions: createPgRevisionsRepository(db),
     publishing: createPgPublishingRepository(db),
-    tags: missing('tags'),
-    credits: missing('credits'),
-    tokens: missing('tokens'),
+    tags: createPgTagsRepository(db, { appendAudit, reindexTag }),
+    credits: createPgCreditsRepository(db, { appendAudit }),
+    tokens: createPgTokensRepository(db, { appendAudit }),
     audit: createPgAuditRepository(db),
-    comments: missing('comments'),
-    idempotency: missing('idempotency'),
+    comments: createPgCommentsRepository(db),
+    idempotency: createPgIdempotencyRepository(db),
   };
 }
 

@@ -4,10 +4,10 @@ import { inProcessDiffer } from '../../modules/articles/diff-runner.js';
 import { createPublishingRepository } from '../../modules/articles/publishing-repository.js';
 import { createArticlesRepository } from '../../modules/articles/repository.js';
 import { createRevisionsRepository } from '../../modules/articles/revisions-repository.js';
-import { createAuditRepository } from '../../modules/audit/repository.js';
+import { appendAudit, createAuditRepository } from '../../modules/audit/repository.js';
 import { createCommentsRepository } from '../../modules/comments/repository.js';
 import { createCreditsRepository } from '../../modules/credits/repository.js';
-import { createSearchRepository } from '../../modules/search/repository.js';
+import { createSearchRepository, reindexTag } from '../../modules/search/repository.js';
 import { inProcessRunner, type SearchRunner } from '../../modules/search/runner.js';
 import { createTagsRepository } from '../../modules/tags/repository.js';
 import { createTokensRepository } from '../../modules/tokens/repository.js';
@@ -22,9 +22,9 @@ export function createSqliteStore(db: Database): Store {
     articles: createArticlesRepository(db),
     revisions: createRevisionsRepository(db),
     publishing: createPublishingRepository(db),
-    tags: createTagsRepository(db),
-    credits: createCreditsRepository(db),
-    tokens: createTokensRepository(db),
+    tags: createTagsRepository(db, { appendAudit, reindexTag }),
+    credits: createCreditsRepository(db, { appendAudit }),
+    tokens: createTokensRepository(db, { appendAudit }),
     audit: createAuditRepository(db),
     comments: createCommentsRepository(db),
     idempotency: createIdempotencyRepository(db),

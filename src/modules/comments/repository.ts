@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.js';
 import { createGroupCommit, type Outcome } from '../../db/group-commit.js';
 import { articleSlugs, articles, commentModerationLog, comments } from '../../db/schema.js';
 import type { Reason } from './spam-rules.js';
+import { planStatusChange } from './status-change.js';
 
 export type CommentRow = typeof comments.$inferSelect;
 export type LogRow = typeof commentModerationLog.$inferSelect;
@@ -268,26 +269,22 @@ export function createCommentsRepository(db: Database) {
     async changeStatus(change: StatusChange): Promise<ChangeResult[]> {
       return db.transaction((tx) => {
         const found = tx.select().from(comments).where(inArray(comments.id, change.ids)).all();
-        const byId = new Map(found.map((row) => [row.id, row]));
-        const touched: string[] = [];
-        const results = change.ids.map((id): ChangeResult => {
-          const row = byId.get(id);
-          if (!row) return { id, articleId: null, from: null, to: null, changed: false };
-          if (row.status === change.to)
-            return { id, articleId: row.articleId, from: row.status, to: row.status, changed: false };
-          tx.update(comments).set({ status: change.to, updatedAt: change.at }).where(eq(comments.id, id)).run();
+        const { results, changed } = planStatusChange(change, found);
+        for (const row of changed) {
+          tx.update(comments).set({ status: change.to, updatedAt: change.at }).where(eq(comments.id, row.id)).run();
           appendLog(tx, {
-            commentId: id,
+            commentId: row.id,
             actor: change.actor,
             fromStatus: row.status,
             toStatus: change.to,
             note: change.note,
             at: change.at,
           });
-          touched.push(row.articleId);
-          return { id, articleId: row.articleId, from: row.status, to: change.to, changed: true };
-        });
-        recount(tx, touched);
+        }
+        recount(
+          tx,
+          changed.map((row) => row.articleId),
+        );
         return results;
       });
     },

@@ -2,7 +2,7 @@ import { and, asc, countDistinct, eq, exists, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { articleCredits, credits } from '../../db/schema.js';
 import { ConflictError } from '../../errors.js';
-import { type AuditEntry, appendAudit } from '../audit/repository.js';
+import type { AuditEntry, appendAudit } from '../audit/repository.js';
 
 export type CreditRow = typeof credits.$inferSelect & { articleCount: number };
 export interface CreditValues {
@@ -13,7 +13,12 @@ export interface CreditValues {
 }
 type AuditFields = Omit<AuditEntry, 'at' | 'subjectType' | 'subjectId'>;
 
-export function createCreditsRepository(db: Database) {
+/** What a credit change writes beside the credit, in its transaction; passed in by the store. */
+export interface CreditWriters {
+  appendAudit: typeof appendAudit;
+}
+
+export function createCreditsRepository(db: Database, writers: CreditWriters) {
   // article_credits holds only published articles' links.
   const articleCount =
     sql<number>`(select ${countDistinct(articleCredits.articleId)} from ${articleCredits} where ${articleCredits.creditId} = ${credits.id})`.as(
@@ -44,7 +49,7 @@ export function createCreditsRepository(db: Database) {
           .values({ ...values, createdAt: at, updatedAt: at })
           .returning({ id: credits.id })
           .get();
-        appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id), details: { ...values } });
+        writers.appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id), details: { ...values } });
         return id;
       });
     },
@@ -54,7 +59,7 @@ export function createCreditsRepository(db: Database) {
           .set({ ...values, updatedAt: at })
           .where(eq(credits.id, id))
           .run();
-        appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id), details: { ...values } });
+        writers.appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id), details: { ...values } });
       });
     },
     /** Refuses while a published article shows the credit: removing it would change that article unannounced. */
@@ -72,7 +77,7 @@ export function createCreditsRepository(db: Database) {
           );
         }
         tx.delete(credits).where(eq(credits.id, id)).run();
-        appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id) });
+        writers.appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id) });
       });
     },
   };

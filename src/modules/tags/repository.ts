@@ -3,8 +3,8 @@ import type { Database } from '../../db/client.js';
 import { toDomainError } from '../../db/errors.js';
 import { articleTags, tags } from '../../db/schema.js';
 import { ConflictError } from '../../errors.js';
-import { type AuditEntry, appendAudit } from '../audit/repository.js';
-import { reindexTag } from '../search/repository.js';
+import type { AuditEntry, appendAudit } from '../audit/repository.js';
+import type { reindexTag } from '../search/repository.js';
 
 export type TagRow = typeof tags.$inferSelect & { articleCount: number };
 export interface TagValues {
@@ -14,7 +14,17 @@ export interface TagValues {
 }
 type AuditFields = Omit<AuditEntry, 'at' | 'subjectType' | 'subjectId'>;
 
-export function createTagsRepository(db: Database) {
+/**
+ * What a tag change writes beside the tag, in its transaction: the audit entry, and the search
+ * entries of the articles that show the tag. Passed in by the store, so this module does not
+ * depend on the audit and search modules.
+ */
+export interface TagWriters {
+  appendAudit: typeof appendAudit;
+  reindexTag: typeof reindexTag;
+}
+
+export function createTagsRepository(db: Database, writers: TagWriters) {
   // article_tags holds only published articles' links, so counting them counts published articles.
   const articleCount = sql<number>`(select ${count()} from ${articleTags} where ${articleTags.tagId} = ${tags.id})`.as(
     'article_count',
@@ -44,7 +54,7 @@ export function createTagsRepository(db: Database) {
           tx.insert(tags)
             .values({ ...values, createdAt: at, updatedAt: at })
             .run();
-          appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: values.slug, details: { ...values } });
+          writers.appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: values.slug, details: { ...values } });
         });
       } catch (err) {
         throw toDomainError(err, 'tag');
@@ -58,8 +68,8 @@ export function createTagsRepository(db: Database) {
             .set({ ...values, updatedAt: at })
             .where(eq(tags.slug, slug))
             .run();
-          reindexTag(tx, values.slug);
-          appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug, details: { ...values } });
+          writers.reindexTag(tx, values.slug);
+          writers.appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug, details: { ...values } });
         });
       } catch (err) {
         throw toDomainError(err, 'tag');
@@ -81,7 +91,7 @@ export function createTagsRepository(db: Database) {
           );
         }
         tx.delete(tags).where(eq(tags.slug, slug)).run();
-        appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug });
+        writers.appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug });
       });
     },
   };

@@ -2,13 +2,18 @@ import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { withoutWaiting } from '../../db/errors.js';
 import { apiTokens } from '../../db/schema.js';
-import { type AuditEntry, appendAudit } from '../audit/repository.js';
+import type { AuditEntry, appendAudit } from '../audit/repository.js';
 import type { Role } from './schemas.js';
 
 export type TokenRow = typeof apiTokens.$inferSelect;
 type AuditFields = Omit<AuditEntry, 'at' | 'subjectId' | 'subjectType'>;
 
-export function createTokensRepository(db: Database) {
+/** What a token change writes beside the token, in its transaction; passed in by the store. */
+export interface TokenWriters {
+  appendAudit: typeof appendAudit;
+}
+
+export function createTokensRepository(db: Database, writers: TokenWriters) {
   const byHash = db
     .select()
     .from(apiTokens)
@@ -37,7 +42,7 @@ export function createTokensRepository(db: Database) {
     ): Promise<TokenRow> {
       return db.transaction((tx) => {
         const row = tx.insert(apiTokens).values(values).returning().get();
-        appendAudit(tx, {
+        writers.appendAudit(tx, {
           ...audit,
           at: values.createdAt,
           subjectType: 'token',
@@ -55,7 +60,13 @@ export function createTokensRepository(db: Database) {
       return db.transaction((tx) => {
         const row = tx.update(apiTokens).set({ revokedAt: at }).where(eq(apiTokens.id, id)).returning().get();
         if (row)
-          appendAudit(tx, { ...audit, at, subjectType: 'token', subjectId: String(id), details: { name: row.name } });
+          writers.appendAudit(tx, {
+            ...audit,
+            at,
+            subjectType: 'token',
+            subjectId: String(id),
+            details: { name: row.name },
+          });
         return row;
       });
     },

@@ -1,10 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../helpers/build-app.js';
 import { createPublishedArticle } from '../../helpers/factories.js';
 
-const { api, services, sqlite } = await buildTestApp();
+const { api, services, probe } = await buildTestApp();
 const article = await createPublishedArticle(services);
-const comments = () => (sqlite.prepare('select count(*) as n from comments').get() as { n: number }).n;
+const comments = async () => (await probe.rows<{ n: number }>(sql`select count(*) as n from comments`))[0]?.n;
 
 describe('Idempotency-Key on a reader’s comment', () => {
   it('replays the first answer to a retry and stores the comment once', async () => {
@@ -17,10 +18,10 @@ describe('Idempotency-Key on a reader’s comment', () => {
     const retry = await post('Takk for artikkelen').expect(202);
     expect(retry.body).toEqual(first.body);
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    expect(comments()).toBe(1);
+    expect(await comments()).toBe(1);
     const other = await post('Another text').expect(422);
     expect(other.body.code).toBe('unprocessable');
-    expect(comments()).toBe(1);
+    expect(await comments()).toBe(1);
   });
 });
 
@@ -34,7 +35,7 @@ describe('Idempotency-Key on a refused comment', () => {
         .send({ author_name: 'Aud', author_email: 'aud2@example.no', body: 'Endelig åpent' });
     const refused = await post().expect(403);
     expect(refused.headers['idempotent-replayed']).toBeUndefined();
-    expect(sqlite.prepare("select count(*) as n from idempotency_keys where key = 'form-submit-8'").get()).toEqual({
+    expect((await probe.rows(sql`select count(*) as n from idempotency_keys where key = 'form-submit-8'`))[0]).toEqual({
       n: 0,
     });
     await services.editor.setCommentsOpen(closed.id, true, { name: 'test', tokenId: null });

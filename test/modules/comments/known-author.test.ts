@@ -3,14 +3,14 @@
  * was handed: knowing someone's e-mail is not enough to post as them, and the answer to someone who
  * tries says nothing about that e-mail.
  */
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { comments } from '../../../src/db/schema.js';
 import { hashAuthorKey } from '../../../src/modules/comments/author-key.js';
 import { buildTestApp } from '../../helpers/build-app.js';
 import { createPublishedArticle } from '../../helpers/factories.js';
 import { lastCommentId, postComment } from './support.js';
 
-const { api, db, services, sqlite } = await buildTestApp({
+const { api, services, probe } = await buildTestApp({
   config: { TRUST_PROXY: true, COMMENTS_AUTO_APPROVE_KNOWN: true },
 });
 const AUTHOR_KEY = /^[A-Za-z0-9_-]{43}$/;
@@ -18,7 +18,7 @@ const AUTHOR_KEY = /^[A-Za-z0-9_-]{43}$/;
 /** Posts a first comment, approves it, and returns the key the receipt handed out. */
 async function approvedAuthor(slug: string, email: string): Promise<string> {
   const first = await postComment(api, slug, { author_email: email }).expect(202);
-  await services.moderation.moderate(lastCommentId(sqlite), { status: 'approved' }, 'test');
+  await services.moderation.moderate(await lastCommentId(probe), { status: 'approved' }, 'test');
   return first.body.author_key as string;
 }
 
@@ -27,7 +27,7 @@ describe('COMMENTS_AUTO_APPROVE_KNOWN=true', () => {
     const article = await createPublishedArticle(services);
     const first = await postComment(api, article.slug, { author_email: 'regular@example.com' });
     expect(first.body).toEqual({ status: 'pending', author_key: expect.stringMatching(AUTHOR_KEY) });
-    const firstId = lastCommentId(sqlite);
+    const firstId = await lastCommentId(probe);
     expect((await services.moderation.get(firstId)).reasons).toEqual([
       { rule: 'first_comment', detail: 'no earlier approved comment with this e-mail and author key' },
     ]);
@@ -36,7 +36,7 @@ describe('COMMENTS_AUTO_APPROVE_KNOWN=true', () => {
     const key = first.body.author_key as string;
     const second = await postComment(api, article.slug, { author_email: 'Regular@Example.com', author_key: key });
     expect(second.body).toEqual({ status: 'approved', author_key: key });
-    const secondId = lastCommentId(sqlite);
+    const secondId = await lastCommentId(probe);
     expect(await services.moderation.get(secondId)).toMatchObject({
       status: 'approved',
       reasons: [{ rule: 'known_author', detail: 'an earlier comment with this e-mail and author key was approved' }],
@@ -50,9 +50,10 @@ describe('COMMENTS_AUTO_APPROVE_KNOWN=true', () => {
   it('stores only the hash of the key', async () => {
     const article = await createPublishedArticle(services);
     const res = await postComment(api, article.slug).expect(202);
-    const rows = db.select().from(comments).all();
-    const row = rows.find((c) => c.id === lastCommentId(sqlite));
-    expect(row?.authorKeyHash).toBe(hashAuthorKey(res.body.author_key));
+    const rows = await probe.rows<{ id: number; author_key_hash: string | null }>(sql`select * from comments`);
+    const id = await lastCommentId(probe);
+    const row = rows.find((c) => c.id === id);
+    expect(row?.author_key_hash).toBe(hashAuthorKey(res.body.author_key));
     expect(JSON.stringify(rows)).not.toContain(res.body.author_key);
   });
 
@@ -104,7 +105,7 @@ describe('COMMENTS_AUTO_APPROVE_KNOWN=true', () => {
     const key = first.body.author_key as string;
     const again = await postComment(api, article.slug, { author_email: 'waiting@example.com', author_key: key });
     expect(again.body.status).toBe('pending');
-    await services.moderation.moderate(lastCommentId(sqlite), { status: 'rejected' }, 'test');
+    await services.moderation.moderate(await lastCommentId(probe), { status: 'rejected' }, 'test');
     const third = await postComment(api, article.slug, { author_email: 'waiting@example.com', author_key: key });
     expect(third.body.status).toBe('pending');
   });
@@ -119,7 +120,7 @@ describe('COMMENTS_AUTO_APPROVE_KNOWN=true', () => {
       author_key: key,
     });
     expect(res.body.status).toBe('pending');
-    expect((await services.moderation.get(lastCommentId(sqlite))).reasons).toEqual([
+    expect((await services.moderation.get(await lastCommentId(probe))).reasons).toEqual([
       { rule: 'links', detail: '3 links, more than 2' },
       { rule: 'known_author', detail: 'an earlier comment with this e-mail and author key was approved' },
     ]);
@@ -127,12 +128,12 @@ describe('COMMENTS_AUTO_APPROVE_KNOWN=true', () => {
 
   it('refuses a malformed author key with 400, storing nothing', async () => {
     const article = await createPublishedArticle(services);
-    const before = lastCommentId(sqlite);
+    const before = await lastCommentId(probe);
     const res = await postComment(api, article.slug, { author_key: 'short' });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
       expect.objectContaining({ in: 'body', path: 'author_key', message: 'must be 32 to 128 letters, digits, - or _' }),
     ]);
-    expect(lastCommentId(sqlite)).toBe(before);
+    expect(await lastCommentId(probe)).toBe(before);
   });
 });

@@ -3,14 +3,14 @@ import { buildTestApp } from '../../helpers/build-app.js';
 import { createPublishedArticle, createToken } from '../../helpers/factories.js';
 import { approvedComment, lastCommentId, postComment } from './support.js';
 
-const { api, services, sqlite } = await buildTestApp({ config: { TRUST_PROXY: true } });
+const { api, services, probe } = await buildTestApp({ config: { TRUST_PROXY: true } });
 const moderator = await createToken(services, 'moderator');
 const admin = await createToken(services, 'admin');
 const editor = await createToken(services, 'editor');
 
 async function pending(slug: string, overrides: Parameters<typeof postComment>[2] = {}): Promise<number> {
   await postComment(api, slug, overrides).expect(202);
-  return lastCommentId(sqlite);
+  return await lastCommentId(probe);
 }
 
 describe('access', () => {
@@ -33,7 +33,7 @@ describe('GET /v1/comments', () => {
   it('lists pending comments oldest first with e-mail, article and reasons, privately cached', async () => {
     const article = await createPublishedArticle(services);
     const a = await pending(article.slug, { author_email: 'a@example.com', body: 'First' });
-    await approvedComment(api, services, sqlite, article.slug);
+    await approvedComment(api, services, probe, article.slug);
     const b = await pending(article.slug, { body: 'https://1.example https://2.example https://3.example' });
     const res = await api.get(`/v1/comments?article=${article.slug}`).set('authorization', moderator.header);
     expect(res.status).toBe(200);
@@ -62,7 +62,7 @@ describe('GET /v1/comments', () => {
 
   it('filters by status and by article id, and pages', async () => {
     const article = await createPublishedArticle(services);
-    const approved = await approvedComment(api, services, sqlite, article.slug);
+    const approved = await approvedComment(api, services, probe, article.slug);
     const spam = await pending(article.slug, { website: 'x' });
     const open = await pending(article.slug);
     const ids = async (query: string) =>
@@ -123,7 +123,7 @@ describe('PATCH /v1/comments/{id}', () => {
 
   it('marks spam and back, keeping comment_count right', async () => {
     const article = await createPublishedArticle(services);
-    const id = await approvedComment(api, services, sqlite, article.slug);
+    const id = await approvedComment(api, services, probe, article.slug);
     const count = async () => (await api.get(`/v1/articles/${article.slug}`)).body.comment_count as number;
     expect(await count()).toBe(1);
     await api.patch(`/v1/comments/${id}`).set('authorization', moderator.header).send({ status: 'spam' });
@@ -150,7 +150,7 @@ describe('POST /v1/comments/moderate', () => {
     const article = await createPublishedArticle(services);
     const a = await pending(article.slug);
     const b = await pending(article.slug);
-    const already = await approvedComment(api, services, sqlite, article.slug);
+    const already = await approvedComment(api, services, probe, article.slug);
     const res = await api
       .post('/v1/comments/moderate')
       .set('authorization', moderator.header)
@@ -191,8 +191,8 @@ describe('POST /v1/comments/moderate', () => {
 describe('DELETE /v1/comments/{id}', () => {
   it("erases the author's data, keeps the thread and the count right", async () => {
     const article = await createPublishedArticle(services);
-    const parent = await approvedComment(api, services, sqlite, article.slug, { author_email: 'erase-me@example.com' });
-    const reply = await approvedComment(api, services, sqlite, article.slug, { parent_id: parent });
+    const parent = await approvedComment(api, services, probe, article.slug, { author_email: 'erase-me@example.com' });
+    const reply = await approvedComment(api, services, probe, article.slug, { parent_id: parent });
     const res = await api.delete(`/v1/comments/${parent}`).set('authorization', admin.header);
     expect(res.status).toBe(204);
     expect(await services.moderation.get(parent)).toMatchObject({

@@ -4,7 +4,7 @@ import { buildTestApp } from '../../helpers/build-app.js';
 import { createPublishedArticle, createToken } from '../../helpers/factories.js';
 import { lastCommentId, postComment } from './support.js';
 
-const { api, services, sqlite } = await buildTestApp({
+const { api, services, probe } = await buildTestApp({
   config: { TRUST_PROXY: true, COMMENTS_AUTO_APPROVE_KNOWN: true },
 });
 
@@ -22,7 +22,7 @@ describe('privacy', () => {
       const res = await postComment(api, article.slug, { author_email: email, ...overrides }, ip);
       responses.push(res.body, res.headers);
       keys.push(res.body.author_key);
-      return lastCommentId(sqlite);
+      return await lastCommentId(probe);
     };
 
     const approved = await post({}, '192.0.2.201');

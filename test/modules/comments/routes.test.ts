@@ -3,7 +3,7 @@ import { buildTestApp } from '../../helpers/build-app.js';
 import { createDraftArticle, createPublishedArticle } from '../../helpers/factories.js';
 import { approvedComment, commentInput, lastCommentId, postComment, uniqueIp } from './support.js';
 
-const { api, services, sqlite } = await buildTestApp({ config: { TRUST_PROXY: true } });
+const { api, services, probe } = await buildTestApp({ config: { TRUST_PROXY: true } });
 
 describe('POST /v1/articles/{slug}/comments', () => {
   it('accepts a comment as pending and stores it with its arrival logged', async () => {
@@ -12,7 +12,7 @@ describe('POST /v1/articles/{slug}/comments', () => {
     const res = await api.post(`/v1/articles/${article.slug}/comments`).set('x-forwarded-for', uniqueIp()).send(input);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ status: 'pending', author_key: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
-    const id = lastCommentId(sqlite);
+    const id = await lastCommentId(probe);
     expect(await services.moderation.get(id)).toEqual({
       id,
       article: { id: article.id, slug: article.slug, title: article.title },
@@ -106,18 +106,18 @@ describe('POST /v1/articles/{slug}/comments', () => {
 describe('replies', () => {
   it('accepts a reply to an approved comment of the same article, one level deeper', async () => {
     const article = await createPublishedArticle(services);
-    const parent = await approvedComment(api, services, sqlite, article.slug);
+    const parent = await approvedComment(api, services, probe, article.slug);
     const res = await postComment(api, article.slug, { parent_id: parent });
     expect(res.status).toBe(202);
-    expect(await services.moderation.get(lastCommentId(sqlite))).toMatchObject({ parent_id: parent, depth: 1 });
+    expect(await services.moderation.get(await lastCommentId(probe))).toMatchObject({ parent_id: parent, depth: 1 });
   });
 
   it('refuses a parent that is pending, unknown or on another article', async () => {
     const article = await createPublishedArticle(services);
     const other = await createPublishedArticle(services);
     await postComment(api, article.slug).expect(202);
-    const pending = lastCommentId(sqlite);
-    const elsewhere = await approvedComment(api, services, sqlite, other.slug);
+    const pending = await lastCommentId(probe);
+    const elsewhere = await approvedComment(api, services, probe, other.slug);
     for (const parentId of [pending, elsewhere, 999_999]) {
       const res = await postComment(api, article.slug, { parent_id: parentId });
       expect(res.status).toBe(400);
@@ -130,9 +130,9 @@ describe('replies', () => {
 
   it('nests replies three levels deep and no deeper', async () => {
     const article = await createPublishedArticle(services);
-    const level0 = await approvedComment(api, services, sqlite, article.slug);
-    const level1 = await approvedComment(api, services, sqlite, article.slug, { parent_id: level0 });
-    const level2 = await approvedComment(api, services, sqlite, article.slug, { parent_id: level1 });
+    const level0 = await approvedComment(api, services, probe, article.slug);
+    const level1 = await approvedComment(api, services, probe, article.slug, { parent_id: level0 });
+    const level2 = await approvedComment(api, services, probe, article.slug, { parent_id: level1 });
     const res = await postComment(api, article.slug, { parent_id: level2 });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
@@ -144,11 +144,11 @@ describe('replies', () => {
 describe('GET /v1/articles/{slug}/comments', () => {
   it('lists approved comments only, oldest first, with escaped and linked HTML', async () => {
     const article = await createPublishedArticle(services);
-    const first = await approvedComment(api, services, sqlite, article.slug, {
+    const first = await approvedComment(api, services, probe, article.slug, {
       body: 'Read <b>this</b>: https://example.com\nThanks',
     });
     await postComment(api, article.slug);
-    const reply = await approvedComment(api, services, sqlite, article.slug, { parent_id: first, body: 'Agreed.' });
+    const reply = await approvedComment(api, services, probe, article.slug, { parent_id: first, body: 'Agreed.' });
     const res = await api.get(`/v1/articles/${article.slug}/comments`);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toMatch(/^public/);
@@ -179,7 +179,7 @@ describe('GET /v1/articles/{slug}/comments', () => {
   it('pages with an opaque cursor and rejects a forged one', async () => {
     const article = await createPublishedArticle(services);
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push(await approvedComment(api, services, sqlite, article.slug));
+    for (let i = 0; i < 3; i++) ids.push(await approvedComment(api, services, probe, article.slug));
     const page1 = await api.get(`/v1/articles/${article.slug}/comments?limit=2`);
     expect(page1.body.data.map((c: { id: number }) => c.id)).toEqual(ids.slice(0, 2));
     const page2 = await api.get(`/v1/articles/${article.slug}/comments?limit=2&cursor=${page1.body.meta.next_cursor}`);
@@ -196,7 +196,7 @@ describe('GET /v1/articles/{slug}/comments', () => {
       .get(`/v1/articles/${article.slug}/comments`)
       .set('if-none-match', String(first.headers.etag));
     expect(again.status).toBe(304);
-    await approvedComment(api, services, sqlite, article.slug);
+    await approvedComment(api, services, probe, article.slug);
     const changed = await api
       .get(`/v1/articles/${article.slug}/comments`)
       .set('if-none-match', String(first.headers.etag));
@@ -213,8 +213,8 @@ describe('comment_count', () => {
   it('counts approved comments and follows each moderation', async () => {
     const article = await createPublishedArticle(services);
     const count = async () => (await api.get(`/v1/articles/${article.slug}`)).body.comment_count as number;
-    const a = await approvedComment(api, services, sqlite, article.slug);
-    await approvedComment(api, services, sqlite, article.slug);
+    const a = await approvedComment(api, services, probe, article.slug);
+    await approvedComment(api, services, probe, article.slug);
     await postComment(api, article.slug);
     expect(await count()).toBe(2);
     await services.moderation.moderate(a, { status: 'rejected' }, 'test');
@@ -233,9 +233,9 @@ describe('concurrent identical comments', () => {
       api
         .post(`/v1/articles/${article.slug}/comments`)
         .send({ author_name: 'Twin', author_email: 'twin@example.org', body: 'Exactly the same words' });
-    const before = lastCommentId(sqlite);
+    const before = await lastCommentId(probe);
     const statuses = (await Promise.all([post(), post(), post(), post()])).map((r) => r.status);
     expect(statuses).toEqual([202, 202, 202, 202]);
-    expect(lastCommentId(sqlite)).toBe(before + 1);
+    expect(await lastCommentId(probe)).toBe(before + 1);
   });
 });

@@ -1,13 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { comments } from '../../../src/db/schema.js';
 import { buildTestApp } from '../../helpers/build-app.js';
 import { createPublishedArticle } from '../../helpers/factories.js';
 import { commentInput, lastCommentId, postComment } from './support.js';
 
 const IP_HASH_KEY = 'k'.repeat(40);
-const { api, db, services, sqlite } = await buildTestApp({
+const { api, services, probe } = await buildTestApp({
   config: {
     TRUST_PROXY: true,
     IP_HASH_KEY: IP_HASH_KEY,
@@ -24,7 +23,7 @@ const links = (n: number) => Array.from({ length: n }, (_, i) => `https://exampl
 async function judged(overrides: Parameters<typeof postComment>[2] = {}, ip?: string) {
   const res = await postComment(api, article.slug, overrides, ip);
   expect(res.status).toBe(202);
-  const stored = await services.moderation.get(lastCommentId(sqlite));
+  const stored = await services.moderation.get(await lastCommentId(probe));
   return { receipt: res.body, status: stored.status, reasons: stored.reasons };
 }
 
@@ -110,9 +109,9 @@ describe('duplicates', () => {
     const key = 'k'.repeat(43);
     const input = commentInput({ author_key: key });
     expect((await postComment(api, article.slug, input)).body).toEqual({ status: 'pending', author_key: key });
-    const before = lastCommentId(sqlite);
+    const before = await lastCommentId(probe);
     expect((await postComment(api, article.slug, input)).body).toEqual({ status: 'pending', author_key: key });
-    expect(lastCommentId(sqlite)).toBe(before);
+    expect(await lastCommentId(probe)).toBe(before);
   });
 
   it('accepts the same body on another article or from another author', async () => {
@@ -127,12 +126,9 @@ describe('duplicates', () => {
 describe('IP addresses', () => {
   it('stores only the keyed hash of the client address', async () => {
     await postComment(api, article.slug, {}, '192.0.2.33').expect(202);
-    const row = db
-      .select()
-      .from(comments)
-      .where(eq(comments.id, lastCommentId(sqlite)))
-      .get();
-    expect(row?.ipHash).toBe(createHmac('sha256', IP_HASH_KEY).update('192.0.2.33').digest('hex'));
+    const id = await lastCommentId(probe);
+    const [row] = await probe.rows<{ ip_hash: string | null }>(sql`select * from comments where id = ${id}`);
+    expect(row?.ip_hash).toBe(createHmac('sha256', IP_HASH_KEY).update('192.0.2.33').digest('hex'));
     expect(JSON.stringify(row)).not.toContain('192.0.2.33');
   });
 });

@@ -3,12 +3,10 @@ import type supertest from 'supertest';
 
 type Api = ReturnType<typeof supertest>;
 
+import { sql } from 'drizzle-orm';
 import type { Services } from '../../../src/app.js';
-import type { DatabaseHandle } from '../../../src/db/client.js';
-
-type Sqlite = DatabaseHandle['sqlite'];
-
 import type { CreateCommentBody } from '../../../src/modules/comments/schemas.js';
+import type { Probe } from '../../helpers/engine.js';
 
 let counter = 0;
 
@@ -33,9 +31,9 @@ export function postComment(api: Api, slug: string, overrides: Partial<CreateCom
 }
 
 /** The newest comment's id: receipts name no comment, so tests find what they posted here. */
-export function lastCommentId(sqlite: Sqlite): number {
-  const row = sqlite.prepare('select max(id) as id from comments').get() as { id: number | null };
-  if (row.id === null) throw new Error('no comment stored');
+export async function lastCommentId(probe: Probe): Promise<number> {
+  const [row] = await probe.rows<{ id: number | null }>(sql`select max(id) as id from comments`);
+  if (!row || row.id === null) throw new Error('no comment stored');
   return row.id;
 }
 
@@ -43,13 +41,13 @@ export function lastCommentId(sqlite: Sqlite): number {
 export async function approvedComment(
   api: Api,
   services: Services,
-  sqlite: Sqlite,
+  probe: Probe,
   slug: string,
   overrides: Partial<CreateCommentBody> = {},
 ): Promise<number> {
   const res = await postComment(api, slug, overrides);
   if (res.status !== 202) throw new Error(`comment refused: ${res.status} ${JSON.stringify(res.body)}`);
-  const id = lastCommentId(sqlite);
+  const id = await lastCommentId(probe);
   await services.moderation.moderate(id, { status: 'approved' }, 'test-moderator');
   return id;
 }
