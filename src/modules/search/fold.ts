@@ -1,7 +1,8 @@
 /**
  * Text folded the way FTS5's `unicode61 remove_diacritics 2` tokenizer folds it, for the
- * PostgreSQL index: runs of letters and digits are words, everything else separates them,
- * diacritics are removed and case is lowered. `œ`, `ß` and `æ` stay as they are, as in FTS5.
+ * PostgreSQL index: runs of letters, digits and private-use characters (FTS5's default token
+ * categories) are words, everything else separates them, diacritics are removed and case is
+ * lowered. `œ`, `ß` and `æ` stay as they are, as in FTS5.
  * Folding in one place keeps both engines' hit sets the same: PostgreSQL's own parser keeps
  * `contact@example.org` and `3.5` as single tokens and drops `<script>` as a tag.
  */
@@ -11,7 +12,7 @@ export function foldWords(text: string): string[] {
       .normalize('NFD')
       .replace(/\p{M}+/gu, '')
       .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
+      .match(/[\p{L}\p{N}\p{Co}]+/gu) ?? []
   );
 }
 
