@@ -1,0 +1,333 @@
+/**
+ * The same published articles, written through each engine's repositories, must give the same hit
+ * sets on SQLite (FTS5) and PostgreSQL (tsvector) for the same parsed queries; ranking of unequal
+ * scores may differ, so sets are compared, never orders. It needs a PostgreSQL server
+ * (TEST_DATABASE_URL): the postgres project fails without one, the sqlite project skips it.
+ */
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stargateNorway } from '../../../seeds/stargate-norway.js';
+import { type Database, openDatabase } from '../../../src/db/client.js';
+import { runMigrations } from '../../../src/db/migrate.js';
+import { openPgDatabase, type PgDatabase } from '../../../src/db/pg/client.js';
+import { runPgMigrations } from '../../../src/db/pg/migrate.js';
+import * as pgSchema from '../../../src/db/pg/schema.js';
+import * as sqliteSchema from '../../../src/db/schema.js';
+import { type ArticlesRepository, createArticlesRepository } from '../../../src/modules/articles/repository.js';
+import { createPgArticlesRepository } from '../../../src/modules/articles/repository.pg.js';
+import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
+import { parseSearch, snippetToHtml } from '../../../src/modules/search/query.js';
+import {
+  createSearchRepository,
+  indexDocument,
+  removeDocument,
+  type SearchHit,
+  type SearchQuery,
+  type SearchRepository,
+} from '../../../src/modules/search/repository.js';
+import * as pgSearch from '../../../src/modules/search/repository.pg.js';
+import { uuidv7 } from '../../../src/shared/ids.js';
+import { slugify } from '../../../src/shared/slug.js';
+
+interface Fixture {
+  title: string;
+  lang: string;
+  standfirst?: string;
+  body: string;
+  tags?: string[];
+  state?: 'published' | 'draft' | 'withdrawn';
+}
+
+const FIXTURES: Fixture[] = [
+  {
+    title: stargateNorway.title,
+    lang: 'fr',
+    standfirst: stargateNorway.standfirst ?? undefined,
+    body: stargateNorway.body,
+    tags: stargateNorway.tags,
+  },
+  {
+    title: 'Hydropower in the north',
+    lang: 'en',
+    body: 'Narvik runs on water. The <script>alert(1)</script> tag is text here.',
+    tags: ['Energy'],
+  },
+  { title: 'A note on Norway', lang: 'en', body: 'Norvège appears once in this body. Write to contact@example.org.' },
+  {
+    title: 'Souveraineté et œuvre',
+    lang: 'fr',
+    body: 'Une œuvre sur la souveraineté, version 3.5 du rapport.',
+    tags: ['Culture'],
+  },
+  { title: 'Oeuvre spelled out', lang: 'en', body: 'An oeuvre, written with two letters; straße and Grüße.' },
+  {
+    title: 'Center data',
+    lang: 'en',
+    body: 'The center of the data is here, not a data center.',
+    tags: ['Data Center'],
+  },
+  { title: 'Numbers', lang: 'en', body: 'Version 35 and 3 5 apart; 2026 is the year. 𝕏factor and l’été.' },
+  { title: 'Zanzibar draft', lang: 'en', body: 'zanzibar is only in a draft', state: 'draft' },
+  { title: 'Quokka withdrawn', lang: 'en', body: 'quokka was published, then withdrawn', state: 'withdrawn' },
+];
+
+/** A query, its filters, and the titles both engines must find (no order). */
+const QUERIES: [q: string, filters: { tag?: string; lang?: string }, titles: string[]][] = [
+  ['souverainete', {}, [stargateNorway.title, 'Souveraineté et œuvre']],
+  ['souveraineté', {}, [stargateNorway.title, 'Souveraineté et œuvre']],
+  ['SOUVERAINETÉ', {}, [stargateNorway.title, 'Souveraineté et œuvre']],
+  ['norv*', {}, [stargateNorway.title, 'A note on Norway']],
+  ['Norvège', {}, [stargateNorway.title, 'A note on Norway']],
+  ['norvege', {}, [stargateNorway.title, 'A note on Norway']],
+  ['"data center"', {}, [stargateNorway.title, 'Center data']],
+  ['"center data"', {}, ['Center data']],
+  ['œuvre', {}, ['Souveraineté et œuvre']],
+  ['oeuvre', {}, ['Oeuvre spelled out']],
+  ['contact@example.org', {}, ['A note on Norway']],
+  ['"contact example"', {}, ['A note on Norway']],
+  ['example', {}, ['A note on Norway']],
+  ['3.5', {}, ['Souveraineté et œuvre', 'Numbers']],
+  ['"3 5"', {}, ['Souveraineté et œuvre', 'Numbers']],
+  ['35', {}, ['Numbers']],
+  ['<script>', {}, ['Hydropower in the north']],
+  ['script narvik', {}, ['Hydropower in the north']],
+  ['zanzibar', {}, []],
+  ['quokka', {}, []],
+  ['narvik', { tag: 'energy' }, ['Hydropower in the north']],
+  ['narvik', { lang: 'fr' }, [stargateNorway.title]],
+  ['narvik', { tag: 'technologie' }, [stargateNorway.title]],
+  ['narvik', { tag: 'technologie', lang: 'en' }, []],
+  ['strasse', {}, []],
+  ['straße', {}, ['Oeuvre spelled out']],
+  ['gruße', {}, ['Oeuvre spelled out']],
+  ['grusse', {}, []],
+  ['𝕏factor', {}, ['Numbers']],
+  ['l’été', {}, ['Numbers']],
+  ['AND OR', {}, []],
+  ['intelligence artificielle', {}, [stargateNorway.title]],
+  ['"artificielle technologie"', {}, [stargateNorway.title]],
+  // The title's last word and the first tag are in different columns: no phrase across them.
+  ['"north energy"', {}, []],
+  ['hy* wa*', {}, ['Hydropower in the north']],
+];
+
+interface Engine {
+  search: SearchRepository;
+  publish(id: string, content: ArticleContent, at: number): Promise<void>;
+  withdraw(id: string): Promise<void>;
+  articles: ArticlesRepository;
+}
+
+function sqliteEngine(db: Database): Engine {
+  const { articles, articleTags, tags } = sqliteSchema;
+  return {
+    search: createSearchRepository(db),
+    articles: createArticlesRepository(db),
+    async publish(id, content, at) {
+      db.transaction((tx) => {
+        tx.update(articles).set(publishedColumns(content, at)).where(eq(articles.id, id)).run();
+        content.tags.forEach((tag, position) => {
+          const row = tx.select({ id: tags.id }).from(tags).where(eq(tags.slug, tag.slug)).get();
+          if (!row) throw new Error(`no tag ${tag.slug}`);
+          tx.insert(articleTags).values({ articleId: id, tagId: row.id, position, publishedAt: at }).run();
+        });
+        indexDocument(tx, id, documentOf(content));
+      });
+    },
+    async withdraw(id) {
+      db.transaction((tx) => removeDocument(tx, id));
+    },
+  };
+}
+
+function pgEngine(db: PgDatabase): Engine {
+  const { articles, articleTags, tags } = pgSchema;
+  return {
+    search: pgSearch.createPgSearchRepository(db),
+    articles: createPgArticlesRepository(db),
+    async publish(id, content, at) {
+      await db.transaction(async (tx) => {
+        await tx.update(articles).set(publishedColumns(content, at)).where(eq(articles.id, id));
+        for (const [position, tag] of content.tags.entries()) {
+          const [row] = await tx.select({ id: tags.id }).from(tags).where(eq(tags.slug, tag.slug));
+          if (!row) throw new Error(`no tag ${tag.slug}`);
+          await tx.insert(articleTags).values({ articleId: id, tagId: row.id, position, publishedAt: at });
+        }
+        await pgSearch.indexDocument(tx, id, documentOf(content));
+      });
+    },
+    async withdraw(id) {
+      await pgSearch.removeDocument(db, id);
+    },
+  };
+}
+
+const publishedColumns = (content: ArticleContent, at: number) => ({
+  status: 'published' as const,
+  publishedRevision: 1,
+  publishedAt: at,
+  title: content.title,
+  standfirst: content.standfirst,
+  body: content.body,
+  bodyHtml: '',
+  aiGenerated: content.ai_generated,
+  publishedUpdatedAt: at,
+  updatedAt: at,
+});
+
+const documentOf = (content: ArticleContent) => ({
+  title: content.title,
+  standfirst: content.standfirst,
+  body: content.body,
+  tags: content.tags.map((t) => t.name),
+});
+
+async function seedFixtures(engine: Engine): Promise<void> {
+  let at = Date.parse('2026-01-01T00:00:00.000Z');
+  for (const fixture of FIXTURES) {
+    at += 60_000;
+    const id = uuidv7(at);
+    const content: ArticleContent = {
+      title: fixture.title,
+      slug: slugify(fixture.title),
+      standfirst: fixture.standfirst ?? null,
+      body: fixture.body,
+      tags: (fixture.tags ?? []).map((name) => ({ slug: slugify(name), name })),
+      credits: [],
+      hero_image: null,
+      source: null,
+      ai_generated: false,
+    };
+    await engine.articles.insert({
+      id,
+      lang: fixture.lang,
+      commentsOpen: true,
+      content,
+      author: 't',
+      authorTokenId: null,
+      message: null,
+      at,
+    });
+    if (fixture.state !== 'draft') await engine.publish(id, content, at);
+    if (fixture.state === 'withdrawn') await engine.withdraw(id);
+  }
+}
+
+const query = (q: string, filters: { tag?: string; lang?: string } = {}, limit = 25): SearchQuery => ({
+  parsed: parseSearch(q),
+  limit,
+  after: null,
+  ...filters,
+});
+
+const titles = (hits: SearchHit[]) => hits.map((h) => h.article.title).sort();
+
+/** Every hit, a page of one at a time through the keyset cursor. */
+async function pageThrough(repo: SearchRepository, q: string): Promise<SearchHit[]> {
+  const all: SearchHit[] = [];
+  let after: SearchQuery['after'] = null;
+  for (let i = 0; i < 20; i++) {
+    const hits = await repo.findMatches({ ...query(q, {}, 1), after });
+    const [first] = hits;
+    if (!first) break;
+    all.push(first);
+    if (hits.length < 2) break;
+    after = [first.score, first.rowid];
+  }
+  return all;
+}
+
+const url = process.env.TEST_DATABASE_URL;
+const engines: { sqlite?: Engine; postgres?: Engine } = {};
+const cleanup: (() => Promise<void>)[] = [];
+
+it('has a PostgreSQL server to compare with', ({ task, skip }) => {
+  if (url) return;
+  if (task.file.projectName === 'postgres') {
+    throw new Error('TEST_DATABASE_URL is unset: the postgres project compares search against a PostgreSQL server');
+  }
+  skip('TEST_DATABASE_URL is unset: SQLite alone has nothing to compare with');
+});
+
+beforeAll(async () => {
+  if (!url) return;
+  const sqlite = openDatabase(':memory:');
+  runMigrations(sqlite.db);
+  cleanup.push(async () => sqlite.close());
+  const name = `scratch_articles_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  cleanup.push(async () => {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  });
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const postgres = openPgDatabase(target.toString(), { poolMax: 4 });
+  cleanup.unshift(() => postgres.close());
+  await runPgMigrations(postgres.pool);
+  engines.sqlite = sqliteEngine(sqlite.db);
+  engines.postgres = pgEngine(postgres.db);
+  await seedFixtures(engines.sqlite);
+  await seedFixtures(engines.postgres);
+}, 60_000);
+
+afterAll(async () => {
+  for (const step of cleanup) await step();
+});
+
+describe.skipIf(!url)('search on SQLite and PostgreSQL', () => {
+  const both = () => {
+    const { sqlite, postgres } = engines;
+    if (!sqlite || !postgres) throw new Error('the engines were not set up');
+    return { sqlite, postgres };
+  };
+
+  it.each(QUERIES)('%j %j finds the same articles on both engines', async (q, filters, expected) => {
+    const { sqlite, postgres } = both();
+    const onSqlite = titles(await sqlite.search.findMatches(query(q, filters)));
+    const onPostgres = titles(await postgres.search.findMatches(query(q, filters)));
+    expect(onSqlite).toEqual([...expected].sort());
+    expect(onPostgres).toEqual(onSqlite);
+  });
+
+  it.each(['norv*', 'narvik', 'data', 'souverainete'])(
+    'pages through the hits of %j one at a time, none twice',
+    async (q) => {
+      const { sqlite, postgres } = both();
+      for (const engine of [sqlite, postgres]) {
+        const paged = await pageThrough(engine.search, q);
+        const whole = await engine.search.findMatches(query(q));
+        expect(paged.map((h) => h.rowid)).toEqual(whole.map((h) => h.rowid));
+        expect(new Set(paged.map((h) => h.rowid)).size).toBe(paged.length);
+      }
+    },
+  );
+
+  it('ranks a title hit above a body hit on both engines', async () => {
+    const { sqlite, postgres } = both();
+    for (const engine of [sqlite, postgres]) {
+      const hits = await engine.search.findMatches(query('norvege'));
+      expect(hits.map((h) => h.article.title)).toEqual([stargateNorway.title, 'A note on Norway']);
+    }
+  });
+
+  it('gives escaped snippets with the hits marked on both engines', async () => {
+    const { sqlite, postgres } = both();
+    for (const engine of [sqlite, postgres]) {
+      const [hit] = await engine.search.findMatches(query('script narvik'));
+      const html = snippetToHtml(hit?.snippet ?? '');
+      expect(html).toContain('<mark>Narvik</mark>');
+      expect(html).toContain('&lt;<mark>script</mark>&gt;');
+      const [accented] = await engine.search.findMatches(query('souverainete', { lang: 'fr', tag: 'culture' }));
+      expect(snippetToHtml(accented?.snippet ?? '')).toContain('<mark>Souveraineté</mark>');
+    }
+  });
+
+  it.each(['*** ()', '', '"?!"', '-'])('refuses %j, which holds no word, before either engine runs', (q) => {
+    expect(() => parseSearch(q)).toThrow(expect.objectContaining({ status: 400 }));
+  });
+});
