@@ -1,7 +1,36 @@
 /**
+ * The combining marks FTS5's `remove_diacritics 2` removes. As in FTS5, a Latin letter carrying
+ * only these loses them (é -> e, ấ -> a), letters of other scripts keep theirs (й, ά, آ), and any
+ * other mark separates words.
+ */
+const DIACRITICS = /[\u0300-\u0304\u0306-\u030C\u030F\u0311\u031B\u0323-\u0328\u032D\u032E\u0330\u0331]/gu;
+const ANY_MARK = /\p{M}/u;
+const LATIN = /^\p{Script=Latin}+$/u;
+
+/** Letters whose lower case FTS5 folds further than JavaScript does. */
+const folded = new Map<string, string>([
+  ['µ', 'μ'],
+  ['ſ', 's'],
+]);
+
+function foldChar(char: string): string {
+  let result = folded.get(char);
+  if (result === undefined) {
+    const decomposed = char.normalize('NFD');
+    const bare = decomposed.replace(DIACRITICS, '');
+    // A mark on its own is removed or left to separate; a letter without diacritics stays whole
+    // (a Hangul syllable is not split into its jamo).
+    if (ANY_MARK.test(char) && char.length === decomposed.length) result = bare;
+    else result = bare !== decomposed && !ANY_MARK.test(bare) && LATIN.test(bare) ? bare : char;
+    folded.set(char, result);
+  }
+  return result;
+}
+
+/**
  * Text folded the way FTS5's `unicode61 remove_diacritics 2` tokenizer folds it, for the
  * PostgreSQL index: runs of letters, digits and private-use characters (FTS5's default token
- * categories) are words, everything else separates them, diacritics are removed and case is
+ * categories) are words, everything else separates them, Latin diacritics are removed and case is
  * lowered. `œ`, `ß` and `æ` stay as they are, as in FTS5.
  * Folding in one place keeps both engines' hit sets the same: PostgreSQL's own parser keeps
  * `contact@example.org` and `3.5` as single tokens and drops `<script>` as a tag.
@@ -9,8 +38,8 @@
 export function foldWords(text: string): string[] {
   return (
     text
-      .normalize('NFD')
-      .replace(/\p{M}+/gu, '')
+      .normalize('NFC')
+      .replace(/[^\0-\x7F]/gu, foldChar)
       .toLowerCase()
       .match(/[\p{L}\p{N}\p{Co}]+/gu) ?? []
   );

@@ -69,6 +69,7 @@ const FIXTURES: Fixture[] = [
     tags: ['Data Center'],
   },
   { title: 'Numbers', lang: 'en', body: 'Version 35 and 3 5 apart; 2026 is the year. 𝕏factor and l’été.' },
+  { title: 'Alphabets', lang: 'en', body: 'Ёж и άλφα, नमस्ते, 한국어 and 5 µs.' },
   { title: 'Zanzibar draft', lang: 'en', body: 'zanzibar is only in a draft', state: 'draft' },
   { title: 'Quokka withdrawn', lang: 'en', body: 'quokka was published, then withdrawn', state: 'withdrawn' },
 ];
@@ -106,6 +107,14 @@ const QUERIES: [q: string, filters: { tag?: string; lang?: string }, titles: str
   ['𝕏factor', {}, ['Numbers']],
   ['l’été', {}, ['Numbers']],
   ['AND OR', {}, []],
+  ['ёж', {}, ['Alphabets']],
+  ['еж', {}, []],
+  ['ΆΛΦΑ', {}, ['Alphabets']],
+  ['αλφα', {}, []],
+  ['नमस्ते', {}, ['Alphabets']],
+  ['한국*', {}, ['Alphabets']],
+  ['국어', {}, []],
+  ['μs', {}, ['Alphabets']],
   ['intelligence artificielle', {}, [stargateNorway.title]],
   ['"artificielle technologie"', {}, [stargateNorway.title]],
   // The title's last word and the first tag are in different columns: no phrase across them.

@@ -20,6 +20,14 @@ describe('foldWords', () => {
     ['l’été', ['l', 'ete']],
     ['𝕏 and 𝒜bc', ['𝕏', 'and', '𝒜bc']],
     ['data-center_x', ['data', 'center', 'x']],
+    // FTS5 removes the diacritics of Latin letters only; other marks separate words.
+    ['Йошкар-Ола ёж', ['йошкар', 'ола', 'ёж']],
+    ['Ελληνικά άλφα', ['ελληνικά', 'άλφα']],
+    ['नमस्ते', ['नमस', 'त']],
+    ['آب', ['آب']],
+    ['a\u0305b', ['a', 'b']],
+    ['한국어', ['한국어']],
+    ['Tiếng Việt', ['tieng', 'viet']],
     // FTS5 keeps private-use characters inside a word.
     ['a\uE000b', ['a\uE000b']],
     ['', []],
