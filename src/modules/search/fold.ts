@@ -1,11 +1,22 @@
+import { FTS5_DIACRITICS } from './fts5-diacritics.js';
+import { FTS5_EXTRA_WORD_CHARS, FTS5_SEPARATORS } from './fts5-token-chars.js';
+
 /**
- * The combining marks FTS5's `remove_diacritics 2` removes. As in FTS5, a Latin letter carrying
- * only these loses them (é -> e, ấ -> a), letters of other scripts keep theirs (й, ά, آ), and any
- * other mark separates words.
+ * As in FTS5, a Latin letter carrying only the diacritics FTS5 removes loses them (é -> e, ấ -> a),
+ * letters of other scripts keep theirs (й, ά, آ), and any other mark separates words.
  */
-const DIACRITICS = /[\u0300-\u0304\u0306-\u030C\u030F\u0311\u031B\u0323-\u0328\u032D\u032E\u0330\u0331]/gu;
+const DIACRITICS = new RegExp(FTS5_DIACRITICS, 'gu');
 const ANY_MARK = /\p{M}/u;
 const LATIN = /^\p{Script=Latin}+$/u;
+
+/**
+ * FTS5's word characters: letters, digits, private-use and unassigned code points, as Unicode 6.1
+ * knew them, so also what was assigned since (emoji such as 🤔 join the word they touch in FTS5).
+ */
+const WORD_CHAR = `[[\\p{L}\\p{N}\\p{Co}\\p{Cn}${FTS5_EXTRA_WORD_CHARS}]--[${FTS5_SEPARATORS}]]`;
+const WORDS = new RegExp(`${WORD_CHAR}+`, 'gv');
+/** Runs of word characters and marks, as a text shows them: a run folds to one word or more. */
+export const WORD_RUNS = new RegExp(`[\\p{M}${WORD_CHAR}]+`, 'gv');
 
 /** Letters whose lower case FTS5 folds further than JavaScript does. */
 const folded = new Map<string, string>([
@@ -29,19 +40,17 @@ function foldChar(char: string): string {
 
 /**
  * Text folded the way FTS5's `unicode61 remove_diacritics 2` tokenizer folds it, for the
- * PostgreSQL index: runs of letters, digits and private-use characters (FTS5's default token
- * categories) are words, everything else separates them, Latin diacritics are removed and case is
- * lowered. `œ`, `ß` and `æ` stay as they are, as in FTS5.
+ * PostgreSQL index: runs of FTS5's word characters are words, everything else separates them,
+ * Latin diacritics are removed and case is lowered. `œ`, `ß` and `æ` stay as they are, as in FTS5.
  * Folding in one place keeps both engines' hit sets the same: PostgreSQL's own parser keeps
  * `contact@example.org` and `3.5` as single tokens and drops `<script>` as a tag.
  */
 export function foldWords(text: string): string[] {
   return (
     text
-      .normalize('NFC')
       .replace(/[^\0-\x7F]/gu, foldChar)
       .toLowerCase()
-      .match(/[\p{L}\p{N}\p{Co}]+/gu) ?? []
+      .match(WORDS) ?? []
   );
 }
 

@@ -1,4 +1,4 @@
-import { foldWords } from './fold.js';
+import { foldWords, WORD_RUNS } from './fold.js';
 import { type ParsedSearch, SNIPPET_MARKERS } from './query.js';
 
 /**
@@ -49,11 +49,11 @@ interface Column {
   hits: Hit[];
 }
 
-/** Runs of letters, digits and their marks are the tokens shown; each may fold to several words. */
+/** Runs of word characters and marks are the tokens shown; each may fold to several words. */
 function hitsOf(text: string, patterns: readonly { words: string[]; prefix: boolean }[]): Column {
   const tokens: Token[] = [];
   const words: { word: string; token: number }[] = [];
-  for (const match of text.matchAll(/[\p{L}\p{N}\p{M}\p{Co}]+/gu)) {
+  for (const match of text.matchAll(WORD_RUNS)) {
     // Most words are ASCII letters and digits, which fold to themselves lower-cased.
     const folded = /^[A-Za-z0-9]+$/.test(match[0]) ? [match[0].toLowerCase()] : foldWords(match[0]);
     if (folded.length === 0) continue;
