@@ -1,11 +1,12 @@
 import { createPgIdempotencyRepository } from '../../http/idempotency-repository.pg.js';
 import { createPgPublishingRepository } from '../../modules/articles/publishing-repository.pg.js';
+import { createPgArticlesRepository } from '../../modules/articles/repository.pg.js';
 import { createPgRevisionsRepository } from '../../modules/articles/revisions-repository.pg.js';
 import { appendAudit, createPgAuditRepository } from '../../modules/audit/repository.pg.js';
 import { createPgCommentsRepository } from '../../modules/comments/repository.pg.js';
 import { createPgCreditsRepository } from '../../modules/credits/repository.pg.js';
 import type { SearchRepository } from '../../modules/search/repository.js';
-import { reindexTag } from '../../modules/search/repository.pg.js';
+import { createPgSearchRepository, reindexTag } from '../../modules/search/repository.pg.js';
 import { createPgTagsRepository } from '../../modules/tags/repository.pg.js';
 import { createPgTokensRepository } from '../../modules/tokens/repository.pg.js';
 import type { Store } from '../engine.js';
@@ -26,7 +27,7 @@ function missing<T>(name: string): T {
 /** Every repository, on PostgreSQL. */
 export function createPgStore(db: PgDatabase): Store {
   return {
-    articles: missing('articles'),
+    articles: createPgArticlesRepository(db),
     revisions: createPgRevisionsRepository(db),
     publishing: createPgPublishingRepository(db),
     tags: createPgTagsRepository(db, { appendAudit, reindexTag }),
@@ -39,6 +40,6 @@ export function createPgStore(db: PgDatabase): Store {
 }
 
 /** Searches run on the pool: PostgreSQL works on its own processes, so the event loop never waits on one. */
-export function createPgSearch(_db: PgDatabase): SearchRepository {
-  return missing('search');
+export function createPgSearch(db: PgDatabase): SearchRepository {
+  return createPgSearchRepository(db);
 }

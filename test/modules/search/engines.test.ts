@@ -1,35 +1,31 @@
 /**
  * The same published articles, written through each engine's repositories, must give the same hit
  * sets on SQLite (FTS5) and PostgreSQL (tsvector) for the same parsed queries; ranking of unequal
- * scores may differ, so sets are compared, never orders. It needs a PostgreSQL server
- * (TEST_DATABASE_URL): the postgres project fails without one, the sqlite project skips it.
+ * scores may differ, so sets are compared, never orders. It runs in the postgres project, which opens
+ * a PostgreSQL database (failing without TEST_DATABASE_URL) beside an in-memory SQLite one; the
+ * sqlite project, where both sides would be SQLite, skips it.
  */
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stargateNorway } from '../../../seeds/stargate-norway.js';
-import { type Database, openDatabase } from '../../../src/db/client.js';
-import { runMigrations } from '../../../src/db/migrate.js';
-import { openPgDatabase, type PgDatabase } from '../../../src/db/pg/client.js';
-import { runPgMigrations } from '../../../src/db/pg/migrate.js';
+import type { PgEngine } from '../../../src/db/pg/engine.js';
 import * as pgSchema from '../../../src/db/pg/schema.js';
 import * as sqliteSchema from '../../../src/db/schema.js';
-import { type ArticlesRepository, createArticlesRepository } from '../../../src/modules/articles/repository.js';
-import { createPgArticlesRepository } from '../../../src/modules/articles/repository.pg.js';
+import { openSqliteEngine, type SqliteEngine } from '../../../src/db/sqlite/engine.js';
+import type { ArticlesRepository } from '../../../src/modules/articles/repository.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
 import { parseSearch, snippetToHtml } from '../../../src/modules/search/query.js';
 import {
-  createSearchRepository,
   indexDocument,
   removeDocument,
   type SearchHit,
   type SearchQuery,
-  type SearchRepository,
 } from '../../../src/modules/search/repository.js';
 import * as pgSearch from '../../../src/modules/search/repository.pg.js';
+import type { SearchRunner } from '../../../src/modules/search/runner.js';
 import { uuidv7 } from '../../../src/shared/ids.js';
 import { slugify } from '../../../src/shared/slug.js';
+import { openTestEngine, TEST_ENGINE } from '../../helpers/engine.js';
 
 interface Fixture {
   title: string;
@@ -123,17 +119,18 @@ const QUERIES: [q: string, filters: { tag?: string; lang?: string }, titles: str
 ];
 
 interface Engine {
-  search: SearchRepository;
+  search: SearchRunner;
   publish(id: string, content: ArticleContent, at: number): Promise<void>;
   withdraw(id: string): Promise<void>;
   articles: ArticlesRepository;
 }
 
-function sqliteEngine(db: Database): Engine {
+function sqliteEngine(engine: SqliteEngine): Engine {
+  const { db } = engine.handle;
   const { articles, articleTags, tags } = sqliteSchema;
   return {
-    search: createSearchRepository(db),
-    articles: createArticlesRepository(db),
+    search: engine.work.search,
+    articles: engine.store.articles,
     async publish(id, content, at) {
       db.transaction((tx) => {
         tx.update(articles).set(publishedColumns(content, at)).where(eq(articles.id, id)).run();
@@ -151,11 +148,12 @@ function sqliteEngine(db: Database): Engine {
   };
 }
 
-function pgEngine(db: PgDatabase): Engine {
+function pgEngine(engine: PgEngine): Engine {
+  const { db } = engine.handle;
   const { articles, articleTags, tags } = pgSchema;
   return {
-    search: pgSearch.createPgSearchRepository(db),
-    articles: createPgArticlesRepository(db),
+    search: engine.work.search,
+    articles: engine.store.articles,
     async publish(id, content, at) {
       await db.transaction(async (tx) => {
         await tx.update(articles).set(publishedColumns(content, at)).where(eq(articles.id, id));
@@ -234,7 +232,7 @@ const query = (q: string, filters: { tag?: string; lang?: string } = {}, limit =
 const titles = (hits: SearchHit[]) => hits.map((h) => h.article.title).sort();
 
 /** Every hit, a page of one at a time through the keyset cursor. */
-async function pageThrough(repo: SearchRepository, q: string): Promise<SearchHit[]> {
+async function pageThrough(repo: SearchRunner, q: string): Promise<SearchHit[]> {
   const all: SearchHit[] = [];
   let after: SearchQuery['after'] = null;
   for (let i = 0; i < 20; i++) {
@@ -248,38 +246,19 @@ async function pageThrough(repo: SearchRepository, q: string): Promise<SearchHit
   return all;
 }
 
-const url = process.env.TEST_DATABASE_URL;
 const engines: { sqlite?: Engine; postgres?: Engine } = {};
 const cleanup: (() => Promise<void>)[] = [];
 
-it('has a PostgreSQL server to compare with', ({ task, skip }) => {
-  if (url) return;
-  if (task.file.projectName === 'postgres') {
-    throw new Error('TEST_DATABASE_URL is unset: the postgres project compares search against a PostgreSQL server');
-  }
-  skip('TEST_DATABASE_URL is unset: SQLite alone has nothing to compare with');
-});
-
 beforeAll(async () => {
-  if (!url) return;
-  const sqlite = openDatabase(':memory:');
-  runMigrations(sqlite.db);
-  cleanup.push(async () => sqlite.close());
-  const name = `scratch_articles_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  cleanup.push(async () => {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  });
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const postgres = openPgDatabase(target.toString(), { poolMax: 4 });
-  cleanup.unshift(() => postgres.close());
-  await runPgMigrations(postgres.pool);
-  engines.sqlite = sqliteEngine(sqlite.db);
-  engines.postgres = pgEngine(postgres.db);
+  if (TEST_ENGINE !== 'postgres') return;
+  const postgres = await openTestEngine();
+  cleanup.push(() => postgres.close());
+  if (postgres.engine.kind !== 'postgres') throw new Error('the postgres project opened another engine');
+  const sqlite = openSqliteEngine(':memory:', { workBudgetMs: 1000 });
+  cleanup.push(() => sqlite.close());
+  await sqlite.migrate();
+  engines.sqlite = sqliteEngine(sqlite);
+  engines.postgres = pgEngine(postgres.engine);
   await seedFixtures(engines.sqlite);
   await seedFixtures(engines.postgres);
 }, 60_000);
@@ -288,7 +267,7 @@ afterAll(async () => {
   for (const step of cleanup) await step();
 });
 
-describe.skipIf(!url)('search on SQLite and PostgreSQL', () => {
+describe.skipIf(TEST_ENGINE !== 'postgres')('search on SQLite and PostgreSQL', () => {
   const both = () => {
     const { sqlite, postgres } = engines;
     if (!sqlite || !postgres) throw new Error('the engines were not set up');
