@@ -1,10 +1,7 @@
 import { FTS5_DIACRITICS } from './fts5-diacritics.js';
-import { FTS5_EXTRA_WORD_CHARS, FTS5_SEPARATORS } from './fts5-token-chars.js';
+import { FTS5_EXTRA_WORD_CHARS, FTS5_FOLDS, FTS5_SEPARATORS } from './fts5-token-chars.js';
 
-/**
- * As in FTS5, a Latin letter carrying only the diacritics FTS5 removes loses them (é -> e, ấ -> a),
- * letters of other scripts keep theirs (й, ά, آ), and any other mark separates words.
- */
+/** As in FTS5, letters of other scripts than Latin keep their diacritics (й, ά, آ). */
 const DIACRITICS = new RegExp(FTS5_DIACRITICS, 'gu');
 const ANY_MARK = /\p{M}/u;
 const LATIN = /^\p{Script=Latin}+$/u;
@@ -18,21 +15,27 @@ const WORDS = new RegExp(`${WORD_CHAR}+`, 'gv');
 /** Runs of word characters and marks, as a text shows them: a run folds to one word or more. */
 export const WORD_RUNS = new RegExp(`[\\p{M}${WORD_CHAR}]+`, 'gv');
 
-/** Letters whose lower case FTS5 folds further than JavaScript does. */
-const folded = new Map<string, string>([
-  ['µ', 'μ'],
-  ['ſ', 's'],
-]);
+/**
+ * A character folded by rule: a lone diacritic FTS5 removes goes, a Latin letter loses those
+ * diacritics, and the case is lowered one character at a time (Σ is σ even at the end of a word,
+ * as in FTS5). FTS5_FOLDS lists the characters FTS5's own tables fold otherwise (ǡ, ς, µ, letters
+ * given a lower case after Unicode 6.1).
+ */
+export function foldByRule(char: string): string {
+  const decomposed = char.normalize('NFD');
+  const bare = decomposed.replace(DIACRITICS, '');
+  if (ANY_MARK.test(char)) return char.replace(DIACRITICS, '');
+  // A letter without removable diacritics stays whole: a Hangul syllable is not split into jamo.
+  const base = bare !== decomposed && !ANY_MARK.test(bare) && LATIN.test(bare) ? bare : char;
+  return base.toLowerCase();
+}
+
+const folded = new Map<string, string>(FTS5_FOLDS);
 
 function foldChar(char: string): string {
   let result = folded.get(char);
   if (result === undefined) {
-    const decomposed = char.normalize('NFD');
-    const bare = decomposed.replace(DIACRITICS, '');
-    // A mark on its own is removed or left to separate; a letter without diacritics stays whole
-    // (a Hangul syllable is not split into its jamo).
-    if (ANY_MARK.test(char) && char.length === decomposed.length) result = bare;
-    else result = bare !== decomposed && !ANY_MARK.test(bare) && LATIN.test(bare) ? bare : char;
+    result = foldByRule(char);
     folded.set(char, result);
   }
   return result;
@@ -46,12 +49,7 @@ function foldChar(char: string): string {
  * `contact@example.org` and `3.5` as single tokens and drops `<script>` as a tag.
  */
 export function foldWords(text: string): string[] {
-  return (
-    text
-      .replace(/[^\0-\x7F]/gu, foldChar)
-      .toLowerCase()
-      .match(WORDS) ?? []
-  );
+  return text.replace(/[^\0-\x7F]|[A-Z]/gu, foldChar).match(WORDS) ?? [];
 }
 
 /** A lexeme in tsvector and tsquery syntax. Folded words hold only letters and digits, but quote anyway. */
