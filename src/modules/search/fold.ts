@@ -57,6 +57,23 @@ export function lexeme(word: string): string {
   return `'${word.replaceAll("'", "''").replaceAll('\\', '\\\\')}'`;
 }
 
+/** PostgreSQL refuses a lexeme of more bytes ("word is too long"), and with it the whole document. */
+const MAX_LEXEME_BYTES = 2047;
+
+/**
+ * A word cut to what a lexeme holds, between characters. No hit changes: a query word is at most
+ * 64 characters, so it never equals a word this long, and a prefix of it is kept.
+ */
+function withinLexemeLimit(word: string): string {
+  if (Buffer.byteLength(word) <= MAX_LEXEME_BYTES) return word;
+  let cut = '';
+  for (const char of word) {
+    if (Buffer.byteLength(cut + char) > MAX_LEXEME_BYTES) break;
+    cut += char;
+  }
+  return cut;
+}
+
 /** The highest position a tsvector holds; later words share it, as they would through to_tsvector. */
 const MAX_POSITION = 16_383;
 
@@ -71,8 +88,9 @@ export function tsvectorLiteral(columns: readonly { text: string; weight: Weight
   const positions = new Map<string, string[]>();
   let position = 0;
   for (const { text, weight } of columns) {
-    for (const word of foldWords(text)) {
+    for (const whole of foldWords(text)) {
       position = Math.min(position + 1, MAX_POSITION);
+      const word = withinLexemeLimit(whole);
       let list = positions.get(word);
       if (!list) {
         list = [];

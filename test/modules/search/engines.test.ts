@@ -66,6 +66,7 @@ const FIXTURES: Fixture[] = [
   },
   { title: 'Numbers', lang: 'en', body: 'Version 35 and 3 5 apart; 2026 is the year. 𝕏factor and l’été.' },
   { title: 'Alphabets', lang: 'en', body: 'Ёж и άλφα, नमस्ते, 한국어 and 5 µs.' },
+  { title: 'Long word', lang: 'en', body: `A blob: ${'ж'.repeat(1500)}, then words.` },
   { title: 'Zanzibar draft', lang: 'en', body: 'zanzibar is only in a draft', state: 'draft' },
   { title: 'Quokka withdrawn', lang: 'en', body: 'quokka was published, then withdrawn', state: 'withdrawn' },
 ];
@@ -103,6 +104,8 @@ const QUERIES: [q: string, filters: { tag?: string; lang?: string }, titles: str
   ['𝕏factor', {}, ['Numbers']],
   ['l’été', {}, ['Numbers']],
   ['AND OR', {}, []],
+  ['жжжж*', {}, ['Long word']],
+  ['blob', {}, ['Long word']],
   ['ёж', {}, ['Alphabets']],
   ['еж', {}, []],
   ['ΆΛΦΑ', {}, ['Alphabets']],

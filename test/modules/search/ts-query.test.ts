@@ -59,6 +59,13 @@ describe('tsvectorLiteral', () => {
     expect(tsvectorLiteral([{ text: "l'eau", weight: 'A' }])).toBe("'l':1A 'eau':2A");
   });
 
+  it('cuts a word to the 2047 bytes a lexeme holds, between characters', () => {
+    const literal = tsvectorLiteral([{ text: `${'ж'.repeat(1500)} court`, weight: 'D' }]);
+    expect(literal).toBe(`'${'ж'.repeat(1023)}':1D 'court':2D`);
+    const astral = tsvectorLiteral([{ text: '𝕏'.repeat(600), weight: 'D' }]);
+    expect(astral).toBe(`'${'𝕏'.repeat(511)}':1D`);
+  });
+
   it('keeps at most 256 positions of one word and caps positions at 16383', () => {
     const literal = tsvectorLiteral([{ text: 'mot '.repeat(300), weight: 'D' }]);
     expect(literal.split(',')).toHaveLength(256);
