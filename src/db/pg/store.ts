@@ -9,7 +9,9 @@ import type { SearchRepository } from '../../modules/search/repository.js';
 import { createPgSearchRepository, reindexTag } from '../../modules/search/repository.pg.js';
 import { createPgTagsRepository } from '../../modules/tags/repository.pg.js';
 import { createPgTokensRepository } from '../../modules/tokens/repository.pg.js';
+import { tooCostly } from '../../work.js';
 import type { Store } from '../engine.js';
+import { withinBudget } from './budget.js';
 import type { PgDatabase } from './client.js';
 
 /** A repository not yet built for PostgreSQL: any use fails loudly. */
@@ -39,7 +41,12 @@ export function createPgStore(db: PgDatabase): Store {
   };
 }
 
-/** Searches run on the pool: PostgreSQL works on its own processes, so the event loop never waits on one. */
-export function createPgSearch(db: PgDatabase): SearchRepository {
-  return createPgSearchRepository(db);
+/**
+ * Searches run on the pool: PostgreSQL works on its own processes, so the event loop never waits on
+ * one. Each is bounded by WORK_BUDGET_MS with statement_timeout and answered as the work thread answers.
+ */
+export function createPgSearch(db: PgDatabase, budgetMs: number): SearchRepository {
+  return createPgSearchRepository(db, {
+    within: (work) => withinBudget(db, budgetMs, () => tooCostly({ kind: 'search' }, budgetMs), work),
+  });
 }

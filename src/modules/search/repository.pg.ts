@@ -70,7 +70,13 @@ export async function reindexTag(tx: PgExecutor, slug: string): Promise<void> {
  */
 const WEIGHTS = '{0.1,0.4,0.6,1.0}';
 
-export function createPgSearchRepository(db: PgDatabase): SearchRepository {
+/** Runs a search's statements, on `db` itself or in a transaction that bounds their time. */
+export type SearchScope = <T>(work: (tx: PgExecutor) => Promise<T>) => Promise<T>;
+
+export function createPgSearchRepository(
+  db: PgDatabase,
+  { within = (work) => work(db) }: { within?: SearchScope } = {},
+): SearchRepository {
   return {
     /**
      * Published matches, best first, keyset on (score, index row id); returns up to limit + 1 hits.
@@ -80,22 +86,32 @@ export function createPgSearchRepository(db: PgDatabase): SearchRepository {
      * are in the index, so without filters the ranking reads search_documents alone, and only the
      * page is joined to articles.
      */
-    async findMatches(q: SearchQuery): Promise<SearchHit[]> {
-      const query = sql`${toTsQuery(q.parsed)}::tsquery`;
-      const filters: SQL[] = [sql`d.document @@ ${query}`];
-      let from = sql`search_documents d`;
-      if (q.tag || q.lang) {
-        from = sql`search_documents d join articles a on a.id = d.article_id`;
-        filters.push(sql`a.status = 'published'`);
-        if (q.lang) filters.push(sql`a.lang = ${q.lang}`);
-        if (q.tag) {
-          filters.push(
-            sql`exists (select 1 from article_tags at join tags t on t.id = at.tag_id where at.article_id = a.id and t.slug = ${q.tag})`,
-          );
-        }
-      }
-      const after = q.after ? sql`where (score, rowid) > (${q.after[0]}::real, ${q.after[1]})` : sql``;
-      const ranked = await db.execute<{ rowid: number; score: number }>(sql`
+    findMatches: (q) => within((tx) => findMatches(tx, q)),
+  };
+}
+
+async function findMatches(db: PgExecutor, q: SearchQuery): Promise<SearchHit[]> {
+  const ranked = await rank(db, q);
+  return ranked.length === 0 ? [] : page(db, q, ranked);
+}
+
+/** The page's index rows and scores, ranked on search_documents alone unless a filter needs articles. */
+async function rank(db: PgExecutor, q: SearchQuery): Promise<{ rowid: number; score: number }[]> {
+  const query = sql`${toTsQuery(q.parsed)}::tsquery`;
+  const filters: SQL[] = [sql`d.document @@ ${query}`];
+  let from = sql`search_documents d`;
+  if (q.tag || q.lang) {
+    from = sql`search_documents d join articles a on a.id = d.article_id`;
+    filters.push(sql`a.status = 'published'`);
+    if (q.lang) filters.push(sql`a.lang = ${q.lang}`);
+    if (q.tag) {
+      filters.push(
+        sql`exists (select 1 from article_tags at join tags t on t.id = at.tag_id where at.article_id = a.id and t.slug = ${q.tag})`,
+      );
+    }
+  }
+  const after = q.after ? sql`where (score, rowid) > (${q.after[0]}::real, ${q.after[1]})` : sql``;
+  const ranked = await db.execute<{ rowid: number; score: number }>(sql`
         select rowid, score from (
           select d.id as rowid, (-ts_rank_cd(${WEIGHTS}, d.document, ${query}))::real as score
           from ${from}
@@ -104,32 +120,34 @@ export function createPgSearchRepository(db: PgDatabase): SearchRepository {
         ${after}
         order by score, rowid
         limit ${q.limit + 1}`);
-      if (ranked.rows.length === 0) return [];
-      const page = await db
-        .select({
-          rowid: searchDocuments.id,
-          title: searchDocuments.title,
-          standfirst: searchDocuments.standfirst,
-          body: searchDocuments.body,
-          tags: searchDocuments.tags,
-          article: teaserColumnsOf(articles),
-        })
-        .from(searchDocuments)
-        .innerJoin(articles, eq(articles.id, searchDocuments.articleId))
-        .where(
-          inArray(
-            searchDocuments.id,
-            ranked.rows.map((r) => r.rowid),
-          ),
-        );
-      const byRowid = new Map(page.map((row) => [row.rowid, row]));
-      return ranked.rows.flatMap(({ rowid, score }) => {
-        const row = byRowid.get(rowid);
-        if (!row) return [];
-        // FTS5's column order: snippets prefer the first of equally good columns.
-        const snippet = buildSnippet([row.title, row.standfirst, row.body, row.tags], q.parsed);
-        return [{ article: row.article, score, rowid, snippet }];
-      });
-    },
-  };
+  return ranked.rows;
+}
+
+/** The teasers and snippets of the ranked rows, in their order. */
+async function page(db: PgExecutor, q: SearchQuery, ranked: { rowid: number; score: number }[]): Promise<SearchHit[]> {
+  const rows = await db
+    .select({
+      rowid: searchDocuments.id,
+      title: searchDocuments.title,
+      standfirst: searchDocuments.standfirst,
+      body: searchDocuments.body,
+      tags: searchDocuments.tags,
+      article: teaserColumnsOf(articles),
+    })
+    .from(searchDocuments)
+    .innerJoin(articles, eq(articles.id, searchDocuments.articleId))
+    .where(
+      inArray(
+        searchDocuments.id,
+        ranked.map((r) => r.rowid),
+      ),
+    );
+  const byRowid = new Map(rows.map((row) => [row.rowid, row]));
+  return ranked.flatMap(({ rowid, score }) => {
+    const row = byRowid.get(rowid);
+    if (!row) return [];
+    // FTS5's column order: snippets prefer the first of equally good columns.
+    const snippet = buildSnippet([row.title, row.standfirst, row.body, row.tags], q.parsed);
+    return [{ article: row.article, score, rowid, snippet }];
+  });
 }

@@ -1,9 +1,8 @@
 /**
  * The same published articles, written through each engine's repositories, must give the same hit
  * sets on SQLite (FTS5) and PostgreSQL (tsvector) for the same parsed queries; ranking of unequal
- * scores may differ, so sets are compared, never orders. It runs in the postgres project, which opens
- * a PostgreSQL database (failing without TEST_DATABASE_URL) beside an in-memory SQLite one; the
- * sqlite project, where both sides would be SQLite, skips it.
+ * scores may differ, so sets are compared, never orders. PostgreSQL only: the postgres project opens
+ * a PostgreSQL database (failing without TEST_DATABASE_URL) beside an in-memory SQLite one.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
