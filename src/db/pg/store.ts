@@ -14,18 +14,6 @@ import type { Store } from '../engine.js';
 import { withinBudget } from './budget.js';
 import type { PgDatabase } from './client.js';
 
-/** A repository not yet built for PostgreSQL: any use fails loudly. */
-function missing<T>(name: string): T {
-  return new Proxy<object>(
-    {},
-    {
-      get: (_target, method) => () => {
-        throw new Error(`${name}.${String(method)} is not implemented on PostgreSQL`);
-      },
-    },
-  ) as T;
-}
-
 /** Every repository, on PostgreSQL. */
 export function createPgStore(db: PgDatabase): Store {
   return {
