@@ -36,15 +36,21 @@ export function slugify(text: string): string {
 }
 
 /**
- * The first of `base`, `base-2`, `base-3`... that `isTaken` refuses. The base is shortened to
- * make room for the suffix, so a slug of the longest accepted length still gets one that the API
- * will accept back and serve.
+ * `base`, `base-2`, `base-3`... The base is shortened to make room for the suffix, so a slug of the
+ * longest accepted length still gets one that the API will accept back and serve.
  */
-export function uniqueSlug(base: string, isTaken: (slug: string) => boolean): string {
-  if (!isTaken(base)) return base;
+export function* slugCandidates(base: string): Generator<string, never> {
+  yield base;
   for (let n = 2; ; n++) {
     const suffix = `-${n}`;
-    const candidate = `${base.slice(0, SLUG_LIMIT - suffix.length).replace(/-+$/, '')}${suffix}`;
+    yield `${base.slice(0, SLUG_LIMIT - suffix.length).replace(/-+$/, '')}${suffix}`;
+  }
+}
+
+/** The first of slugCandidates(base) that `isTaken` refuses. */
+export function uniqueSlug(base: string, isTaken: (slug: string) => boolean): string {
+  for (const candidate of slugCandidates(base)) {
     if (!isTaken(candidate)) return candidate;
   }
+  throw new Error('slug candidates never end');
 }

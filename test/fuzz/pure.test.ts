@@ -4,7 +4,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { BadRequestError } from '../../src/errors.js';
 import { renderCommentBody } from '../../src/modules/comments/text.js';
-import { SEARCH_LIMITS, toFtsQuery } from '../../src/modules/search/query.js';
+import { parseSearch, SEARCH_LIMITS, toFtsQuery } from '../../src/modules/search/query.js';
 import { decodeCursor, encodeCursor } from '../../src/shared/cursor.js';
 import { renderMarkdown } from '../../src/shared/markdown.js';
 import { MAX_NESTING, nestingDepth } from '../../src/shared/markdown-nesting.js';
@@ -36,7 +36,7 @@ const text = fc
 /** The FTS5 query for the input, or null when it is refused with a 400; any other error fails the case. */
 function ftsQueryOrRefused(input: string): string | null {
   try {
-    return toFtsQuery(input);
+    return toFtsQuery(parseSearch(input));
   } catch (error) {
     expect(error).toBeInstanceOf(BadRequestError);
     return null;

@@ -78,7 +78,7 @@ describe('a search on a file database', () => {
       return res;
     });
     try {
-      await api.get('/healthz').expect(200, { status: 'ok' });
+      await api.get('/healthz').expect(200, { status: 'ok', engine: 'sqlite', database: 'up' });
       expect(searched).toBe(false);
     } finally {
       locker.exec('ROLLBACK');

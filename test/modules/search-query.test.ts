@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { checkSearchLimit, SEARCH_LIMITS, snippetToHtml, toFtsQuery } from '../../src/modules/search/query.js';
+import {
+  checkSearchLimit,
+  parseSearch,
+  SEARCH_LIMITS,
+  snippetToHtml,
+  toFtsQuery,
+} from '../../src/modules/search/query.js';
 
-describe('toFtsQuery', () => {
+/** What the FTS5 engine searches for `input`. */
+const fts = (input: string) => toFtsQuery(parseSearch(input));
+
+describe('parseSearch and toFtsQuery', () => {
   it.each([
     ['souverainete', '"souverainete"'],
     ['Norvège', '"Norvège"'],
@@ -15,17 +24,17 @@ describe('toFtsQuery', () => {
     ['* ^ - + "', null],
     ['', null],
   ])('%s -> %s', (input, expected) => {
-    if (expected === null) expect(() => toFtsQuery(input)).toThrow(/no word/);
-    else expect(toFtsQuery(input)).toBe(expected);
+    if (expected === null) expect(() => parseSearch(input)).toThrow(/no word/);
+    else expect(fts(input)).toBe(expected);
   });
 
   it('skips a quoted phrase that holds no word, and searches the rest', () => {
-    expect(toFtsQuery('"!!" cat')).toBe('"cat"');
-    expect(toFtsQuery('"" "-" cat*')).toBe('"cat"*');
+    expect(fts('"!!" cat')).toBe('"cat"');
+    expect(fts('"" "-" cat*')).toBe('"cat"*');
   });
 
   it('tells the reader a query without words needs a letter or digit', () => {
-    expect(() => toFtsQuery('"?!"')).toThrow(
+    expect(() => parseSearch('"?!"')).toThrow(
       expect.objectContaining({
         status: 400,
         message: 'The search query has no word to search for',
@@ -35,14 +44,14 @@ describe('toFtsQuery', () => {
   });
 
   it('cuts a long term between characters, never inside an astral letter', () => {
-    const query = toFtsQuery(`a${'𝕏'.repeat(100)}`);
+    const query = fts(`a${'𝕏'.repeat(100)}`);
     expect(query).not.toMatch(/\p{Cs}/u);
     expect(query).toBe(`"a${'𝕏'.repeat(63)}"`);
   });
 
   const refusal = (input: string) => {
     try {
-      toFtsQuery(input);
+      parseSearch(input);
     } catch (err) {
       return { detail: (err as Error).message, ...(err as { extras: object }).extras };
     }
@@ -52,7 +61,7 @@ describe('toFtsQuery', () => {
   it('accepts as many terms and prefixes as the limits allow', () => {
     const words = Array.from({ length: SEARCH_LIMITS.maxTerms - 4 }, (_, i) => `mot${i}`);
     const query = `${words.join(' ')} ab* cd* ef* gh*`;
-    expect(toFtsQuery(query).split(' ')).toHaveLength(SEARCH_LIMITS.maxTerms);
+    expect(fts(query).split(' ')).toHaveLength(SEARCH_LIMITS.maxTerms);
   });
 
   it('refuses a query with more terms than the limit, naming q', () => {
@@ -66,7 +75,7 @@ describe('toFtsQuery', () => {
 
   it('accepts a quoted phrase of as many words as the limit allows', () => {
     const phrase = 'mot '.repeat(SEARCH_LIMITS.maxTerms).trim();
-    expect(toFtsQuery(`"${phrase}"`)).toBe(`"${phrase}"`);
+    expect(fts(`"${phrase}"`)).toBe(`"${phrase}"`);
   });
 
   // FTS5 reads the postings of every word of a phrase: one phrase of 500 words cost 40 terms' work.
@@ -106,7 +115,7 @@ describe('toFtsQuery', () => {
   });
 
   it('accepts a two-letter prefix, which the FTS5 prefix index serves', () => {
-    expect(toFtsQuery('no*')).toBe('"no"*');
+    expect(fts('no*')).toBe('"no"*');
   });
 });
 

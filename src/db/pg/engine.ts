@@ -44,7 +44,7 @@ export function openPgEngine(
     kind: 'postgres',
     handle,
     store: createPgStore(handle.db),
-    work: { search: inProcessRunner(createPgSearch(handle.db)), differ: thread.differ },
+    work: { search: inProcessRunner(createPgSearch(handle.db, workBudgetMs)), differ: thread.differ },
     foreign: foreignChangesOver(bus, log),
     rateLimits: createPgRateLimitCounter(handle.db),
     useLog: (given) => {

@@ -1,32 +1,23 @@
 import { createPgIdempotencyRepository } from '../../http/idempotency-repository.pg.js';
 import { createPgPublishingRepository } from '../../modules/articles/publishing-repository.pg.js';
+import { createPgArticlesRepository } from '../../modules/articles/repository.pg.js';
 import { createPgRevisionsRepository } from '../../modules/articles/revisions-repository.pg.js';
 import { appendAudit, createPgAuditRepository } from '../../modules/audit/repository.pg.js';
 import { createPgCommentsRepository } from '../../modules/comments/repository.pg.js';
 import { createPgCreditsRepository } from '../../modules/credits/repository.pg.js';
 import type { SearchRepository } from '../../modules/search/repository.js';
-import { reindexTag } from '../../modules/search/repository.pg.js';
+import { createPgSearchRepository, reindexTag } from '../../modules/search/repository.pg.js';
 import { createPgTagsRepository } from '../../modules/tags/repository.pg.js';
 import { createPgTokensRepository } from '../../modules/tokens/repository.pg.js';
+import { tooCostly } from '../../work.js';
 import type { Store } from '../engine.js';
+import { withinBudget } from './budget.js';
 import type { PgDatabase } from './client.js';
-
-/** A repository not yet built for PostgreSQL: any use fails loudly. */
-function missing<T>(name: string): T {
-  return new Proxy<object>(
-    {},
-    {
-      get: (_target, method) => () => {
-        throw new Error(`${name}.${String(method)} is not implemented on PostgreSQL`);
-      },
-    },
-  ) as T;
-}
 
 /** Every repository, on PostgreSQL. */
 export function createPgStore(db: PgDatabase): Store {
   return {
-    articles: missing('articles'),
+    articles: createPgArticlesRepository(db),
     revisions: createPgRevisionsRepository(db),
     publishing: createPgPublishingRepository(db),
     tags: createPgTagsRepository(db, { appendAudit, reindexTag }),
@@ -38,7 +29,12 @@ export function createPgStore(db: PgDatabase): Store {
   };
 }
 
-/** Searches run on the pool: PostgreSQL works on its own processes, so the event loop never waits on one. */
-export function createPgSearch(_db: PgDatabase): SearchRepository {
-  return missing('search');
+/**
+ * Searches run on the pool: PostgreSQL works on its own processes, so the event loop never waits on
+ * one. Each is bounded by WORK_BUDGET_MS with statement_timeout and answered as the work thread answers.
+ */
+export function createPgSearch(db: PgDatabase, budgetMs: number): SearchRepository {
+  return createPgSearchRepository(db, {
+    within: (work) => withinBudget(db, budgetMs, () => tooCostly({ kind: 'search' }, budgetMs), work),
+  });
 }

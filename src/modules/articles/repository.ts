@@ -12,6 +12,7 @@ import {
 } from '../../db/schema.js';
 import { uniqueSlug } from '../../shared/slug.js';
 import { type AuditEntry, appendAudit } from '../audit/repository.js';
+import { type TeaserRow, teaserColumnsOf } from '../teasers/teaser.js';
 import { catalogueContent, type TagLink } from './catalogue.js';
 import type { ArticleContent } from './schemas.js';
 
@@ -20,21 +21,8 @@ export type { TagLink } from './catalogue.js';
 export type ArticleRow = typeof articles.$inferSelect;
 
 /** The columns a list shows of each article. */
-export const teaserColumns = {
-  id: articles.id,
-  slug: articles.slug,
-  lang: articles.lang,
-  title: articles.title,
-  standfirst: articles.standfirst,
-  heroImage: articles.heroImage,
-  aiGenerated: articles.aiGenerated,
-  commentCount: articles.commentCount,
-  publishedAt: articles.publishedAt,
-  publishedUpdatedAt: articles.publishedUpdatedAt,
-  createdAt: articles.createdAt,
-  updatedAt: articles.updatedAt,
-};
-export type TeaserRow = Pick<ArticleRow, keyof typeof teaserColumns>;
+export const teaserColumns = teaserColumnsOf(articles);
+export type { TeaserRow } from '../teasers/teaser.js';
 
 export interface CreditLink {
   id: number;

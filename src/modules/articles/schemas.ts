@@ -1,40 +1,18 @@
 import { z } from 'zod';
+
+export {
+  type ArticlePage,
+  ArticlePageSchema,
+  type ArticleTeaser,
+  ArticleTeaserSchema,
+  CreditRefSchema,
+  HeroImageSchema,
+  TagRefSchema,
+} from '../teasers/schemas.js';
+
 import { nestingProblem } from '../../shared/markdown-nesting.js';
-import {
-  CursorSchema,
-  LangSchema,
-  LimitSchema,
-  linkUrl,
-  nameText,
-  page,
-  SlugSchema,
-  TimestampSchema,
-  text,
-} from '../../shared/schemas.js';
-
-export const TagRefSchema = z.object({ slug: z.string(), name: z.string() }).meta({ id: 'TagRef' });
-
-const nullableUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .max(2048)
-  .nullable();
-
-export const CreditRefSchema = z
-  .object({
-    name: z.string().min(1).max(200),
-    organization: z.string().max(200).nullable(),
-    url: nullableUrl,
-  })
-  .meta({ id: 'CreditRef', description: 'Who is credited for a piece of content' });
-
-export const HeroImageSchema = z
-  .object({
-    url: nullableUrl.meta({ description: 'Null when the image has no public URL' }),
-    alt: z.string().max(500),
-    caption: z.string().max(1000).nullable(),
-    credit: CreditRefSchema.nullable(),
-  })
-  .meta({ id: 'HeroImage' });
+import { CursorSchema, LangSchema, LimitSchema, linkUrl, nameText, SlugSchema, text } from '../../shared/schemas.js';
+import { HeroImageSchema, nullableUrl, TagRefSchema, teaserFields } from '../teasers/schemas.js';
 
 export const SourceSchema = z
   .object({ name: z.string().min(1).max(200), url: nullableUrl })
@@ -105,31 +83,6 @@ export const ArticleCreditSchema = z
   })
   .meta({ id: 'ArticleCredit' });
 
-const teaserFields = {
-  id: z.uuid(),
-  slug: z.string(),
-  lang: z.string(),
-  title: z.string(),
-  standfirst: z.string().nullable(),
-  tags: z.array(TagRefSchema),
-  hero_image: HeroImageSchema.nullable(),
-  ai_generated: z.boolean(),
-  comment_count: z.number().int().meta({ description: 'Approved comments' }),
-  published_at: TimestampSchema,
-  updated_at: TimestampSchema,
-};
-
-export const ArticleTeaserSchema = z
-  .object({
-    ...teaserFields,
-    snippet: z
-      .string()
-      .optional()
-      .meta({ description: 'With `q` only: where the article matches, as HTML with the hits in <mark>' }),
-  })
-  .meta({ id: 'ArticleTeaser', description: 'What a list needs: no body' });
-export type ArticleTeaser = z.infer<typeof ArticleTeaserSchema>;
-
 export const PublicArticleSchema = z
   .object({
     ...teaserFields,
@@ -142,9 +95,6 @@ export const PublicArticleSchema = z
   })
   .meta({ id: 'Article', description: 'A published article' });
 export type PublicArticle = z.infer<typeof PublicArticleSchema>;
-
-export const ArticlePageSchema = page(ArticleTeaserSchema, 'ArticlePage');
-export type ArticlePage = z.infer<typeof ArticlePageSchema>;
 
 export const ListArticlesQuerySchema = z.object({
   q: z

@@ -4,37 +4,14 @@ import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { slugify } from '../../shared/slug.js';
+import { toTeaser } from '../teasers/teaser.js';
 import { createContentResolver } from './content.js';
-import type { ArticleRow, ArticlesRepository, CreditLink, TagLink, TeaserRow } from './repository.js';
-import type {
-  ArticleContent,
-  ArticlePage,
-  ArticleTeaser,
-  CreateArticleInput,
-  ListArticlesQuery,
-  PublicArticle,
-} from './schemas.js';
+import type { ArticleRow, ArticlesRepository, CreditLink, TagLink } from './repository.js';
+import type { ArticleContent, ArticlePage, CreateArticleInput, ListArticlesQuery, PublicArticle } from './schemas.js';
 
 export type { Actor } from '../../shared/actor.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
-
-export function toTeaser(row: TeaserRow, tags: TagLink[]): ArticleTeaser {
-  return {
-    id: row.id,
-    slug: row.slug,
-    lang: row.lang,
-    title: row.title ?? '',
-    standfirst: row.standfirst,
-    tags,
-    hero_image: parseJson(row.heroImage),
-    ai_generated: row.aiGenerated,
-    comment_count: row.commentCount,
-    published_at: iso(row.publishedAt ?? row.createdAt),
-    updated_at: iso(row.publishedUpdatedAt ?? row.updatedAt),
-  };
-}
 
 function toPublicArticle(row: ArticleRow, tags: TagLink[], credits: CreditLink[]): PublicArticle {
   return {

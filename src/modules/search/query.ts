@@ -1,4 +1,5 @@
 import { BadRequestError, type FieldError } from '../../errors.js';
+import { foldWords, lexeme } from './fold.js';
 
 /**
  * Bounds on one search, so that no query can make FTS5 walk most of the index. Each term merges
@@ -29,18 +30,25 @@ const refuse = (detail: string, message: string, path = 'q'): never => {
   throw new BadRequestError(detail, [error]);
 };
 
+/** One term of a search: every term must match (AND). Plain data, so it crosses to the work thread. */
+export type SearchTerm = { kind: 'word'; word: string; prefix: boolean } | { kind: 'phrase'; words: string[] };
+
+/** What a reader typed, parsed once; each engine compiles it to its own query syntax. */
+export interface ParsedSearch {
+  terms: SearchTerm[];
+}
+
 /**
- * Turns what a reader typed into safe FTS5 syntax: words and "quoted phrases", a trailing `*` on a
- * word for a prefix search; everything else (operators, parentheses, column filters, stray quotes)
- * is treated as a separator. Each term is emitted as a quoted string, so FTS5 keywords such as AND
- * or NEAR are searched as words. Terms are combined with AND.
+ * Parses what a reader typed: words and "quoted phrases", a trailing `*` on a word for a prefix
+ * search; everything else (operators, parentheses, column filters, stray quotes) is treated as a
+ * separator, so FTS5 keywords such as AND or NEAR are searched as words. Terms are combined with AND.
  *
  * A query beyond SEARCH_LIMITS is refused with a 400 naming what to change, rather than cut
  * silently: a shortened query would answer a different question. A prefix shorter than the
  * minimum is refused too, not searched as a whole word, so that `e*` never quietly means `e`.
  */
-export function toFtsQuery(input: string): string {
-  const terms: string[] = [];
+export function parseSearch(input: string): ParsedSearch {
+  const terms: SearchTerm[] = [];
   let prefixes = 0;
   let words = 0;
   const pattern = /"([^"]*)"|([\p{L}\p{N}]+)(\*)?/gu;
@@ -49,7 +57,7 @@ export function toFtsQuery(input: string): string {
     if (phrase !== undefined) {
       const inPhrase = phrase.match(/[\p{L}\p{N}]+/gu);
       if (inPhrase) {
-        terms.push(`"${inPhrase.map(cut).join(' ')}"`);
+        terms.push({ kind: 'phrase', words: inPhrase.map(cut) });
         words += inPhrase.length;
       }
     } else if (word) {
@@ -63,7 +71,7 @@ export function toFtsQuery(input: string): string {
           );
         }
       }
-      terms.push(`"${cut(word)}"${star ? '*' : ''}`);
+      terms.push({ kind: 'word', word: cut(word), prefix: star !== undefined });
     }
     if (words > SEARCH_LIMITS.maxTerms) {
       refuse(
@@ -81,7 +89,31 @@ export function toFtsQuery(input: string): string {
   if (terms.length === 0) {
     refuse('The search query has no word to search for', 'must contain at least one letter or digit');
   }
-  return terms.join(' ');
+  return { terms };
+}
+
+/** FTS5 syntax: each term a quoted string, so no input can form an operator; FTS5 folds the words itself. */
+export function toFtsQuery(parsed: ParsedSearch): string {
+  return parsed.terms
+    .map((term) => (term.kind === 'phrase' ? `"${term.words.join(' ')}"` : `"${term.word}"${term.prefix ? '*' : ''}`))
+    .join(' ');
+}
+
+/**
+ * A tsquery literal (cast with `::tsquery`, so no dictionary touches it) over the words as the
+ * index folds them (foldWords): `'a' & 'b':* & ('c' <-> 'd')`. A word that folds to several words
+ * becomes a phrase of them, as FTS5 tokenizes a quoted string; a prefix applies to its last word.
+ */
+export function toTsQuery(parsed: ParsedSearch): string {
+  return parsed.terms
+    .flatMap((term) => {
+      const words = term.kind === 'phrase' ? term.words.flatMap(foldWords) : foldWords(term.word);
+      const prefix = term.kind === 'word' && term.prefix;
+      const lexemes = words.map((w, i) => `${lexeme(w)}${prefix && i === words.length - 1 ? ':*' : ''}`);
+      if (lexemes.length <= 1) return lexemes;
+      return [`(${lexemes.join(' <-> ')})`];
+    })
+    .join(' & ');
 }
 
 /** A page with `q` is smaller than a plain list's; an explicit larger limit is refused, like any limit out of range. */

@@ -1,8 +1,8 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { articles, searchDocuments } from '../../db/schema.js';
-import { type TeaserRow, teaserColumns } from '../articles/repository.js';
-import { SNIPPET_MARKERS } from './query.js';
+import { type TeaserRow, teaserColumnsOf } from '../teasers/teaser.js';
+import { type ParsedSearch, SNIPPET_MARKERS, toFtsQuery } from './query.js';
 
 type Writer = Pick<Database, 'insert' | 'select' | 'run'>;
 
@@ -54,9 +54,11 @@ export function removeDocument(tx: Pick<Database, 'delete'>, articleId: string):
   tx.delete(searchDocuments).where(eq(searchDocuments.articleId, articleId)).run();
 }
 
+/** One page of a search, as the service asks for it; each engine compiles `parsed` to its own syntax. */
 export interface SearchQuery {
-  match: string;
+  parsed: ParsedSearch;
   limit: number;
+  /** The last hit shown: its score (lower is better) and index row. */
   after: readonly [score: number, rowid: number] | null;
   tag?: string | undefined;
   lang?: string | undefined;
@@ -83,13 +85,14 @@ export function createSearchRepository(db: Database) {
      * every match first cost eight times as much at 100,000 articles.
      */
     async findMatches(q: SearchQuery): Promise<SearchHit[]> {
+      const match = toFtsQuery(q.parsed);
       const after = q.after ? [sql`(${RANK}, articles_fts.rowid) > (${q.after[0]}, ${q.after[1]})`] : [];
       let ranked: { rowid: number; score: number }[];
       if (!q.tag && !q.lang) {
         ranked = db.all(sql`
           select articles_fts.rowid as rowid, ${RANK} as score
           from articles_fts
-          where ${sql.join([sql`articles_fts match ${q.match}`, ...after], sql` and `)}
+          where ${sql.join([sql`articles_fts match ${match}`, ...after], sql` and `)}
           order by score, rowid
           limit ${q.limit + 1}`);
       } else {
@@ -105,7 +108,7 @@ export function createSearchRepository(db: Database) {
           from articles_fts
           join search_documents d on d.id = articles_fts.rowid
           join articles a on a.id = d.article_id
-          where articles_fts match ${q.match} and ${sql.join(filters, sql` and `)}
+          where articles_fts match ${match} and ${sql.join(filters, sql` and `)}
           order by score, rowid
           limit ${q.limit + 1}`);
       }
@@ -131,7 +134,7 @@ export function createSearchRepository(db: Database) {
           .all<{ rowid: number; snippet: string }>(sql`
             select rowid, snippet(articles_fts, -1, ${markStart}, ${markEnd}, '…', 24) as snippet
             from articles_fts
-            where articles_fts match ${q.match} and rowid in (${sql.join(
+            where articles_fts match ${match} and rowid in (${sql.join(
               rows.map((r) => sql`${r.rowid}`),
               sql`, `,
             )})`)
@@ -139,7 +142,7 @@ export function createSearchRepository(db: Database) {
       );
       const byId = new Map(
         db
-          .select(teaserColumns)
+          .select(teaserColumnsOf(articles))
           .from(articles)
           .where(
             inArray(

@@ -1,8 +1,7 @@
 import { decodeCursor, toPage } from '../../shared/cursor.js';
-import type { ArticlesRepository } from '../articles/repository.js';
-import type { ArticlePage } from '../articles/schemas.js';
-import { toTeaser } from '../articles/service.js';
-import { checkSearchLimit, snippetToHtml, toFtsQuery } from './query.js';
+import type { ArticlePage } from '../teasers/schemas.js';
+import { type TagsReader, toTeaser } from '../teasers/teaser.js';
+import { checkSearchLimit, parseSearch, snippetToHtml } from './query.js';
 import type { SearchRunner } from './runner.js';
 
 export interface SearchInput {
@@ -13,14 +12,14 @@ export interface SearchInput {
   lang?: string | undefined;
 }
 
-export function createSearchService({ runner, articles }: { runner: SearchRunner; articles: ArticlesRepository }) {
+export function createSearchService({ runner, articles }: { runner: SearchRunner; articles: TagsReader }) {
   return {
     /** Published articles matching `q`, best first, each with a highlighted snippet (safe HTML). */
     async search(input: SearchInput): Promise<ArticlePage> {
-      const match = toFtsQuery(input.q);
+      const parsed = parseSearch(input.q);
       checkSearchLimit(input.limit);
       const after = input.cursor ? decodeCursor(input.cursor, ['number', 'integer'] as const) : null;
-      const hits = await runner.findMatches({ match, limit: input.limit, after, tag: input.tag, lang: input.lang });
+      const hits = await runner.findMatches({ parsed, limit: input.limit, after, tag: input.tag, lang: input.lang });
       const tags = await articles.tagsFor(hits.slice(0, input.limit).map((h) => h.article.id));
       return toPage(
         hits,

@@ -1,0 +1,193 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { toDomainError } from '../../db/errors.js';
+import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
+import {
+  articleCredits,
+  articleRevisions,
+  articleSlugs,
+  articles,
+  articleTags,
+  credits,
+  tags,
+} from '../../db/pg/schema.js';
+import { withTransaction } from '../../db/pg/tx.js';
+import { slugCandidates, uniqueSlug } from '../../shared/slug.js';
+import { appendAudit } from '../audit/repository.pg.js';
+import { teaserColumnsOf } from '../teasers/teaser.js';
+import { catalogueContent } from './catalogue.pg.js';
+import type { ArticlesRepository, CreditLink, NewArticle, TagLink } from './repository.js';
+
+const teaserColumns = teaserColumnsOf(articles);
+
+/** How many slug candidates one query checks: a title rarely collides more than a few times. */
+const SLUG_BATCH = 16;
+
+/**
+ * The first free slug of slugCandidates(base), read a batch at a time. The read is part of the
+ * SERIALIZABLE transaction, so a concurrent claim of the same slug makes one of the two retry.
+ */
+async function freeSlug(tx: PgTransaction, base: string): Promise<string> {
+  const candidates = slugCandidates(base);
+  for (;;) {
+    const batch = Array.from({ length: SLUG_BATCH }, () => candidates.next().value);
+    const rows = await tx
+      .select({ slug: articleSlugs.slug })
+      .from(articleSlugs)
+      .where(inArray(articleSlugs.slug, batch));
+    const taken = new Set(rows.map((r) => r.slug));
+    if (batch.some((slug) => !taken.has(slug))) return uniqueSlug(base, (slug) => taken.has(slug));
+  }
+}
+
+/** articles/repository.ts on PostgreSQL: the same reads, and the insert as one serializable transaction. */
+export function createPgArticlesRepository(db: PgDatabase): ArticlesRepository {
+  return {
+    async insert(input: NewArticle) {
+      try {
+        return await withTransaction(db, async (tx) => {
+          const slug = await freeSlug(tx, input.content.slug);
+          const content = await catalogueContent(tx, { ...input.content, slug }, input.at);
+          await tx.insert(articles).values({
+            id: input.id,
+            slug,
+            lang: input.lang,
+            status: 'draft',
+            headRevision: 0,
+            commentsOpen: input.commentsOpen,
+            aiGenerated: content.ai_generated,
+            createdAt: input.at,
+            updatedAt: input.at,
+          });
+          await tx.insert(articleSlugs).values({ slug, articleId: input.id, createdAt: input.at });
+          const [head] = await tx
+            .update(articles)
+            .set({ headRevision: sql`${articles.headRevision} + 1` })
+            .where(eq(articles.id, input.id))
+            .returning({ headRevision: articles.headRevision });
+          if (!head) throw new Error('article vanished inside its transaction');
+          await tx.insert(articleRevisions).values({
+            articleId: input.id,
+            number: head.headRevision,
+            snapshot: JSON.stringify(content),
+            changedFields: JSON.stringify(Object.keys(content)),
+            message: input.message,
+            author: input.author,
+            authorTokenId: input.authorTokenId,
+            createdAt: input.at,
+          });
+          if (input.audit) {
+            await appendAudit(tx, { ...input.audit, at: input.at, articleId: input.id, subjectId: input.id });
+          }
+          const [row] = await tx.select().from(articles).where(eq(articles.id, input.id));
+          if (!row) throw new Error('article vanished inside its transaction');
+          return row;
+        });
+      } catch (err) {
+        throw toDomainError(err, 'article');
+      }
+    },
+
+    async findById(id) {
+      const [row] = await db.select().from(articles).where(eq(articles.id, id));
+      return row;
+    },
+
+    async findPublishedBySlug(slug) {
+      const [row] = await db
+        .select()
+        .from(articles)
+        .where(and(eq(articles.slug, slug), eq(articles.status, 'published')));
+      return row;
+    },
+
+    async findPublishedSlugFor(slug) {
+      const [row] = await db
+        .select({ slug: articles.slug })
+        .from(articleSlugs)
+        .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+        .where(and(eq(articleSlugs.slug, slug), isNotNull(articleSlugs.publicAt), eq(articles.status, 'published')))
+        .limit(1);
+      return row?.slug;
+    },
+
+    // Conditions are built per query shape, as on SQLite, so each keeps its index seek.
+    async findPublishedPage(q) {
+      if (q.tag) {
+        const conditions: SQL[] = [eq(tags.slug, q.tag), eq(articles.status, 'published')];
+        if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
+        if (q.after) {
+          conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
+        }
+        return db
+          .select(teaserColumns)
+          .from(tags)
+          .innerJoin(articleTags, eq(articleTags.tagId, tags.id))
+          .innerJoin(articles, eq(articles.id, articleTags.articleId))
+          .where(and(...conditions))
+          .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
+          .limit(q.limit + 1);
+      }
+      const conditions: SQL[] = [eq(articles.status, 'published')];
+      if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
+      if (q.after) {
+        conditions.push(sql`(${articles.publishedAt}, ${articles.id}) < (${q.after[0]}, ${q.after[1]})`);
+      }
+      return db
+        .select(teaserColumns)
+        .from(articles)
+        .where(and(...conditions))
+        .orderBy(desc(articles.publishedAt), desc(articles.id))
+        .limit(q.limit + 1);
+    },
+
+    async tagsFor(articleIds) {
+      const byArticle = new Map<string, TagLink[]>(articleIds.map((id) => [id, []]));
+      if (articleIds.length === 0) return byArticle;
+      const rows = await db
+        .select({ articleId: articleTags.articleId, slug: tags.slug, name: tags.name })
+        .from(articleTags)
+        .innerJoin(tags, eq(tags.id, articleTags.tagId))
+        .where(inArray(articleTags.articleId, articleIds))
+        .orderBy(asc(articleTags.articleId), asc(articleTags.position));
+      for (const { articleId, slug, name } of rows) byArticle.get(articleId)?.push({ slug, name });
+      return byArticle;
+    },
+
+    async creditsFor(articleIds) {
+      const byArticle = new Map<string, CreditLink[]>(articleIds.map((id) => [id, []]));
+      if (articleIds.length === 0) return byArticle;
+      const rows = await db
+        .select({
+          articleId: articleCredits.articleId,
+          id: credits.id,
+          role: articleCredits.role,
+          name: credits.name,
+          organization: credits.organization,
+          url: credits.url,
+          license: credits.license,
+        })
+        .from(articleCredits)
+        .innerJoin(credits, eq(credits.id, articleCredits.creditId))
+        .where(inArray(articleCredits.articleId, articleIds))
+        .orderBy(asc(articleCredits.articleId), asc(articleCredits.position));
+      for (const { articleId, ...credit } of rows) byArticle.get(articleId)?.push(credit);
+      return byArticle;
+    },
+
+    async findTagNames(slugs) {
+      if (slugs.length === 0) return new Map();
+      const rows = await db.select({ slug: tags.slug, name: tags.name }).from(tags).where(inArray(tags.slug, slugs));
+      return new Map(rows.map((r) => [r.slug, r.name]));
+    },
+
+    async findCredit(id) {
+      const [row] = await db.select().from(credits).where(eq(credits.id, id));
+      return row;
+    },
+
+    async countAll() {
+      const [row] = await db.select({ n: count() }).from(articles);
+      return row?.n ?? 0;
+    },
+  };
+}
