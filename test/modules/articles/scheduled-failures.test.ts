@@ -31,7 +31,7 @@ const faults = { busyOnce: false, brokenDatabase: false };
 let nextDueReads = 0;
 
 const clock = testClock();
-const { api, services, probe } = await buildTestApp({
+const { api, services, probe, engine } = await buildTestApp({
   clock,
   // Longer than the hours the clock is moved on, so a response cached before a schedule fails is still held.
   config: { CACHE_MAX_AGE_S: 6 * 3600 },
@@ -93,7 +93,7 @@ describe('a scheduled publication that fails when it comes due', () => {
     const failedAt = new Date(clock.now()).toISOString();
     const health = await api.get('/healthz');
     expect(health.status).toBe(200);
-    expect(health.body).toEqual({ status: 'ok' });
+    expect(health.body).toEqual({ status: 'ok', engine: engine.kind, database: 'up' });
     expect(renderFailures).toBe(1);
 
     const cached = await api.get(`/v1/articles/${live.slug}`);
