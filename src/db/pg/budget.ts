@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { AppError } from '../../errors.js';
+import { type AppError } from '../../errors.js';
 import { driverCode } from '../errors.js';
 import type { PgDatabase, PgTransaction } from './client.js';
 
