@@ -22,6 +22,12 @@ export interface DatabaseOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * How long a starting process waits for another one's migration or seed: it serves nothing yet,
+ * and a second server started beside the first must wait its turn, not crash.
+ */
+export const STARTUP_BUSY_TIMEOUT_MS = 30_000;
+
 /** The database holds e-mails and token hashes: only its owner may read it, or list its folder. */
 export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
@@ -68,11 +74,14 @@ export function openDatabase(path: string, { busyTimeoutMs = 1000 }: DatabaseOpt
   }
   const sqlite = new BetterSqlite3(inMemory ? ':memory:' : path);
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
   if (!inMemory) {
+    // Switching to WAL takes the lock: a process starting while another one migrates or seeds
+    // waits for it, as the migration itself does, instead of failing at its first statement.
+    sqlite.pragma(`busy_timeout = ${STARTUP_BUSY_TIMEOUT_MS}`);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
   }
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
   const db = drizzle({ client: sqlite, schema });
   immediateTransactions(db);
   let closed = false;

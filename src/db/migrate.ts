@@ -4,16 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import type { Database } from './client.js';
+import { type Database, STARTUP_BUSY_TIMEOUT_MS } from './client.js';
 
 /** migrations/ sits two levels above this file, in the source tree and in the built image alike. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-/**
- * How long a starting process waits for another one's migration or seed: it serves nothing yet,
- * and a second server started beside the first must wait its turn, not crash.
- */
-export const STARTUP_BUSY_TIMEOUT_MS = 30_000;
+export { STARTUP_BUSY_TIMEOUT_MS };
 
 /** Runs `run` with a longer busy_timeout, and restores the connection's own afterwards. */
 function waitingLonger<T>(sqlite: BetterSqlite3.Database, run: () => T): T {
