@@ -1,4 +1,4 @@
-import { ConflictError, UnavailableError } from '../errors.js';
+import { BadRequestError, ConflictError, UnavailableError } from '../errors.js';
 import type { Database } from './client.js';
 
 interface DriverError {
@@ -90,8 +90,23 @@ export function isDatabaseUnreachable(err: unknown): boolean {
  * Maps both engines' constraint errors, busy refusals and lost connections to domain errors and rethrows anything else unchanged.
  * `what` names the thing being written, for the problem's detail.
  */
+/**
+ * PostgreSQL refusing a value the request carried: text with NUL (22021, 22P05), a number past its
+ * column (22003), text where a number belongs (22P02). Validation refuses each of these first; this
+ * is the net under it, so a value it missed is the client's 400, never a 500.
+ */
+const PG_UNSTORABLE = new Set(['22021', '22P05', '22003', '22P02']);
+
+export function isUnstorableValue(err: unknown): boolean {
+  const code = driverCode(err);
+  return code !== undefined && PG_UNSTORABLE.has(code);
+}
+
 export function toDomainError(err: unknown, what = 'resource'): unknown {
   const code = driverCode(err);
+  if (code && PG_UNSTORABLE.has(code)) {
+    return new BadRequestError('The request holds a value the database cannot store or compare');
+  }
   if (code && (SQLITE_UNIQUE.has(code) || code === PG_UNIQUE)) {
     return new ConflictError(`A ${what} with the same unique value already exists`);
   }

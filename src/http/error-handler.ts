@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { isDatabaseBusy, isDatabaseUnreachable, toDomainError } from '../db/errors.js';
+import { isDatabaseBusy, isDatabaseUnreachable, isUnstorableValue, toDomainError } from '../db/errors.js';
 import { AppError, type FieldError, PROBLEMS, type ProblemCode } from '../errors.js';
 import type { Problem } from './problem.js';
 
@@ -111,7 +111,11 @@ export function registerErrorHandling(app: FastifyInstance) {
     // mapping serves all. Unreachable is logged, once per request: it is the operator's to fix.
     const unreachable = isDatabaseUnreachable(thrown);
     if (unreachable) request.log.warn({ err: thrown }, 'the database does not answer');
-    const error = (unreachable || isDatabaseBusy(thrown) ? toDomainError(thrown) : thrown) as FastifyError;
+    const unstorable = isUnstorableValue(thrown);
+    // A value validation let through: the client gets its 400, and the gap is logged to be closed.
+    if (unstorable) request.log.warn({ err: thrown }, 'the database refused a value the request carried');
+    const mapped = unreachable || unstorable || isDatabaseBusy(thrown);
+    const error = (mapped ? toDomainError(thrown) : thrown) as FastifyError;
     if (error instanceof AppError) {
       return sendProblem(reply, problem(request, error.code, error.message, error.extras), error.headers);
     }

@@ -32,10 +32,35 @@ const ILL_FORMED = 'must be well-formed Unicode text: it holds a lone surrogate,
  * can carry one: the path's and query's percent-encoding decodes to UTF-8 text or not at all.
  */
 async function refuseIllFormedText(request: FastifyRequest) {
+  // Only what the route reads: a route that declares no query ignores it, NUL or not.
+  const schema = request.routeOptions.schema;
+  if (schema?.params) refuseNul(request.params, 'params');
+  if (schema?.querystring) refuseNul(request.query, 'query');
   const paths = illFormedPaths(request.body);
   if (paths.length === 0) return;
   const errors = paths.map((path): FieldError => ({ in: 'body', path, message: ILL_FORMED }));
   throw new ValidationError(`Invalid body: ${paths.map((p) => p || 'the body itself').join(', ')}`, errors);
+}
+
+const NUL_MESSAGE = 'must not contain the NUL character (%00)';
+
+/**
+ * A path or query value holding U+0000 (`%00`) names nothing Fjord can store: PostgreSQL refuses
+ * the character in text outright. It is refused with a 400 on both engines, before any lookup.
+ * (Body text is held to the same by its schemas, which refuse every control character.)
+ */
+function refuseNul(values: unknown, where: 'params' | 'query'): void {
+  if (values === null || typeof values !== 'object') return;
+  const names = Object.entries(values)
+    .filter(([, value]) =>
+      (Array.isArray(value) ? value : [value]).some((v) => typeof v === 'string' && v.includes('\0')),
+    )
+    .map(([name]) => name);
+  if (names.length === 0) return;
+  throw new ValidationError(
+    `Invalid ${where}: ${names.join(', ')}`,
+    names.map((path): FieldError => ({ in: where, path, message: NUL_MESSAGE })),
+  );
 }
 
 /**

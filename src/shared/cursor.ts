@@ -8,11 +8,21 @@ export function encodeCursor(keys: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(keys)).toString('base64url');
 }
 
-type KeyType = 'string' | 'integer' | 'number';
+/** The largest value of a 32-bit integer column (ids, revision numbers) and of a `real` (a search score). */
+const MAX_INT32 = 2_147_483_647;
+const MAX_REAL = 3.4e38;
+
+/**
+ * `integer`: a millisecond time or any whole number; `id`: a row id or revision number (a 32-bit
+ * column); `number`: a search score. A key PostgreSQL could not compare (past its column's range,
+ * or text with NUL) is refused here, so a forged cursor is a 400 on both engines, never a 500.
+ */
+type KeyType = 'string' | 'integer' | 'id' | 'number';
 const KEY_CHECKS: Record<KeyType, (key: unknown) => boolean> = {
-  string: (key) => typeof key === 'string',
+  string: (key) => typeof key === 'string' && !key.includes('\0'),
   integer: (key) => Number.isSafeInteger(key),
-  number: (key) => typeof key === 'number' && Number.isFinite(key),
+  id: (key) => Number.isInteger(key) && (key as number) >= 0 && (key as number) <= MAX_INT32,
+  number: (key) => typeof key === 'number' && Number.isFinite(key) && Math.abs(key) <= MAX_REAL,
 };
 
 export function decodeCursor<T extends readonly KeyType[]>(

@@ -44,12 +44,22 @@ export function page<T extends z.ZodType>(item: T, id: string) {
   return z.object({ data: z.array(item), meta: PageMetaSchema }).meta({ id });
 }
 
+/**
+ * The largest id or revision number: ids and numbers are 32-bit integer columns on PostgreSQL, so
+ * a larger one can name nothing, and is refused alike on both engines.
+ */
+export const MAX_ID = 2_147_483_647;
+
+/** A positive whole number up to MAX_ID: an id or a revision number a client sends. */
+export const idNumber = () =>
+  z.number().int('must be a whole number').positive('must be positive').max(MAX_ID, `must be at most ${MAX_ID}`);
+
 export const IdParamsSchema = z.object({
   id: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
     .positive('must be positive')
-    .max(Number.MAX_SAFE_INTEGER),
+    .max(MAX_ID, `must be at most ${MAX_ID}`),
 });
 
 /** No C0 control character but tab, line feed and carriage return, and no DEL: text that renders as written. */

@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
-import { isDatabaseBusy, isDatabaseUnreachable, toDomainError, withoutWaiting } from '../../src/db/errors.js';
-import { ConflictError, UnavailableError } from '../../src/errors.js';
+import {
+  isDatabaseBusy,
+  isDatabaseUnreachable,
+  isUnstorableValue,
+  toDomainError,
+  withoutWaiting,
+} from '../../src/db/errors.js';
+import { BadRequestError, ConflictError, UnavailableError } from '../../src/errors.js';
 
 const sqlite = (code: string) => Object.assign(new Error('constraint failed'), { code });
 const drizzleWrapped = (cause: unknown) => Object.assign(new Error('Failed query'), { cause });
@@ -68,6 +74,21 @@ describe('toDomainError', () => {
     }
     const wrappedFourTimes = [1, 2, 3, 4].reduce<unknown>((cause) => drizzleWrapped(cause), sqlite('SQLITE_BUSY'));
     expect(isDatabaseBusy(wrappedFourTimes)).toBe(true);
+  });
+
+  it.each([
+    ['NUL in text', '22021'],
+    ['a character the encoding lacks', '22P05'],
+    ['a number past its column', '22003'],
+    ['text where a number belongs', '22P02'],
+  ])('maps PostgreSQL refusing %s to a 400, the client’s to fix', (_, code) => {
+    const err = drizzleWrapped(pg(code));
+    expect(isUnstorableValue(err)).toBe(true);
+    const mapped = toDomainError(err);
+    expect(mapped).toBeInstanceOf(BadRequestError);
+    expect((mapped as BadRequestError).message).toBe('The request holds a value the database cannot store or compare');
+    expect(isUnstorableValue(pg('22000'))).toBe(false);
+    expect(isUnstorableValue(sqlite('SQLITE_CONSTRAINT_UNIQUE'))).toBe(false);
   });
 
   it('rethrows anything else unchanged', () => {

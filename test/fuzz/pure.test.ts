@@ -146,8 +146,11 @@ describe('decodeCursor', () => {
   });
 
   it('round-trips every cursor it encodes', () => {
+    // Every key the server can issue: a score within a real's range, text without NUL.
+    const score = fc.double({ noNaN: true, min: -3.4e38, max: 3.4e38 });
+    const text = fc.string({ unit: 'binary' }).filter((s) => !s.includes('\0'));
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ unit: 'binary' }), (n, s) => {
+      fc.property(score, text, (n, s) => {
         cases++;
         const [score, id] = decodeCursor(encodeCursor([n, s]), ['number', 'string'] as const);
         expect(score).toBe(n === 0 ? 0 : n);
@@ -155,6 +158,23 @@ describe('decodeCursor', () => {
       }),
       options,
     );
+  });
+
+  it('refuses keys no column can compare: past 32 bits for an id, past a real, NUL in text', () => {
+    const refused = (keys: unknown[], shape: readonly ('string' | 'integer' | 'id' | 'number')[]) =>
+      expect(() => decodeCursor(Buffer.from(JSON.stringify(keys)).toString('base64url'), shape)).toThrow(
+        'The cursor is not one this server issued',
+      );
+    expect(decodeCursor(encodeCursor([2_147_483_647]), ['id'] as const)).toEqual([2_147_483_647]);
+    expect(decodeCursor(encodeCursor([0]), ['id'] as const)).toEqual([0]);
+    refused([2_147_483_648], ['id']);
+    refused([-1], ['id']);
+    refused([1.5], ['id']);
+    expect(decodeCursor(encodeCursor([9_007_199_254_740_991]), ['integer'] as const)).toEqual([9_007_199_254_740_991]);
+    expect(decodeCursor(encodeCursor([-3.4e38]), ['number'] as const)).toEqual([-3.4e38]);
+    refused([3.5e38], ['number']);
+    refused([-3.5e38], ['number']);
+    refused(['a\u0000b'], ['string']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
+import { idNumber, MAX_ID, PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
 import {
   ArticleContentSchema,
   CreateArticleInputSchema,
@@ -14,7 +14,7 @@ export const ArticleStatusSchema = z
   .enum(['draft', 'scheduled', 'published', 'archived'])
   .meta({ id: 'ArticleStatus', description: '"scheduled": not public yet, a publication is pending' });
 
-const RevisionNumberSchema = z.number().int().positive();
+const RevisionNumberSchema = idNumber();
 const MessageSchema = z.string().trim().max(1000).meta({ description: 'Why this revision was made' });
 
 export const ScheduleSchema = z
@@ -199,10 +199,15 @@ export type RevisionDiff = z.infer<typeof RevisionDiffSchema>;
 export const ArticleIdParamsSchema = z.object({ id: z.string().min(1).max(300) });
 export const RevisionParamsSchema = z.object({
   id: z.string().min(1).max(300),
-  n: z.coerce.number({ error: 'must be a number' }).int().positive().max(Number.MAX_SAFE_INTEGER),
+  n: z.coerce.number({ error: 'must be a number' }).int().positive().max(MAX_ID, `must be at most ${MAX_ID}`),
 });
 export const DiffQuerySchema = z.object({
-  to: z.coerce.number({ error: 'must be a number' }).int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  to: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .positive()
+    .max(MAX_ID, `must be at most ${MAX_ID}`)
+    .optional(),
 });
 export const RevisionListQuerySchema = PaginationQuerySchema;
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError, BadRequestError } from '../../errors.js';
+import { MAX_ID } from '../../shared/schemas.js';
 import { CONTENT_FIELDS, canonical } from './merge.js';
 import type { ArticleContent } from './schemas.js';
 
@@ -48,7 +49,7 @@ const preconditionFailed = (detail: string, extras: Record<string, unknown> = {}
  * a recipient must accept and ignore (§5.6.1): `"a", , "b",` is the list of `"a"` and `"b"`.
  */
 const ENTITY_TAG = /\s*(?:(W\/)?"([\x21\x23-\x7e\x80-\xff]*)")?\s*(,|$)/y;
-const EDITOR_TAG = /^r([1-9]\d{0,14})\.([A-Za-z0-9_-]{16})\.[A-Za-z0-9_-]+$/;
+const EDITOR_TAG = /^r([1-9]\d{0,9})\.([A-Za-z0-9_-]{16})\.[A-Za-z0-9_-]+$/;
 
 function entityTags(header: string): { weak: boolean; opaque: string }[] | null {
   const tags: { weak: boolean; opaque: string }[] = [];
@@ -84,7 +85,7 @@ export function parseIfMatch(header: string | undefined): EditBase | undefined {
   const [tag] = tags;
   if (tag?.weak) throw preconditionFailed('A weak ETag never matches If-Match; send the ETag as it was given');
   const parts = EDITOR_TAG.exec(tag?.opaque ?? '');
-  if (!parts?.[1] || !parts[2]) {
+  if (!parts?.[1] || !parts[2] || Number(parts[1]) > MAX_ID) {
     throw preconditionFailed('If-Match names no version of this article; send the ETag of GET /v1/articles/{id}');
   }
   return { revision: Number(parts[1]), tag: parts[2] };

@@ -139,7 +139,7 @@ export function createRevisionsService({
 
     async list(id: string, query: { limit: number; cursor?: string | undefined }): Promise<RevisionPage> {
       const { article } = await editor.record(id);
-      const before = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
+      const before = query.cursor ? decodeCursor(query.cursor, ['id'] as const)[0] : null;
       const rows = await repo.findRevisionPage(id, query.limit, before);
       return toPage(
         rows,

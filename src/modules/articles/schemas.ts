@@ -11,7 +11,16 @@ export {
 } from '../teasers/schemas.js';
 
 import { nestingProblem } from '../../shared/markdown-nesting.js';
-import { CursorSchema, LangSchema, LimitSchema, linkUrl, nameText, SlugSchema, text } from '../../shared/schemas.js';
+import {
+  CursorSchema,
+  idNumber,
+  LangSchema,
+  LimitSchema,
+  linkUrl,
+  nameText,
+  SlugSchema,
+  text,
+} from '../../shared/schemas.js';
 import { HeroImageSchema, nullableUrl, TagRefSchema, teaserFields } from '../teasers/schemas.js';
 
 export const SourceSchema = z
@@ -125,7 +134,7 @@ export const ArticleRefParamsSchema = z.object({
 
 /** A credit to attach: an existing one by id, or one described by value (found or created). */
 export const CreditInputSchema = z.union([
-  z.object({ role: nameText().min(1).max(50), credit_id: z.number().int().positive() }).strict(),
+  z.object({ role: nameText().min(1).max(50), credit_id: idNumber() }).strict(),
   z
     .object({
       role: nameText().min(1).max(50),

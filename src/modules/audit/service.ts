@@ -18,7 +18,7 @@ function toEntry(row: AuditRow): AuditEntryView {
 export function createAuditService({ repo }: { repo: AuditRepository }) {
   return {
     async list(query: ListAuditQuery): Promise<AuditPage> {
-      const beforeId = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
+      const beforeId = query.cursor ? decodeCursor(query.cursor, ['id'] as const)[0] : null;
       const rows = await repo.findMany({
         limit: query.limit,
         beforeId,

@@ -77,7 +77,7 @@ export function createModerationService({
 
   return {
     async queue(query: QueueQuery): Promise<ModeratedCommentPage> {
-      const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'integer'] as const) : null;
+      const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'id'] as const) : null;
       const rows = await repo.findQueuePage({
         status: query.status === 'all' ? null : query.status,
         articleId: query.article === undefined ? null : await articleId(query.article),

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import {
   CursorSchema,
+  idNumber,
   LimitSchema,
   PaginationQuerySchema,
   PRINTABLE_TEXT,
   page,
   SPOOFING_MESSAGE,
   TimestampSchema,
+  text,
 } from '../../shared/schemas.js';
 import { NO_SPOOFING_CHARACTERS } from '../../shared/unicode.js';
 
@@ -21,7 +23,7 @@ const requiredText = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
   .regex(PRINTABLE_TEXT, 'must not contain control characters');
 
-const CommentIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const CommentIdSchema = idNumber();
 
 /** 32 to 128 URL-safe characters; the receipt hands out 43 (256 random bits). */
 export const AuthorKeySchema = z
@@ -156,7 +158,7 @@ export const QueueQuerySchema = z.object({
 });
 export type QueueQuery = z.infer<typeof QueueQuerySchema>;
 
-const NoteSchema = z.string().trim().max(1000).optional().meta({ description: 'Why; kept in the moderation log' });
+const NoteSchema = text().trim().max(1000).optional().meta({ description: 'Why; kept in the moderation log' });
 
 export const ModerateCommentBodySchema = z.object({ status: CommentStatusSchema, note: NoteSchema });
 export type ModerateCommentBody = z.infer<typeof ModerateCommentBodySchema>;

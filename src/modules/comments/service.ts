@@ -176,7 +176,7 @@ export function createCommentsService({
      */
     async listApproved(slug: string, query: ListCommentsQuery): Promise<{ articleId: string; page: CommentPage }> {
       const article = await publishedArticle(slug);
-      const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'integer'] as const) : null;
+      const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'id'] as const) : null;
       const rows = await repo.findApprovedPage({ articleId: article.id, after, limit: query.limit });
       return {
         articleId: article.id,

@@ -73,7 +73,7 @@ export function createCreditsService({
     },
 
     async list(query: ListCreditsQuery, audience: Audience): Promise<CreditPage> {
-      const afterId = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
+      const afterId = query.cursor ? decodeCursor(query.cursor, ['id'] as const)[0] : null;
       const rows = await repo.findMany({ limit: query.limit, afterId, publicOnly: audience === 'public' });
       return toPage(rows, query.limit, toCredit, (last) => [last.id]);
     },

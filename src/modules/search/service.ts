@@ -18,7 +18,7 @@ export function createSearchService({ runner, articles }: { runner: SearchRunner
     async search(input: SearchInput): Promise<ArticlePage> {
       const parsed = parseSearch(input.q);
       checkSearchLimit(input.limit);
-      const after = input.cursor ? decodeCursor(input.cursor, ['number', 'integer'] as const) : null;
+      const after = input.cursor ? decodeCursor(input.cursor, ['number', 'id'] as const) : null;
       const hits = await runner.findMatches({ parsed, limit: input.limit, after, tag: input.tag, lang: input.lang });
       const tags = await articles.tagsFor(hits.slice(0, input.limit).map((h) => h.article.id));
       return toPage(

@@ -55,7 +55,7 @@ export function createTokensService({ repo, clock }: { repo: TokensRepository; c
     },
 
     async list(query: { limit: number; cursor?: string | undefined }): Promise<TokenPage> {
-      const afterId = query.cursor ? decodeCursor(query.cursor, ['integer'] as const)[0] : null;
+      const afterId = query.cursor ? decodeCursor(query.cursor, ['id'] as const)[0] : null;
       const rows = await repo.findMany({ limit: query.limit, afterId });
       return toPage(rows, query.limit, toToken, (last) => [last.id]);
     },
