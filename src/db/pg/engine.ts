@@ -21,16 +21,17 @@ export interface PgEngine extends Engine {
 }
 
 /**
- * PostgreSQL: a pool per node, any number of nodes on one database. Commands run SERIALIZABLE and
- * retry a lost race; migrations and the seed run under an advisory lock; diffs run on a work thread
- * of their own; searches run in the database's processes.
+ * PostgreSQL: a pool per node, any number of nodes on one database. Each command locks the row it
+ * changes first, or runs SERIALIZABLE and retries a lost race; migrations and the seed run under an
+ * advisory lock; diffs run on a work thread of their own, started by the first one; searches run in
+ * the database's processes.
  */
 export function openPgEngine(
   url: string,
   { poolMax, workBudgetMs }: { poolMax: number; workBudgetMs: number },
 ): PgEngine {
   const handle = openPgDatabase(url, { poolMax });
-  const thread = createWorkThread({ databasePath: null, budgetMs: workBudgetMs });
+  let thread: ReturnType<typeof createWorkThread> | null = null;
   let target = stderrLog;
   const log: EngineLog = {
     info: (obj, msg) => target.info(obj, msg),
@@ -44,7 +45,15 @@ export function openPgEngine(
     kind: 'postgres',
     handle,
     store: createPgStore(handle.db),
-    work: { search: inProcessRunner(createPgSearch(handle.db, workBudgetMs)), differ: thread.differ },
+    work: {
+      search: inProcessRunner(createPgSearch(handle.db, workBudgetMs)),
+      differ: {
+        diff: (from, to) => {
+          thread ??= createWorkThread({ databasePath: null, budgetMs: workBudgetMs });
+          return thread.differ.diff(from, to);
+        },
+      },
+    },
     foreign: foreignChangesOver(bus, log),
     rateLimits: createPgRateLimitCounter(handle.db),
     useLog: (given) => {
@@ -62,7 +71,7 @@ export function openPgEngine(
       if (closed) return;
       closed = true;
       await bus.close();
-      await thread.close();
+      await thread?.close();
       await handle.close();
     },
   };
