@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -110,5 +110,24 @@ describe('fjord backup and restore', () => {
   it('refuses a backup without a file, and an existing backup file', async () => {
     expect((await fjord('backup')).code).toBe(2);
     expect((await fjord('backup', join(dir, 'backup.db'))).code).toBe(1);
+  });
+});
+
+describe('fjord backup and restore with DATABASE_URL', () => {
+  it('refuse, pointing to pg_dump, and touch nothing', async () => {
+    for (const command of ['backup', 'restore']) {
+      let stderr = '';
+      const file = join(dir, `${command}-pg.dump`);
+      const code = await runCli([command, file], {
+        env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', IP_HASH_KEY: 'k'.repeat(32) },
+        stdout: { write: () => undefined },
+        stderr: { write: (text: string) => (stderr += text) },
+      });
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        `fjord: "${command}" copies a SQLite database file; with DATABASE_URL, use pg_dump and pg_restore (see the README)\n`,
+      );
+      expect(existsSync(file)).toBe(false);
+    }
   });
 });
