@@ -51,10 +51,19 @@ export async function buildTwoNodes(options: { config?: Partial<Config>; clock?:
  * An empty database nothing has migrated, and engines on it that do not migrate by themselves:
  * a new SQLite file, or a new PostgreSQL database. `drop` closes nothing: close the engines first.
  */
-export async function emptyDatabase(): Promise<{ open: () => Engine; drop: () => Promise<void> }> {
+export async function emptyDatabase(): Promise<{
+  open: () => Engine;
+  drop: () => Promise<void>;
+  /** What a process is given to open it: DATABASE_PATH on SQLite, DATABASE_URL on PostgreSQL. */
+  env: Record<string, string>;
+}> {
   if (TEST_ENGINE === 'sqlite') {
     const path = join(tempDir('fjord-empty-'), 'new.db');
-    return { open: () => openSqliteEngine(path, { workBudgetMs: WORK_BUDGET_MS }), drop: async () => {} };
+    return {
+      open: () => openSqliteEngine(path, { workBudgetMs: WORK_BUDGET_MS }),
+      drop: async () => {},
+      env: { DATABASE_PATH: path },
+    };
   }
   const server = process.env.TEST_DATABASE_URL;
   if (!server) throw new Error('the postgres test project needs TEST_DATABASE_URL');
@@ -74,5 +83,6 @@ export async function emptyDatabase(): Promise<{ open: () => Engine; drop: () =>
   return {
     open: () => openPgEngine(url.toString(), { poolMax: 4, workBudgetMs: WORK_BUDGET_MS }),
     drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    env: { DATABASE_URL: url.toString(), IP_HASH_KEY: 'test-key-of-at-least-thirty-two-characters' },
   };
 }
