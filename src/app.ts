@@ -54,6 +54,9 @@ export interface AppDeps {
 export function createServices(engine: Engine, clock: Clock = systemClock, config: Config = defaultConfig()) {
   const { store, work } = engine;
   const changes = createChangeFeed();
+  // Other processes learn of these services' writes as soon as they are committed: another node's
+  // cache hears of a write made here, by the server or by the CLI.
+  changes.subscribe((keys) => engine.foreign.publish(keys));
   const hashIp = createIpHasher(config.IP_HASH_KEY);
   const articles = createArticlesService({ repo: store.articles, clock });
   const editor = createEditorService({ repo: store.revisions, articles, clock, changes });
@@ -143,8 +146,6 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
   registerErrorHandling(app);
 
   const services = given ?? createServices(engine, clock, config);
-  // Other processes learn of this one's writes, as soon as they are committed.
-  services.changes.subscribe((keys) => engine.foreign.publish(keys));
   await registerCors(app, config.CORS_ORIGINS);
   engine.useLog(app.log);
   const limitRefusals = await registerHardening(app, config, services.hashIp, {

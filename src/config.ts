@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { POSTGRES_URL } from './db/url.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
@@ -110,10 +111,7 @@ export const ConfigSchema = z.object({
    * A postgres:// (or postgresql://) URL selects PostgreSQL, for several nodes on one database;
    * unset, Fjord uses SQLite at DATABASE_PATH.
    */
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\/./i, 'must be a postgres:// or postgresql:// URL')
-    .optional(),
+  DATABASE_URL: z.string().regex(POSTGRES_URL, 'must be a postgres:// or postgresql:// URL').optional(),
   /** Connections each node keeps to PostgreSQL at most. */
   PG_POOL_MAX: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(1000).default(10),
   /** A redis:// URL: rate limits are then counted in Redis, shared by every node; unset, in the database. */

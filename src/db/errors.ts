@@ -25,6 +25,7 @@ const BUSY = new Set([
   'SQLITE_LOCKED_SHAREDCACHE',
   '55P03',
   '40001',
+  '40P01',
 ]);
 /** The busy timeout has already waited; a second or so is enough for the writer to finish. */
 const BUSY_RETRY_AFTER_S = 1;

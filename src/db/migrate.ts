@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { type Database, STARTUP_BUSY_TIMEOUT_MS } from './client.js';
+import { assertCurrent, assertNotNewer, knownSchemaVersion as knownIn, SchemaVersionError } from './schema-version.js';
+
+export { SchemaVersionError };
 
 /** migrations/ sits two levels above this file, in the source tree and in the built image alike. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -76,19 +77,9 @@ export async function withWriteLock<T>(sqlite: BetterSqlite3.Database, run: () =
   }
 }
 
-export class SchemaVersionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SchemaVersionError';
-  }
-}
-
-/** The creation time of the newest migration this code ships: the schema version it understands. */
+/** The creation time of the newest SQLite migration this code ships: the schema version it understands. */
 export function knownSchemaVersion(migrationsFolder = MIGRATIONS_FOLDER): number {
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
-    entries: { when: number }[];
-  };
-  return Math.max(0, ...journal.entries.map((e) => e.when));
+  return knownIn(migrationsFolder);
 }
 
 /** The newest migration applied to the database, or 0 for a database never migrated. */
@@ -105,22 +96,10 @@ export function appliedSchemaVersion(sqlite: BetterSqlite3.Database): number {
 
 /** Refuses a database that a newer Fjord has migrated: this code would misread it. */
 export function assertSchemaNotNewer(sqlite: BetterSqlite3.Database, migrationsFolder = MIGRATIONS_FOLDER): void {
-  const known = knownSchemaVersion(migrationsFolder);
-  const applied = appliedSchemaVersion(sqlite);
-  if (applied > known) {
-    throw new SchemaVersionError(
-      `The database was written by a newer version of Fjord (schema of ${new Date(applied).toISOString()}; ` +
-        `this version knows schemas up to ${new Date(known).toISOString()}). Upgrade Fjord, or restore a backup made by this version.`,
-    );
-  }
+  assertNotNewer(appliedSchemaVersion(sqlite), migrationsFolder);
 }
 
 /** Refuses a database this code cannot serve: newer than it knows, or not yet migrated. */
 export function assertSchemaCurrent(sqlite: BetterSqlite3.Database, migrationsFolder = MIGRATIONS_FOLDER): void {
-  assertSchemaNotNewer(sqlite, migrationsFolder);
-  if (appliedSchemaVersion(sqlite) < knownSchemaVersion(migrationsFolder)) {
-    throw new SchemaVersionError(
-      'The database schema is older than this version of Fjord: run `npm run db:migrate`, or start with MIGRATE_ON_START=true.',
-    );
-  }
+  assertCurrent(appliedSchemaVersion(sqlite), migrationsFolder);
 }

@@ -32,14 +32,14 @@ export const HealthUnavailableSchema = ProblemSchema.extend({
 }).meta({ id: 'HealthUnavailable', description: 'An RFC 9457 problem document: this node cannot serve' });
 
 export interface SystemRoutesOptions {
-  /** Named in every answer; SQLite when not said. */
-  engine?: EngineKind;
-  /** A query that succeeds only if the database answers (`select 1`); synchronous on SQLite. */
-  ping: () => unknown;
+  /** Named in every answer. */
+  engine: EngineKind;
+  /** Resolves only if the database answers (`select 1`). */
+  ping: () => Promise<unknown>;
 }
 
 /** Resolves when `ping` answers, rejects when it fails or does not answer within PING_TIMEOUT_MS. */
-async function answers(ping: () => unknown): Promise<void> {
+async function answers(ping: () => Promise<unknown>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
@@ -51,7 +51,7 @@ async function answers(ping: () => unknown): Promise<void> {
   }
 }
 
-export async function systemRoutes(app: FastifyInstance, { engine = 'sqlite', ping }: SystemRoutesOptions) {
+export async function systemRoutes(app: FastifyInstance, { engine, ping }: SystemRoutesOptions) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(

@@ -16,6 +16,8 @@ export interface ChangeBus {
    * again), opening the connection if no listener has yet.
    */
   listening(): Promise<void>;
+  /** Whether notices reach this node now: false before the first LISTEN and while reconnecting. */
+  isListening(): boolean;
   close(): Promise<void>;
 }
 
@@ -139,6 +141,8 @@ export function createPgChangeBus({
     lost.end().catch(() => {});
     if (closed) return;
     log.warn({ err, channel }, 'lost the change notices connection; reconnecting');
+    // From now on purges may be missed: nothing held so far may be served.
+    deliver('all');
     scheduleConnect();
   }
 
@@ -225,6 +229,7 @@ export function createPgChangeBus({
       start();
       return ready.promise;
     },
+    isListening: () => client !== null,
     async close() {
       if (closed) return;
       closed = true;
@@ -245,6 +250,9 @@ export function createPgChangeBus({
  */
 export function foreignChangesOver(bus: ChangeBus, log: BusLogger): ForeignChanges {
   return {
+    // While notices cannot arrive (before the first LISTEN, while reconnecting), a purge from
+    // another node could be missed: each request then finds the cache emptied, so it is read, not served.
+    check: () => (bus.isListening() ? null : 'all'),
     subscribe: (listener) => bus.subscribe(listener),
     publish(keys) {
       bus.publish(keys).catch((err: unknown) => {

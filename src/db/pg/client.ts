@@ -50,8 +50,3 @@ export function openPgDatabase(url: string, { poolMax = 10, connectionTimeoutMs 
     },
   };
 }
-
-/** True for a `postgres://` or `postgresql://` URL: the one thing that selects the PostgreSQL engine. */
-export function isPostgresUrl(url: string | undefined): url is string {
-  return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
-}

@@ -70,9 +70,12 @@ export function openPgEngine(
     close: async () => {
       if (closed) return;
       closed = true;
-      await bus.close();
-      await thread?.close();
-      await handle.close();
+      try {
+        await bus.close();
+        await thread?.close();
+      } finally {
+        await handle.close();
+      }
     },
   };
 }

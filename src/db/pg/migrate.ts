@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
-import { knownSchemaVersion, SchemaVersionError } from '../migrate.js';
+import { assertCurrent, assertNotNewer } from '../schema-version.js';
 
 /** migrations-pg/ sits three levels above this file, in the source tree and in the built image alike. */
 export const PG_MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations-pg', import.meta.url));
@@ -9,8 +9,11 @@ export const PG_MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations-p
 /** The one advisory lock key Fjord takes: "fjord" as a number, so other applications' keys are unlikely to meet it. */
 const STARTUP_LOCK = 0x666a6f7264;
 
+/** How long a starting node tries to reach the database before it gives up and says why. */
+const STARTUP_CONNECT_TIMEOUT_MS = 10_000;
+
 const BOOKKEEPING =
-  'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)';
+  'CREATE TABLE IF NOT EXISTS public."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)';
 
 /**
  * Runs `run` while a connection of its own holds Fjord's session advisory lock: nodes starting
@@ -19,7 +22,10 @@ const BOOKKEEPING =
  * a node that dies holding the lock releases it with its connection.
  */
 export async function withStartupLock<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
+  // A server that does not answer fails the start instead of hanging it, and one that restarts
+  // meanwhile fails the query under way, not the process (an 'error' with no listener would).
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: STARTUP_CONNECT_TIMEOUT_MS });
+  client.on('error', () => {});
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
@@ -37,19 +43,9 @@ export async function appliedPgSchemaVersion(client: pg.Pool | pg.ClientBase): P
   );
   if (!table.rows[0]?.exists) return 0;
   const row = await client.query<{ version: string | null }>(
-    'SELECT max(created_at) AS version FROM __drizzle_migrations',
+    'SELECT max(created_at) AS version FROM public."__drizzle_migrations"',
   );
   return Number(row.rows[0]?.version ?? 0);
-}
-
-function assertNotNewer(applied: number, migrationsFolder: string): void {
-  const known = knownSchemaVersion(migrationsFolder);
-  if (applied > known) {
-    throw new SchemaVersionError(
-      `The database was written by a newer version of Fjord (schema of ${new Date(applied).toISOString()}; ` +
-        `this version knows schemas up to ${new Date(known).toISOString()}). Upgrade Fjord, or restore a backup made by this version.`,
-    );
-  }
 }
 
 /**
@@ -69,7 +65,7 @@ export async function runPgMigrations(url: string, migrationsFolder = PG_MIGRATI
       for (const migration of migrations) {
         if (migration.folderMillis <= applied) continue;
         for (const statement of migration.sql) if (statement.trim()) await client.query(statement);
-        await client.query('INSERT INTO "__drizzle_migrations" (hash, created_at) VALUES ($1, $2)', [
+        await client.query('INSERT INTO public."__drizzle_migrations" (hash, created_at) VALUES ($1, $2)', [
           migration.hash,
           migration.folderMillis,
         ]);
@@ -91,11 +87,5 @@ export async function assertPgSchemaNotNewer(pool: pg.Pool, migrationsFolder = P
 
 /** Refuses a database this code cannot serve: newer than it knows, or not yet migrated. */
 export async function assertPgSchemaCurrent(pool: pg.Pool, migrationsFolder = PG_MIGRATIONS_FOLDER): Promise<void> {
-  const applied = await appliedPgSchemaVersion(pool);
-  assertNotNewer(applied, migrationsFolder);
-  if (applied < knownSchemaVersion(migrationsFolder)) {
-    throw new SchemaVersionError(
-      'The database schema is older than this version of Fjord: run `npm run db:migrate`, or start with MIGRATE_ON_START=true.',
-    );
-  }
+  assertCurrent(await appliedPgSchemaVersion(pool), migrationsFolder);
 }

@@ -98,8 +98,11 @@ export function createSqliteEngine(handle: DatabaseHandle, { workBudgetMs }: { w
     close: async () => {
       if (closed) return;
       closed = true;
-      await thread?.close();
-      handle.close();
+      try {
+        await thread?.close();
+      } finally {
+        handle.close();
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { isDatabaseUnreachable } from '../../db/errors.js';
 import { AppError, UnavailableError } from '../../errors.js';
 
 /** Long enough for any message of ours; a renderer's message is cut, not stored whole. */
@@ -29,12 +30,13 @@ export function renderFailure(revision: number, err: unknown): NotPublishableErr
 }
 
 /**
- * The database being busy with another writer (another process on the same file) says nothing about
- * the schedule: it is tried again later rather than marked failed for good. The data layer says so
- * with an UnavailableError, whatever the engine.
+ * The database being busy with another writer, or out of reach for a moment (a restart, a
+ * failover, a pool with no free connection), says nothing about the schedule: it is tried again
+ * later rather than marked failed for good. The data layer says busy with an UnavailableError; a
+ * lost connection can surface from any statement as the driver's own error.
  */
 export function isTransient(err: unknown): boolean {
-  return err instanceof UnavailableError;
+  return err instanceof UnavailableError || isDatabaseUnreachable(err);
 }
 
 /**

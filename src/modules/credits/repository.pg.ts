@@ -1,7 +1,7 @@
 import { and, asc, countDistinct, eq, exists, gt, sql } from 'drizzle-orm';
 import type { PgDatabase } from '../../db/pg/client.js';
 import { articleCredits, credits } from '../../db/pg/schema.js';
-import { withTransaction } from '../../db/pg/tx.js';
+import { withLockingTransaction, withTransaction } from '../../db/pg/tx.js';
 import { ConflictError } from '../../errors.js';
 import type { appendAudit } from '../audit/repository.pg.js';
 import type { CreditRow, CreditsRepository } from './repository.js';
@@ -81,10 +81,11 @@ export function createPgCreditsRepository(db: PgDatabase, writers: PgCreditWrite
     },
     /**
      * Refuses while a published article shows the credit: removing it would change that article
-     * unannounced. The credit's row is locked before its links are counted, as tags' delete does.
+     * unannounced. The credit's row is locked before its links are counted, at READ COMMITTED so
+     * that the count sees a publication that held the lock first, as tags' delete does.
      */
     async delete(id, at, audit) {
-      await withTransaction(db, async (tx) => {
+      await withLockingTransaction(db, async (tx) => {
         const [credit] = await tx.select({ id: credits.id }).from(credits).where(eq(credits.id, id)).for('update');
         if (!credit) return;
         const [inUse] = await tx

@@ -1,6 +1,6 @@
 import type { Engine } from '../../db/engine.js';
-import { isPostgresUrl } from '../../db/pg/client.js';
 import { openSqliteEngine } from '../../db/sqlite/engine.js';
+import { isPostgresUrl } from '../../db/url.js';
 import { slugify } from '../../shared/slug.js';
 import { generateComments, shareComments } from './comments.js';
 import { type Catalogue, GENERATED_UNTIL, generateArticle, statusOf } from './content.js';

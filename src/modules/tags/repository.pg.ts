@@ -2,7 +2,7 @@ import { and, asc, count, eq, exists, gt, sql } from 'drizzle-orm';
 import { toDomainError } from '../../db/errors.js';
 import type { PgDatabase } from '../../db/pg/client.js';
 import { articleTags, tags } from '../../db/pg/schema.js';
-import { withTransaction } from '../../db/pg/tx.js';
+import { withLockingTransaction, withTransaction } from '../../db/pg/tx.js';
 import { ConflictError } from '../../errors.js';
 import type { appendAudit } from '../audit/repository.pg.js';
 import type { reindexTag } from '../search/repository.pg.js';
@@ -84,11 +84,13 @@ export function createPgTagsRepository(db: PgDatabase, writers: PgTagWriters): T
     /**
      * Refuses while a published article shows the tag: removing it would change that article
      * unannounced. The tag's row is locked before its links are counted, and a publication locks
-     * the tags it links, so a publication racing the delete either lands first and is counted, or
-     * waits and finds the tag gone.
+     * the tags it links (FOR SHARE) until it commits, so a publication racing the delete either
+     * commits first, and the count (at READ COMMITTED, read after the lock is granted) sees its
+     * link, or waits and finds the tag gone. Under SERIALIZABLE the count would read the snapshot
+     * taken before the wait, and miss that link.
      */
     async delete(slug, at, audit) {
-      await withTransaction(db, async (tx) => {
+      await withLockingTransaction(db, async (tx) => {
         const [tag] = await tx.select({ id: tags.id }).from(tags).where(eq(tags.slug, slug)).for('update');
         if (!tag) return;
         const [inUse] = await tx.select({ n: count() }).from(articleTags).where(eq(articleTags.tagId, tag.id));

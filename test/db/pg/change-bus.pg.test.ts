@@ -103,16 +103,20 @@ describe('the PostgreSQL change bus', () => {
     expect(heardByB.length).toBe(before + 1);
   });
 
-  it('reconnects after its backend is terminated, says "all", and hears notices again', async () => {
+  it('says "all" when its backend is terminated and again once it listens anew, and hears notices again', async () => {
     const before = heardByB.length;
+    expect(b.isListening()).toBe(true);
     // B's own connection; its twin only published, so it never opened one.
     const { rowCount } = await pool.query(
       'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
       ['fjord-changes node-b'],
     );
     expect(rowCount).toBe(1);
-    await vi.waitFor(() => expect(heardByB.slice(before)).toEqual(['all']), { timeout: 10_000 });
+    // One at the loss (anything cached may miss a purge from then on), one once listening again
+    // (notices sent meanwhile were missed).
+    await vi.waitFor(() => expect(heardByB.slice(before)).toEqual(['all', 'all']), { timeout: 10_000 });
     await b.listening();
+    expect(b.isListening()).toBe(true);
     await a.publish(['article:after']);
     await vi.waitFor(() => expect(heardByB.at(-1)).toEqual(['article:after']));
   });

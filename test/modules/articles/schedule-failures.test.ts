@@ -68,6 +68,14 @@ describe('isTransient', () => {
     expect(isTransient(new UnavailableError('The database is busy with another writer; retry shortly', 1))).toBe(true);
   });
 
+  it('is true for a database out of reach: a refused or lost connection, a restart, a pool with no free connection', () => {
+    const wrapped = (cause: unknown) => Object.assign(new Error('Failed query'), { cause });
+    expect(isTransient(wrapped(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })))).toBe(true);
+    expect(isTransient(wrapped(Object.assign(new Error('terminating connection'), { code: '57P01' })))).toBe(true);
+    expect(isTransient(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isTransient(new Error('timeout exceeded when trying to connect'))).toBe(true);
+  });
+
   it("is false for anything else, driver codes included: mapping them is the data layer's work", () => {
     expect(isTransient(new Error('disk I/O error'))).toBe(false);
     expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }))).toBe(false);
