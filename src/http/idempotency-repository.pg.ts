@@ -3,12 +3,8 @@ import { isDatabaseBusy, toDomainError } from '../db/errors.js';
 import type { PgDatabase } from '../db/pg/client.js';
 import { idempotencyKeys } from '../db/pg/schema.js';
 import { withTransaction } from '../db/pg/tx.js';
-import {
-  type IdempotencyRecord,
-  type IdempotencyRepository,
-  PENDING,
-  type StoredResponse,
-} from './idempotency-repository.js';
+import { claimRow, PENDING, recordOf, responseColumns, type StoredResponse } from './idempotency-record.js';
+import type { IdempotencyRepository } from './idempotency-repository.js';
 
 /**
  * Idempotency keys on PostgreSQL. The claim is one row inserted with ON CONFLICT DO NOTHING, so
@@ -39,28 +35,18 @@ export function createPgIdempotencyRepository(db: PgDatabase): IdempotencyReposi
           .where(and(pendingByKey(scope, key), lt(idempotencyKeys.createdAt, staleBefore)));
         const inserted = await tx
           .insert(idempotencyKeys)
-          .values({ scope, key, requestHash, statusCode: PENDING, headers: '{}', body: '', createdAt: at })
+          .values(claimRow(scope, key, requestHash, at))
           .onConflictDoNothing()
           .returning({ key: idempotencyKeys.key });
         if (inserted.length > 0) return null;
         const [row] = await tx.select().from(idempotencyKeys).where(byKey(scope, key));
-        if (!row) return null;
-        return {
-          requestHash: row.requestHash,
-          statusCode: row.statusCode,
-          headers: JSON.parse(row.headers) as Record<string, string>,
-          body: row.body,
-          createdAt: row.createdAt,
-        } satisfies IdempotencyRecord;
+        return row ? recordOf(row) : null;
       });
     },
 
     async complete(scope: string, key: string, response: StoredResponse, { wait = true } = {}) {
       const where = wait ? byKey(scope, key) : lockedNow(byKey(scope, key));
-      const write = db
-        .update(idempotencyKeys)
-        .set({ statusCode: response.statusCode, headers: JSON.stringify(response.headers), body: response.body })
-        .where(where);
+      const write = db.update(idempotencyKeys).set(responseColumns(response)).where(where);
       if (wait) await write;
       else await refusedAtOnce(write);
     },

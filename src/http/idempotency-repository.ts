@@ -2,25 +2,14 @@ import { and, eq, lt } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { withoutWaiting } from '../db/errors.js';
 import { idempotencyKeys } from '../db/schema.js';
-
-/** A remembered request: pending while its first attempt runs, then the response it got. */
-export interface IdempotencyRecord {
-  requestHash: string;
-  /** 0 while the first attempt is still running. */
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-  createdAt: number;
-}
-
-export const PENDING = 0;
-
-/** What a replay sends: the first attempt's status, the headers worth repeating, and its body. */
-export interface StoredResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
+import {
+  claimRow,
+  type IdempotencyRecord,
+  PENDING,
+  recordOf,
+  responseColumns,
+  type StoredResponse,
+} from './idempotency-record.js';
 
 export function createIdempotencyRepository(db: Database) {
   const find = (scope: string, key: string) =>
@@ -35,7 +24,13 @@ export function createIdempotencyRepository(db: Database) {
      * or the record that is already there. A pending claim older than `staleBefore` was abandoned
      * (the process died mid-request) and is taken over.
      */
-    async claim(scope: string, key: string, requestHash: string, at: number, staleBefore: number) {
+    async claim(
+      scope: string,
+      key: string,
+      requestHash: string,
+      at: number,
+      staleBefore: number,
+    ): Promise<IdempotencyRecord | null> {
       return db.transaction((tx) => {
         tx.delete(idempotencyKeys)
           .where(
@@ -49,20 +44,13 @@ export function createIdempotencyRepository(db: Database) {
           .run();
         const inserted = tx
           .insert(idempotencyKeys)
-          .values({ scope, key, requestHash, statusCode: PENDING, headers: '{}', body: '', createdAt: at })
+          .values(claimRow(scope, key, requestHash, at))
           .onConflictDoNothing()
           .returning({ key: idempotencyKeys.key })
           .all();
         if (inserted.length > 0) return null;
         const row = find(scope, key);
-        if (!row) return null;
-        return {
-          requestHash: row.requestHash,
-          statusCode: row.statusCode,
-          headers: JSON.parse(row.headers) as Record<string, string>,
-          body: row.body,
-          createdAt: row.createdAt,
-        } satisfies IdempotencyRecord;
+        return row ? recordOf(row) : null;
       });
     },
 
@@ -74,7 +62,7 @@ export function createIdempotencyRepository(db: Database) {
       const write = () =>
         db
           .update(idempotencyKeys)
-          .set({ statusCode: response.statusCode, headers: JSON.stringify(response.headers), body: response.body })
+          .set(responseColumns(response))
           .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
           .run();
       if (wait) write();

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { IdempotencyRepository, StoredResponse } from './idempotency-repository.js';
+import type { StoredResponse } from './idempotency-record.js';
+import type { IdempotencyRepository } from './idempotency-repository.js';
 
 /** Answers waiting in memory for the database to take them; past this the oldest is given up (and logged). */
 const MAX_UNSETTLED = 1000;

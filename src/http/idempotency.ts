@@ -5,7 +5,8 @@ import { AppError, ConflictError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
 import type { IpHasher } from '../shared/ip-hash.js';
 import { callerKey } from './access.js';
-import { type IdempotencyRepository, PENDING, type StoredResponse } from './idempotency-repository.js';
+import { PENDING, type StoredResponse } from './idempotency-record.js';
+import type { IdempotencyRepository } from './idempotency-repository.js';
 import { createUnsettled } from './idempotency-unsettled.js';
 
 declare module 'fastify' {

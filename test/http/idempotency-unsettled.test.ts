@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../src/errors.js';
-import type { StoredResponse } from '../../src/http/idempotency-repository.js';
+import type { StoredResponse } from '../../src/http/idempotency-record.js';
 import { createUnsettled, type Outcome } from '../../src/http/idempotency-unsettled.js';
 
 const busy = () => new UnavailableError('The database is busy with another writer; retry shortly', 1);

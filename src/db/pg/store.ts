@@ -6,7 +6,12 @@ import { appendAudit, createPgAuditRepository } from '../../modules/audit/reposi
 import { createPgCommentsRepository } from '../../modules/comments/repository.pg.js';
 import { createPgCreditsRepository } from '../../modules/credits/repository.pg.js';
 import type { SearchRepository } from '../../modules/search/repository.js';
-import { createPgSearchRepository, reindexTag } from '../../modules/search/repository.pg.js';
+import {
+  createPgSearchRepository,
+  indexDocument,
+  reindexTag,
+  removeDocument,
+} from '../../modules/search/repository.pg.js';
 import { createPgTagsRepository } from '../../modules/tags/repository.pg.js';
 import { createPgTokensRepository } from '../../modules/tokens/repository.pg.js';
 import { tooCostly } from '../../work.js';
@@ -17,9 +22,9 @@ import type { PgDatabase } from './client.js';
 /** Every repository, on PostgreSQL. */
 export function createPgStore(db: PgDatabase): Store {
   return {
-    articles: createPgArticlesRepository(db),
-    revisions: createPgRevisionsRepository(db),
-    publishing: createPgPublishingRepository(db),
+    articles: createPgArticlesRepository(db, { appendAudit }),
+    revisions: createPgRevisionsRepository(db, { appendAudit }),
+    publishing: createPgPublishingRepository(db, { appendAudit, indexDocument, removeDocument }),
     tags: createPgTagsRepository(db, { appendAudit, reindexTag }),
     credits: createPgCreditsRepository(db, { appendAudit }),
     tokens: createPgTokensRepository(db, { appendAudit }),

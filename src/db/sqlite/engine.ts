@@ -7,7 +7,7 @@ import { createRevisionsRepository } from '../../modules/articles/revisions-repo
 import { appendAudit, createAuditRepository } from '../../modules/audit/repository.js';
 import { createCommentsRepository } from '../../modules/comments/repository.js';
 import { createCreditsRepository } from '../../modules/credits/repository.js';
-import { createSearchRepository, reindexTag } from '../../modules/search/repository.js';
+import { createSearchRepository, indexDocument, reindexTag, removeDocument } from '../../modules/search/repository.js';
 import { inProcessRunner, type SearchRunner } from '../../modules/search/runner.js';
 import { createTagsRepository } from '../../modules/tags/repository.js';
 import { createTokensRepository } from '../../modules/tokens/repository.js';
@@ -19,9 +19,9 @@ import { assertSchemaCurrent, assertSchemaNotNewer, runMigrations, withWriteLock
 
 export function createSqliteStore(db: Database): Store {
   return {
-    articles: createArticlesRepository(db),
-    revisions: createRevisionsRepository(db),
-    publishing: createPublishingRepository(db),
+    articles: createArticlesRepository(db, { appendAudit }),
+    revisions: createRevisionsRepository(db, { appendAudit }),
+    publishing: createPublishingRepository(db, { appendAudit, indexDocument, removeDocument }),
     tags: createTagsRepository(db, { appendAudit, reindexTag }),
     credits: createCreditsRepository(db, { appendAudit }),
     tokens: createTokensRepository(db, { appendAudit }),

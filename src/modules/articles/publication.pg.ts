@@ -10,8 +10,8 @@ import {
   articleTags,
 } from '../../db/pg/schema.js';
 import { ConflictError } from '../../errors.js';
-import { appendAudit } from '../audit/repository.pg.js';
-import { indexDocument, removeDocument } from '../search/repository.pg.js';
+import type { appendAudit } from '../audit/repository.pg.js';
+import type { indexDocument, removeDocument } from '../search/repository.pg.js';
 import { ensureCredit, ensureTag } from './catalogue.pg.js';
 import { type Publication, publishedColumns, searchDocumentOf, withdrawnColumns } from './read-model.js';
 import type { ArticleContent } from './schemas.js';
@@ -24,6 +24,13 @@ import type { ArticleContent } from './schemas.js';
  */
 
 type ArticleRow = typeof articles.$inferSelect;
+
+/** publication.ts's ArticleWriters on PostgreSQL; passed in by the store. */
+export interface PgArticleWriters {
+  appendAudit: typeof appendAudit;
+  indexDocument: typeof indexDocument;
+  removeDocument: typeof removeDocument;
+}
 
 /** The article row, locked until the transaction ends: every command on an article takes it first. */
 export async function lockArticle(tx: PgTransaction, id: string): Promise<ArticleRow | undefined> {
@@ -88,7 +95,11 @@ async function markSlugPublic(tx: PgTransaction, slug: string, at: number): Prom
  * The tags and credits it links are locked FOR SHARE (ensureTag, ensureCredit), so a concurrent
  * delete of one of them waits for this transaction, then sees the link and refuses.
  */
-export async function writePublication(tx: PgTransaction, p: Publication): Promise<ArticleRow> {
+export async function writePublication(
+  tx: PgTransaction,
+  p: Publication,
+  writers: PgArticleWriters,
+): Promise<ArticleRow> {
   const content = await snapshotOf(tx, p.articleId, p.revision);
   await claimSlug(tx, p.articleId, content.slug, p.at);
   await markSlugPublic(tx, content.slug, p.at);
@@ -110,8 +121,8 @@ export async function writePublication(tx: PgTransaction, p: Publication): Promi
       .values({ articleId: p.articleId, creditId, role: credit.role, position })
       .onConflictDoNothing();
   }
-  await indexDocument(tx, p.articleId, searchDocumentOf(content));
-  if (p.audit) await appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
+  await writers.indexDocument(tx, p.articleId, searchDocumentOf(content));
+  if (p.audit) await writers.appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
   return articleRow(tx, p.articleId);
 }
 
@@ -124,10 +135,11 @@ export async function clearPublication(
   articleId: string,
   status: 'draft' | 'archived',
   at: number,
+  writers: Pick<PgArticleWriters, 'removeDocument'>,
 ): Promise<void> {
   await tx.update(articles).set(withdrawnColumns(status, at)).where(eq(articles.id, articleId));
   await tx.delete(articleTags).where(eq(articleTags.articleId, articleId));
   await tx.delete(articleCredits).where(eq(articleCredits.articleId, articleId));
   await tx.delete(articleSchedules).where(eq(articleSchedules.articleId, articleId));
-  await removeDocument(tx, articleId);
+  await writers.removeDocument(tx, articleId);
 }

@@ -13,13 +13,25 @@ import {
   articleTags,
 } from '../../db/schema.js';
 import { ConflictError } from '../../errors.js';
-import { appendAudit } from '../audit/repository.js';
-import { indexDocument, removeDocument } from '../search/repository.js';
+import type { appendAudit } from '../audit/repository.js';
+import type { indexDocument, removeDocument } from '../search/repository.js';
 import { ensureCredit, ensureTag, type Tx } from './catalogue.js';
 import { type Publication, publishedColumns, searchDocumentOf, withdrawnColumns } from './read-model.js';
 import type { ArticleContent } from './schemas.js';
 
 type ArticleRow = typeof articles.$inferSelect;
+
+/**
+ * What article commands write beside the article, in their transaction: the audit entry, and the
+ * article's search entry. Passed in by the store, so this module does not depend on the audit and
+ * search modules.
+ */
+export interface ArticleWriters {
+  appendAudit: typeof appendAudit;
+  indexDocument: typeof indexDocument;
+  removeDocument: typeof removeDocument;
+}
+
 export function articleRow(tx: Tx, id: string): ArticleRow {
   const row = tx.select().from(articles).where(eq(articles.id, id)).get();
   if (!row) throw new Error(`article ${id} vanished inside its transaction`);
@@ -63,7 +75,7 @@ function markSlugPublic(tx: Tx, slug: string, at: number): void {
  * Makes one revision the public one: the read-model columns, the slug, tag links and credit links
  * change together, so a reader never sees half a publication. A pending schedule is replaced by it.
  */
-export function writePublication(tx: Tx, p: Publication): ArticleRow {
+export function writePublication(tx: Tx, p: Publication, writers: ArticleWriters): ArticleRow {
   const content = snapshotOf(tx, p.articleId, p.revision);
   claimSlug(tx, p.articleId, content.slug, p.at);
   markSlugPublic(tx, content.slug, p.at);
@@ -85,8 +97,8 @@ export function writePublication(tx: Tx, p: Publication): ArticleRow {
       .onConflictDoNothing()
       .run();
   });
-  indexDocument(tx, p.articleId, searchDocumentOf(content));
-  if (p.audit) appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
+  writers.indexDocument(tx, p.articleId, searchDocumentOf(content));
+  if (p.audit) writers.appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
   return articleRow(tx, p.articleId);
 }
 
@@ -94,10 +106,16 @@ export function writePublication(tx: Tx, p: Publication): ArticleRow {
  * Takes an article out of the public API: the read model and the tag and credit links hold only
  * a published revision, so they are emptied (tag and credit counts drop with them).
  */
-export function clearPublication(tx: Tx, articleId: string, status: 'draft' | 'archived', at: number): void {
+export function clearPublication(
+  tx: Tx,
+  articleId: string,
+  status: 'draft' | 'archived',
+  at: number,
+  writers: Pick<ArticleWriters, 'removeDocument'>,
+): void {
   tx.update(articles).set(withdrawnColumns(status, at)).where(eq(articles.id, articleId)).run();
   tx.delete(articleTags).where(eq(articleTags.articleId, articleId)).run();
   tx.delete(articleCredits).where(eq(articleCredits.articleId, articleId)).run();
   tx.delete(articleSchedules).where(eq(articleSchedules.articleId, articleId)).run();
-  removeDocument(tx, articleId);
+  writers.removeDocument(tx, articleId);
 }

@@ -3,10 +3,15 @@ import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import { articleSchedules, articles } from '../../db/pg/schema.js';
 import { withLockingTransaction } from '../../db/pg/tx.js';
 import { NotFoundError } from '../../errors.js';
-import { appendAudit } from '../audit/repository.pg.js';
-import { articleRow, clearPublication, lockArticle, writePublication } from './publication.pg.js';
+import {
+  articleRow,
+  clearPublication,
+  lockArticle,
+  type PgArticleWriters,
+  writePublication,
+} from './publication.pg.js';
 import type { DueSchedule, PublishingRepository } from './publishing-repository.js';
-import type { Publication } from './read-model.js';
+import { firstPublishedAt, type Publication } from './read-model.js';
 
 /** Names one pending schedule exactly, so a row replaced or applied meanwhile is left alone. */
 const pendingSchedule = (s: DueSchedule) =>
@@ -34,12 +39,12 @@ async function lockExisting(tx: PgTransaction, id: string) {
  * are claimed with SKIP LOCKED: with several nodes, each schedule is applied by one of them, and
  * the others neither wait for it nor render it again.
  */
-export function createPgPublishingRepository(db: PgDatabase): PublishingRepository {
+export function createPgPublishingRepository(db: PgDatabase, writers: PgArticleWriters): PublishingRepository {
   return {
     async publish(p: Publication) {
       return withLockingTransaction(db, async (tx) => {
         await lockExisting(tx, p.articleId);
-        return writePublication(tx, p);
+        return writePublication(tx, p, writers);
       });
     },
 
@@ -54,7 +59,7 @@ export function createPgPublishingRepository(db: PgDatabase): PublishingReposito
         await lockExisting(tx, articleId);
         try {
           await tx.transaction(async (trial) => {
-            await writePublication(trial, s.trial);
+            await writePublication(trial, s.trial, writers);
             throw new TrialSucceeded();
           });
         } catch (err) {
@@ -66,7 +71,7 @@ export function createPgPublishingRepository(db: PgDatabase): PublishingReposito
           .values({ articleId, ...row })
           .onConflictDoUpdate({ target: articleSchedules.articleId, set: row });
         await tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, articleId));
-        await appendAudit(tx, { ...s.audit, at: s.now, articleId, subjectId: articleId });
+        await writers.appendAudit(tx, { ...s.audit, at: s.now, articleId, subjectId: articleId });
         return articleRow(tx, articleId);
       });
     },
@@ -74,8 +79,8 @@ export function createPgPublishingRepository(db: PgDatabase): PublishingReposito
     async withdraw(w) {
       return withLockingTransaction(db, async (tx) => {
         await lockExisting(tx, w.articleId);
-        await clearPublication(tx, w.articleId, w.status, w.at);
-        await appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
+        await clearPublication(tx, w.articleId, w.status, w.at, writers);
+        await writers.appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
         return articleRow(tx, w.articleId);
       });
     },
@@ -115,14 +120,18 @@ export function createPgPublishingRepository(db: PgDatabase): PublishingReposito
           .where(pendingSchedule(s))
           .for('update');
         if (!pending) return false;
-        await writePublication(tx, {
-          articleId: s.articleId,
-          revision: s.revision,
-          publishedAt: article.publishedAt ?? s.at,
-          bodyHtml: s.bodyHtml,
-          at: s.now,
-          audit: s.audit,
-        });
+        await writePublication(
+          tx,
+          {
+            articleId: s.articleId,
+            revision: s.revision,
+            publishedAt: firstPublishedAt(article, s.at),
+            bodyHtml: s.bodyHtml,
+            at: s.now,
+            audit: s.audit,
+          },
+          writers,
+        );
         return true;
       });
     },
@@ -141,7 +150,7 @@ export function createPgPublishingRepository(db: PgDatabase): PublishingReposito
           .returning({ articleId: articleSchedules.articleId });
         if (marked.length === 0) return false;
         await tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, s.articleId));
-        await appendAudit(tx, { ...s.audit, at: s.now, articleId: s.articleId, subjectId: s.articleId });
+        await writers.appendAudit(tx, { ...s.audit, at: s.now, articleId: s.articleId, subjectId: s.articleId });
         return true;
       });
     },

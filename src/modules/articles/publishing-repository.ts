@@ -2,9 +2,8 @@ import { and, asc, eq, isNull, lte, min } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { withoutWaiting } from '../../db/errors.js';
 import { articleSchedules, articles } from '../../db/schema.js';
-import { appendAudit } from '../audit/repository.js';
-import { articleRow, clearPublication, writePublication } from './publication.js';
-import type { AuditFields, Publication } from './read-model.js';
+import { type ArticleWriters, articleRow, clearPublication, writePublication } from './publication.js';
+import { type AuditFields, firstPublishedAt, type Publication } from './read-model.js';
 
 export type { Publication } from './read-model.js';
 
@@ -29,10 +28,10 @@ const pendingSchedule = (s: DueSchedule) =>
 /** Thrown to roll back a trial publication once it has succeeded. */
 class TrialSucceeded extends Error {}
 
-export function createPublishingRepository(db: Database) {
+export function createPublishingRepository(db: Database, writers: ArticleWriters) {
   return {
     async publish(p: Publication): Promise<ArticleRow> {
-      return db.transaction((tx) => writePublication(tx, p));
+      return db.transaction((tx) => writePublication(tx, p, writers));
     },
 
     /**
@@ -45,7 +44,7 @@ export function createPublishingRepository(db: Database) {
       return db.transaction((tx) => {
         try {
           tx.transaction((trial) => {
-            writePublication(trial, s.trial);
+            writePublication(trial, s.trial, writers);
             throw new TrialSucceeded();
           });
         } catch (err) {
@@ -57,7 +56,7 @@ export function createPublishingRepository(db: Database) {
           .onConflictDoUpdate({ target: articleSchedules.articleId, set: row })
           .run();
         tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, articleId)).run();
-        appendAudit(tx, { ...s.audit, at: s.now, articleId, subjectId: articleId });
+        writers.appendAudit(tx, { ...s.audit, at: s.now, articleId, subjectId: articleId });
         return articleRow(tx, articleId);
       });
     },
@@ -65,8 +64,8 @@ export function createPublishingRepository(db: Database) {
     /** Back to draft (unpublish) or out of sight for good (archive); history stays whole. */
     async withdraw(w: { articleId: string; status: 'draft' | 'archived'; at: number; audit: AuditFields }) {
       return db.transaction((tx) => {
-        clearPublication(tx, w.articleId, w.status, w.at);
-        appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
+        clearPublication(tx, w.articleId, w.status, w.at, writers);
+        writers.appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
         return articleRow(tx, w.articleId);
       });
     },
@@ -92,14 +91,18 @@ export function createPublishingRepository(db: Database) {
       return withoutWaiting(db, () =>
         db.transaction((tx) => {
           if (!tx.select().from(articleSchedules).where(pendingSchedule(s)).get()) return false;
-          writePublication(tx, {
-            articleId: s.articleId,
-            revision: s.revision,
-            publishedAt: articleRow(tx, s.articleId).publishedAt ?? s.at,
-            bodyHtml: s.bodyHtml,
-            at: s.now,
-            audit: s.audit,
-          });
+          writePublication(
+            tx,
+            {
+              articleId: s.articleId,
+              revision: s.revision,
+              publishedAt: firstPublishedAt(articleRow(tx, s.articleId), s.at),
+              bodyHtml: s.bodyHtml,
+              at: s.now,
+              audit: s.audit,
+            },
+            writers,
+          );
           return true;
         }),
       );
@@ -121,7 +124,7 @@ export function createPublishingRepository(db: Database) {
             .all();
           if (marked.length === 0) return false;
           tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, s.articleId)).run();
-          appendAudit(tx, { ...s.audit, at: s.now, articleId: s.articleId, subjectId: s.articleId });
+          writers.appendAudit(tx, { ...s.audit, at: s.now, articleId: s.articleId, subjectId: s.articleId });
           return true;
         }),
       );

@@ -6,6 +6,7 @@ import { renderMarkdown } from '../../shared/markdown.js';
 import type { EditorArticle, PublishBody } from './editor-schemas.js';
 import type { EditorService } from './editor-service.js';
 import type { DueSchedule, PublishingRepository } from './publishing-repository.js';
+import { firstPublishedAt } from './read-model.js';
 import type { RevisionsRepository } from './revisions-repository.js';
 import { failureReason, isTransient, renderFailure } from './schedule-failures.js';
 import { contentOf, statusOf, toEditorArticle } from './views.js';
@@ -209,7 +210,7 @@ export function createPublishingService({
       const publication = {
         articleId: id,
         revision: number,
-        publishedAt: at ?? article.publishedAt ?? now,
+        publishedAt: at ?? firstPublishedAt(article, now),
         bodyHtml,
         at: now,
       };

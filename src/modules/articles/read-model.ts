@@ -16,6 +16,14 @@ export interface Publication {
 }
 
 /**
+ * When an article published at `at` counts as published: an article published before keeps the
+ * date of its first publication, unless an editor gives one anew.
+ */
+export function firstPublishedAt(article: { publishedAt: number | null }, at: number): number {
+  return article.publishedAt ?? at;
+}
+
+/**
  * The article columns that hold its public revision (the read model the public API serves), as both
  * engines write them: what a publication sets, and what taking it out of the public API clears.
  */

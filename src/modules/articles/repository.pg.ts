@@ -12,10 +12,11 @@ import {
 } from '../../db/pg/schema.js';
 import { withTransaction } from '../../db/pg/tx.js';
 import { slugCandidates, uniqueSlug } from '../../shared/slug.js';
-import { appendAudit } from '../audit/repository.pg.js';
 import { teaserColumnsOf } from '../teasers/teaser.js';
 import { catalogueContent } from './catalogue.pg.js';
+import type { PgArticleWriters } from './publication.pg.js';
 import type { ArticlesRepository, CreditLink, NewArticle, TagLink } from './repository.js';
+import { revisionRow } from './revision-rows.js';
 
 const teaserColumns = teaserColumnsOf(articles);
 
@@ -40,7 +41,10 @@ async function freeSlug(tx: PgTransaction, base: string): Promise<string> {
 }
 
 /** articles/repository.ts on PostgreSQL: the same reads, and the insert as one serializable transaction. */
-export function createPgArticlesRepository(db: PgDatabase): ArticlesRepository {
+export function createPgArticlesRepository(
+  db: PgDatabase,
+  writers: Pick<PgArticleWriters, 'appendAudit'>,
+): ArticlesRepository {
   return {
     async insert(input: NewArticle) {
       try {
@@ -65,18 +69,11 @@ export function createPgArticlesRepository(db: PgDatabase): ArticlesRepository {
             .where(eq(articles.id, input.id))
             .returning({ headRevision: articles.headRevision });
           if (!head) throw new Error('article vanished inside its transaction');
-          await tx.insert(articleRevisions).values({
-            articleId: input.id,
-            number: head.headRevision,
-            snapshot: JSON.stringify(content),
-            changedFields: JSON.stringify(Object.keys(content)),
-            message: input.message,
-            author: input.author,
-            authorTokenId: input.authorTokenId,
-            createdAt: input.at,
-          });
+          await tx
+            .insert(articleRevisions)
+            .values(revisionRow({ ...input, articleId: input.id, number: head.headRevision, content }));
           if (input.audit) {
-            await appendAudit(tx, { ...input.audit, at: input.at, articleId: input.id, subjectId: input.id });
+            await writers.appendAudit(tx, { ...input.audit, at: input.at, articleId: input.id, subjectId: input.id });
           }
           const [row] = await tx.select().from(articles).where(eq(articles.id, input.id));
           if (!row) throw new Error('article vanished inside its transaction');

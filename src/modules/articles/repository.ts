@@ -11,9 +11,11 @@ import {
   tags,
 } from '../../db/schema.js';
 import { uniqueSlug } from '../../shared/slug.js';
-import { type AuditEntry, appendAudit } from '../audit/repository.js';
+import type { AuditEntry } from '../audit/repository.js';
 import { type TeaserRow, teaserColumnsOf } from '../teasers/teaser.js';
 import { catalogueContent, type TagLink } from './catalogue.js';
+import type { ArticleWriters } from './publication.js';
+import { revisionRow } from './revision-rows.js';
 import type { ArticleContent } from './schemas.js';
 
 export type { TagLink } from './catalogue.js';
@@ -66,7 +68,7 @@ function memo<A extends unknown[], R>(build: (...args: A) => R): (...args: A) =>
   };
 }
 
-export function createArticlesRepository(db: Database) {
+export function createArticlesRepository(db: Database, writers: Pick<ArticleWriters, 'appendAudit'>) {
   const slugTaken = db
     .select({ slug: articleSlugs.slug })
     .from(articleSlugs)
@@ -174,18 +176,10 @@ export function createArticlesRepository(db: Database) {
             .returning({ headRevision: articles.headRevision })
             .get();
           tx.insert(articleRevisions)
-            .values({
-              articleId: input.id,
-              number: headRevision,
-              snapshot: JSON.stringify(content),
-              changedFields: JSON.stringify(Object.keys(content)),
-              message: input.message,
-              author: input.author,
-              authorTokenId: input.authorTokenId,
-              createdAt: input.at,
-            })
+            .values(revisionRow({ ...input, articleId: input.id, number: headRevision, content }))
             .run();
-          if (input.audit) appendAudit(tx, { ...input.audit, at: input.at, articleId: input.id, subjectId: input.id });
+          if (input.audit)
+            writers.appendAudit(tx, { ...input.audit, at: input.at, articleId: input.id, subjectId: input.id });
           const row = tx.select().from(articles).where(eq(articles.id, input.id)).get();
           if (!row) throw new Error('article vanished inside its transaction');
           return row;

@@ -3,10 +3,10 @@ import type { PgDatabase, PgExecutor, PgTransaction } from '../../db/pg/client.j
 import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../db/pg/schema.js';
 import { withLockingTransaction } from '../../db/pg/tx.js';
 import { NotFoundError } from '../../errors.js';
-import { appendAudit } from '../audit/repository.pg.js';
 import { catalogueContent } from './catalogue.pg.js';
 import { editorStatusFilter, type StatusColumns } from './editor-status.js';
-import { assertSlugFree, claimSlug, lockArticle } from './publication.pg.js';
+import { assertSlugFree, claimSlug, lockArticle, type PgArticleWriters } from './publication.pg.js';
+import { revisionAudit, revisionRow, slugPlan } from './revision-rows.js';
 import type { EditorRecord, RevisionsRepository, StoredRevision } from './revisions-repository.js';
 import type { ArticleContent } from './schemas.js';
 
@@ -51,7 +51,10 @@ async function existingRecord(tx: PgTransaction, id: string): Promise<EditorReco
  * wrote, and gets the next number, however many wait (under SERIALIZABLE each one that waited
  * would fail once granted the lock and be tried again, and past a dozen some would get a 503). The decision itself is the caller's pure `decide`, the same on both engines.
  */
-export function createPgRevisionsRepository(db: PgDatabase): RevisionsRepository {
+export function createPgRevisionsRepository(
+  db: PgDatabase,
+  writers: Pick<PgArticleWriters, 'appendAudit'>,
+): RevisionsRepository {
   return {
     async commit(cmd) {
       return withLockingTransaction(db, async (tx) => {
@@ -61,45 +64,29 @@ export function createPgRevisionsRepository(db: PgDatabase): RevisionsRepository
         if (!head) throw new Error(`head revision of ${cmd.articleId} is missing`);
         const base = cmd.base === head.number ? head : await revisionOf(tx, cmd.articleId, cmd.base);
         const decision = cmd.decide(head, base);
-        if (decision.kind === 'noop') return { written: false, record: await existingRecord(tx, cmd.articleId) };
-        const content = await catalogueContent(tx, decision.content, cmd.at);
-        // A published article keeps its public slug until the revision with the new one is published.
-        if (content.slug !== head.content.slug) {
-          if (article.publishedRevision === null) await claimSlug(tx, cmd.articleId, content.slug, cmd.at);
-          else await assertSlugFree(tx, cmd.articleId, content.slug);
+        if (decision.kind === 'noop') {
+          return { written: false, record: await existingRecord(tx, cmd.articleId), mergedOnto: null };
         }
+        const content = await catalogueContent(tx, decision.content, cmd.at);
+        const plan = slugPlan(article, head.content.slug, content.slug);
+        if (plan.slugs === 'claim') await claimSlug(tx, cmd.articleId, content.slug, cmd.at);
+        if (plan.slugs === 'check') await assertSlugFree(tx, cmd.articleId, content.slug);
         // Numbered by the atomic increment, never max(number) + 1; the row lock makes it head + 1.
         const [bumped] = await tx
           .update(articles)
           .set({
             headRevision: sql`${articles.headRevision} + 1`,
             updatedAt: cmd.at,
-            ...(article.publishedRevision === null ? { slug: content.slug } : {}),
+            ...(plan.moveArticleSlug ? { slug: content.slug } : {}),
           })
           .where(eq(articles.id, cmd.articleId))
           .returning({ number: articles.headRevision });
         if (!bumped) throw new Error(`article ${cmd.articleId} vanished inside its transaction`);
         const { number } = bumped;
         if (number !== head.number + 1) throw new Error(`head of ${cmd.articleId} moved during its transaction`);
-        await tx.insert(articleRevisions).values({
-          articleId: cmd.articleId,
-          number,
-          snapshot: JSON.stringify(content),
-          changedFields: JSON.stringify(decision.changedFields),
-          message: cmd.message,
-          author: cmd.author,
-          authorTokenId: cmd.authorTokenId,
-          mergedOnto: decision.mergedOnto,
-          createdAt: cmd.at,
-        });
-        await appendAudit(tx, {
-          ...decision.audit,
-          details: { ...decision.audit.details, revision: number },
-          at: cmd.at,
-          articleId: cmd.articleId,
-          subjectId: cmd.articleId,
-        });
-        return { written: true, record: await existingRecord(tx, cmd.articleId) };
+        await tx.insert(articleRevisions).values(revisionRow({ ...cmd, ...decision, number, content }));
+        await writers.appendAudit(tx, revisionAudit(cmd, decision.audit, number));
+        return { written: true, record: await existingRecord(tx, cmd.articleId), mergedOnto: decision.mergedOnto };
       });
     },
 
@@ -153,7 +140,7 @@ export function createPgRevisionsRepository(db: PgDatabase): RevisionsRepository
       return withLockingTransaction(db, async (tx) => {
         if (!(await lockArticle(tx, articleId))) throw new NotFoundError(`No article with id ${articleId}`);
         await tx.update(articles).set({ commentsOpen: open, updatedAt: at }).where(eq(articles.id, articleId));
-        await appendAudit(tx, { ...audit, at, articleId, subjectId: articleId });
+        await writers.appendAudit(tx, { ...audit, at, articleId, subjectId: articleId });
         return existingRecord(tx, articleId);
       });
     },

@@ -2,10 +2,11 @@ import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../db/schema.js';
 import { NotFoundError } from '../../errors.js';
-import { type AuditEntry, appendAudit } from '../audit/repository.js';
+import type { AuditEntry } from '../audit/repository.js';
 import { catalogueContent } from './catalogue.js';
 import { type EditorStatus, editorStatusFilter, type StatusColumns } from './editor-status.js';
-import { assertSlugFree, claimSlug } from './publication.js';
+import { type ArticleWriters, assertSlugFree, claimSlug } from './publication.js';
+import { revisionAudit, revisionRow, slugPlan } from './revision-rows.js';
 import type { ArticleContent } from './schemas.js';
 
 export type { EditorStatus } from './editor-status.js';
@@ -48,6 +49,14 @@ export interface RevisionCommand {
   decide(head: StoredRevision, base: StoredRevision | undefined): RevisionDecision;
 }
 
+export interface CommitResult {
+  /** False when the decision was a noop and nothing was written. */
+  written: boolean;
+  record: EditorRecord;
+  /** The head the written revision was merged onto, as decided; null when none or nothing was written. */
+  mergedOnto: number | null;
+}
+
 const editorSelect = (db: Reader) =>
   db
     .select({ article: articles, head: articleRevisions, schedule: articleSchedules })
@@ -64,7 +73,7 @@ const statusColumns: StatusColumns = {
   scheduleFailedAt: articleSchedules.failedAt,
 };
 
-export function createRevisionsRepository(db: Database) {
+export function createRevisionsRepository(db: Database, writers: Pick<ArticleWriters, 'appendAudit'>) {
   // An editor's POST runs on statements prepared once; building SQL per request cost more than the
   // write. Prepared on the connection, they run inside its transactions too.
   const recordById = editorSelect(db)
@@ -120,22 +129,20 @@ export function createRevisionsRepository(db: Database) {
 
   return {
     /** Appends one revision, numbered by the atomic head_revision increment, with its audit row. */
-    async commit(cmd: RevisionCommand): Promise<{ written: boolean; record: EditorRecord }> {
+    async commit(cmd: RevisionCommand): Promise<CommitResult> {
       return db.transaction((tx) => {
         const article = recordOf(cmd.articleId).article;
         const revision = loader(cmd.articleId);
         const head = revision(article.headRevision);
         if (!head) throw new Error(`head revision of ${cmd.articleId} is missing`);
         const decision = cmd.decide(head, cmd.base === head.number ? head : revision(cmd.base));
-        if (decision.kind === 'noop') return { written: false, record: recordOf(cmd.articleId) };
+        if (decision.kind === 'noop') return { written: false, record: recordOf(cmd.articleId), mergedOnto: null };
         const content = catalogueContent(tx, decision.content, cmd.at);
-        // A published article keeps its public slug until the revision with the new one is published.
-        if (content.slug !== head.content.slug) {
-          if (article.publishedRevision === null) claimSlug(tx, cmd.articleId, content.slug, cmd.at);
-          else assertSlugFree(tx, cmd.articleId, content.slug);
-        }
+        const plan = slugPlan(article, head.content.slug, content.slug);
+        if (plan.slugs === 'claim') claimSlug(tx, cmd.articleId, content.slug, cmd.at);
+        if (plan.slugs === 'check') assertSlugFree(tx, cmd.articleId, content.slug);
         // Numbered by the atomic increment, never max(number) + 1, which races on PostgreSQL.
-        const bumped = (article.publishedRevision === null ? bumpHeadAndSlug : bumpHeadOnly).get({
+        const bumped = (plan.moveArticleSlug ? bumpHeadAndSlug : bumpHeadOnly).get({
           id: cmd.articleId,
           at: cmd.at,
           slug: content.slug,
@@ -143,25 +150,9 @@ export function createRevisionsRepository(db: Database) {
         if (!bumped) throw new Error(`article ${cmd.articleId} vanished inside its transaction`);
         const { number } = bumped;
         if (number !== head.number + 1) throw new Error(`head of ${cmd.articleId} moved during its transaction`);
-        insertRevision.run({
-          articleId: cmd.articleId,
-          number,
-          snapshot: JSON.stringify(content),
-          changedFields: JSON.stringify(decision.changedFields),
-          message: cmd.message,
-          author: cmd.author,
-          authorTokenId: cmd.authorTokenId,
-          mergedOnto: decision.mergedOnto,
-          createdAt: cmd.at,
-        });
-        appendAudit(tx, {
-          ...decision.audit,
-          details: { ...decision.audit.details, revision: number },
-          at: cmd.at,
-          articleId: cmd.articleId,
-          subjectId: cmd.articleId,
-        });
-        return { written: true, record: recordOf(cmd.articleId) };
+        insertRevision.run(revisionRow({ ...cmd, ...decision, number, content }));
+        writers.appendAudit(tx, revisionAudit(cmd, decision.audit, number));
+        return { written: true, record: recordOf(cmd.articleId), mergedOnto: decision.mergedOnto };
       });
     },
 
@@ -223,7 +214,7 @@ export function createRevisionsRepository(db: Database) {
     async setCommentsOpen(articleId: string, open: boolean, at: number, audit: AuditFields): Promise<EditorRecord> {
       return db.transaction((tx) => {
         tx.update(articles).set({ commentsOpen: open, updatedAt: at }).where(eq(articles.id, articleId)).run();
-        appendAudit(tx, { ...audit, at, articleId, subjectId: articleId });
+        writers.appendAudit(tx, { ...audit, at, articleId, subjectId: articleId });
         return recordOf(articleId);
       });
     },

@@ -65,8 +65,7 @@ export function createRevisionsService({
       );
     }
     await editor.record(id);
-    let mergedOnto: number | null = null;
-    const { written, record } = await repo.commit({
+    const { written, record, mergedOnto } = await repo.commit({
       articleId: id,
       at: clock.now(),
       author: actor.name,
@@ -89,19 +88,18 @@ export function createRevisionsService({
           );
         }
         if (outcome.kind === 'noop') return outcome;
-        mergedOnto = outcome.mergedOnto;
         return {
           ...outcome,
           audit: {
             actor: actor.name,
-            action: mergedOnto === null ? audit.action : 'article.merge',
+            action: outcome.mergedOnto === null ? audit.action : 'article.merge',
             subjectType: 'article',
-            details: { ...audit.details, base_revision: number, merged_onto: mergedOnto },
+            details: { ...audit.details, base_revision: number, merged_onto: outcome.mergedOnto },
           },
         };
       },
     });
-    return { created: written, result: { ...toEditorArticle(record), merged_onto: written ? mergedOnto : null } };
+    return { created: written, result: { ...toEditorArticle(record), merged_onto: mergedOnto } };
   }
 
   async function revisionOf(id: string, n: number): Promise<StoredRevision & { row: RevisionRow }> {

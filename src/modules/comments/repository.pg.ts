@@ -2,6 +2,7 @@ import { and, asc, count, eq, gt, inArray, isNotNull, isNull, min, type SQL, sql
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import { articleSlugs, articles, commentModerationLog, comments } from '../../db/pg/schema.js';
 import { withLockingTransaction } from '../../db/pg/tx.js';
+import { erasedColumns, erasureLogEntry } from './erasure.js';
 import type { Activity, ArticleRef, CommentRow, CommentsRepository, QueueRow } from './repository.js';
 import { planStatusChange } from './status-change.js';
 
@@ -250,27 +251,8 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
         const [row] = await tx.select().from(comments).where(eq(comments.id, e.id)).for('update');
         if (!row) return undefined;
         if (row.erasedAt !== null) return row;
-        const [erased] = await tx
-          .update(comments)
-          .set({
-            authorName: e.authorName,
-            authorEmail: null,
-            ipHash: null,
-            authorKeyHash: null,
-            body: e.body,
-            erasedAt: e.at,
-            updatedAt: e.at,
-          })
-          .where(eq(comments.id, e.id))
-          .returning();
-        await tx.insert(commentModerationLog).values({
-          commentId: e.id,
-          actor: e.actor,
-          fromStatus: row.status,
-          toStatus: row.status,
-          note: e.note,
-          at: e.at,
-        });
+        const [erased] = await tx.update(comments).set(erasedColumns(e)).where(eq(comments.id, e.id)).returning();
+        await tx.insert(commentModerationLog).values(erasureLogEntry(e, row.status));
         await recount(tx, [row.articleId]);
         return erased;
       });

@@ -2,6 +2,7 @@ import { and, asc, count, eq, inArray, isNotNull, isNull, min, type SQL, sql } f
 import type { Database } from '../../db/client.js';
 import { createGroupCommit, type Outcome } from '../../db/group-commit.js';
 import { articleSlugs, articles, commentModerationLog, comments } from '../../db/schema.js';
+import { type Erasure, erasedColumns, erasureLogEntry } from './erasure.js';
 import type { Reason } from './spam-rules.js';
 import { planStatusChange } from './status-change.js';
 
@@ -293,33 +294,13 @@ export function createCommentsRepository(db: Database) {
      * Removes the personal data and keeps the row, so replies keep their parent. The erasure is
      * logged (status unchanged) and the article recounted, since erased comments do not count.
      */
-    async erase(e: { id: number; authorName: string; body: string; actor: string; note: string; at: number }) {
+    async erase(e: Erasure) {
       return db.transaction((tx) => {
         const row = tx.select().from(comments).where(eq(comments.id, e.id)).get();
         if (!row) return undefined;
         if (row.erasedAt !== null) return row;
-        const erased = tx
-          .update(comments)
-          .set({
-            authorName: e.authorName,
-            authorEmail: null,
-            ipHash: null,
-            authorKeyHash: null,
-            body: e.body,
-            erasedAt: e.at,
-            updatedAt: e.at,
-          })
-          .where(eq(comments.id, e.id))
-          .returning()
-          .get();
-        appendLog(tx, {
-          commentId: e.id,
-          actor: e.actor,
-          fromStatus: row.status,
-          toStatus: row.status,
-          note: e.note,
-          at: e.at,
-        });
+        const erased = tx.update(comments).set(erasedColumns(e)).where(eq(comments.id, e.id)).returning().get();
+        appendLog(tx, erasureLogEntry(e, row.status));
         recount(tx, [row.articleId]);
         return erased;
       });

@@ -11,9 +11,7 @@ import { openDatabase } from '../../../src/db/client.js';
 import { runMigrations } from '../../../src/db/migrate.js';
 import { createSqliteEngine } from '../../../src/db/sqlite/engine.js';
 import { UnavailableError } from '../../../src/errors.js';
-import { createPublishingRepository } from '../../../src/modules/articles/publishing-repository.js';
 import { createPublishingService } from '../../../src/modules/articles/publishing-service.js';
-import { createRevisionsRepository } from '../../../src/modules/articles/revisions-repository.js';
 import { renderMarkdown } from '../../../src/shared/markdown.js';
 import { testClock } from '../../helpers/build-app.js';
 import { createDraftArticle, TEST_ACTOR } from '../../helpers/factories.js';
@@ -34,8 +32,9 @@ afterAll(() => {
 });
 
 const clock = testClock();
-const built = createServices(createSqliteEngine(database, { workBudgetMs: 1000 }), clock);
-const real = createPublishingRepository(database.db);
+const engine = createSqliteEngine(database, { workBudgetMs: 1000 });
+const built = createServices(engine, clock);
+const real = engine.store.publishing;
 const attempts: { publish: number; errors: unknown[] } = { publish: 0, errors: [] };
 const publishing = createPublishingService({
   repo: {
@@ -50,7 +49,7 @@ const publishing = createPublishingService({
       }
     },
   },
-  revisions: createRevisionsRepository(database.db),
+  revisions: engine.store.revisions,
   editor: built.editor,
   clock,
   changes: built.changes,

@@ -11,10 +11,8 @@ import type { PgEngine } from '../../../src/db/pg/engine.js';
 import { articleRevisions, articles, articleTags, auditLog, credits, tags } from '../../../src/db/pg/schema.js';
 import { withTransaction } from '../../../src/db/pg/tx.js';
 import { ConflictError } from '../../../src/errors.js';
-import { createPgPublishingRepository } from '../../../src/modules/articles/publishing-repository.pg.js';
 import { createPublishingService, duePolicyFor } from '../../../src/modules/articles/publishing-service.js';
 import type { RevisionCommand } from '../../../src/modules/articles/revisions-repository.js';
-import { createPgRevisionsRepository } from '../../../src/modules/articles/revisions-repository.pg.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
 import { testClock } from '../../helpers/build-app.js';
 import { openSibling, openTestEngine, TEST_ENGINE, type TestEngine } from '../../helpers/engine.js';
@@ -35,6 +33,7 @@ afterAll(async () => {
 });
 
 const node = (i: number) => (nodes[i] as PgEngine).handle;
+const store = (i: number) => (nodes[i] as PgEngine).store;
 const db = () => node(0).db;
 
 function content(overrides: Partial<ArticleContent> = {}): ArticleContent {
@@ -96,7 +95,7 @@ const audit = { actor: 'test', action: 'article.publish', subjectType: 'article'
 describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
   it('numbers two concurrent revisions 2 and 3, from two nodes, without an error', async () => {
     const id = await draft();
-    const [a, b] = [createPgRevisionsRepository(node(0).db), createPgRevisionsRepository(node(1).db)];
+    const [a, b] = [store(0).revisions, store(1).revisions];
     const results = await Promise.all([a.commit(edit(id, 'title', 'From A')), b.commit(edit(id, 'body', 'From B'))]);
     expect(results.map((r) => r.written)).toEqual([true, true]);
     expect(results.map((r) => r.record.head.number).sort()).toEqual([2, 3]);
@@ -114,7 +113,7 @@ describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
   it('numbers thirty concurrent revisions from two nodes 2 to 31', async () => {
     const n = 30;
     const id = await draft();
-    const [a, b] = [createPgRevisionsRepository(node(0).db), createPgRevisionsRepository(node(1).db)];
+    const [a, b] = [store(0).revisions, store(1).revisions];
     const results = await Promise.all(
       Array.from({ length: n }, (_, i) => (i % 2 ? b : a).commit(edit(id, 'title', `Edit ${i}`))),
     );
@@ -128,7 +127,7 @@ describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
   it('applies a due schedule once when two nodes claim it at the same moment', async () => {
     for (let round = 0; round < 5; round++) {
       const id = await draft(content({ tags: [{ slug: `due-${round}`, name: `Due ${round}` }] }));
-      const [a, b] = [createPgPublishingRepository(node(0).db), createPgPublishingRepository(node(1).db)];
+      const [a, b] = [store(0).publishing, store(1).publishing];
       const trial = { articleId: id, revision: 1, publishedAt: 1_000, bodyHtml: '<p>Body.</p>', at: 10 };
       await a.schedule({ trial, at: 1_000, now: 10, audit: { ...audit, action: 'article.schedule' } });
       const claim = async (repo: typeof a) => {
@@ -170,7 +169,7 @@ describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
           await tx.delete(tags).where(eq(tags.id, tag.id));
           return 'deleted';
         });
-      const publish = createPgPublishingRepository(node(0).db).publish({
+      const publish = store(0).publishing.publish({
         articleId: id,
         revision: 1,
         publishedAt: 5,
@@ -192,7 +191,7 @@ describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
     const slug = `race-${randomUUID().slice(0, 8)}`;
     const ids = [await draft(), await draft()];
     const rename = (i: number) =>
-      createPgRevisionsRepository(node(i).db).commit({
+      store(i).revisions.commit({
         ...edit(ids[i] as string, 'title', 'Renamed'),
         decide: (head) => ({
           kind: 'write',
@@ -230,7 +229,7 @@ describe.skipIf(!onPostgres)('editorial writes racing on PostgreSQL', () => {
     const credit = { credit_id: null, role: 'image', name, organization: 'Unsplash', url: null, license: null };
     const ids = [await draft(), await draft()];
     const credited = (i: number) =>
-      createPgRevisionsRepository(node(i).db).commit({
+      store(i).revisions.commit({
         ...edit(ids[i] as string, 'title', 'Credited'),
         decide: (head) => ({
           kind: 'write',

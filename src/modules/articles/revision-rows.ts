@@ -1,0 +1,66 @@
+/**
+ * What writing a revision decides, the same on both engines: which slug claims the commit makes,
+ * the article_revisions row it inserts and its audit entry. The repositories only run the statements.
+ */
+import type { AuditEntry } from '../audit/repository.js';
+import type { AuditFields } from './read-model.js';
+import type { ArticleContent } from './schemas.js';
+
+export interface SlugPlan {
+  /**
+   * What the commit does about the slug in article_slugs: claim it for the article for good,
+   * only check that no other article has or had it, or nothing when the slug is unchanged.
+   */
+  slugs: 'claim' | 'check' | 'none';
+  /** Whether articles.slug takes the new slug now. */
+  moveArticleSlug: boolean;
+}
+
+/**
+ * The slug rule of a commit that changes the head's slug to `slug`. A published article keeps its
+ * public slug until the revision with the new one is published: a new slug is then only checked
+ * free, and articles.slug stays. While unpublished, the slug is claimed and moves with the head.
+ */
+export function slugPlan(article: { publishedRevision: number | null }, headSlug: string, slug: string): SlugPlan {
+  const published = article.publishedRevision !== null;
+  return { slugs: slug === headSlug ? 'none' : published ? 'check' : 'claim', moveArticleSlug: !published };
+}
+
+export interface RevisionInput {
+  articleId: string;
+  number: number;
+  content: ArticleContent;
+  /** The fields the revision changed; a first revision changes every field it has. */
+  changedFields?: readonly string[];
+  mergedOnto?: number | null;
+  message: string | null;
+  author: string;
+  authorTokenId: number | null;
+  at: number;
+}
+
+/** The article_revisions row of one revision: its content as a JSON snapshot, and what it changed. */
+export function revisionRow(r: RevisionInput) {
+  return {
+    articleId: r.articleId,
+    number: r.number,
+    snapshot: JSON.stringify(r.content),
+    changedFields: JSON.stringify(r.changedFields ?? Object.keys(r.content)),
+    message: r.message,
+    author: r.author,
+    authorTokenId: r.authorTokenId,
+    mergedOnto: r.mergedOnto ?? null,
+    createdAt: r.at,
+  };
+}
+
+/** The audit entry of a written revision: the command's own, naming the revision it made. */
+export function revisionAudit(cmd: { articleId: string; at: number }, audit: AuditFields, number: number): AuditEntry {
+  return {
+    ...audit,
+    details: { ...audit.details, revision: number },
+    at: cmd.at,
+    articleId: cmd.articleId,
+    subjectId: cmd.articleId,
+  };
+}
