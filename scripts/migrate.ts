@@ -1,5 +1,5 @@
 import { loadConfig } from '../src/config.js';
-import { openEngine } from '../src/db/open.js';
+import { openEngine } from '../src/engine/open.js';
 
 const config = loadConfig(process.env);
 const engine = await openEngine(config);

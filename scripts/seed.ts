@@ -1,7 +1,7 @@
 import { seed } from '../seeds/index.js';
 import { createServices } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { openEngine } from '../src/db/open.js';
+import { openEngine } from '../src/engine/open.js';
 
 const config = loadConfig(process.env);
 const engine = await openEngine(config);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type Config, defaultConfig } from './config.js';
-import type { Engine } from './db/engine.js';
+import type { Engine } from './engine/engine.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
 import { capConnections, connectionLimits, connectionOptions, watchResponses } from './http/connections.js';

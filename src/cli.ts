@@ -4,7 +4,7 @@ import { createServices } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { backupDatabase, restoreDatabase } from './db/backup.js';
 import { openDatabase } from './db/client.js';
-import { openEngine } from './db/open.js';
+import { openEngine } from './engine/open.js';
 import { runGenerate } from './modules/generator/cli.js';
 import { ROLES, type Role } from './shared/actor.js';
 

@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { defaultConfig } from './config.js';
-import { openSqliteEngine } from './db/sqlite/engine.js';
+import { openSqliteEngine } from './engine/sqlite.js';
 
 /** The OpenAPI document as YAML, generated from the routes of a throwaway in-memory app. */
 export async function renderOpenApiYaml(): Promise<string> {

@@ -1,8 +1,8 @@
 import { seed } from '../seeds/index.js';
 import { buildApp, createServices } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openEngine } from './db/open.js';
 import { SchemaVersionError } from './db/schema-version.js';
+import { openEngine } from './engine/open.js';
 import { loggerOptions } from './http/logging.js';
 import { systemClock } from './shared/clock.js';
 

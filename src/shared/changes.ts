@@ -50,3 +50,19 @@ export function publicationKeys(articleId: string): string[] {
 export function commentKeys(articleId: string): string[] {
   return [SurrogateKeys.comments(articleId), SurrogateKeys.article(articleId), SurrogateKeys.articles];
 }
+
+/** What another process changed: the surrogate keys it named, or everything when they are unknown. */
+export type ForeignChange = readonly string[] | 'all';
+
+/**
+ * How the response cache of this process stays true to writes made by other processes (a second
+ * node, the CLI): SQLite notices them before each request (`check`), PostgreSQL hears them (`subscribe`).
+ */
+export interface ForeignChanges {
+  /** Before each API request: what other processes changed since the last call, or null. */
+  check?: () => ForeignChange | null;
+  /** Calls `listener` with each change another process announces. */
+  subscribe(listener: (change: ForeignChange) => void): () => void;
+  /** Announces this process's committed change to the others. */
+  publish(keys: readonly string[]): void;
+}

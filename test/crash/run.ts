@@ -17,7 +17,7 @@ import { createServices } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { openPgEngine } from '../../src/db/pg/engine.js';
+import { openPgEngine } from '../../src/engine/postgres.js';
 import { sqliteServices } from '../helpers/engine.js';
 import { freePort, type ServerProcess, startServer, tempDatabasePath } from '../helpers/server-process.js';
 import { type Acknowledged, checkDatabase, checkPgDatabase, operations, type World } from './operations.js';

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine, Store } from '../../src/db/engine.js';
-import type { PgEngine } from '../../src/db/pg/engine.js';
 import { apiTokens, articles, articleTags, auditLog, comments, tags } from '../../src/db/pg/schema.js';
 import { withTransaction } from '../../src/db/pg/tx.js';
+import type { Engine, Store } from '../../src/engine/engine.js';
+import type { PgEngine } from '../../src/engine/postgres.js';
 import { ConflictError, UnavailableError } from '../../src/errors.js';
 import type { NewComment } from '../../src/modules/comments/repository.js';
 import { openSibling, openTestEngine, TEST_ENGINE, type TestEngine } from '../helpers/engine.js';

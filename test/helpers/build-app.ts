@@ -4,7 +4,7 @@ import { afterAll, expect } from 'vitest';
 import { buildApp, createServices, type Services } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
-import type { Engine } from '../../src/db/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { observeContract } from './contract.js';
 import { openTestEngine } from './engine.js';

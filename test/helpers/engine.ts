@@ -10,9 +10,9 @@ import { inject } from 'vitest';
 import { createServices } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
-import type { Engine, EngineKind } from '../../src/db/engine.js';
-import { openPgEngine, type PgEngine } from '../../src/db/pg/engine.js';
-import { createSqliteEngine, openSqliteEngine, type SqliteEngine } from '../../src/db/sqlite/engine.js';
+import type { Engine, EngineKind } from '../../src/engine/engine.js';
+import { openPgEngine, type PgEngine } from '../../src/engine/postgres.js';
+import { createSqliteEngine, openSqliteEngine, type SqliteEngine } from '../../src/engine/sqlite.js';
 
 export const TEST_ENGINE: EngineKind = process.env.FJORD_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
 

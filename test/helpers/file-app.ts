@@ -6,7 +6,7 @@ import { afterAll } from 'vitest';
 import { buildApp, createServices } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
 import { type DatabaseOptions, openDatabase } from '../../src/db/client.js';
-import { createSqliteEngine } from '../../src/db/sqlite/engine.js';
+import { createSqliteEngine } from '../../src/engine/sqlite.js';
 
 /** A fresh folder for database files, in the system's temp folder. */
 export function tempDir(prefix = 'fjord-file-'): string {

@@ -8,7 +8,7 @@ import { buildApp, createServices } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { createSqliteEngine } from '../../src/db/sqlite/engine.js';
+import { createSqliteEngine } from '../../src/engine/sqlite.js';
 import { createPublishedArticle, createToken } from '../helpers/factories.js';
 
 // A file database, so that searches run on their own thread under WORK_BUDGET_MS. In rollback

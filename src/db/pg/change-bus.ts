@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ForeignChanges } from '../engine.js';
+import type { ForeignChanges } from '../../shared/changes.js';
 
 /** Surrogate keys another node's write changed, or 'all' when they are unknown (missed, too many to send). */
 export type ChangeNotice = readonly string[] | 'all';

@@ -1,6 +1,6 @@
-import type { Engine } from '../../db/engine.js';
-import { openSqliteEngine } from '../../db/sqlite/engine.js';
 import { isPostgresUrl } from '../../db/url.js';
+import type { Engine } from '../../engine/engine.js';
+import { openSqliteEngine } from '../../engine/sqlite.js';
 import { slugify } from '../../shared/slug.js';
 import { generateComments, shareComments } from './comments.js';
 import { type Catalogue, GENERATED_UNTIL, generateArticle, statusOf } from './content.js';
@@ -46,7 +46,7 @@ export function describeDatabase(database: string): string {
 async function openTarget(database: string): Promise<{ engine: Engine; repository: () => GeneratorRepository }> {
   if (isPostgresUrl(database)) {
     const [{ openPgEngine }, { createPgGeneratorRepository }] = await Promise.all([
-      import('../../db/pg/engine.js'),
+      import('../../engine/postgres.js'),
       import('./repository.pg.js'),
     ]);
     const engine = openPgEngine(database, { poolMax: 2, workBudgetMs: 60_000 });

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/app.js';
 import { openDatabase } from '../../../src/db/client.js';
 import { runMigrations } from '../../../src/db/migrate.js';
-import { createSqliteEngine } from '../../../src/db/sqlite/engine.js';
+import { createSqliteEngine } from '../../../src/engine/sqlite.js';
 import { UnavailableError } from '../../../src/errors.js';
 import { createPublishingService } from '../../../src/modules/articles/publishing-service.js';
 import { renderMarkdown } from '../../../src/shared/markdown.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seed as seedDemo } from '../../../seeds/index.js';
 import { buildApp, createServices } from '../../../src/app.js';
 import { defaultConfig } from '../../../src/config.js';
-import { openSqliteEngine } from '../../../src/db/sqlite/engine.js';
+import { openSqliteEngine } from '../../../src/engine/sqlite.js';
 import { runGenerate } from '../../../src/modules/generator/cli.js';
 import { type DemoSeed, generate } from '../../../src/modules/generator/generate.js';
 import { openTestEngine, type Probe, sql, TEST_ENGINE, type TestEngine } from '../../helpers/engine.js';

@@ -7,10 +7,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stargateNorway } from '../../../seeds/stargate-norway.js';
-import type { PgEngine } from '../../../src/db/pg/engine.js';
 import * as pgSchema from '../../../src/db/pg/schema.js';
 import * as sqliteSchema from '../../../src/db/schema.js';
-import { openSqliteEngine, type SqliteEngine } from '../../../src/db/sqlite/engine.js';
+import type { PgEngine } from '../../../src/engine/postgres.js';
+import { openSqliteEngine, type SqliteEngine } from '../../../src/engine/sqlite.js';
 import type { ArticlesRepository } from '../../../src/modules/articles/repository.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
 import { parseSearch, snippetToHtml } from '../../../src/modules/search/query.js';

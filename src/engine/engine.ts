@@ -4,6 +4,8 @@
  * diffs run, and how this process hears of other processes' writes. Everything above it (services,
  * routes, the HTTP layer) is the same on SQLite and on PostgreSQL.
  */
+
+import type { RateLimitCounter } from '../db/pg/rate-limits.js';
 import type { IdempotencyRepository } from '../http/idempotency-repository.js';
 import type { Differ } from '../modules/articles/diff-runner.js';
 import type { PublishingRepository } from '../modules/articles/publishing-repository.js';
@@ -15,7 +17,9 @@ import type { CreditsRepository } from '../modules/credits/repository.js';
 import type { SearchRunner } from '../modules/search/runner.js';
 import type { TagsRepository } from '../modules/tags/repository.js';
 import type { TokensRepository } from '../modules/tokens/repository.js';
-import type { RateLimitCounter } from './pg/rate-limits.js';
+import type { ForeignChanges } from '../shared/changes.js';
+
+export type { ForeignChange, ForeignChanges } from '../shared/changes.js';
 
 export type EngineKind = 'sqlite' | 'postgres';
 
@@ -37,22 +41,6 @@ export interface Store {
   audit: AuditRepository;
   comments: CommentsRepository;
   idempotency: IdempotencyRepository;
-}
-
-/** What another process changed: the surrogate keys it named, or everything when they are unknown. */
-export type ForeignChange = readonly string[] | 'all';
-
-/**
- * How the response cache of this process stays true to writes made by other processes (a second
- * node, the CLI): SQLite notices them before each request (`check`), PostgreSQL hears them (`subscribe`).
- */
-export interface ForeignChanges {
-  /** Before each API request: what other processes changed since the last call, or null. */
-  check?: () => ForeignChange | null;
-  /** Calls `listener` with each change another process announces. */
-  subscribe(listener: (change: ForeignChange) => void): () => void;
-  /** Announces this process's committed change to the others. */
-  publish(keys: readonly string[]): void;
 }
 
 export interface Engine {

@@ -1,21 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { createIdempotencyRepository } from '../../http/idempotency-repository.js';
-import { inProcessDiffer } from '../../modules/articles/diff-runner.js';
-import { createPublishingRepository } from '../../modules/articles/publishing-repository.js';
-import { createArticlesRepository } from '../../modules/articles/repository.js';
-import { createRevisionsRepository } from '../../modules/articles/revisions-repository.js';
-import { appendAudit, createAuditRepository } from '../../modules/audit/repository.js';
-import { createCommentsRepository } from '../../modules/comments/repository.js';
-import { createCreditsRepository } from '../../modules/credits/repository.js';
-import { createSearchRepository, indexDocument, reindexTag, removeDocument } from '../../modules/search/repository.js';
-import { inProcessRunner, type SearchRunner } from '../../modules/search/runner.js';
-import { createTagsRepository } from '../../modules/tags/repository.js';
-import { createTokensRepository } from '../../modules/tokens/repository.js';
-import { createWorkThread } from '../../work.js';
-import { type Database, type DatabaseHandle, databaseFile, openDatabase } from '../client.js';
-import { createCommitWatcher } from '../commit-watcher.js';
-import type { Engine, Store } from '../engine.js';
-import { assertSchemaCurrent, assertSchemaNotNewer, runMigrations, withWriteLock } from '../migrate.js';
+import { type Database, type DatabaseHandle, databaseFile, openDatabase } from '../db/client.js';
+import { createCommitWatcher } from '../db/commit-watcher.js';
+import { assertSchemaCurrent, assertSchemaNotNewer, runMigrations, withWriteLock } from '../db/migrate.js';
+import { createIdempotencyRepository } from '../http/idempotency-repository.js';
+import { inProcessDiffer } from '../modules/articles/diff-runner.js';
+import { createPublishingRepository } from '../modules/articles/publishing-repository.js';
+import { createArticlesRepository } from '../modules/articles/repository.js';
+import { createRevisionsRepository } from '../modules/articles/revisions-repository.js';
+import { appendAudit, createAuditRepository } from '../modules/audit/repository.js';
+import { createCommentsRepository } from '../modules/comments/repository.js';
+import { createCreditsRepository } from '../modules/credits/repository.js';
+import { createSearchRepository, indexDocument, reindexTag, removeDocument } from '../modules/search/repository.js';
+import { inProcessRunner, type SearchRunner } from '../modules/search/runner.js';
+import { createTagsRepository } from '../modules/tags/repository.js';
+import { createTokensRepository } from '../modules/tokens/repository.js';
+import { createWorkThread } from '../work.js';
+import type { Engine, Store } from './engine.js';
 
 export function createSqliteStore(db: Database): Store {
   return {

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Engine } from './engine.js';
-import { openSqliteEngine } from './sqlite/engine.js';
+import { openSqliteEngine } from './sqlite.js';
 
 /**
  * The engine the configuration names: PostgreSQL when DATABASE_URL is set, SQLite at
@@ -9,7 +9,7 @@ import { openSqliteEngine } from './sqlite/engine.js';
 export async function openEngine(config: Config): Promise<Engine> {
   if (config.DATABASE_URL) {
     // Loaded only when used: a SQLite start never pays for the PostgreSQL driver.
-    const { openPgEngine } = await import('./pg/engine.js');
+    const { openPgEngine } = await import('./postgres.js');
     return openPgEngine(config.DATABASE_URL, { poolMax: config.PG_POOL_MAX, workBudgetMs: config.WORK_BUDGET_MS });
   }
   return openSqliteEngine(config.DATABASE_PATH, {

@@ -1,23 +1,23 @@
-import { createPgIdempotencyRepository } from '../../http/idempotency-repository.pg.js';
-import { createPgPublishingRepository } from '../../modules/articles/publishing-repository.pg.js';
-import { createPgArticlesRepository } from '../../modules/articles/repository.pg.js';
-import { createPgRevisionsRepository } from '../../modules/articles/revisions-repository.pg.js';
-import { appendAudit, createPgAuditRepository } from '../../modules/audit/repository.pg.js';
-import { createPgCommentsRepository } from '../../modules/comments/repository.pg.js';
-import { createPgCreditsRepository } from '../../modules/credits/repository.pg.js';
-import type { SearchRepository } from '../../modules/search/repository.js';
+import { withinBudget } from '../db/pg/budget.js';
+import type { PgDatabase } from '../db/pg/client.js';
+import { createPgIdempotencyRepository } from '../http/idempotency-repository.pg.js';
+import { createPgPublishingRepository } from '../modules/articles/publishing-repository.pg.js';
+import { createPgArticlesRepository } from '../modules/articles/repository.pg.js';
+import { createPgRevisionsRepository } from '../modules/articles/revisions-repository.pg.js';
+import { appendAudit, createPgAuditRepository } from '../modules/audit/repository.pg.js';
+import { createPgCommentsRepository } from '../modules/comments/repository.pg.js';
+import { createPgCreditsRepository } from '../modules/credits/repository.pg.js';
+import type { SearchRepository } from '../modules/search/repository.js';
 import {
   createPgSearchRepository,
   indexDocument,
   reindexTag,
   removeDocument,
-} from '../../modules/search/repository.pg.js';
-import { createPgTagsRepository } from '../../modules/tags/repository.pg.js';
-import { createPgTokensRepository } from '../../modules/tokens/repository.pg.js';
-import { tooCostly } from '../../work.js';
-import type { Store } from '../engine.js';
-import { withinBudget } from './budget.js';
-import type { PgDatabase } from './client.js';
+} from '../modules/search/repository.pg.js';
+import { createPgTagsRepository } from '../modules/tags/repository.pg.js';
+import { createPgTokensRepository } from '../modules/tokens/repository.pg.js';
+import { tooCostly } from '../work.js';
+import type { Store } from './engine.js';
 
 /** Every repository, on PostgreSQL. */
 export function createPgStore(db: PgDatabase): Store {

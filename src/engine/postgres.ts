@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { inProcessRunner } from '../../modules/search/runner.js';
-import { createWorkThread } from '../../work.js';
-import type { Engine, EngineLog } from '../engine.js';
-import { createPgChangeBus, foreignChangesOver } from './change-bus.js';
-import { openPgDatabase, type PgHandle } from './client.js';
-import { assertPgSchemaCurrent, assertPgSchemaNotNewer, runPgMigrations, withStartupLock } from './migrate.js';
-import { createPgRateLimitCounter } from './rate-limits.js';
-import { createPgSearch, createPgStore } from './store.js';
+import { createPgChangeBus, foreignChangesOver } from '../db/pg/change-bus.js';
+import { openPgDatabase, type PgHandle } from '../db/pg/client.js';
+import { assertPgSchemaCurrent, assertPgSchemaNotNewer, runPgMigrations, withStartupLock } from '../db/pg/migrate.js';
+import { createPgRateLimitCounter } from '../db/pg/rate-limits.js';
+import { inProcessRunner } from '../modules/search/runner.js';
+import { createWorkThread } from '../work.js';
+import type { Engine, EngineLog } from './engine.js';
+import { createPgSearch, createPgStore } from './postgres-store.js';
 
 /** Until the app hands the engine its logger, what the engine reports goes to stderr as one JSON line. */
 const stderrLog: EngineLog = {
