@@ -212,6 +212,31 @@ export const comments = sqliteTable(
   ],
 );
 
+/**
+ * A comment posted again while identical to a stored one (same article, e-mail and body): nothing
+ * else is stored for it and its author is answered as for any comment, but the flood limits count
+ * it, by its address and by the e-mail of the comment it repeats, on every node. It names that
+ * comment rather than holding the e-mail, and is dropped once older than the flood window, or when
+ * that comment is erased.
+ */
+export const commentDuplicates = sqliteTable(
+  'comment_duplicates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    /** Keyed hash (HMAC) of the IP address the duplicate came from, as on comments. */
+    ipHash: text('ip_hash').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    index('comment_duplicates_ip_time').on(t.ipHash, t.at),
+    index('comment_duplicates_comment_time').on(t.commentId, t.at),
+    index('comment_duplicates_time').on(t.at),
+  ],
+);
+
 /** Append-only: who moved a comment from which status to which, when, and why. */
 export const commentModerationLog = sqliteTable(
   'comment_moderation_log',

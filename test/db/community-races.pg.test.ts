@@ -54,6 +54,7 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('two nodes on one PostgreSQL databas
     reasons: [],
     at: AT,
     actor: 'system',
+    countDuplicate: true,
     ...overrides,
   });
   const commentCount = async (id: string) =>

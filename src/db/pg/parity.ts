@@ -33,6 +33,7 @@ export type SchemaParity = [
   Assert<Same<'credits'>>,
   Assert<Same<'articleCredits'>>,
   Assert<Same<'comments'>>,
+  Assert<Same<'commentDuplicates'>>,
   Assert<Same<'commentModerationLog'>>,
   Assert<Same<'apiTokens'>>,
   Assert<Same<'auditLog'>>,

@@ -197,6 +197,24 @@ export const comments = pgTable(
   ],
 );
 
+/** Duplicates of stored comments, counted by the flood limits: see src/db/schema.ts. */
+export const commentDuplicates = pgTable(
+  'comment_duplicates',
+  {
+    id: id(),
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    ipHash: text('ip_hash').notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [
+    index('comment_duplicates_ip_time').on(t.ipHash, t.at),
+    index('comment_duplicates_comment_time').on(t.commentId, t.at),
+    index('comment_duplicates_time').on(t.at),
+  ],
+);
+
 export const commentModerationLog = pgTable(
   'comment_moderation_log',
   {

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gt, inArray, isNotNull, isNull, min, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, min, type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
-import { articleSlugs, articles, commentModerationLog, comments } from '../../db/pg/schema.js';
+import { articleSlugs, articles, commentDuplicates, commentModerationLog, comments } from '../../db/pg/schema.js';
 import { withLockingTransaction } from '../../db/pg/tx.js';
 import { erasedColumns, erasureLogEntry } from './erasure.js';
 import type { Activity, ArticleRef, CommentRow, CommentsRepository, QueueRow } from './repository.js';
@@ -51,15 +51,11 @@ async function recount(tx: PgTransaction, articleIds: Iterable<string>) {
  * transaction; comments on different articles commit side by side, on one article in turn.
  */
 export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
-  const activity = async (
-    column: typeof comments.ipHash | typeof comments.authorEmail,
-    value: string,
-    since: number,
-  ) => {
-    const [row] = await db
-      .select({ n: count(), oldest: min(comments.createdAt) })
-      .from(comments)
-      .where(and(eq(column, value), gt(comments.createdAt, since)));
+  const duplicateTimes = () => db.select({ at: commentDuplicates.at }).from(commentDuplicates).$dynamic();
+  /** Stored comments and recorded duplicates, counted in one statement. */
+  const activity = async (stored: SQL | undefined, duplicates: ReturnType<typeof duplicateTimes>) => {
+    const recent = db.select({ at: comments.createdAt }).from(comments).where(stored).unionAll(duplicates).as('recent');
+    const [row] = await db.select({ n: count(), oldest: min(recent.at) }).from(recent);
     return { count: row?.n ?? 0, oldest: row?.oldest ?? null } satisfies Activity;
   };
   const articleBySlug = async (slug: string, condition?: SQL): Promise<ArticleRef | undefined> => {
@@ -109,10 +105,29 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
 
     async recentActivity(q) {
       const [byIp, byEmail] = await Promise.all([
-        activity(comments.ipHash, q.ipHash, q.since),
-        activity(comments.authorEmail, q.email, q.since),
+        activity(
+          and(eq(comments.ipHash, q.ipHash), gt(comments.createdAt, q.since)),
+          duplicateTimes().where(and(eq(commentDuplicates.ipHash, q.ipHash), gt(commentDuplicates.at, q.since))),
+        ),
+        activity(
+          and(eq(comments.authorEmail, q.email), gt(comments.createdAt, q.since)),
+          // A duplicate has the e-mail of the comment it repeats, which is where the e-mail is kept.
+          duplicateTimes()
+            .innerJoin(comments, eq(comments.id, commentDuplicates.commentId))
+            .where(and(eq(comments.authorEmail, q.email), gt(commentDuplicates.at, q.since))),
+        ),
       ]);
       return { byIp, byEmail };
+    },
+
+    /** Rows another transaction holds are left for the next prune. */
+    async pruneDuplicates(before) {
+      const old = db
+        .select({ id: commentDuplicates.id })
+        .from(commentDuplicates)
+        .where(lt(commentDuplicates.at, before))
+        .for('update', { skipLocked: true });
+      await db.delete(commentDuplicates).where(inArray(commentDuplicates.id, old));
     },
 
     async hasApproved(email, keyHash) {
@@ -128,7 +143,8 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
 
     /**
      * One transaction per comment, under its article's lock: of two identical comments racing
-     * each other, the second finds the first one's row and stores nothing.
+     * each other, the second finds the first one's row and stores nothing but, when asked, the
+     * record of a duplicate.
      */
     async insert(c) {
       return withLockingTransaction(db, async (tx): Promise<CommentRow | null> => {
@@ -144,7 +160,13 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
             ),
           )
           .limit(1);
-        if (duplicate.length > 0) return null;
+        const [original] = duplicate;
+        if (original) {
+          if (c.countDuplicate) {
+            await tx.insert(commentDuplicates).values({ commentId: original.id, ipHash: c.ipHash, at: c.at });
+          }
+          return null;
+        }
         const [row] = await tx
           .insert(comments)
           .values({
@@ -252,6 +274,7 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
         if (!row) return undefined;
         if (row.erasedAt !== null) return row;
         const [erased] = await tx.update(comments).set(erasedColumns(e)).where(eq(comments.id, e.id)).returning();
+        await tx.delete(commentDuplicates).where(eq(commentDuplicates.commentId, e.id));
         await tx.insert(commentModerationLog).values(erasureLogEntry(e, row.status));
         await recount(tx, [row.articleId]);
         return erased;

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, inArray, isNotNull, isNull, min, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, lt, min, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { createGroupCommit, type Outcome } from '../../db/group-commit.js';
-import { articleSlugs, articles, commentModerationLog, comments } from '../../db/schema.js';
+import { articleSlugs, articles, commentDuplicates, commentModerationLog, comments } from '../../db/schema.js';
 import { type Erasure, erasedColumns, erasureLogEntry } from './erasure.js';
 import type { Reason } from './spam-rules.js';
 import { planStatusChange } from './status-change.js';
@@ -37,6 +37,11 @@ export interface NewComment {
   at: number;
   /** Who set the first status, for the moderation log. */
   actor: string;
+  /**
+   * Whether a duplicate is recorded in comment_duplicates, for the flood limits to count (false
+   * when they are off): nothing else is stored for it.
+   */
+  countDuplicate: boolean;
 }
 export interface StatusChange {
   ids: number[];
@@ -56,6 +61,12 @@ export interface ChangeResult {
 export interface Activity {
   count: number;
   oldest: number | null;
+}
+
+/** Two counts of one window, as one. */
+export function addActivity(a: Activity, b: Activity): Activity {
+  const oldest = a.oldest === null ? b.oldest : b.oldest === null ? a.oldest : Math.min(a.oldest, b.oldest);
+  return { count: a.count + b.count, oldest };
 }
 
 /** comment_count is recomputed from the rows in the writing transaction, so it cannot drift. */
@@ -86,18 +97,37 @@ export function createCommentsRepository(db: Database) {
   // A reader's POST runs on statements prepared once: building SQL per request cost as much as the
   // write itself.
   const since = sql.placeholder('since');
+  const value = sql.placeholder('value');
   const activityOf = (column: typeof comments.ipHash | typeof comments.authorEmail) =>
     db
       .select({ n: count(), oldest: min(comments.createdAt) })
       .from(comments)
-      .where(and(eq(column, sql.placeholder('value')), sql`${comments.createdAt} > ${since}`))
+      .where(and(eq(column, value), sql`${comments.createdAt} > ${since}`))
       .prepare();
+  const duplicatesSince = sql`${commentDuplicates.at} > ${since}`;
+  const duplicateActivity = { n: count(), oldest: min(commentDuplicates.at) };
   const activityByIp = activityOf(comments.ipHash);
   const activityByEmail = activityOf(comments.authorEmail);
-  const activity = (statement: typeof activityByIp, value: string, after: number): Activity => {
-    const row = statement.get({ value, since: after });
-    return { count: row?.n ?? 0, oldest: row?.oldest ?? null };
-  };
+  const duplicatesByIp = db
+    .select(duplicateActivity)
+    .from(commentDuplicates)
+    .where(and(eq(commentDuplicates.ipHash, value), duplicatesSince))
+    .prepare();
+  // A duplicate has the e-mail of the comment it repeats, which is where the e-mail is kept.
+  const duplicatesByEmail = db
+    .select(duplicateActivity)
+    .from(commentDuplicates)
+    .innerJoin(comments, eq(comments.id, commentDuplicates.commentId))
+    .where(and(eq(comments.authorEmail, value), duplicatesSince))
+    .prepare();
+  type Counted = { get(params: { value: string; since: number }): { n: number; oldest: number | null } | undefined };
+  const activity = (statements: Counted[], of: string, after: number): Activity =>
+    statements
+      .map((statement) => statement.get({ value: of, since: after }))
+      .reduce<Activity>((sum, row) => addActivity(sum, { count: row?.n ?? 0, oldest: row?.oldest ?? null }), {
+        count: 0,
+        oldest: null,
+      });
   const articleColumns = { ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen };
   const articleBySlugWhere = (condition?: SQL) =>
     db
@@ -161,6 +191,10 @@ export function createCommentsRepository(db: Database) {
       at: sql.placeholder('at'),
     })
     .prepare();
+  const insertDuplicate = db
+    .insert(commentDuplicates)
+    .values({ commentId: sql.placeholder('commentId'), ipHash: sql.placeholder('ipHash'), at: sql.placeholder('at') })
+    .prepare();
 
   const insertCommitted = createGroupCommit<NewComment, CommentRow | null>((items) =>
     db.transaction((tx) =>
@@ -168,7 +202,9 @@ export function createCommentsRepository(db: Database) {
         try {
           return {
             value: tx.transaction((sp) => {
-              if (duplicate.get({ email: c.authorEmail, articleId: c.articleId, body: c.body }) !== undefined) {
+              const original = duplicate.get({ email: c.authorEmail, articleId: c.articleId, body: c.body });
+              if (original !== undefined) {
+                if (c.countDuplicate) insertDuplicate.run({ commentId: original.id, ipHash: c.ipHash, at: c.at });
                 return null;
               }
               const row = insertComment.get({ ...c, spamReasons: JSON.stringify(c.reasons) });
@@ -219,12 +255,20 @@ export function createCommentsRepository(db: Database) {
         .all();
     },
 
-    /** Comments since `since` from one IP hash and from one e-mail, with the oldest of each. */
+    /**
+     * Comments since `since` from one IP hash and from one e-mail, with the oldest of each: those
+     * stored and the duplicates recorded for them.
+     */
     async recentActivity(q: { ipHash: string; email: string; since: number }) {
       return {
-        byIp: activity(activityByIp, q.ipHash, q.since),
-        byEmail: activity(activityByEmail, q.email, q.since),
+        byIp: activity([activityByIp, duplicatesByIp], q.ipHash, q.since),
+        byEmail: activity([activityByEmail, duplicatesByEmail], q.email, q.since),
       };
+    },
+
+    /** Forgets the duplicates recorded before `before`, which no flood window counts any more. */
+    async pruneDuplicates(before: number): Promise<void> {
+      db.delete(commentDuplicates).where(lt(commentDuplicates.at, before)).run();
     },
 
     /** Whether an approved comment has this e-mail and this author key: the e-mail alone proves nothing. */
@@ -234,9 +278,10 @@ export function createCommentsRepository(db: Database) {
 
     /**
      * Stores a comment, its arrival in the moderation log and, when approved, the article's new
-     * count; returns null, storing nothing, for a duplicate (same article, e-mail and body). The
-     * check runs inside the same transaction, so two identical posts racing each other cannot both
-     * be stored. Concurrent posts share one commit (group commit).
+     * count; returns null for a duplicate (same article, e-mail and body), storing only a record of
+     * it for the flood limits when `countDuplicate` says so. The check runs inside the same
+     * transaction, so two identical posts racing each other cannot both be stored. Concurrent
+     * posts share one commit (group commit).
      */
     insert: insertCommitted,
 
@@ -291,7 +336,8 @@ export function createCommentsRepository(db: Database) {
     },
 
     /**
-     * Removes the personal data and keeps the row, so replies keep their parent. The erasure is
+     * Removes the personal data and keeps the row, so replies keep their parent, and drops the
+     * duplicates recorded for it, which would tie its author to their addresses. The erasure is
      * logged (status unchanged) and the article recounted, since erased comments do not count.
      */
     async erase(e: Erasure) {
@@ -300,6 +346,7 @@ export function createCommentsRepository(db: Database) {
         if (!row) return undefined;
         if (row.erasedAt !== null) return row;
         const erased = tx.update(comments).set(erasedColumns(e)).where(eq(comments.id, e.id)).returning().get();
+        tx.delete(commentDuplicates).where(eq(commentDuplicates.commentId, e.id)).run();
         appendLog(tx, erasureLogEntry(e, row.status));
         recount(tx, [row.articleId]);
         return erased;

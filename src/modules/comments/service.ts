@@ -5,7 +5,6 @@ import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { IpHasher } from '../../shared/ip-hash.js';
 import { hashAuthorKey, newAuthorKey } from './author-key.js';
-import { addActivity, createDuplicateLog } from './duplicate-log.js';
 import type { Activity, ArticleRef, CommentRow, CommentsRepository } from './repository.js';
 import {
   type CommentPage,
@@ -57,6 +56,9 @@ export function toPublicComment(row: CommentRow): PublicComment {
   };
 }
 
+/** How often a process drops the duplicates no flood window counts any more. */
+const PRUNE_DUPLICATES_EVERY_MS = 60_000;
+
 const parentError = (message: string) =>
   new BadRequestError(`Invalid body: parent_id ${message}`, [{ in: 'body', path: 'parent_id', message }]);
 
@@ -74,8 +76,7 @@ export function createCommentsService({
   hashIp: IpHasher;
 }) {
   const windowMs = settings.floodWindowSeconds * 1000;
-  const duplicates = createDuplicateLog();
-  const floodKeys = (ipHash: string, email: string) => [`ip:${ipHash}`, `email:${email}`] as const;
+  let prunedAt = Number.NEGATIVE_INFINITY;
 
   async function publishedArticle(slug: string): Promise<ArticleRef> {
     const article = await repo.findPublicArticle(slug);
@@ -97,16 +98,16 @@ export function createCommentsService({
 
   /**
    * 429 when one IP or one e-mail already posted the maximum within the window; nothing is stored.
+   * Duplicates count as well as stored comments: counted from the stored rows alone, a guess that
+   * was a duplicate would leave one more comment to the address before its 429, which would tell
+   * whether an e-mail had posted that body. Both are counted in the database, so every node
+   * counts what was posted to any of them.
    * Checked before the insert rather than inside its transaction: concurrent posts may slip one or
    * two past the limit, which a flood limit can tolerate, and the check stays engine-neutral.
    */
   async function checkFlood(ipHash: string, email: string, now: number) {
     if (windowMs === 0) return;
-    const since = now - windowMs;
-    const stored = await repo.recentActivity({ ipHash, email, since });
-    const [ipKey, emailKey] = floodKeys(ipHash, email);
-    const byIp = addActivity(stored.byIp, duplicates.activity(ipKey, since));
-    const byEmail = addActivity(stored.byEmail, duplicates.activity(emailKey, since));
+    const { byIp, byEmail } = await repo.recentActivity({ ipHash, email, since: now - windowMs });
     const over = [byIp, byEmail].filter((a): a is Activity & { oldest: number } => a.count >= settings.floodMax);
     if (over.length === 0) return;
     const freeAt = Math.max(...over.map((a) => a.oldest + windowMs));
@@ -117,6 +118,16 @@ export function createCommentsService({
       {},
       { 'retry-after': String(seconds) },
     );
+  }
+
+  /**
+   * Drops the duplicates older than the window, at most once a minute per process, so the table
+   * stays small without a timer. Housekeeping only: on failure, a later comment prunes.
+   */
+  async function pruneDuplicates(now: number) {
+    if (now - prunedAt < PRUNE_DUPLICATES_EVERY_MS) return;
+    prunedAt = now;
+    await repo.pruneDuplicates(now - windowMs).catch(() => {});
   }
 
   return {
@@ -162,10 +173,11 @@ export function createCommentsService({
         reasons: findings.map(({ rule, detail }) => ({ rule, detail })),
         at: now,
         actor: SYSTEM_ACTOR,
+        // A duplicate stores no comment, but the flood limits count it all the same.
+        countDuplicate: windowMs > 0,
       });
       if (stored !== null && status === 'approved') changes.emit(commentKeys(article.id));
-      // Nothing stored, but the flood limits count it all the same (see duplicate-log.ts).
-      if (stored === null && windowMs > 0) duplicates.add(floodKeys(ipHash, email), now, now - windowMs);
+      await pruneDuplicates(now);
       // The receipt depends on this request alone, never on what is stored: no id, no hint of a duplicate.
       return { status: status === 'approved' ? 'approved' : 'pending', author_key: authorKey };
     },

@@ -1,10 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, testClock } from '../../helpers/build-app.js';
 import { createPublishedArticle } from '../../helpers/factories.js';
-import { postComment } from './support.js';
+import { commentInput, lastCommentId, postComment } from './support.js';
 
 const clock = testClock();
-const { api, services } = await buildTestApp({
+const { api, services, probe } = await buildTestApp({
   clock,
   config: { TRUST_PROXY: true, COMMENTS_FLOOD_MAX: 3, COMMENTS_FLOOD_WINDOW_S: 60 },
 });
@@ -45,4 +46,37 @@ describe('a duplicate comment and the flood limit', () => {
     clock.advance(61_000);
     expect((await postComment(api, article.slug, {}, ip)).status).toBe(202);
   });
+
+  it('keeps no record of a duplicate older than the window for long', async () => {
+    clock.advance(120_000);
+    const original = commentInput();
+    await postComment(api, article.slug, original).expect(202);
+    const id = await lastCommentId(probe);
+    await postComment(api, article.slug, original).expect(202);
+    expect(await recorded(id)).toBe(1);
+    // The next comment after the window drops it.
+    clock.advance(120_000);
+    await postComment(api, article.slug).expect(202);
+    expect(await recorded(id)).toBe(0);
+  });
+
+  it('drops the record of its duplicates when a comment is erased', async () => {
+    clock.advance(120_000);
+    const original = commentInput();
+    await postComment(api, article.slug, original).expect(202);
+    const id = await lastCommentId(probe);
+    await postComment(api, article.slug, original).expect(202);
+    await postComment(api, article.slug, original).expect(202);
+    expect(await recorded(id)).toBe(2);
+    await services.moderation.erase(id, 'admin');
+    expect(await recorded(id)).toBe(0);
+  });
 });
+
+/** How many duplicates of a comment are recorded for the flood limits. */
+async function recorded(commentId: number): Promise<number> {
+  const [row] = await probe.rows<{ n: number }>(
+    sql`select count(*) as n from comment_duplicates where comment_id = ${commentId}`,
+  );
+  return Number(row?.n);
+}
