@@ -55,10 +55,19 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A name for a database of this run: the global teardown drops every database named after the
+ * run's template, so none outlives the run, even when a test file fails before its own cleanup.
+ */
+export function testDatabaseName(kind = ''): string {
+  const run = inject('pgTemplate').replace(/^fjord_template_/, '');
+  return `fjord_test_${run}_${kind}${randomBytes(6).toString('hex')}`;
+}
+
 /** A fresh, migrated PostgreSQL database, copied from the run's template; returns its URL and a drop. */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const template = inject('pgTemplate');
-  const name = `fjord_test_${randomBytes(6).toString('hex')}`;
+  const name = testDatabaseName();
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   return {
     url: withDatabase(serverUrl(), name),

@@ -3,7 +3,6 @@
  * temporary file, on PostgreSQL two pools on one database. Each node has its own services and
  * response cache; they share only the database (and a clock, when the test passes one).
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import supertest from 'supertest';
@@ -14,7 +13,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import { openPgEngine } from '../../src/engine/postgres.js';
 import { openSqliteEngine } from '../../src/engine/sqlite.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { openSibling, openTestEngine, TEST_ENGINE } from './engine.js';
+import { openSibling, openTestEngine, TEST_ENGINE, testDatabaseName } from './engine.js';
 import { tempDir } from './file-app.js';
 
 const WORK_BUDGET_MS = 1000;
@@ -67,7 +66,7 @@ export async function emptyDatabase(): Promise<{
   }
   const server = process.env.TEST_DATABASE_URL;
   if (!server) throw new Error('the postgres test project needs TEST_DATABASE_URL');
-  const name = `fjord_test_empty_${randomBytes(6).toString('hex')}`;
+  const name = testDatabaseName('empty_');
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: server });
     await client.connect();

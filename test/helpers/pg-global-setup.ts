@@ -35,6 +35,19 @@ export default async function setup(project: TestProject) {
   await runPgMigrations(templateUrl.toString());
   project.provide('pgTemplate', name);
   return async () => {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    // Every database of this run, those a failed file left behind included (see testDatabaseName).
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const run = name.replace(/^fjord_template_/, '');
+      const { rows } = await client.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'fjord\\_test\\_' || $1 || '\\_%'",
+        [run],
+      );
+      for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
   };
 }
