@@ -114,6 +114,7 @@ describe('toPage', () => {
     const result = page(rows, 2);
     expect(result.data).toEqual([1, 2]);
     expect(result.meta.next_cursor).toBe(encodeCursor([20, 2]));
+    expect(page(rows, 1)).toEqual({ data: [1], meta: { next_cursor: encodeCursor([10, 1]) } });
   });
 
   it('has no next page when no more than `limit` rows came back', () => {

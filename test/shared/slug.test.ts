@@ -40,6 +40,10 @@ describe('slugify', () => {
     expect(slugify(`${kept} fin`)).toBe(kept);
   });
 
+  it('cuts before a word that would cross the maximum length, not inside it', () => {
+    expect(slugify(`${'a'.repeat(100)} ${'b'.repeat(30)}`)).toBe('a'.repeat(100));
+  });
+
   it('cuts a title without a word boundary at the maximum length', () => {
     expect(slugify('x'.repeat(300))).toBe('x'.repeat(SLUG_MAX_LENGTH));
   });
@@ -57,12 +61,15 @@ describe('slugCandidates', () => {
 
   it('offers the base, then -2, -3 and on', () => {
     expect(first('norvege', 4)).toEqual(['norvege', 'norvege-2', 'norvege-3', 'norvege-4']);
+    expect(first('data-center', 2)).toEqual(['data-center', 'data-center-2']);
   });
 
   it('never leaves a dash before the suffix where shortening the base ends on one', () => {
     const base = `${'a'.repeat(197)}-bc`;
     expect(base).toHaveLength(SLUG_LIMIT);
     expect(first(base, 2)).toEqual([base, `${'a'.repeat(197)}-2`]);
+    // Dashes inside the part kept stay.
+    expect(first(`ab-${'c'.repeat(197)}`, 2)[1]).toBe(`ab-${'c'.repeat(195)}-2`);
   });
 
   it('shortens the base further when the suffix grows', () => {

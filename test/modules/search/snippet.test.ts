@@ -28,6 +28,7 @@ describe('buildSnippet: which words are hits', () => {
 
   it('marks a whole phrase once, with a word of the query inside it', () => {
     expect(snippet(['a data center'], '"data center" center')).toBe('a [data center]');
+    expect(snippet(['a data center'], 'data "data center"')).toBe('a [data center]');
   });
 
   it('marks adjacent hits of different terms separately', () => {
