@@ -15,7 +15,7 @@ import { BadRequestError, ConflictError, UnavailableError } from '../../src/erro
 
 const sqlite = (code: string) => Object.assign(new Error('constraint failed'), { code });
 const drizzleWrapped = (cause: unknown) => Object.assign(new Error('Failed query'), { cause });
-const pg = (code: string) => Object.assign(new Error('duplicate key'), { code, severity: 'ERROR' });
+const pg = (code: string, message = 'duplicate key') => Object.assign(new Error(message), { code, severity: 'ERROR' });
 
 describe('toDomainError', () => {
   it.each([
@@ -145,6 +145,12 @@ describe('a database that cannot be reached', () => {
   it.each([
     ['a refused connection', socket('ECONNREFUSED')],
     ['a reset connection, wrapped by Drizzle', drizzleWrapped(socket('ECONNRESET'))],
+    ['a connection attempt that timed out', socket('ETIMEDOUT')],
+    ['a socket closed under a write', socket('EPIPE')],
+    ['an unreachable host', socket('EHOSTUNREACH')],
+    ['an unreachable network', socket('ENETUNREACH')],
+    ['a host name that does not resolve', socket('ENOTFOUND')],
+    ['a name server that does not answer', socket('EAI_AGAIN')],
     ['admin_shutdown (pg_terminate_backend, a server stopping)', drizzleWrapped(pgServer('57P01'))],
     ['crash_shutdown', pgServer('57P02')],
     ['cannot_connect_now (a server starting up)', pgServer('57P03')],
@@ -153,6 +159,12 @@ describe('a database that cannot be reached', () => {
     ['the protocol class 08P01', pgServer('08P01')],
     ['a pool that found no connection in time', new Error('timeout exceeded when trying to connect')],
     ['a connection that died under a query', drizzleWrapped(new Error('Connection terminated unexpectedly'))],
+    ['a client whose connection failed', new Error('Client has encountered a connection error and is not queryable')],
+    ['a client already closed', new Error('Client was closed and is not queryable')],
+    [
+      'a lost server four causes deep',
+      [1, 2, 3, 4].reduce<unknown>((cause) => drizzleWrapped(cause), socket('ECONNREFUSED')),
+    ],
   ])('maps %s to a 503 with Retry-After', (_, err) => {
     expect(isDatabaseUnreachable(err)).toBe(true);
     expect(toDomainError(err)).toMatchObject({
@@ -168,6 +180,15 @@ describe('a database that cannot be reached', () => {
     ['a syntax error', pg('42601')],
     ['a plain error', new Error('boom')],
     ['something not an error', 'boom'],
+    // A value the client sent, quoted back in the message, is not the pool speaking.
+    [
+      'a refused value that quotes a pool message',
+      pg('22P02', 'invalid input syntax for type integer: "Connection terminated"'),
+    ],
+    [
+      'a lost server more than five causes deep',
+      [1, 2, 3, 4, 5].reduce<unknown>((cause) => drizzleWrapped(cause), socket('ECONNREFUSED')),
+    ],
   ])('leaves %s alone', (_, err) => {
     expect(isDatabaseUnreachable(err)).toBe(false);
   });

@@ -21,6 +21,8 @@ describe('parseSearch and toFtsQuery', () => {
     ['title:openai', '"title" "openai"'],
     ['(a OR b) AND "unclosed', '"a" "OR" "b" "AND" "unclosed"'],
     ['l’été', '"l" "été"'],
+    // Decomposed accents are composed first, so they stay inside their word.
+    ['Norve\u0300ge', '"Norvège"'],
     ['* ^ - + "', null],
     ['', null],
   ])('%s -> %s', (input, expected) => {
@@ -139,5 +141,9 @@ describe('snippetToHtml', () => {
     expect(snippetToHtml('<script>x</script> \uE000Norvège\uE001 & co')).toBe(
       '&lt;script&gt;x&lt;/script&gt; <mark>Norvège</mark> &amp; co',
     );
+  });
+
+  it('escapes both quotes, so a snippet is safe inside an attribute too', () => {
+    expect(snippetToHtml(`"a" 'b' "c"`)).toBe('&quot;a&quot; &#39;b&#39; &quot;c&quot;');
   });
 });

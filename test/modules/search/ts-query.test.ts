@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldWords, tsvectorLiteral } from '../../../src/modules/search/fold.js';
+import { foldWords, lexeme, tsvectorLiteral } from '../../../src/modules/search/fold.js';
 import { parseSearch, SEARCH_LIMITS, toFtsQuery, toTsQuery } from '../../../src/modules/search/query.js';
 import { buildSnippet } from '../../../src/modules/search/snippet.js';
 
@@ -10,8 +10,9 @@ describe('foldWords', () => {
   it.each([
     ['Souveraineté numérique', ['souverainete', 'numerique']],
     ['SOUVERAINETÉ', ['souverainete']],
-    // Decomposed input folds as the composed one does.
+    // Decomposed input folds as the composed one does, a diacritic inside a word too.
     ['souverainete\u0301', ['souverainete']],
+    ['ne\u0301gocie\u0301e', ['negociee']],
     ['Œuvre cœur', ['œuvre', 'cœur']],
     ['Straße Æsir', ['straße', 'æsir']],
     ['contact@example.org', ['contact', 'example', 'org']],
@@ -57,6 +58,7 @@ describe('tsvectorLiteral', () => {
 
   it('quotes apostrophes and backslashes, which folded words never hold but a lexeme could', () => {
     expect(tsvectorLiteral([{ text: "l'eau", weight: 'A' }])).toBe("'l':1A 'eau':2A");
+    expect(lexeme("l'a\\b''")).toBe("'l''a\\\\b'''''");
   });
 
   it('cuts a word to the 2047 bytes a lexeme holds, between characters', () => {
@@ -64,6 +66,14 @@ describe('tsvectorLiteral', () => {
     expect(literal).toBe(`'${'ж'.repeat(1023)}':1D 'court':2D`);
     const astral = tsvectorLiteral([{ text: '𝕏'.repeat(600), weight: 'D' }]);
     expect(astral).toBe(`'${'𝕏'.repeat(511)}':1D`);
+    expect(tsvectorLiteral([{ text: 'x'.repeat(3000), weight: 'D' }])).toBe(`'${'x'.repeat(2047)}':1D`);
+    expect(tsvectorLiteral([{ text: 'x'.repeat(2047), weight: 'D' }])).toBe(`'${'x'.repeat(2047)}':1D`);
+  });
+
+  it('keeps a prefix of a cut word: no later, shorter character fills the space left', () => {
+    // 1023 × ж is 2046 bytes; 𝕏 (4 bytes) does not fit, and the b after it is not taken either.
+    const literal = tsvectorLiteral([{ text: `${'ж'.repeat(1023)}𝕏b`, weight: 'D' }]);
+    expect(literal).toBe(`'${'ж'.repeat(1023)}':1D`);
   });
 
   it('keeps at most 256 positions of one word and caps positions at 16383', () => {
