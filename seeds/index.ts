@@ -1,4 +1,4 @@
-import type { PublishingService } from '../src/modules/articles/publishing-service.js';
+import type { PublishingService } from '../src/modules/articles/publishing/publishing-service.js';
 import type { ArticlesService } from '../src/modules/articles/service.js';
 import { STARGATE_NORWAY_PUBLISHED_AT, stargateNorway } from './stargate-norway.js';
 

@@ -6,7 +6,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReadOnlyDatabase } from './db/client.js';
-import { diffRevisions } from './modules/articles/diff.js';
+import { diffRevisions } from './modules/articles/revisions/diff.js';
 import { createSearchRepository } from './modules/search/repository.js';
 import { serveThread } from './shared/thread-runner.js';
 import type { WorkRequest } from './work.js';

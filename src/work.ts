@@ -1,7 +1,7 @@
 import { AppError } from './errors.js';
-import type { DiffSide } from './modules/articles/diff.js';
-import type { Differ } from './modules/articles/diff-runner.js';
 import type { RevisionDiff } from './modules/articles/editor-schemas.js';
+import type { DiffSide } from './modules/articles/revisions/diff.js';
+import type { Differ } from './modules/articles/revisions/diff-runner.js';
 import type { SearchHit, SearchQuery } from './modules/search/repository.js';
 import type { SearchRunner } from './modules/search/runner.js';
 import { createThreadRunner } from './shared/thread-runner.js';

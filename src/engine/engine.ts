@@ -7,10 +7,10 @@
 
 import type { RateLimitCounter } from '../db/pg/rate-limits.js';
 import type { IdempotencyRepository } from '../http/idempotency-repository.js';
-import type { Differ } from '../modules/articles/diff-runner.js';
-import type { PublishingRepository } from '../modules/articles/publishing-repository.js';
+import type { PublishingRepository } from '../modules/articles/publishing/publishing-repository.js';
 import type { ArticlesRepository } from '../modules/articles/repository.js';
-import type { RevisionsRepository } from '../modules/articles/revisions-repository.js';
+import type { Differ } from '../modules/articles/revisions/diff-runner.js';
+import type { RevisionsRepository } from '../modules/articles/revisions/revisions-repository.js';
 import type { AuditRepository } from '../modules/audit/repository.js';
 import type { CommentsRepository } from '../modules/comments/repository.js';
 import type { CreditsRepository } from '../modules/credits/repository.js';

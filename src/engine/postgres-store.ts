@@ -1,9 +1,9 @@
 import { withinBudget } from '../db/pg/budget.js';
 import type { PgDatabase } from '../db/pg/client.js';
 import { createPgIdempotencyRepository } from '../http/idempotency-repository.pg.js';
-import { createPgPublishingRepository } from '../modules/articles/publishing-repository.pg.js';
+import { createPgPublishingRepository } from '../modules/articles/publishing/publishing-repository.pg.js';
 import { createPgArticlesRepository } from '../modules/articles/repository.pg.js';
-import { createPgRevisionsRepository } from '../modules/articles/revisions-repository.pg.js';
+import { createPgRevisionsRepository } from '../modules/articles/revisions/revisions-repository.pg.js';
 import { appendAudit, createPgAuditRepository } from '../modules/audit/repository.pg.js';
 import { createPgCommentsRepository } from '../modules/comments/repository.pg.js';
 import { createPgCreditsRepository } from '../modules/credits/repository.pg.js';

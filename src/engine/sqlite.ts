@@ -3,10 +3,10 @@ import { type Database, type DatabaseHandle, databaseFile, openDatabase } from '
 import { createCommitWatcher } from '../db/commit-watcher.js';
 import { assertSchemaCurrent, assertSchemaNotNewer, runMigrations, withWriteLock } from '../db/migrate.js';
 import { createIdempotencyRepository } from '../http/idempotency-repository.js';
-import { inProcessDiffer } from '../modules/articles/diff-runner.js';
-import { createPublishingRepository } from '../modules/articles/publishing-repository.js';
+import { createPublishingRepository } from '../modules/articles/publishing/publishing-repository.js';
 import { createArticlesRepository } from '../modules/articles/repository.js';
-import { createRevisionsRepository } from '../modules/articles/revisions-repository.js';
+import { inProcessDiffer } from '../modules/articles/revisions/diff-runner.js';
+import { createRevisionsRepository } from '../modules/articles/revisions/revisions-repository.js';
 import { appendAudit, createAuditRepository } from '../modules/audit/repository.js';
 import { createCommentsRepository } from '../modules/comments/repository.js';
 import { createCreditsRepository } from '../modules/credits/repository.js';

@@ -4,7 +4,7 @@ import { type ChangeFeed, SurrogateKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { ArticlesQuery, CreateArticleBody, EditorArticle, EditorArticlePage } from './editor-schemas.js';
-import type { EditorRecord, RevisionsRepository } from './revisions-repository.js';
+import type { EditorRecord, RevisionsRepository } from './revisions/revisions-repository.js';
 import type { ArticlesService } from './service.js';
 import { toEditorArticle, toEditorSummary } from './views.js';
 

@@ -14,9 +14,9 @@ import { withTransaction } from '../../db/pg/tx.js';
 import { slugCandidates, uniqueSlug } from '../../shared/slug.js';
 import { teaserColumnsOf } from '../teasers/teaser.js';
 import { catalogueContent } from './catalogue.pg.js';
-import type { PgArticleWriters } from './publication.pg.js';
+import type { PgArticleWriters } from './publishing/publication.pg.js';
 import type { ArticlesRepository, CreditLink, NewArticle, TagLink } from './repository.js';
-import { revisionRow } from './revision-rows.js';
+import { revisionRow } from './revisions/revision-rows.js';
 
 const teaserColumns = teaserColumnsOf(articles);
 

@@ -14,8 +14,8 @@ import { uniqueSlug } from '../../shared/slug.js';
 import type { AuditEntry } from '../audit/repository.js';
 import { type TeaserRow, teaserColumnsOf } from '../teasers/teaser.js';
 import { catalogueContent, type TagLink } from './catalogue.js';
-import type { ArticleWriters } from './publication.js';
-import { revisionRow } from './revision-rows.js';
+import type { ArticleWriters } from './publishing/publication.js';
+import { revisionRow } from './revisions/revision-rows.js';
 import type { ArticleContent } from './schemas.js';
 
 export type { TagLink } from './catalogue.js';

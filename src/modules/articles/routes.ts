@@ -22,8 +22,8 @@ import {
   UpdateArticleBodySchema,
 } from './editor-schemas.js';
 import type { EditorService } from './editor-service.js';
-import { editorEtagPrefix } from './etag.js';
-import type { PublishingService } from './publishing-service.js';
+import type { PublishingService } from './publishing/publishing-service.js';
+import { editorEtagPrefix } from './revisions/etag.js';
 import { ArticlePageSchema, ArticleRefParamsSchema, type PublicArticle, PublicArticleSchema } from './schemas.js';
 import type { ArticlesService } from './service.js';
 

@@ -1,5 +1,5 @@
 import type { EditorArticle, EditorArticleSummary, RevisionSummary } from './editor-schemas.js';
-import type { EditorRecord, EditorStatus, RevisionRow, ScheduleRow } from './revisions-repository.js';
+import type { EditorRecord, EditorStatus, RevisionRow, ScheduleRow } from './revisions/revisions-repository.js';
 import type { ArticleContent } from './schemas.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();

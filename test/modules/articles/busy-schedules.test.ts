@@ -11,7 +11,7 @@ import { openDatabase } from '../../../src/db/client.js';
 import { runMigrations } from '../../../src/db/migrate.js';
 import { createSqliteEngine } from '../../../src/engine/sqlite.js';
 import { UnavailableError } from '../../../src/errors.js';
-import { createPublishingService } from '../../../src/modules/articles/publishing-service.js';
+import { createPublishingService } from '../../../src/modules/articles/publishing/publishing-service.js';
 import { renderMarkdown } from '../../../src/shared/markdown.js';
 import { testClock } from '../../helpers/build-app.js';
 import { createDraftArticle, TEST_ACTOR } from '../../helpers/factories.js';

@@ -1,6 +1,11 @@
 import { createPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
-import { DIFF_LIMITS, diffRevisions, replacementPatch, wholeReplacement } from '../../../src/modules/articles/diff.js';
+import {
+  DIFF_LIMITS,
+  diffRevisions,
+  replacementPatch,
+  wholeReplacement,
+} from '../../../src/modules/articles/revisions/diff.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
 
 const content = (body: string) => ({ title: 'T', body }) as unknown as ArticleContent;

@@ -11,8 +11,8 @@ import { articleRevisions, articles, articleTags, auditLog, credits, tags } from
 import { withTransaction } from '../../../src/db/pg/tx.js';
 import type { PgEngine } from '../../../src/engine/postgres.js';
 import { ConflictError } from '../../../src/errors.js';
-import { createPublishingService, duePolicyFor } from '../../../src/modules/articles/publishing-service.js';
-import type { RevisionCommand } from '../../../src/modules/articles/revisions-repository.js';
+import { createPublishingService, duePolicyFor } from '../../../src/modules/articles/publishing/publishing-service.js';
+import type { RevisionCommand } from '../../../src/modules/articles/revisions/revisions-repository.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
 import { testClock } from '../../helpers/build-app.js';
 import { openSibling, openTestEngine, TEST_ENGINE, type TestEngine } from '../../helpers/engine.js';

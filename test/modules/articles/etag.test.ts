@@ -5,7 +5,7 @@ import {
   editorEtagPrefix,
   parseIfMatch,
   revisionTag,
-} from '../../../src/modules/articles/etag.js';
+} from '../../../src/modules/articles/revisions/etag.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
 
 const content: ArticleContent = {

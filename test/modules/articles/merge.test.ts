@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedFields, mergeEdit } from '../../../src/modules/articles/merge.js';
+import { changedFields, mergeEdit } from '../../../src/modules/articles/revisions/merge.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
 
 const content = (overrides: Partial<ArticleContent> = {}): ArticleContent => ({

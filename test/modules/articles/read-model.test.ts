@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstPublishedAt } from '../../../src/modules/articles/read-model.js';
+import { firstPublishedAt } from '../../../src/modules/articles/publishing/read-model.js';
 
 describe('firstPublishedAt', () => {
   it('keeps the date of the first publication when a later revision is published', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { revisionAudit, revisionRow, slugPlan } from '../../../src/modules/articles/revision-rows.js';
+import { revisionAudit, revisionRow, slugPlan } from '../../../src/modules/articles/revisions/revision-rows.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
 
 const content: ArticleContent = {

@@ -6,7 +6,7 @@ import {
   isTransient,
   NotPublishableError,
   renderFailure,
-} from '../../../src/modules/articles/schedule-failures.js';
+} from '../../../src/modules/articles/publishing/schedule-failures.js';
 
 describe('renderFailure', () => {
   it('names the revision and the first line of the error, without its stack or the rest', () => {

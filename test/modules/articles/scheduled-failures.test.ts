@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { toDomainError } from '../../../src/db/errors.js';
-import { createPublishingService, duePolicyFor } from '../../../src/modules/articles/publishing-service.js';
+import { createPublishingService, duePolicyFor } from '../../../src/modules/articles/publishing/publishing-service.js';
 import { renderMarkdown } from '../../../src/shared/markdown.js';
 import { buildTestApp, testClock } from '../../helpers/build-app.js';
 import { createDraftArticle, createPublishedArticle, createToken } from '../../helpers/factories.js';

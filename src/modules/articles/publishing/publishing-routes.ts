@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf } from '../../http/access.js';
-import { problemResponses } from '../../http/problem.js';
-import { jsonResponse } from '../../http/responses.js';
-import { ArticleIdParamsSchema, EditorArticleSchema, PublishBodySchema } from './editor-schemas.js';
+import { actorOf } from '../../../http/access.js';
+import { problemResponses } from '../../../http/problem.js';
+import { jsonResponse } from '../../../http/responses.js';
+import { ArticleIdParamsSchema, EditorArticleSchema, PublishBodySchema } from '../editor-schemas.js';
 import type { PublishingService } from './publishing-service.js';
 
 export async function publishingRoutes(app: FastifyInstance, { service }: { service: PublishingService }) {

@@ -1,4 +1,4 @@
-import type { ArticleContent } from './schemas.js';
+import type { ArticleContent } from '../schemas.js';
 
 /** The fields of a revision snapshot, in the order editors read them. */
 export const CONTENT_FIELDS = [

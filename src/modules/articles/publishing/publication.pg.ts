@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { driverCode } from '../../db/errors.js';
-import type { PgTransaction } from '../../db/pg/client.js';
+import { driverCode } from '../../../db/errors.js';
+import type { PgTransaction } from '../../../db/pg/client.js';
 import {
   articleCredits,
   articleRevisions,
@@ -8,13 +8,13 @@ import {
   articleSlugs,
   articles,
   articleTags,
-} from '../../db/pg/schema.js';
-import { ConflictError } from '../../errors.js';
-import type { appendAudit } from '../audit/repository.pg.js';
-import type { indexDocument, removeDocument } from '../search/repository.pg.js';
-import { ensureCredit, ensureTag } from './catalogue.pg.js';
+} from '../../../db/pg/schema.js';
+import { ConflictError } from '../../../errors.js';
+import type { appendAudit } from '../../audit/repository.pg.js';
+import type { indexDocument, removeDocument } from '../../search/repository.pg.js';
+import { ensureCredit, ensureTag } from '../catalogue.pg.js';
+import type { ArticleContent } from '../schemas.js';
 import { type Publication, publishedColumns, searchDocumentOf, withdrawnColumns } from './read-model.js';
-import type { ArticleContent } from './schemas.js';
 
 /**
  * publication.ts on PostgreSQL: the writes that make a revision public or take it out of the public

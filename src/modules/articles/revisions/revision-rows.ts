@@ -2,9 +2,9 @@
  * What writing a revision decides, the same on both engines: which slug claims the commit makes,
  * the article_revisions row it inserts and its audit entry. The repositories only run the statements.
  */
-import type { AuditEntry } from '../audit/repository.js';
-import type { AuditFields } from './read-model.js';
-import type { ArticleContent } from './schemas.js';
+import type { AuditEntry } from '../../audit/repository.js';
+import type { AuditFields } from '../publishing/read-model.js';
+import type { ArticleContent } from '../schemas.js';
 
 export interface SlugPlan {
   /**

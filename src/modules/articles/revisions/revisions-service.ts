@@ -1,17 +1,17 @@
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
-import type { Actor } from '../../shared/actor.js';
-import type { Clock } from '../../shared/clock.js';
-import { decodeCursor, toPage } from '../../shared/cursor.js';
-import type { ContentResolver } from './content.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../../errors.js';
+import type { Actor } from '../../../shared/actor.js';
+import type { Clock } from '../../../shared/clock.js';
+import { decodeCursor, toPage } from '../../../shared/cursor.js';
+import type { ContentResolver } from '../content.js';
+import type { Revision, RevisionBody, RevisionDiff, RevisionPage, RevisionResult } from '../editor-schemas.js';
+import type { EditorService } from '../editor-service.js';
+import type { ArticleContent } from '../schemas.js';
+import { contentOf, toEditorArticle, toRevisionSummary } from '../views.js';
 import type { DiffSide } from './diff.js';
 import { type Differ, inProcessDiffer } from './diff-runner.js';
-import type { Revision, RevisionBody, RevisionDiff, RevisionPage, RevisionResult } from './editor-schemas.js';
-import type { EditorService } from './editor-service.js';
 import { assertTagMatches, type EditBase } from './etag.js';
 import { mergeEdit } from './merge.js';
 import type { RevisionRow, RevisionsRepository, StoredRevision } from './revisions-repository.js';
-import type { ArticleContent } from './schemas.js';
-import { contentOf, toEditorArticle, toRevisionSummary } from './views.js';
 
 export interface RevisionOutcome {
   /** False when the edit changed nothing and nothing was written. */

@@ -1,5 +1,5 @@
-import type { AuditEntry } from '../audit/repository.js';
-import type { ArticleContent } from './schemas.js';
+import type { AuditEntry } from '../../audit/repository.js';
+import type { ArticleContent } from '../schemas.js';
 
 /** What a command adds to its audit row; the time and the article are the command's own. */
 export type AuditFields = Omit<AuditEntry, 'at' | 'articleId' | 'subjectId'>;

@@ -1,14 +1,14 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
-import type { PgDatabase, PgExecutor, PgTransaction } from '../../db/pg/client.js';
-import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../db/pg/schema.js';
-import { withLockingTransaction } from '../../db/pg/tx.js';
-import { NotFoundError } from '../../errors.js';
-import { catalogueContent } from './catalogue.pg.js';
-import { editorStatusFilter, type StatusColumns } from './editor-status.js';
-import { assertSlugFree, claimSlug, lockArticle, type PgArticleWriters } from './publication.pg.js';
+import type { PgDatabase, PgExecutor, PgTransaction } from '../../../db/pg/client.js';
+import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../../db/pg/schema.js';
+import { withLockingTransaction } from '../../../db/pg/tx.js';
+import { NotFoundError } from '../../../errors.js';
+import { catalogueContent } from '../catalogue.pg.js';
+import { editorStatusFilter, type StatusColumns } from '../editor-status.js';
+import { assertSlugFree, claimSlug, lockArticle, type PgArticleWriters } from '../publishing/publication.pg.js';
+import type { ArticleContent } from '../schemas.js';
 import { revisionAudit, revisionRow, slugPlan } from './revision-rows.js';
 import type { EditorRecord, RevisionsRepository, StoredRevision } from './revisions-repository.js';
-import type { ArticleContent } from './schemas.js';
 
 const statusColumns: StatusColumns = {
   status: articles.status,

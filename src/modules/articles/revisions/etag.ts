@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { AppError, BadRequestError } from '../../errors.js';
-import { MAX_ID } from '../../shared/schemas.js';
+import { AppError, BadRequestError } from '../../../errors.js';
+import { MAX_ID } from '../../../shared/schemas.js';
+import type { ArticleContent } from '../schemas.js';
 import { CONTENT_FIELDS, canonical } from './merge.js';
-import type { ArticleContent } from './schemas.js';
 
 /**
  * An editor's ETag is `"r7.<revision tag>.<body hash>"`. The body hash (etagOf) validates the whole

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, lte, min } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
-import { withoutWaiting } from '../../db/errors.js';
-import { articleSchedules, articles } from '../../db/schema.js';
+import type { Database } from '../../../db/client.js';
+import { withoutWaiting } from '../../../db/errors.js';
+import { articleSchedules, articles } from '../../../db/schema.js';
 import { type ArticleWriters, articleRow, clearPublication, writePublication } from './publication.js';
 import { type AuditFields, firstPublishedAt, type Publication } from './read-model.js';
 

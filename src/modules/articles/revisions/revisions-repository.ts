@@ -1,15 +1,15 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
-import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../db/schema.js';
-import { NotFoundError } from '../../errors.js';
-import type { AuditEntry } from '../audit/repository.js';
-import { catalogueContent } from './catalogue.js';
-import { type EditorStatus, editorStatusFilter, type StatusColumns } from './editor-status.js';
-import { type ArticleWriters, assertSlugFree, claimSlug } from './publication.js';
+import type { Database } from '../../../db/client.js';
+import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../../db/schema.js';
+import { NotFoundError } from '../../../errors.js';
+import type { AuditEntry } from '../../audit/repository.js';
+import { catalogueContent } from '../catalogue.js';
+import { type EditorStatus, editorStatusFilter, type StatusColumns } from '../editor-status.js';
+import { type ArticleWriters, assertSlugFree, claimSlug } from '../publishing/publication.js';
+import type { ArticleContent } from '../schemas.js';
 import { revisionAudit, revisionRow, slugPlan } from './revision-rows.js';
-import type { ArticleContent } from './schemas.js';
 
-export type { EditorStatus } from './editor-status.js';
+export type { EditorStatus } from '../editor-status.js';
 
 type ArticleRow = typeof articles.$inferSelect;
 export type RevisionRow = typeof articleRevisions.$inferSelect;

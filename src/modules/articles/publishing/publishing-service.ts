@@ -1,15 +1,15 @@
-import { ConflictError, ValidationError } from '../../errors.js';
-import type { Actor } from '../../shared/actor.js';
-import { type ChangeFeed, publicationKeys } from '../../shared/changes.js';
-import type { Clock } from '../../shared/clock.js';
-import { renderMarkdown } from '../../shared/markdown.js';
-import type { EditorArticle, PublishBody } from './editor-schemas.js';
-import type { EditorService } from './editor-service.js';
+import { ConflictError, ValidationError } from '../../../errors.js';
+import type { Actor } from '../../../shared/actor.js';
+import { type ChangeFeed, publicationKeys } from '../../../shared/changes.js';
+import type { Clock } from '../../../shared/clock.js';
+import { renderMarkdown } from '../../../shared/markdown.js';
+import type { EditorArticle, PublishBody } from '../editor-schemas.js';
+import type { EditorService } from '../editor-service.js';
+import type { RevisionsRepository } from '../revisions/revisions-repository.js';
+import { contentOf, statusOf, toEditorArticle } from '../views.js';
 import type { DueSchedule, PublishingRepository } from './publishing-repository.js';
 import { firstPublishedAt } from './read-model.js';
-import type { RevisionsRepository } from './revisions-repository.js';
 import { failureReason, isTransient, renderFailure } from './schedule-failures.js';
-import { contentOf, statusOf, toEditorArticle } from './views.js';
 
 /** How a node learns of schedules it did not make itself, and of the ones others are applying. */
 export interface DuePolicy {

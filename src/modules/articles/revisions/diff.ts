@@ -1,7 +1,7 @@
 import { type Change, createPatch, diffLines, diffWordsWithSpace } from 'diff';
-import type { RevisionDiff } from './editor-schemas.js';
+import type { RevisionDiff } from '../editor-schemas.js';
+import type { ArticleContent } from '../schemas.js';
 import { changedFields } from './merge.js';
-import type { ArticleContent } from './schemas.js';
 
 /**
  * Myers' diff costs about (old + new length) × edits, so two long, very different bodies took

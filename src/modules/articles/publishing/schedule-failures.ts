@@ -1,5 +1,5 @@
-import { isDatabaseUnreachable } from '../../db/errors.js';
-import { AppError, UnavailableError } from '../../errors.js';
+import { isDatabaseUnreachable } from '../../../db/errors.js';
+import { AppError, UnavailableError } from '../../../errors.js';
 
 /** Long enough for any message of ours; a renderer's message is cut, not stored whole. */
 const MAX_REASON = 300;

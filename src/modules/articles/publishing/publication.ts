@@ -11,13 +11,13 @@ import {
   articleSlugs,
   articles,
   articleTags,
-} from '../../db/schema.js';
-import { ConflictError } from '../../errors.js';
-import type { appendAudit } from '../audit/repository.js';
-import type { indexDocument, removeDocument } from '../search/repository.js';
-import { ensureCredit, ensureTag, type Tx } from './catalogue.js';
+} from '../../../db/schema.js';
+import { ConflictError } from '../../../errors.js';
+import type { appendAudit } from '../../audit/repository.js';
+import type { indexDocument, removeDocument } from '../../search/repository.js';
+import { ensureCredit, ensureTag, type Tx } from '../catalogue.js';
+import type { ArticleContent } from '../schemas.js';
 import { type Publication, publishedColumns, searchDocumentOf, withdrawnColumns } from './read-model.js';
-import type { ArticleContent } from './schemas.js';
 
 type ArticleRow = typeof articles.$inferSelect;
 

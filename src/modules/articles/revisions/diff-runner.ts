@@ -1,5 +1,5 @@
+import type { RevisionDiff } from '../editor-schemas.js';
 import { type DiffSide, diffRevisions } from './diff.js';
-import type { RevisionDiff } from './editor-schemas.js';
 
 /** Computes a revision diff, here or on the work thread (src/work.ts). */
 export interface Differ {

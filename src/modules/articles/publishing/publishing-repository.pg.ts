@@ -1,8 +1,8 @@
 import { and, asc, eq, isNull, lte, min } from 'drizzle-orm';
-import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
-import { articleSchedules, articles } from '../../db/pg/schema.js';
-import { withLockingTransaction } from '../../db/pg/tx.js';
-import { NotFoundError } from '../../errors.js';
+import type { PgDatabase, PgTransaction } from '../../../db/pg/client.js';
+import { articleSchedules, articles } from '../../../db/pg/schema.js';
+import { withLockingTransaction } from '../../../db/pg/tx.js';
+import { NotFoundError } from '../../../errors.js';
 import {
   articleRow,
   clearPublication,

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf } from '../../http/access.js';
-import { etagOf } from '../../http/caching.js';
-import { problemResponses } from '../../http/problem.js';
-import { jsonResponse, withHeaders } from '../../http/responses.js';
+import { actorOf } from '../../../http/access.js';
+import { etagOf } from '../../../http/caching.js';
+import { problemResponses } from '../../../http/problem.js';
+import { jsonResponse, withHeaders } from '../../../http/responses.js';
 import {
   ArticleIdParamsSchema,
   DiffQuerySchema,
@@ -16,7 +16,7 @@ import {
   RevisionParamsSchema,
   RevisionResultSchema,
   RevisionSchema,
-} from './editor-schemas.js';
+} from '../editor-schemas.js';
 import { editBaseOf, editorEtagPrefix } from './etag.js';
 import type { RevisionOutcome, RevisionsService } from './revisions-service.js';
 
