@@ -4,7 +4,7 @@
  * several nodes at once.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createDatabase } from '../test/helpers/pg-admin.js';
 import type { DriverResult } from './driver.js';
 
 /** The PostgreSQL server to bench on, or null: then the benchmark has SQLite rows only. */
@@ -12,23 +12,10 @@ export function benchServerUrl(env: Record<string, string | undefined> = process
   return env.BENCH_DATABASE_URL || env.TEST_DATABASE_URL || null;
 }
 
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A new, empty database on the server of `serverUrl`; `drop` removes it, even with nodes still connected. */
 export async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `fjord_bench_${randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return createDatabase(serverUrl, name);
 }
 
 /** `total` connections shared out over `parts` drivers, as evenly as whole numbers allow. */

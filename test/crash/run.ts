@@ -19,6 +19,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { openPgEngine } from '../../src/engine/postgres.js';
 import { sqliteServices } from '../helpers/engine.js';
+import { createDatabase } from '../helpers/pg-admin.js';
 import { freePort, type ServerProcess, startServer, tempDatabasePath } from '../helpers/server-process.js';
 import { type Acknowledged, checkDatabase, checkPgDatabase, operations, type World } from './operations.js';
 
@@ -114,16 +115,6 @@ function postgresServerUrl(): string | null {
   return process.env.TEST_DATABASE_URL;
 }
 
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A migrated database of its own on the server, with the tokens the load writes with. */
 async function preparePg(url: string): Promise<World> {
   const engine = openPgEngine(url, { poolMax: 2, workBudgetMs: 1000 });
@@ -145,11 +136,9 @@ async function preparePg(url: string): Promise<World> {
  */
 async function mainPg(serverUrl: string) {
   const name = `fjord_crash_${randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const database = await createDatabase(serverUrl, name);
   const env = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: database.url,
     IP_HASH_KEY,
     RATE_LIMIT_MAX: '0',
     MAX_EVENT_LOOP_DELAY_MS: '0',
@@ -157,13 +146,13 @@ async function mainPg(serverUrl: string) {
     PG_POOL_MAX: '4',
   };
   const nodes: (ReturnType<typeof startServer> | null)[] = [null, null];
-  const client = new pg.Client({ connectionString: url.toString() });
+  const client = new pg.Client({ connectionString: database.url });
   const acknowledged: Acknowledged[] = [];
   const started = Date.now();
   let kills = 0;
   let lost: string[] = [];
   try {
-    const world = await preparePg(url.toString());
+    const world = await preparePg(database.url);
     await client.connect();
     for (let round = 0; round < KILLS; round++) {
       // The dead restart together, as an orchestrator brings them back.
@@ -200,7 +189,7 @@ async function mainPg(serverUrl: string) {
       }
     }
     await client.end().catch(() => {});
-    await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database.drop();
   }
   report(kills, acknowledged, lost, started, ' on PostgreSQL, two nodes');
 }

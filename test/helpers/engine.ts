@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { createServices } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
@@ -13,6 +12,7 @@ import type { DatabaseHandle } from '../../src/db/client.js';
 import type { Engine, EngineKind } from '../../src/engine/engine.js';
 import { openPgEngine, type PgEngine } from '../../src/engine/postgres.js';
 import { createSqliteEngine, openSqliteEngine, type SqliteEngine } from '../../src/engine/sqlite.js';
+import { createDatabase } from './pg-admin.js';
 
 export const TEST_ENGINE: EngineKind = process.env.FJORD_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
 
@@ -33,26 +33,10 @@ export interface TestEngine {
 
 const WORK_BUDGET_MS = 1000;
 
-function serverUrl(): string {
+export function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('the postgres test project needs TEST_DATABASE_URL (postgres://user@host:port/db)');
   return url;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl() });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /**
@@ -67,12 +51,7 @@ export function testDatabaseName(kind = ''): string {
 /** A fresh, migrated PostgreSQL database, copied from the run's template; returns its URL and a drop. */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const template = inject('pgTemplate');
-  const name = testDatabaseName();
-  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
-  return {
-    url: withDatabase(serverUrl(), name),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
-  };
+  return createDatabase(serverUrl(), testDatabaseName(), template);
 }
 
 /** A second engine on the same database as `first`: another node, or the CLI beside a server. */

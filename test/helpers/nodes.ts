@@ -4,7 +4,6 @@
  * response cache; they share only the database (and a clock, when the test passes one).
  */
 import { join } from 'node:path';
-import pg from 'pg';
 import supertest from 'supertest';
 import { afterAll } from 'vitest';
 import { buildApp, createServices } from '../../src/app.js';
@@ -13,8 +12,9 @@ import type { Engine } from '../../src/engine/engine.js';
 import { openPgEngine } from '../../src/engine/postgres.js';
 import { openSqliteEngine } from '../../src/engine/sqlite.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { openSibling, openTestEngine, TEST_ENGINE, testDatabaseName } from './engine.js';
+import { openSibling, openTestEngine, serverUrl, TEST_ENGINE, testDatabaseName } from './engine.js';
 import { tempDir } from './file-app.js';
+import { createDatabase } from './pg-admin.js';
 
 const WORK_BUDGET_MS = 1000;
 
@@ -64,24 +64,10 @@ export async function emptyDatabase(): Promise<{
       env: { DATABASE_PATH: path },
     };
   }
-  const server = process.env.TEST_DATABASE_URL;
-  if (!server) throw new Error('the postgres test project needs TEST_DATABASE_URL');
-  const name = testDatabaseName('empty_');
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: server });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  const { url, drop } = await createDatabase(serverUrl(), testDatabaseName('empty_'));
   return {
-    open: () => openPgEngine(url.toString(), { poolMax: 4, workBudgetMs: WORK_BUDGET_MS }),
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-    env: { DATABASE_URL: url.toString(), IP_HASH_KEY: 'test-key-of-at-least-thirty-two-characters' },
+    open: () => openPgEngine(url, { poolMax: 4, workBudgetMs: WORK_BUDGET_MS }),
+    drop,
+    env: { DATABASE_URL: url, IP_HASH_KEY: 'test-key-of-at-least-thirty-two-characters' },
   };
 }

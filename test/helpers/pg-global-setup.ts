@@ -4,9 +4,9 @@
  * Without TEST_DATABASE_URL this fails the run: a PostgreSQL suite that skips silently proves nothing.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { runPgMigrations } from '../../src/db/pg/migrate.js';
+import { createDatabase, onServer } from './pg-admin.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,34 +20,18 @@ export default async function setup(project: TestProject) {
     throw new Error('The postgres project needs TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test');
   }
   const name = `fjord_template_${randomBytes(6).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const templateUrl = new URL(url);
-  templateUrl.pathname = `/${name}`;
-  await runPgMigrations(templateUrl.toString());
+  const template = await createDatabase(url, name);
+  await runPgMigrations(template.url);
   project.provide('pgTemplate', name);
   return async () => {
     // Every database of this run, those a failed file left behind included (see testDatabaseName).
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      const run = name.replace(/^fjord_template_/, '');
-      const { rows } = await client.query<{ datname: string }>(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'fjord\\_test\\_' || $1 || '\\_%'",
-        [run],
-      );
-      for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
+    const run = name.replace(/^fjord_template_/, '');
+    const { rows } = await onServer(
+      url,
+      `SELECT datname FROM pg_database WHERE datname LIKE 'fjord\\_test\\_${run}\\_%'`,
+    );
+    for (const { datname } of rows as { datname: string }[])
+      await onServer(url, `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    await template.drop();
   };
 }
