@@ -179,7 +179,10 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
     // Before the cache lookup, so a publication coming due purges what it changes first.
     // A failure here must never fail the request: a failing schedule is marked failed by applyDue,
     // and anything else (the database itself) is logged and left for a later request.
+    // Not for the health probe: it must say at once whether the database answers, never wait on
+    // due work (on a database that hangs, a pass waits for the pool's connect timeout).
     api.addHook('onRequest', async (request) => {
+      if (request.routeOptions.url === '/healthz') return;
       await services.publishing.applyDue(request.log).catch((err: unknown) => {
         request.log.error({ err }, 'applying due schedules failed');
       });
