@@ -6,6 +6,7 @@ import { BadRequestError } from '../errors.js';
 const EXPOSED_HEADERS = [
   'Surrogate-Key',
   'ETag',
+  'Idempotent-Replayed',
   'Location',
   'Retry-After',
   'X-Request-Id',

@@ -1,16 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../errors.js';
 import { actorOf, hasRole } from '../../http/access.js';
-import type { CacheableSender } from '../../http/caching.js';
+import { type CacheableSender, etagOf } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import {
-  createdResponse,
   jsonResponse,
   MovedPermanentlySchema,
   NoContentSchema,
   NotModifiedSchema,
+  withHeaders,
 } from '../../http/responses.js';
 import { SurrogateKeys } from '../../shared/changes.js';
 import type { SearchService } from '../search/service.js';
@@ -141,14 +141,26 @@ export async function articlesRoutes(
         description: 'Tags are given by slug or name; unknown ones are created. Credits by id or by value.',
         body: CreateArticleBodySchema,
         response: {
-          201: createdResponse(EditorArticleSchema, 'The new draft; Location gives its URL'),
+          201: withHeaders(
+            jsonResponse(EditorArticleSchema, 'The new draft; Location gives its URL, ETag its version for If-Match'),
+            'ETag',
+            'Location',
+          ),
           ...problemResponses(400, 401, 403, 409),
         },
       },
     },
     async (request, reply) => {
       const article = await editor.create(request.body, actorOf(request));
-      return reply.code(201).header('location', `/v1/articles/${article.id}`).send(article);
+      // Serialized once, through the schema: the same bytes are hashed for the ETag and sent, and
+      // the ETag is the one GET /v1/articles/{id} gives, so the next edit can send it as If-Match.
+      const body = JSON.stringify(EditorArticleSchema.parse(article));
+      return (reply as FastifyReply)
+        .code(201)
+        .header('location', `/v1/articles/${article.id}`)
+        .header('etag', etagOf(body, editorEtagPrefix(article)))
+        .type('application/json; charset=utf-8')
+        .send(body);
     },
   );
 

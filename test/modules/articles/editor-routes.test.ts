@@ -73,6 +73,25 @@ describe('POST /v1/articles', () => {
     expect(tag.body).toEqual({ slug: 'geographie', name: 'Géographie', description: null, article_count: 0 });
   });
 
+  it('gives the new draft the ETag its editor view has, so the first edit can send it as If-Match', async () => {
+    const created = await api
+      .post('/v1/articles')
+      .set('authorization', editor.header)
+      .send({ title: 'Premier jet', lang: 'fr', body: 'Un.' })
+      .expect(201);
+    expect(created.headers.etag).toMatch(/^"r1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+"$/);
+    const view = await api.get(`/v1/articles/${created.body.id}`).set('authorization', editor.header).expect(200);
+    expect(view.body).toEqual(created.body);
+    expect(created.headers.etag).toBe(view.headers.etag);
+    const edited = await api
+      .post(`/v1/articles/${created.body.id}/revisions`)
+      .set('authorization', editor.header)
+      .set('if-match', created.headers.etag ?? '')
+      .send({ body: 'Deux.' })
+      .expect(201);
+    expect(edited.body).toMatchObject({ revision: 2, body: 'Deux.', merged_onto: null });
+  });
+
   it('lists every invalid field in one 400 problem and writes nothing', async () => {
     const res = await api
       .post('/v1/articles')
