@@ -6,11 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
 import { openPgDatabase, type PgHandle } from '../../src/db/pg/client.js';
-import { runPgMigrations } from '../../src/db/pg/migrate.js';
 import { createPgRateLimitCounter, type RateLimitCounter } from '../../src/db/pg/rate-limits.js';
 import { UnauthorizedError } from '../../src/errors.js';
 import { registerAccessControl } from '../../src/http/access.js';
@@ -25,9 +23,9 @@ import {
 import type { TokensService } from '../../src/modules/tokens/service.js';
 import { createIpHasher } from '../../src/shared/ip-hash.js';
 import { testClock } from '../helpers/build-app.js';
+import { createTestDatabase } from '../helpers/engine.js';
 
 const REDIS_URL = process.env.REDIS_URL_FOR_TESTS ?? 'redis://127.0.0.1:6379';
-const pgUrl = process.env.TEST_DATABASE_URL;
 const MAX = 3;
 const config = defaultConfig({ RATE_LIMIT_MAX: MAX, RATE_LIMIT_WINDOW_S: 60, MAX_EVENT_LOOP_DELAY_MS: 0 });
 const silent = Fastify().log;
@@ -134,8 +132,7 @@ describe('choosing the store', () => {
 });
 
 describe('rate limits counted in PostgreSQL', () => {
-  const database = `scratch_nodes_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Pool({ connectionString: pgUrl, max: 1 });
+  let drop = async () => {};
   const handles: PgHandle[] = [];
   const apps: FastifyInstance[] = [];
   const clock = testClock();
@@ -156,17 +153,12 @@ describe('rate limits counted in PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    await admin.query(`create database ${database}`);
-    const target = new URL(pgUrl ?? '');
-    target.pathname = `/${database}`;
-    url = target.toString();
-    await runPgMigrations(url);
+    ({ url, drop } = await createTestDatabase());
   });
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
     await Promise.all(handles.map((h) => h.close()));
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
+    await drop();
   });
 
   it('gives two nodes one budget', async () => {
