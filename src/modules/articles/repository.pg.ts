@@ -14,8 +14,9 @@ import { withTransaction } from '../../db/pg/tx.js';
 import { slugCandidates, uniqueSlug } from '../../shared/slug.js';
 import { teaserColumnsOf } from '../teasers/teaser.js';
 import { catalogueContent } from './catalogue.pg.js';
+import { linksByArticle } from './links.js';
 import type { PgArticleWriters } from './publishing/publication.pg.js';
-import type { ArticlesRepository, CreditLink, NewArticle, TagLink } from './repository.js';
+import type { ArticlesRepository, NewArticle } from './repository.js';
 import { revisionRow } from './revisions/revision-rows.js';
 
 const teaserColumns = teaserColumnsOf(articles);
@@ -138,37 +139,33 @@ export function createPgArticlesRepository(
     },
 
     async tagsFor(articleIds) {
-      const byArticle = new Map<string, TagLink[]>(articleIds.map((id) => [id, []]));
-      if (articleIds.length === 0) return byArticle;
-      const rows = await db
-        .select({ articleId: articleTags.articleId, slug: tags.slug, name: tags.name })
-        .from(articleTags)
-        .innerJoin(tags, eq(tags.id, articleTags.tagId))
-        .where(inArray(articleTags.articleId, articleIds))
-        .orderBy(asc(articleTags.articleId), asc(articleTags.position));
-      for (const { articleId, slug, name } of rows) byArticle.get(articleId)?.push({ slug, name });
-      return byArticle;
+      return linksByArticle(articleIds, () =>
+        db
+          .select({ articleId: articleTags.articleId, slug: tags.slug, name: tags.name })
+          .from(articleTags)
+          .innerJoin(tags, eq(tags.id, articleTags.tagId))
+          .where(inArray(articleTags.articleId, articleIds))
+          .orderBy(asc(articleTags.articleId), asc(articleTags.position)),
+      );
     },
 
     async creditsFor(articleIds) {
-      const byArticle = new Map<string, CreditLink[]>(articleIds.map((id) => [id, []]));
-      if (articleIds.length === 0) return byArticle;
-      const rows = await db
-        .select({
-          articleId: articleCredits.articleId,
-          id: credits.id,
-          role: articleCredits.role,
-          name: credits.name,
-          organization: credits.organization,
-          url: credits.url,
-          license: credits.license,
-        })
-        .from(articleCredits)
-        .innerJoin(credits, eq(credits.id, articleCredits.creditId))
-        .where(inArray(articleCredits.articleId, articleIds))
-        .orderBy(asc(articleCredits.articleId), asc(articleCredits.position));
-      for (const { articleId, ...credit } of rows) byArticle.get(articleId)?.push(credit);
-      return byArticle;
+      return linksByArticle(articleIds, () =>
+        db
+          .select({
+            articleId: articleCredits.articleId,
+            id: credits.id,
+            role: articleCredits.role,
+            name: credits.name,
+            organization: credits.organization,
+            url: credits.url,
+            license: credits.license,
+          })
+          .from(articleCredits)
+          .innerJoin(credits, eq(credits.id, articleCredits.creditId))
+          .where(inArray(articleCredits.articleId, articleIds))
+          .orderBy(asc(articleCredits.articleId), asc(articleCredits.position)),
+      );
     },
 
     async findTagNames(slugs) {

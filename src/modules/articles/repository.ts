@@ -14,6 +14,7 @@ import { uniqueSlug } from '../../shared/slug.js';
 import type { AuditEntry } from '../audit/repository.js';
 import { type TeaserRow, teaserColumnsOf } from '../teasers/teaser.js';
 import { catalogueContent, type TagLink } from './catalogue.js';
+import { linksByArticle } from './links.js';
 import type { ArticleWriters } from './publishing/publication.js';
 import { revisionRow } from './revisions/revision-rows.js';
 import type { ArticleContent } from './schemas.js';
@@ -225,22 +226,12 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
 
     /** The current tags of many articles in one query, in each article's order. */
     async tagsFor(articleIds: string[]): Promise<Map<string, TagLink[]>> {
-      const byArticle = new Map<string, TagLink[]>(articleIds.map((id) => [id, []]));
-      if (articleIds.length === 0) return byArticle;
-      for (const { articleId, slug, name } of tagsOf.all({ ids: JSON.stringify(articleIds) })) {
-        byArticle.get(articleId)?.push({ slug, name });
-      }
-      return byArticle;
+      return linksByArticle(articleIds, () => tagsOf.all({ ids: JSON.stringify(articleIds) }));
     },
 
     /** The current credits of many articles in one query, in each article's order. */
     async creditsFor(articleIds: string[]): Promise<Map<string, CreditLink[]>> {
-      const byArticle = new Map<string, CreditLink[]>(articleIds.map((id) => [id, []]));
-      if (articleIds.length === 0) return byArticle;
-      for (const { articleId, ...credit } of creditsOf.all({ ids: JSON.stringify(articleIds) })) {
-        byArticle.get(articleId)?.push(credit);
-      }
-      return byArticle;
+      return linksByArticle(articleIds, () => creditsOf.all({ ids: JSON.stringify(articleIds) }));
     },
 
     /** Catalogue names of the given tag slugs, for content that names tags by slug. */
