@@ -1,4 +1,3 @@
-import type { CommitWatcher } from '../db/commit-watcher.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 
 /**
@@ -157,22 +156,4 @@ export class ResponseCache {
       if (urls?.size === 0) this.byKey.delete(key);
     }
   }
-}
-
-/**
- * A hook to run before every cache lookup: once another process (a second server, the CLI) has
- * committed, nothing held here is known to be current, so all of it goes. A database that cannot
- * say (closed, an I/O error) clears it too, and the request goes on to meet the failure in its
- * own handler, which answers as that route declares (/healthz with a 503).
- */
-export function clearOnCommitsByOthers(watcher: CommitWatcher, cache: ResponseCache) {
-  return async () => {
-    let changed = true;
-    try {
-      changed = watcher.changedByOthers();
-    } catch {
-      // Unknown is treated as changed: nothing stale can be served.
-    }
-    if (changed) cache.clear();
-  };
 }
