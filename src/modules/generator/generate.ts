@@ -2,6 +2,7 @@ import { isPostgresUrl } from '../../db/url.js';
 import type { Engine } from '../../engine/engine.js';
 import { openSqliteEngine } from '../../engine/sqlite.js';
 import { slugify } from '../../shared/slug.js';
+import { indexDocument } from '../search/repository.js';
 import { generateComments, shareComments } from './comments.js';
 import { type Catalogue, GENERATED_UNTIL, generateArticle, statusOf } from './content.js';
 import { mulberry32 } from './random.js';
@@ -45,15 +46,16 @@ export function describeDatabase(database: string): string {
 /** The engine `database` names, and the bulk writer for it (built after migrating). */
 async function openTarget(database: string): Promise<{ engine: Engine; repository: () => GeneratorRepository }> {
   if (isPostgresUrl(database)) {
-    const [{ openPgEngine }, { createPgGeneratorRepository }] = await Promise.all([
+    const [{ openPgEngine }, { createPgGeneratorRepository }, { indexDocument }] = await Promise.all([
       import('../../engine/postgres.js'),
       import('./repository.pg.js'),
+      import('../search/repository.pg.js'),
     ]);
     const engine = openPgEngine(database, { poolMax: 2, workBudgetMs: 60_000 });
-    return { engine, repository: () => createPgGeneratorRepository(engine.handle.db) };
+    return { engine, repository: () => createPgGeneratorRepository(engine.handle.db, { indexDocument }) };
   }
   const engine = openSqliteEngine(database, { workBudgetMs: 60_000 });
-  return { engine, repository: () => createGeneratorRepository(engine.handle) };
+  return { engine, repository: () => createGeneratorRepository(engine.handle, { indexDocument }) };
 }
 
 const BATCH = 500;

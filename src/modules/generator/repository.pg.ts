@@ -12,7 +12,7 @@ import {
   credits,
   tags,
 } from '../../db/pg/schema.js';
-import { indexDocument } from '../search/repository.pg.js';
+import type { indexDocument as IndexDocument } from '../search/repository.pg.js';
 import type { GeneratorRepository } from './repository.js';
 import { type ArticleRows, approvedCount, articleRows, commentRow, moderationRow } from './rows.js';
 
@@ -48,7 +48,11 @@ async function insertAll<T extends PgTable>(tx: PgTransaction, table: T, rows: T
  * identity sequence up front, so replies can name their parents in the same statement and the ids
  * follow the generation order, as on SQLite.
  */
-export function createPgGeneratorRepository(db: PgDatabase): GeneratorRepository {
+/** `indexDocument` is the search module's, passed in so this repository imports no other module's. */
+export function createPgGeneratorRepository(
+  db: PgDatabase,
+  { indexDocument }: { indexDocument: typeof IndexDocument },
+): GeneratorRepository {
   let tagIds = new Map<string, number>();
 
   /** `n` ids of comments, in the order the sequence gives them. */

@@ -12,7 +12,7 @@ import {
   tags,
 } from '../../db/schema.js';
 import type { ArticleContent } from '../articles/schemas.js';
-import { indexDocument } from '../search/repository.js';
+import type { indexDocument as IndexDocument } from '../search/repository.js';
 import type { GeneratedComment } from './comments.js';
 import type { GeneratedArticle } from './content.js';
 import { approvedCount, articleRows, commentRow, moderationRow } from './rows.js';
@@ -51,7 +51,11 @@ const p = (name: string) => sql.placeholder(name);
  * editorial path, but through prepared statements in large transactions: one row at a time
  * through the services would take an hour for a million comments.
  */
-export function createGeneratorRepository({ db, sqlite }: DatabaseHandle): GeneratorRepository {
+/** `indexDocument` is the search module's, passed in so this repository imports no other module's. */
+export function createGeneratorRepository(
+  { db, sqlite }: DatabaseHandle,
+  { indexDocument }: { indexDocument: typeof IndexDocument },
+): GeneratorRepository {
   const insertArticle = db
     .insert(articles)
     .values({
