@@ -314,3 +314,106 @@ export const searchDocuments = sqliteTable('search_documents', {
     .unique()
     .references(() => articles.id, { onDelete: 'cascade' }),
 });
+
+/**
+ * The transactional outbox and the public change feed, in one append-only table: every write that
+ * others may react to appends its event in the transaction that makes the change, so an event
+ * exists if and only if its change committed. `id` is the event's sequence: it grows in commit
+ * order on both engines (PostgreSQL takes a transaction lock before drawing it).
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** `article.published`, `comment.approved`, `tag.deleted`, `webhook.ping`... */
+    type: text('type').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    slug: text('slug'),
+    /** The event's entry in the public change feed; null for events the feed does not show. */
+    feed: text('feed', { enum: ['upsert', 'delete'] }),
+    /** JSON: what receivers are told, under the public API's privacy rules. */
+    data: text('data').notNull().default('{}'),
+    /** JSON array of the surrogate keys the change touches. */
+    surrogateKeys: text('surrogate_keys').notNull().default('[]'),
+    occurredAt: integer('occurred_at').notNull(),
+  },
+  (t) => [index('events_feed').on(t.feed, t.id)],
+);
+
+/** Where events are sent: each receiver signs nothing of ours, it verifies with the secret. */
+export const webhooks = sqliteTable('webhooks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  description: text('description').notNull().default(''),
+  /** JSON array of event types, `<entity>.*` or `*`. */
+  events: text('events').notNull(),
+  /** `whsec_<base64>`: needed in the clear to sign; shown once, never answered again. */
+  secret: text('secret').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  disabledReason: text('disabled_reason'),
+  disabledAt: integer('disabled_at'),
+  /** Failed attempts since the last success: past the threshold, the webhook is disabled. */
+  failureStreak: integer('failure_streak').notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * One event to one webhook: written with the event when the webhook was enabled and wanted it, then
+ * claimed (`lease_until`) by one process for each attempt, so of several nodes exactly one sends it.
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the next attempt is due; null once the delivery succeeded or was given up. */
+    nextAttemptAt: integer('next_attempt_at'),
+    /** Until when the process that claimed it is attempting it; past that, another may. */
+    leaseUntil: integer('lease_until'),
+    lastAttemptAt: integer('last_attempt_at'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    /** The first characters of the last response body. */
+    lastResponse: text('last_response'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_webhook').on(t.webhookId, t.id),
+    index('webhook_deliveries_event').on(t.eventId),
+  ],
+);
+
+/** A link that shows an unpublished revision as it would be published; the token is kept as its hash. */
+export const previewLinks = sqliteTable(
+  'preview_links',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    articleId: text('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    /** The revision shown; null follows the article's latest revision. */
+    revision: integer('revision'),
+    /** SHA-256 of the token, hex. */
+    tokenHash: text('token_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('preview_links_token_unique').on(t.tokenHash),
+    index('preview_links_article').on(t.articleId, t.id),
+  ],
+);

@@ -38,6 +38,10 @@ export type SchemaParity = [
   Assert<Same<'apiTokens'>>,
   Assert<Same<'auditLog'>>,
   Assert<Same<'idempotencyKeys'>>,
+  Assert<Same<'events'>>,
+  Assert<Same<'webhooks'>>,
+  Assert<Same<'webhookDeliveries'>>,
+  Assert<Same<'previewLinks'>>,
   Assert<
     Equal<
       Pick<typeof sqlite.searchDocuments.$inferSelect, 'id' | 'articleId'>,

@@ -6,7 +6,8 @@
  * - millisecond timestamps are `bigint` read as numbers: 2^53 ms is far beyond any date we store;
  * - text is `COLLATE "C"`: keyset cursors compare by code point, as SQLite's BINARY does, whatever
  *   the database's locale (en_US ignores hyphens, ICU puts `Zeta` after lower case);
- * - integer ids are identity columns; they are not in commit order, so no reader relies on that;
+ * - integer ids are identity columns; they are not in commit order, so no reader relies on that,
+ *   except `events.id`, drawn under a transaction lock (see src/modules/events/outbox.pg.ts);
  * - booleans are booleans;
  * - `search_documents.document` is the weighted tsvector that FTS5's table holds on SQLite.
  */
@@ -303,3 +304,83 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull(),
   resetAt: ms('reset_at').notNull(),
 });
+
+/** The outbox and change feed; `id` is drawn under a transaction-scoped advisory lock, so it grows in commit order. */
+export const events = pgTable(
+  'events',
+  {
+    id: id(),
+    type: text('type').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    slug: text('slug'),
+    feed: enumText('feed', ['upsert', 'delete'] as const),
+    data: text('data').notNull().default('{}'),
+    surrogateKeys: text('surrogate_keys').notNull().default('[]'),
+    occurredAt: ms('occurred_at').notNull(),
+  },
+  (t) => [index('events_feed').on(t.feed, t.id)],
+);
+
+export const webhooks = pgTable('webhooks', {
+  id: id(),
+  url: text('url').notNull(),
+  description: text('description').notNull().default(''),
+  events: text('events').notNull(),
+  secret: text('secret').notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  disabledReason: text('disabled_reason'),
+  disabledAt: ms('disabled_at'),
+  failureStreak: integer('failure_streak').notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: id(),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    status: enumText('status', ['pending', 'succeeded', 'failed'] as const)
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ms('next_attempt_at'),
+    leaseUntil: ms('lease_until'),
+    lastAttemptAt: ms('last_attempt_at'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    lastResponse: text('last_response'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_webhook').on(t.webhookId, t.id),
+    index('webhook_deliveries_event').on(t.eventId),
+  ],
+);
+
+export const previewLinks = pgTable(
+  'preview_links',
+  {
+    id: id(),
+    articleId: text('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    revision: integer('revision'),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: ms('expires_at').notNull(),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('preview_links_token_unique').on(t.tokenHash),
+    index('preview_links_article').on(t.articleId, t.id),
+  ],
+);
