@@ -3,8 +3,6 @@
  * all, each enabled webhook that wants the event gets one delivery, and ids grow in commit order.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PgEngine } from '../../../src/engine/postgres.js';
-import type { SqliteEngine } from '../../../src/engine/sqlite.js';
 import { type EventInput, tagEvent } from '../../../src/modules/events/catalogue.js';
 import { recordEvent } from '../../../src/modules/events/outbox.js';
 import { recordEvent as recordPgEvent } from '../../../src/modules/events/outbox.pg.js';
@@ -23,12 +21,12 @@ async function record(e: EventInput, fail = false): Promise<void> {
   const boom = new Error('rolled back');
   const write = async () => {
     if (t.engine.kind === 'postgres') {
-      await (t.engine).handle.db.transaction(async (tx) => {
+      await t.engine.handle.db.transaction(async (tx) => {
         await recordPgEvent(tx, e);
         if (fail) throw boom;
       });
     } else {
-      (t.engine).handle.db.transaction((tx) => {
+      t.engine.handle.db.transaction((tx) => {
         recordEvent(tx, e);
         if (fail) throw boom;
       });
@@ -92,7 +90,7 @@ describe('the outbox', () => {
 
   it('never lets a reader see an event before one with a smaller id that commits later', async () => {
     if (t.engine.kind !== 'postgres') return; // SQLite has one writer: ids are drawn one transaction at a time
-    const { db } = (t.engine).handle;
+    const { db } = t.engine.handle;
     let releaseFirst!: () => void;
     const firstMayCommit = new Promise<void>((resolve) => {
       releaseFirst = resolve;
