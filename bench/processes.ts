@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort } from '../test/helpers/server-process.js';
 
 export const ROOT = new URL('../', import.meta.url).pathname;
@@ -79,4 +80,14 @@ export async function output(args: string[], env: Record<string, string> = {}): 
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
   return out;
+}
+
+/** The server as production runs it: compiled JavaScript in `cache`, migrations beside it as in the Docker image. */
+export async function build(cache: string): Promise<string> {
+  const dist = join(cache, 'dist');
+  rmSync(dist, { recursive: true, force: true });
+  await runToEnd([join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist]);
+  symlinkSync(join(ROOT, 'migrations'), join(dist, 'migrations'));
+  symlinkSync(join(ROOT, 'migrations-pg'), join(dist, 'migrations-pg'));
+  return join(dist, 'src/server.js');
 }

@@ -5,28 +5,20 @@
  * PostgreSQL server, the same scenarios run again on a database generated there for the run, on one
  * node and on two nodes sharing the load, each against a ceiling of as many bare Fastify processes.
  */
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DriverResult, DriverTask } from './driver.js';
 import { HOSTILE_CLIENTS, readersUnderHostileLoad } from './hostile.js';
 import { benchServerUrl, combine, createBenchDatabase, splitConnections } from './postgres.js';
-import { output, peakRssMb, ROOT, runToEnd, type Started, startProcess } from './processes.js';
+import { build, output, peakRssMb, ROOT, runToEnd, type Started, startProcess } from './processes.js';
 import { type Row, table, targets, targetTable } from './report.js';
 import { cursorAt, DEEP_LIST, type Scenario, scenarios } from './scenarios.js';
 
-const SEED_SLUG = 'openai-choisit-elle-la-norvege-pour-renforcer-ou-contourner-la-souverainete-numerique-europeenne';
 const CACHE = join(ROOT, 'bench/.cache');
+const SEED_SLUG = 'openai-choisit-elle-la-norvege-pour-renforcer-ou-contourner-la-souverainete-numerique-europeenne';
+
 const { values } = parseArgs({
   options: {
     articles: { type: 'string', default: '10000' },
@@ -60,16 +52,6 @@ async function cachedDatabase(): Promise<string> {
   await runToEnd(['bin/fjord.js', 'generate', ...args, '--seed', String(params.seed), '--database', partial]);
   renameSync(partial, file);
   return file;
-}
-
-/** The server as production runs it: compiled JavaScript, migrations beside it as in the Docker image. */
-async function build(): Promise<string> {
-  const dist = join(CACHE, 'dist');
-  rmSync(dist, { recursive: true, force: true });
-  await runToEnd([join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist]);
-  symlinkSync(join(ROOT, 'migrations'), join(dist, 'migrations'));
-  symlinkSync(join(ROOT, 'migrations-pg'), join(dist, 'migrations-pg'));
-  return join(dist, 'src/server.js');
 }
 
 /**
@@ -312,7 +294,7 @@ async function postgresRows(serverJs: string, serverUrl: string, work: string): 
 
 async function main() {
   const source = await cachedDatabase();
-  const serverJs = await build();
+  const serverJs = await build(CACHE);
   const work = mkdtempSync(join(tmpdir(), 'fjord-bench-'));
   const database = join(work, 'fjord.db');
   copyFileSync(source, database);
