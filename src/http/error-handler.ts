@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { isDatabaseBusy, isDatabaseUnreachable, isUnstorableValue, toDomainError } from '../db/errors.js';
 import { AppError, type FieldError, PROBLEMS, type ProblemCode } from '../errors.js';
+import { createMethodIndex } from './allowed-methods.js';
 import type { Problem } from './problem.js';
 
 const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -144,7 +145,19 @@ export function registerErrorHandling(app: FastifyInstance) {
     return sendProblem(reply, problem(request, 'internal', 'Unexpected error'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(request, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  // Every route registered from here on, so that a wrong method on a known path is a 405.
+  const methods = createMethodIndex();
+  app.addHook('onRoute', (route) => {
+    // OPTIONS answers CORS preflights on every path; it says nothing about what a path serves.
+    if (route.url !== '*') methods.add(route.url, route.method);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = methods.allowed(path);
+    if (allowed.length > 0) {
+      const detail = `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}`;
+      return sendProblem(reply, problem(request, 'method_not_allowed', detail), { allow: allowed.join(', ') });
+    }
+    return sendProblem(reply, problem(request, 'not_found', `No route for ${request.method} ${path}`));
+  });
 }
