@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UNREACHABLE_RETRY_AFTER_S } from '../db/errors.js';
-import { UnavailableError } from '../errors.js';
+import { NotFoundError, PROBLEMS, type ProblemCode, UnavailableError } from '../errors.js';
 import { ProblemSchema, problemResponses } from './problem.js';
 import { jsonResponse } from './responses.js';
 
@@ -30,6 +30,19 @@ export const HealthUnavailableSchema = ProblemSchema.extend({
   engine: EngineSchema,
   database: z.literal('down').meta({ description: 'The database did not answer' }),
 }).meta({ id: 'HealthUnavailable', description: 'An RFC 9457 problem document: this node cannot serve' });
+
+export const ProblemTypeSchema = z
+  .object({
+    type: z.string().meta({ examples: ['/problems/conflict'] }),
+    code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]),
+    status: z
+      .number()
+      .int()
+      .meta({ examples: [409] }),
+    title: z.string().meta({ examples: ['Conflict'] }),
+    description: z.string().meta({ description: 'What the problem means, and what a client does about it' }),
+  })
+  .meta({ id: 'ProblemType', description: "What a problem document's `type` names" });
 
 export interface SystemRoutesOptions {
   /** Named in every answer. */
@@ -85,6 +98,38 @@ export async function systemRoutes(app: FastifyInstance, { engine, ping }: Syste
         });
       }
       return reply.header('cache-control', 'no-store').send({ status: 'ok' as const, engine, database: 'up' as const });
+    },
+  );
+
+  // Each problem's `type` is a URI reference that resolves: to what the problem means.
+  r.get(
+    '/problems/:type',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'getProblemType',
+        tags: ['system'],
+        summary: 'What a problem type means, and what a client does about it',
+        params: z.object({
+          type: z
+            .string()
+            .max(64)
+            .meta({ examples: ['conflict'] }),
+        }),
+        response: {
+          200: jsonResponse(ProblemTypeSchema, 'The problem type'),
+          ...problemResponses(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { type } = request.params;
+      if (!Object.hasOwn(PROBLEMS, type)) throw new NotFoundError(`No problem type is called ${type}`);
+      const code = type as ProblemCode;
+      const { status, title, description } = PROBLEMS[code];
+      return reply
+        .header('cache-control', 'public, max-age=86400')
+        .send({ type: `/problems/${code}`, code, status, title, description });
     },
   );
 
