@@ -7,6 +7,7 @@ import type { IpHasher } from '../shared/ip-hash.js';
 import { illFormedPaths } from '../shared/unicode.js';
 import { callerKey } from './access.js';
 import type { SharedRateLimitStore } from './rate-limit-store.js';
+import { declaredParameters, parameterErrors } from './strict-query.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -36,10 +37,32 @@ async function refuseIllFormedText(request: FastifyRequest) {
   const schema = request.routeOptions.schema;
   if (schema?.params) refuseNul(request.params, 'params');
   if (schema?.querystring) refuseNul(request.query, 'query');
+  refuseUndeclared(request);
   const paths = illFormedPaths(request.body);
   if (paths.length === 0) return;
   const errors = paths.map((path): FieldError => ({ in: 'body', path, message: ILL_FORMED }));
   throw new ValidationError(`Invalid body: ${paths.map((p) => p || 'the body itself').join(', ')}`, errors);
+}
+
+/**
+ * Unknown query parameters and numbers not in plain decimal digits are a 400 naming them: a
+ * parameter a route does not read would otherwise be silently ignored, and coercion would take
+ * `0x10` or `1e2` for a number. A route that declares no query takes none.
+ */
+function refuseUndeclared(request: FastifyRequest): void {
+  // The API's routes (each declares its access); /docs serves its assets as it likes.
+  if (request.routeOptions.config.access === undefined) return;
+  const schema = request.routeOptions.schema;
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const errors = [
+    ...parameterErrors(query, schema?.querystring ? declaredParameters(schema.querystring) : new Map(), 'query'),
+    ...(schema?.params
+      ? parameterErrors((request.params ?? {}) as Record<string, unknown>, declaredParameters(schema.params), 'params')
+      : []),
+  ];
+  if (errors.length === 0) return;
+  const where = [...new Set(errors.map((e) => e.in))].join(' and ');
+  throw new ValidationError(`Invalid ${where}: ${errors.map((e) => e.path).join(', ')}`, errors);
 }
 
 const NUL_MESSAGE = 'must not contain the NUL character (%00)';

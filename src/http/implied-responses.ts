@@ -21,9 +21,11 @@ export function impliedStatuses({ method, config, schema }: RouteShape): number[
   // route, and a missing one elsewhere (401), and a token with the wrong role (403).
   const statuses = [503, 401];
   if (config?.access !== 'public') statuses.push(403);
-  // The zod validator refuses bad params, query and headers; a path parameter names something that may not exist.
-  if (parts.params) statuses.push(400, 404);
-  if (parts.querystring || parts.headers) statuses.push(400);
+  // hardening.ts refuses a query parameter the route does not declare, even on a route that takes
+  // none (400); the zod validator refuses bad params, query and headers; a path parameter names
+  // something that may not exist.
+  statuses.push(400);
+  if (parts.params) statuses.push(404);
   // On writes: the JSON parser refuses malformed or empty JSON (400), bodyLimit a large body (413),
   // anything but JSON (415), and the rate limit answers 429.
   if (methods.some((m) => WRITES.has(m))) statuses.push(400, 413, 415, 429);
