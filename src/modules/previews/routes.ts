@@ -39,7 +39,7 @@ export async function previewsRoutes(app: FastifyInstance, { service }: { servic
           'response only. `url` is GET /v1/preview/{token} at the origin this request was made to (as ' +
           'TRUST_PROXY lets proxies name it), or PREVIEW_URL with the token in it when that is set.',
         params: ArticleRefParamsSchema,
-        body: CreatePreviewBodySchema,
+        body: CreatePreviewBodySchema.nullish(),
         response: {
           201: jsonResponse(CreatedPreviewSchema, 'The link with its token'),
           ...problemResponses(400, 401, 403, 404, 409),
@@ -48,7 +48,9 @@ export async function previewsRoutes(app: FastifyInstance, { service }: { servic
     },
     async (request, reply) => {
       const origin = `${request.protocol}://${request.host}`;
-      const created = await service.create(request.params.article, request.body, actorOf(request), origin);
+      // No body at all asks for the defaults, as an empty object does.
+      const body = request.body ?? CreatePreviewBodySchema.parse({});
+      const created = await service.create(request.params.article, body, actorOf(request), origin);
       return reply.code(201).header('cache-control', 'no-store').send(created);
     },
   );
