@@ -217,6 +217,20 @@ describe('GET /v1/preview/{token}', () => {
     expect(updated_at).toBe(publicUpdated);
   });
 
+  it('names tags and credits as the catalogue does now, as the public view does', async () => {
+    const { id, slug } = await draft();
+    const creditId = (await ed(api.get(`/v1/articles/${id}`))).body.credits[0].credit_id as number;
+    expect((await ed(api.patch('/v1/tags/technologie')).send({ name: 'Tech' })).status).toBe(200);
+    expect((await ed(api.patch(`/v1/credits/${creditId}`)).send({ name: 'B. Wicks' })).status).toBe(200);
+    const { token } = await createPreview(id);
+    const preview = (await api.get(`/v1/preview/${token}`)).body;
+    expect(preview.tags[0]).toEqual({ slug: 'technologie', name: 'Tech' });
+    expect(preview.credits[0]).toMatchObject({ id: creditId, name: 'B. Wicks' });
+    await publish(id);
+    const served = (await api.get(`/v1/articles/${slug}`)).body;
+    expect([preview.tags, preview.credits]).toEqual([served.tags, served.credits]);
+  });
+
   it('follows the latest revision unless pinned to one', async () => {
     const { id } = await draft('Premier titre');
     const following = await createPreview(id);
