@@ -62,5 +62,6 @@ export const PreviewLinkParamsSchema = z.object({
 });
 
 export const PreviewTokenParamsSchema = z.object({
-  token: z.string().min(1).max(200).meta({ description: 'The token of a preview link' }),
+  // No bound of its own beyond the router's: a token of any other length is answered as an unknown one.
+  token: z.string().min(1).meta({ description: 'The token of a preview link' }),
 });

@@ -257,7 +257,9 @@ describe('GET /v1/preview/{token}', () => {
     expect((await ed(api.delete(`/v1/articles/${id}/previews/${revoked.id}`))).status).toBe(204);
 
     const answers = await Promise.all(
-      ['A'.repeat(43), 'not-a-token', expiring.token, revoked.token].map((t) => api.get(`/v1/preview/${t}`)),
+      ['A'.repeat(43), 'not-a-token', 'A'.repeat(300), expiring.token, revoked.token].map((t) =>
+        api.get(`/v1/preview/${t}`),
+      ),
     );
     for (const res of answers) {
       expect(res.status).toBe(404);
