@@ -31,6 +31,8 @@ import { commentsRoutes } from './modules/comments/routes.js';
 import { commentSettingsFrom, createCommentsService } from './modules/comments/service.js';
 import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
+import { previewsRoutes } from './modules/previews/routes.js';
+import { createPreviewsService } from './modules/previews/service.js';
 import { createSearchService } from './modules/search/service.js';
 import { tagsRoutes } from './modules/tags/routes.js';
 import { createTagsService } from './modules/tags/service.js';
@@ -93,6 +95,14 @@ export function createServices(engine: Engine, clock: Clock = systemClock, confi
       hashIp,
     }),
     moderation: createModerationService({ repo: store.comments, clock, changes }),
+    previews: createPreviewsService({
+      repo: store.previews,
+      editor,
+      revisions: store.revisions,
+      catalogue: store.articles,
+      clock,
+      urlTemplate: config.PREVIEW_URL,
+    }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -214,6 +224,7 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
     await moderationRoutes(api, { service: services.moderation, send });
     await tokensRoutes(api, { service: services.tokens });
     await auditRoutes(api, { service: services.audit });
+    await previewsRoutes(api, { service: services.previews });
   });
 
   return app;

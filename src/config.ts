@@ -103,6 +103,19 @@ const trustProxy = z.string().transform((value, ctx): boolean | number | string[
   return parsed.data;
 });
 
+/** An http(s) URL with `{token}` where the preview token goes, such as https://site.example/preview?token={token}. */
+const previewUrl = z
+  .string()
+  .trim()
+  .refine((value) => value.includes('{token}'), 'must contain {token}, where the preview token goes')
+  .refine((value) => {
+    try {
+      return /^https?:$/.test(new URL(value.replaceAll('{token}', 'token')).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL such as https://site.example/preview?token={token}');
+
 export const ConfigSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -159,6 +172,8 @@ export const ConfigSchema = z.object({
     .default(1000),
   /** Which proxies to believe about the client address (X-Forwarded-For); the flood limit and IP rules use it. */
   TRUST_PROXY: trustProxy.default(false),
+  /** Where preview links point: a URL holding {token}, for a frontend that renders previews; unset, this API. */
+  PREVIEW_URL: previewUrl.optional(),
   /** More than this many comments from one IP or one e-mail within the window is refused with 429. */
   COMMENTS_FLOOD_MAX: count.min(1, 'must be at least 1').default(5),
   COMMENTS_FLOOD_WINDOW_S: seconds.default(60),

@@ -14,6 +14,7 @@ import type { RevisionsRepository } from '../modules/articles/revisions/revision
 import type { AuditRepository } from '../modules/audit/repository.js';
 import type { CommentsRepository } from '../modules/comments/repository.js';
 import type { CreditsRepository } from '../modules/credits/repository.js';
+import type { PreviewsRepository } from '../modules/previews/repository.js';
 import type { SearchRunner } from '../modules/search/runner.js';
 import type { TagsRepository } from '../modules/tags/repository.js';
 import type { TokensRepository } from '../modules/tokens/repository.js';
@@ -41,6 +42,7 @@ export interface Store {
   audit: AuditRepository;
   comments: CommentsRepository;
   idempotency: IdempotencyRepository;
+  previews: PreviewsRepository;
 }
 
 export interface Engine {

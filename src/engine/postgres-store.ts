@@ -7,6 +7,7 @@ import { createPgRevisionsRepository } from '../modules/articles/revisions/revis
 import { appendAudit, createPgAuditRepository } from '../modules/audit/repository.pg.js';
 import { createPgCommentsRepository } from '../modules/comments/repository.pg.js';
 import { createPgCreditsRepository } from '../modules/credits/repository.pg.js';
+import { createPgPreviewsRepository } from '../modules/previews/repository.pg.js';
 import type { SearchRepository } from '../modules/search/repository.js';
 import {
   createPgSearchRepository,
@@ -31,6 +32,7 @@ export function createPgStore(db: PgDatabase): Store {
     audit: createPgAuditRepository(db),
     comments: createPgCommentsRepository(db),
     idempotency: createPgIdempotencyRepository(db),
+    previews: createPgPreviewsRepository(db, { appendAudit }),
   };
 }
 

@@ -10,6 +10,7 @@ import { createRevisionsRepository } from '../modules/articles/revisions/revisio
 import { appendAudit, createAuditRepository } from '../modules/audit/repository.js';
 import { createCommentsRepository } from '../modules/comments/repository.js';
 import { createCreditsRepository } from '../modules/credits/repository.js';
+import { createPreviewsRepository } from '../modules/previews/repository.js';
 import { createSearchRepository, indexDocument, reindexTag, removeDocument } from '../modules/search/repository.js';
 import { inProcessRunner, type SearchRunner } from '../modules/search/runner.js';
 import { createTagsRepository } from '../modules/tags/repository.js';
@@ -28,6 +29,7 @@ export function createSqliteStore(db: Database): Store {
     audit: createAuditRepository(db),
     comments: createCommentsRepository(db),
     idempotency: createIdempotencyRepository(db),
+    previews: createPreviewsRepository(db, { appendAudit }),
   };
 }
 

@@ -32,7 +32,9 @@ export const RESPONSE_HEADERS = {
     schema: text,
   },
   'Cache-Control': {
-    description: '`public, max-age=…, stale-while-revalidate=…` without a token; `private, no-cache` with one',
+    description:
+      '`public, max-age=…, stale-while-revalidate=…` without a token; `private, no-cache` with one; ' +
+      '`private, no-store` on a draft preview',
     required: true,
     schema: text,
   },
@@ -46,6 +48,11 @@ export const RESPONSE_HEADERS = {
     description: 'The URL of the resource',
     required: true,
     schema: { type: 'string', format: 'uri-reference' },
+  },
+  'X-Robots-Tag': {
+    description: '`noindex`: a draft preview is kept out of search engines',
+    required: true,
+    schema: text,
   },
   'Retry-After': { description: 'Seconds to wait before retrying', schema: seconds },
   'WWW-Authenticate': { description: 'The bearer challenge', required: true, schema: text },

@@ -84,6 +84,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'moderation', description: 'The moderation queue, status changes with their log, erasure' },
         { name: 'tokens', description: 'API tokens and their roles (admins)' },
         { name: 'audit', description: 'The log of editorial and administrative actions (admins)' },
+        { name: 'previews', description: 'Draft previews: links that show an article as it would be published' },
         { name: 'system', description: 'Health and API description' },
       ],
       components: {

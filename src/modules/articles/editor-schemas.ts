@@ -35,6 +35,12 @@ export const ScheduleFailureSchema = z
       '(`scheduled` is null) until an editor acts. Publishing or scheduling again, or unpublishing, clears it.',
   });
 
+/** Rendered when the view is answered, never stored: the read model holds only the published revision's HTML. */
+const BodyHtmlSchema = z.string().meta({
+  description:
+    'The body rendered to sanitized HTML by the renderer publication uses: what readers will see once it is published',
+});
+
 const editorFields = {
   id: z.uuid(),
   lang: z.string(),
@@ -57,6 +63,7 @@ export const EditorArticleSchema = z
     slug: z.string(),
     standfirst: z.string().nullable(),
     body: z.string(),
+    body_html: BodyHtmlSchema,
     tags: z.array(TagRefSchema),
     credits: z.array(SnapshotCreditSchema),
     hero_image: HeroImageSchema.nullable(),
@@ -163,7 +170,10 @@ export type RevisionSummary = z.infer<typeof RevisionSummarySchema>;
 export const RevisionPageSchema = page(RevisionSummarySchema, 'RevisionPage');
 export type RevisionPage = z.infer<typeof RevisionPageSchema>;
 
-export const RevisionSchema = RevisionSummarySchema.extend({ content: ArticleContentSchema }).meta({
+export const RevisionSchema = RevisionSummarySchema.extend({
+  content: ArticleContentSchema,
+  body_html: BodyHtmlSchema,
+}).meta({
   id: 'Revision',
   description: 'One revision with its full snapshot',
 });

@@ -13,7 +13,8 @@ export type { Actor } from '../../shared/actor.js';
 
 const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
 
-function toPublicArticle(row: ArticleRow, tags: TagLink[], credits: CreditLink[]): PublicArticle {
+/** The public shape of an article from its row: the read model a publication writes, with its tag and credit links. */
+export function toPublicArticle(row: ArticleRow, tags: TagLink[], credits: CreditLink[]): PublicArticle {
   return {
     ...toTeaser(row, tags),
     body: row.body ?? '',

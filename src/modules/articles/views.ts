@@ -1,3 +1,4 @@
+import { renderMarkdown } from '../../shared/markdown.js';
 import type { EditorArticle, EditorArticleSummary, RevisionSummary } from './editor-schemas.js';
 import type { EditorRecord, EditorStatus, RevisionRow, ScheduleRow } from './revisions/revisions-repository.js';
 import type { ArticleContent } from './schemas.js';
@@ -40,6 +41,13 @@ function commonFields(record: EditorRecord) {
   };
 }
 
+/**
+ * A body as readers will see it once published. The one renderer: publishing stores what it gives
+ * (PublishingService's default `render`), and editor views render it when they are answered, so a
+ * draft's HTML is never stored and never differs from its published HTML.
+ */
+export const bodyHtmlOf = (content: ArticleContent) => renderMarkdown(content.body);
+
 export function toEditorArticle(record: EditorRecord): EditorArticle {
   const content = contentOf(record.head);
   return {
@@ -48,6 +56,7 @@ export function toEditorArticle(record: EditorRecord): EditorArticle {
     comment_count: record.article.commentCount,
     created_at: iso(record.article.createdAt),
     ...content,
+    body_html: bodyHtmlOf(content),
   };
 }
 

@@ -49,6 +49,7 @@ describe('POST /v1/articles', () => {
       slug: 'les-fjords-en-hiver',
       standfirst: null,
       body: 'Premier paragraphe.',
+      body_html: '<p>Premier paragraphe.</p>',
       tags: [
         { slug: 'geographie', name: 'Géographie' },
         { slug: 'hiver', name: 'hiver' },

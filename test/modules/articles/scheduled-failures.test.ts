@@ -129,6 +129,8 @@ describe('a scheduled publication that fails when it comes due', () => {
       slug: bad.slug,
       standfirst: expect.any(String),
       body: 'Body MARK-A here.',
+      // The editor view renders with the app's renderer; only the publication's was made to fail here.
+      body_html: '<p>Body MARK-A here.</p>',
       tags: [],
       credits: [],
       hero_image: null,

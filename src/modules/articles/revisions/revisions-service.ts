@@ -6,7 +6,7 @@ import type { ContentResolver } from '../content.js';
 import type { Revision, RevisionBody, RevisionDiff, RevisionPage, RevisionResult } from '../editor-schemas.js';
 import type { EditorService } from '../editor-service.js';
 import type { ArticleContent } from '../schemas.js';
-import { contentOf, toEditorArticle, toRevisionSummary } from '../views.js';
+import { bodyHtmlOf, contentOf, toEditorArticle, toRevisionSummary } from '../views.js';
 import type { DiffSide } from './diff.js';
 import { type Differ, inProcessDiffer } from './diff-runner.js';
 import { assertTagMatches, type EditBase } from './etag.js';
@@ -150,7 +150,7 @@ export function createRevisionsService({
     async get(id: string, n: number): Promise<Revision> {
       const { article } = await editor.record(id);
       const { row, content } = await revisionOf(id, n);
-      return { ...toRevisionSummary(row, article.publishedRevision), content };
+      return { ...toRevisionSummary(row, article.publishedRevision), content, body_html: bodyHtmlOf(content) };
     },
 
     /** From n to `to`; without `to`, what revision n changed (from n - 1, or from nothing for revision 1). */
