@@ -10,6 +10,7 @@ import { createRevisionsRepository } from '../modules/articles/revisions/revisio
 import { appendAudit, createAuditRepository } from '../modules/audit/repository.js';
 import { createCommentsRepository } from '../modules/comments/repository.js';
 import { createCreditsRepository } from '../modules/credits/repository.js';
+import { recordEvent } from '../modules/events/outbox.js';
 import { createSearchRepository, indexDocument, reindexTag, removeDocument } from '../modules/search/repository.js';
 import { inProcessRunner, type SearchRunner } from '../modules/search/runner.js';
 import { createTagsRepository } from '../modules/tags/repository.js';
@@ -19,14 +20,14 @@ import type { Engine, Store } from './engine.js';
 
 export function createSqliteStore(db: Database): Store {
   return {
-    articles: createArticlesRepository(db, { appendAudit }),
-    revisions: createRevisionsRepository(db, { appendAudit }),
-    publishing: createPublishingRepository(db, { appendAudit, indexDocument, removeDocument }),
-    tags: createTagsRepository(db, { appendAudit, reindexTag }),
-    credits: createCreditsRepository(db, { appendAudit }),
+    articles: createArticlesRepository(db, { appendAudit, recordEvent }),
+    revisions: createRevisionsRepository(db, { appendAudit, recordEvent }),
+    publishing: createPublishingRepository(db, { appendAudit, indexDocument, removeDocument, recordEvent }),
+    tags: createTagsRepository(db, { appendAudit, reindexTag, recordEvent }),
+    credits: createCreditsRepository(db, { appendAudit, recordEvent }),
     tokens: createTokensRepository(db, { appendAudit }),
     audit: createAuditRepository(db),
-    comments: createCommentsRepository(db),
+    comments: createCommentsRepository(db, { recordEvent }),
     idempotency: createIdempotencyRepository(db),
   };
 }
