@@ -5,6 +5,7 @@ import { createPgPublishingRepository } from '../modules/articles/publishing/pub
 import { createPgArticlesRepository } from '../modules/articles/repository.pg.js';
 import { createPgRevisionsRepository } from '../modules/articles/revisions/revisions-repository.pg.js';
 import { appendAudit, createPgAuditRepository } from '../modules/audit/repository.pg.js';
+import { createPgChangesRepository } from '../modules/changes/repository.pg.js';
 import { createPgCommentsRepository } from '../modules/comments/repository.pg.js';
 import { createPgCreditsRepository } from '../modules/credits/repository.pg.js';
 import { recordEvent } from '../modules/events/outbox.pg.js';
@@ -30,6 +31,7 @@ export function createPgStore(db: PgDatabase): Store {
     credits: createPgCreditsRepository(db, { appendAudit, recordEvent }),
     tokens: createPgTokensRepository(db, { appendAudit }),
     audit: createPgAuditRepository(db),
+    changes: createPgChangesRepository(db),
     comments: createPgCommentsRepository(db, { recordEvent }),
     idempotency: createPgIdempotencyRepository(db),
   };

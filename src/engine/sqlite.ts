@@ -8,6 +8,7 @@ import { createArticlesRepository } from '../modules/articles/repository.js';
 import { inProcessDiffer } from '../modules/articles/revisions/diff-runner.js';
 import { createRevisionsRepository } from '../modules/articles/revisions/revisions-repository.js';
 import { appendAudit, createAuditRepository } from '../modules/audit/repository.js';
+import { createChangesRepository } from '../modules/changes/repository.js';
 import { createCommentsRepository } from '../modules/comments/repository.js';
 import { createCreditsRepository } from '../modules/credits/repository.js';
 import { recordEvent } from '../modules/events/outbox.js';
@@ -27,6 +28,7 @@ export function createSqliteStore(db: Database): Store {
     credits: createCreditsRepository(db, { appendAudit, recordEvent }),
     tokens: createTokensRepository(db, { appendAudit }),
     audit: createAuditRepository(db),
+    changes: createChangesRepository(db),
     comments: createCommentsRepository(db, { recordEvent }),
     idempotency: createIdempotencyRepository(db),
   };

@@ -100,5 +100,6 @@ export function scheduleEvent(s: { articleId: string; slug: string; revision: nu
 
 /** An article out of the public API, named by the slug it had there. */
 export function withdrawalEvent(article: { id: string; slug: string }, status: 'draft' | 'archived', at: number) {
-  return articleEvent(status === 'draft' ? 'article.unpublished' : 'article.archived', article, at);
+  const type = status === 'draft' ? 'article.unpublished' : 'article.archived';
+  return articleEvent(type, { id: article.id, slug: article.slug }, at);
 }
