@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { etagOf, ifNoneMatchHits, serializerFor } from '../../http/caching.js';
+import { etagOf, ifNoneMatchHits, serializerFor, varyOnAuthorization } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
 import { type ChangePage, ChangePageSchema, ListChangesQuerySchema } from './schemas.js';
@@ -16,6 +16,8 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, page: ChangePage
   const body = serializerFor(ChangePageSchema, request)(page);
   const etag = etagOf(body);
   reply.header('etag', etag).header('cache-control', page.meta.has_more ? SETTLED : TAIL);
+  // The page is the same with a token or without, but a token the server refuses gets a 401.
+  varyOnAuthorization(reply);
   if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
   return reply.type('application/json; charset=utf-8').send(body);
 }

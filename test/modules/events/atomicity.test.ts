@@ -16,8 +16,8 @@ import { reindexTag } from '../../../src/modules/search/repository.js';
 import { reindexTag as reindexPgTag } from '../../../src/modules/search/repository.pg.js';
 import { createTagsRepository, type TagsRepository } from '../../../src/modules/tags/repository.js';
 import { createPgTagsRepository } from '../../../src/modules/tags/repository.pg.js';
-import { createDraftArticle, TEST_ACTOR } from '../../helpers/factories.js';
 import { openTestEngine } from '../../helpers/engine.js';
+import { createDraftArticle, TEST_ACTOR } from '../../helpers/factories.js';
 import { eventsOf } from './support.js';
 
 const t = await openTestEngine();
@@ -106,8 +106,6 @@ describe.runIf(t.engine.kind === 'sqlite')('a group commit of comments', () => {
       sql`SELECT id, body FROM comments WHERE article_id = ${article.id} ORDER BY id`,
     );
     expect(stored.map((c) => c.body)).toEqual(['first', 'third']);
-    expect(events.map((e) => [e.type, e.entity_id])).toEqual(
-      stored.map((c) => ['comment.created', String(c.id)]),
-    );
+    expect(events.map((e) => [e.type, e.entity_id])).toEqual(stored.map((c) => ['comment.created', String(c.id)]));
   });
 });

@@ -33,7 +33,12 @@ const article = (type: string, id: string, slug: string, data: Record<string, un
   entity: 'article',
   entity_id: id,
   slug,
-  feed: type === 'article.scheduled' ? null : ['article.unpublished', 'article.archived'].includes(type) ? 'delete' : 'upsert',
+  feed:
+    type === 'article.scheduled'
+      ? null
+      : ['article.unpublished', 'article.archived'].includes(type)
+        ? 'delete'
+        : 'upsert',
   data: { id, slug, ...data },
 });
 
@@ -70,21 +75,33 @@ describe('article events', () => {
   it('publishes, updates, unpublishes, republishes and archives, one event each', async () => {
     const { id } = await draft('Northern lights');
     const slug = 'northern-lights';
-    expect(await during(() => as(api.post(`/v1/articles/${id}/publish`)).send({}).expect(200))).toEqual([
-      article('article.published', id, slug, { title: 'Northern lights', revision: 1 }),
-    ]);
+    expect(
+      await during(() =>
+        as(api.post(`/v1/articles/${id}/publish`))
+          .send({})
+          .expect(200),
+      ),
+    ).toEqual([article('article.published', id, slug, { title: 'Northern lights', revision: 1 })]);
 
     await as(api.post(`/v1/articles/${id}/revisions`)).send({ base_revision: 1, title: 'Northern lights, again' });
-    expect(await during(() => as(api.post(`/v1/articles/${id}/publish`)).send({}).expect(200))).toEqual([
-      article('article.updated', id, slug, { title: 'Northern lights, again', revision: 2 }),
-    ]);
+    expect(
+      await during(() =>
+        as(api.post(`/v1/articles/${id}/publish`))
+          .send({})
+          .expect(200),
+      ),
+    ).toEqual([article('article.updated', id, slug, { title: 'Northern lights, again', revision: 2 })]);
 
     expect(await during(() => as(api.post(`/v1/articles/${id}/unpublish`)).expect(200))).toEqual([
       article('article.unpublished', id, slug, {}),
     ]);
-    expect(await during(() => as(api.post(`/v1/articles/${id}/publish`)).send({ revision: 1 }).expect(200))).toEqual([
-      article('article.published', id, slug, { title: 'Northern lights', revision: 1 }),
-    ]);
+    expect(
+      await during(() =>
+        as(api.post(`/v1/articles/${id}/publish`))
+          .send({ revision: 1 })
+          .expect(200),
+      ),
+    ).toEqual([article('article.published', id, slug, { title: 'Northern lights', revision: 1 })]);
     expect(await during(() => as(api.delete(`/v1/articles/${id}`)).expect(204))).toEqual([
       article('article.archived', id, slug, {}),
     ]);
@@ -93,9 +110,13 @@ describe('article events', () => {
   it('announces a schedule, then the publication when it comes due, once', async () => {
     const { id } = await draft('Midnight sun');
     const at = new Date(clock.now() + 60_000).toISOString();
-    expect(await during(() => as(api.post(`/v1/articles/${id}/publish`)).send({ at }).expect(200))).toEqual([
-      article('article.scheduled', id, 'midnight-sun', { revision: 1, publish_at: at }),
-    ]);
+    expect(
+      await during(() =>
+        as(api.post(`/v1/articles/${id}/publish`))
+          .send({ at })
+          .expect(200),
+      ),
+    ).toEqual([article('article.scheduled', id, 'midnight-sun', { revision: 1, publish_at: at })]);
     clock.advance(61_000);
     const fired = await during(async () => {
       // The first request at or after the time applies the schedule; the next finds nothing due.
@@ -109,8 +130,12 @@ describe('article events', () => {
     const { id } = await draft('Archived already');
     await as(api.delete(`/v1/articles/${id}`)).expect(204);
     const events = await during(async () => {
-      await as(api.post(`/v1/articles/${id}/publish`)).send({}).expect(409);
-      await as(api.post(`/v1/articles/${id}/publish`)).send({ revision: 9 }).expect(409);
+      await as(api.post(`/v1/articles/${id}/publish`))
+        .send({})
+        .expect(409);
+      await as(api.post(`/v1/articles/${id}/publish`))
+        .send({ revision: 9 })
+        .expect(409);
       await as(api.post('/v1/tags')).send({ name: 'Dup' }).expect(201);
     });
     // Only the tag that was created: the refused publications wrote nothing.
@@ -142,7 +167,9 @@ describe('tag and credit events', () => {
 
   it('refuses to delete a tag in use and announces nothing', async () => {
     const { id } = await draft('Tagged', { tags: ['Kept'] });
-    await as(api.post(`/v1/articles/${id}/publish`)).send({}).expect(200);
+    await as(api.post(`/v1/articles/${id}/publish`))
+      .send({})
+      .expect(200);
     expect(await during(() => as(api.delete('/v1/tags/kept')).expect(409))).toEqual([]);
   });
 
@@ -160,9 +187,13 @@ describe('tag and credit events', () => {
       data: { id, ...data },
     });
     expect(created).toEqual([credit('credit.created', 'upsert', { name: 'Ola' })]);
-    expect(await during(() => as(api.patch(`/v1/credits/${id}`)).send({ name: 'Ola N.' }).expect(200))).toEqual([
-      credit('credit.updated', 'upsert', { name: 'Ola N.' }),
-    ]);
+    expect(
+      await during(() =>
+        as(api.patch(`/v1/credits/${id}`))
+          .send({ name: 'Ola N.' })
+          .expect(200),
+      ),
+    ).toEqual([credit('credit.updated', 'upsert', { name: 'Ola N.' })]);
     expect(await during(() => as(api.delete(`/v1/credits/${id}`)).expect(204))).toEqual([
       credit('credit.deleted', 'delete', {}),
     ]);
@@ -172,7 +203,9 @@ describe('tag and credit events', () => {
 describe('comment events', () => {
   it('announces each comment and each status change by ids and status only, never an e-mail or note', async () => {
     const { id: articleId, slug } = await draft('Open for comments');
-    await as(api.post(`/v1/articles/${articleId}/publish`)).send({}).expect(200);
+    await as(api.post(`/v1/articles/${articleId}/publish`))
+      .send({})
+      .expect(200);
     const comment = (type: string, id: number, status?: string) => ({
       type,
       entity: 'comment',
@@ -189,21 +222,39 @@ describe('comment events', () => {
     const second = await lastCommentId(probe);
 
     expect(
-      await during(() => as(api.patch(`/v1/comments/${first}`)).send({ status: 'approved', note: 'fine' }).expect(200)),
+      await during(() =>
+        as(api.patch(`/v1/comments/${first}`))
+          .send({ status: 'approved', note: 'fine' })
+          .expect(200),
+      ),
     ).toEqual([comment('comment.approved', first, 'approved')]);
     expect(
       await during(() =>
-        as(api.post('/v1/comments/moderate')).send({ ids: [first, second], status: 'spam', note: 'ads' }).expect(200),
+        as(api.post('/v1/comments/moderate'))
+          .send({ ids: [first, second], status: 'spam', note: 'ads' })
+          .expect(200),
       ),
     ).toEqual([comment('comment.spam', first, 'spam'), comment('comment.spam', second, 'spam')]);
     expect(
-      await during(() => as(api.post('/v1/comments/moderate')).send({ ids: [first, second], status: 'spam' }).expect(200)),
+      await during(() =>
+        as(api.post('/v1/comments/moderate'))
+          .send({ ids: [first, second], status: 'spam' })
+          .expect(200),
+      ),
     ).toEqual([]);
     expect(
-      await during(() => as(api.patch(`/v1/comments/${first}`)).send({ status: 'pending' }).expect(200)),
+      await during(() =>
+        as(api.patch(`/v1/comments/${first}`))
+          .send({ status: 'pending' })
+          .expect(200),
+      ),
     ).toEqual([comment('comment.pending', first, 'pending')]);
     expect(
-      await during(() => as(api.patch(`/v1/comments/${first}`)).send({ status: 'rejected' }).expect(200)),
+      await during(() =>
+        as(api.patch(`/v1/comments/${first}`))
+          .send({ status: 'rejected' })
+          .expect(200),
+      ),
     ).toEqual([comment('comment.rejected', first, 'rejected')]);
     expect(await during(() => as(api.delete(`/v1/comments/${first}`)).expect(204))).toEqual([
       comment('comment.erased', first),
