@@ -146,9 +146,10 @@ async function publishedArticles(): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   let next: string | null = null;
   do {
-    const res = await api.get(`/v1/articles?limit=100${next ? `&cursor=${next}` : ''}`).expect(200);
-    for (const a of res.body.data as { id: string; slug: string }[]) found.set(a.id, a.slug);
-    next = res.body.meta.next_cursor;
+    const { body } = await api.get(`/v1/articles?limit=100${next ? `&cursor=${next}` : ''}`).expect(200);
+    const page = body as { data: { id: string; slug: string }[]; meta: { next_cursor: string | null } };
+    for (const a of page.data) found.set(a.id, a.slug);
+    next = page.meta.next_cursor;
   } while (next);
   return found;
 }
