@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/app.js';
+import { withStartupLock } from '../../../src/db/pg/migrate.js';
 import { appendAudit } from '../../../src/modules/audit/repository.js';
 import { appendAudit as appendPgAudit } from '../../../src/modules/audit/repository.pg.js';
 import { createCommentsRepository, type NewComment } from '../../../src/modules/comments/repository.js';
@@ -60,6 +61,16 @@ describe('an event and its change', () => {
     });
     expect(events).toEqual([]);
     expect(await t.probe.rows(sql`SELECT id FROM tags WHERE slug = 'rolled-back'`)).toEqual([]);
+  });
+});
+
+describe.runIf(t.engine.kind === 'postgres')('the outbox lock', () => {
+  it('is not the startup lock, which a seed holds while its writes append events', async () => {
+    const services = createServices(t.engine);
+    const events = await eventsOf(t.probe, () =>
+      withStartupLock(t.location, () => services.tags.create({ name: 'Seeded' }, TEST_ACTOR)),
+    );
+    expect(events.map((e) => e.type)).toEqual(['tag.created']);
   });
 });
 
