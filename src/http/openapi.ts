@@ -84,6 +84,10 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'moderation', description: 'The moderation queue, status changes with their log, erasure' },
         { name: 'tokens', description: 'API tokens and their roles (admins)' },
         { name: 'audit', description: 'The log of editorial and administrative actions (admins)' },
+        {
+          name: 'changes',
+          description: 'The public change feed: what changed in public content since a cursor, deletions included',
+        },
         { name: 'system', description: 'Health and API description' },
       ],
       components: {
