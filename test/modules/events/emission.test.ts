@@ -126,6 +126,16 @@ describe('article events', () => {
     expect(fired).toEqual([article('article.published', id, 'midnight-sun', { title: 'Midnight sun', revision: 1 })]);
   });
 
+  it('announces nothing when a schedule is cancelled or a draft archived: no reader saw them', async () => {
+    const { id } = await draft('Never public');
+    const at = new Date(clock.now() + 60_000).toISOString();
+    await as(api.post(`/v1/articles/${id}/publish`))
+      .send({ at })
+      .expect(200);
+    expect(await during(() => as(api.post(`/v1/articles/${id}/unpublish`)).expect(200))).toEqual([]);
+    expect(await during(() => as(api.delete(`/v1/articles/${id}`)).expect(204))).toEqual([]);
+  });
+
   it('appends nothing for a refused request', async () => {
     const { id } = await draft('Archived already');
     await as(api.delete(`/v1/articles/${id}`)).expect(204);

@@ -89,7 +89,7 @@ export function createPgPublishingRepository(db: PgDatabase, writers: PgArticleW
         const event = withdrawalEvent(await lockExisting(tx, w.articleId), w.status, w.at);
         await clearPublication(tx, w.articleId, w.status, w.at, writers);
         await writers.appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
-        await writers.recordEvent(tx, event);
+        if (event) await writers.recordEvent(tx, event);
         return articleRow(tx, w.articleId);
       });
     },

@@ -2,7 +2,6 @@ import { and, asc, eq, isNull, lte, min } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { withoutWaiting } from '../../../db/errors.js';
 import { articleSchedules, articles } from '../../../db/schema.js';
-import type { EventInput } from '../../events/catalogue.js';
 import type { PendingEvents } from '../catalogue.js';
 import { type ArticleWriters, articleRow, clearPublication, recordAll, writePublication } from './publication.js';
 import { type AuditFields, firstPublishedAt, type Publication, scheduleEvent, withdrawalEvent } from './read-model.js';
@@ -74,10 +73,10 @@ export function createPublishingRepository(db: Database, writers: ArticleWriters
     /** Back to draft (unpublish) or out of sight for good (archive); history stays whole. */
     async withdraw(w: { articleId: string; status: 'draft' | 'archived'; at: number; audit: AuditFields }) {
       return db.transaction((tx) => {
-        const event: EventInput = withdrawalEvent(articleRow(tx, w.articleId), w.status, w.at);
+        const event = withdrawalEvent(articleRow(tx, w.articleId), w.status, w.at);
         clearPublication(tx, w.articleId, w.status, w.at, writers);
         writers.appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
-        writers.recordEvent(tx, event);
+        if (event) writers.recordEvent(tx, event);
         return articleRow(tx, w.articleId);
       });
     },

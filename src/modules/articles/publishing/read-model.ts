@@ -98,8 +98,17 @@ export function scheduleEvent(s: { articleId: string; slug: string; revision: nu
   );
 }
 
-/** An article out of the public API, named by the slug it had there. */
-export function withdrawalEvent(article: { id: string; slug: string }, status: 'draft' | 'archived', at: number) {
+/**
+ * A public article out of the public API, named by the slug it had there; null when it was not
+ * public (a cancelled schedule, an archived draft): its tombstone in the public feed would show a
+ * draft's id and working slug, and no reader ever saw it.
+ */
+export function withdrawalEvent(
+  article: { id: string; slug: string; status: string },
+  status: 'draft' | 'archived',
+  at: number,
+): EventInput | null {
+  if (article.status !== 'published') return null;
   const type = status === 'draft' ? 'article.unpublished' : 'article.archived';
   return articleEvent(type, { id: article.id, slug: article.slug }, at);
 }
