@@ -25,6 +25,8 @@ import { articlesRoutes } from './modules/articles/routes.js';
 import { createArticlesService } from './modules/articles/service.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { createAuditService } from './modules/audit/service.js';
+import { changesRoutes } from './modules/changes/routes.js';
+import { createChangesService } from './modules/changes/service.js';
 import { moderationRoutes } from './modules/comments/moderation-routes.js';
 import { createModerationService } from './modules/comments/moderation-service.js';
 import { commentsRoutes } from './modules/comments/routes.js';
@@ -86,6 +88,7 @@ export function createServices(engine: Engine, clock: Clock = systemClock, confi
     credits: createCreditsService({ repo: store.credits, clock, changes }),
     tokens: createTokensService({ repo: store.tokens, clock }),
     audit: createAuditService({ repo: store.audit }),
+    feed: createChangesService({ repo: store.changes }),
     hashIp,
     comments: createCommentsService({
       repo: store.comments,
@@ -225,6 +228,7 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
     await tokensRoutes(api, { service: services.tokens });
     await auditRoutes(api, { service: services.audit });
     await previewsRoutes(api, { service: services.previews });
+    await changesRoutes(api, { service: services.feed });
   });
 
   return app;

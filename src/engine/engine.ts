@@ -12,6 +12,7 @@ import type { ArticlesRepository } from '../modules/articles/repository.js';
 import type { Differ } from '../modules/articles/revisions/diff-runner.js';
 import type { RevisionsRepository } from '../modules/articles/revisions/revisions-repository.js';
 import type { AuditRepository } from '../modules/audit/repository.js';
+import type { ChangesRepository } from '../modules/changes/repository.js';
 import type { CommentsRepository } from '../modules/comments/repository.js';
 import type { CreditsRepository } from '../modules/credits/repository.js';
 import type { PreviewsRepository } from '../modules/previews/repository.js';
@@ -40,6 +41,7 @@ export interface Store {
   credits: CreditsRepository;
   tokens: TokensRepository;
   audit: AuditRepository;
+  changes: ChangesRepository;
   comments: CommentsRepository;
   idempotency: IdempotencyRepository;
   previews: PreviewsRepository;

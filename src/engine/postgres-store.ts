@@ -5,8 +5,10 @@ import { createPgPublishingRepository } from '../modules/articles/publishing/pub
 import { createPgArticlesRepository } from '../modules/articles/repository.pg.js';
 import { createPgRevisionsRepository } from '../modules/articles/revisions/revisions-repository.pg.js';
 import { appendAudit, createPgAuditRepository } from '../modules/audit/repository.pg.js';
+import { createPgChangesRepository } from '../modules/changes/repository.pg.js';
 import { createPgCommentsRepository } from '../modules/comments/repository.pg.js';
 import { createPgCreditsRepository } from '../modules/credits/repository.pg.js';
+import { recordEvent } from '../modules/events/outbox.pg.js';
 import { createPgPreviewsRepository } from '../modules/previews/repository.pg.js';
 import type { SearchRepository } from '../modules/search/repository.js';
 import {
@@ -23,14 +25,15 @@ import type { Store } from './engine.js';
 /** Every repository, on PostgreSQL. */
 export function createPgStore(db: PgDatabase): Store {
   return {
-    articles: createPgArticlesRepository(db, { appendAudit }),
-    revisions: createPgRevisionsRepository(db, { appendAudit }),
-    publishing: createPgPublishingRepository(db, { appendAudit, indexDocument, removeDocument }),
-    tags: createPgTagsRepository(db, { appendAudit, reindexTag }),
-    credits: createPgCreditsRepository(db, { appendAudit }),
+    articles: createPgArticlesRepository(db, { appendAudit, recordEvent }),
+    revisions: createPgRevisionsRepository(db, { appendAudit, recordEvent }),
+    publishing: createPgPublishingRepository(db, { appendAudit, indexDocument, removeDocument, recordEvent }),
+    tags: createPgTagsRepository(db, { appendAudit, reindexTag, recordEvent }),
+    credits: createPgCreditsRepository(db, { appendAudit, recordEvent }),
     tokens: createPgTokensRepository(db, { appendAudit }),
     audit: createPgAuditRepository(db),
-    comments: createPgCommentsRepository(db),
+    changes: createPgChangesRepository(db),
+    comments: createPgCommentsRepository(db, { recordEvent }),
     idempotency: createPgIdempotencyRepository(db),
     previews: createPgPreviewsRepository(db, { appendAudit }),
   };

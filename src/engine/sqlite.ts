@@ -8,8 +8,10 @@ import { createArticlesRepository } from '../modules/articles/repository.js';
 import { inProcessDiffer } from '../modules/articles/revisions/diff-runner.js';
 import { createRevisionsRepository } from '../modules/articles/revisions/revisions-repository.js';
 import { appendAudit, createAuditRepository } from '../modules/audit/repository.js';
+import { createChangesRepository } from '../modules/changes/repository.js';
 import { createCommentsRepository } from '../modules/comments/repository.js';
 import { createCreditsRepository } from '../modules/credits/repository.js';
+import { recordEvent } from '../modules/events/outbox.js';
 import { createPreviewsRepository } from '../modules/previews/repository.js';
 import { createSearchRepository, indexDocument, reindexTag, removeDocument } from '../modules/search/repository.js';
 import { inProcessRunner, type SearchRunner } from '../modules/search/runner.js';
@@ -20,14 +22,15 @@ import type { Engine, Store } from './engine.js';
 
 export function createSqliteStore(db: Database): Store {
   return {
-    articles: createArticlesRepository(db, { appendAudit }),
-    revisions: createRevisionsRepository(db, { appendAudit }),
-    publishing: createPublishingRepository(db, { appendAudit, indexDocument, removeDocument }),
-    tags: createTagsRepository(db, { appendAudit, reindexTag }),
-    credits: createCreditsRepository(db, { appendAudit }),
+    articles: createArticlesRepository(db, { appendAudit, recordEvent }),
+    revisions: createRevisionsRepository(db, { appendAudit, recordEvent }),
+    publishing: createPublishingRepository(db, { appendAudit, indexDocument, removeDocument, recordEvent }),
+    tags: createTagsRepository(db, { appendAudit, reindexTag, recordEvent }),
+    credits: createCreditsRepository(db, { appendAudit, recordEvent }),
     tokens: createTokensRepository(db, { appendAudit }),
     audit: createAuditRepository(db),
-    comments: createCommentsRepository(db),
+    changes: createChangesRepository(db),
+    comments: createCommentsRepository(db, { recordEvent }),
     idempotency: createIdempotencyRepository(db),
     previews: createPreviewsRepository(db, { appendAudit }),
   };

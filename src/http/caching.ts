@@ -82,7 +82,7 @@ const isShareable = (request: FastifyRequest) =>
   isRead(request) && request.headers.authorization === undefined && request.principal === null;
 
 /** Adds Authorization to Vary, keeping what CORS put there (Origin, when origins are listed). */
-function varyOnAuthorization(reply: FastifyReply) {
+export function varyOnAuthorization(reply: FastifyReply) {
   const existing = reply.getHeader('vary');
   const values =
     existing === undefined

@@ -85,6 +85,10 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'tokens', description: 'API tokens and their roles (admins)' },
         { name: 'audit', description: 'The log of editorial and administrative actions (admins)' },
         { name: 'previews', description: 'Draft previews: links that show an article as it would be published' },
+        {
+          name: 'changes',
+          description: 'The public change feed: what changed in public content since a cursor, deletions included',
+        },
         { name: 'system', description: 'Health and API description' },
       ],
       components: {

@@ -25,13 +25,15 @@ const KEY_CHECKS: Record<KeyType, (key: unknown) => boolean> = {
   number: (key) => typeof key === 'number' && Number.isFinite(key) && Math.abs(key) <= MAX_REAL,
 };
 
+/** `param` names the query parameter that carried the cursor, for the 400's `errors`. */
 export function decodeCursor<T extends readonly KeyType[]>(
   cursor: string,
   shape: T,
+  param = 'cursor',
 ): { [K in keyof T]: T[K] extends 'string' ? string : number } {
   const invalid = () =>
     new BadRequestError('The cursor is not one this server issued', [
-      { in: 'query', path: 'cursor', message: 'is malformed; pass meta.next_cursor unchanged' },
+      { in: 'query', path: param, message: 'is malformed; pass meta.next_cursor unchanged' },
     ]);
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let keys: unknown;

@@ -6,7 +6,10 @@ import { assertCurrent, assertNotNewer } from '../schema-version.js';
 /** migrations-pg/ sits three levels above this file, in the source tree and in the built image alike. */
 export const PG_MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations-pg', import.meta.url));
 
-/** The one advisory lock key Fjord takes: "fjord" as a number, so other applications' keys are unlikely to meet it. */
+/**
+ * The startup advisory lock: "fjord" as a number, so other applications' keys are unlikely to meet
+ * it. The outbox has a key of its own (events/outbox.pg.ts): a seed run under this one writes events.
+ */
 const STARTUP_LOCK = 0x666a6f7264;
 
 /** How long a starting node tries to reach the database before it gives up and says why. */

@@ -1,7 +1,8 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { PgTransaction } from '../../db/pg/client.js';
 import { credits, tags } from '../../db/pg/schema.js';
-import type { TagLink } from './catalogue.js';
+import { creditEvent, tagEvent } from '../events/catalogue.js';
+import type { PendingEvents, TagLink } from './catalogue.js';
 import type { ArticleContent } from './schemas.js';
 
 /**
@@ -18,12 +19,14 @@ const TAG_ATTEMPTS = 3;
 const CREDIT_BY_VALUE_LOCK = 0x66_63_72; // "fcr"
 
 /** Finds a tag by slug or creates it; used when content names tags the catalogue lacks. */
-export async function ensureTag(tx: PgTransaction, tag: TagLink, at: number): Promise<number> {
+export async function ensureTag(tx: PgTransaction, tag: TagLink, at: number, events: PendingEvents): Promise<number> {
   for (let attempt = 0; attempt < TAG_ATTEMPTS; attempt++) {
-    await tx
+    const [created] = await tx
       .insert(tags)
       .values({ slug: tag.slug, name: tag.name, createdAt: at, updatedAt: at })
-      .onConflictDoNothing({ target: tags.slug });
+      .onConflictDoNothing({ target: tags.slug })
+      .returning({ id: tags.id });
+    if (created) events.push(tagEvent('tag.created', { id: created.id, slug: tag.slug, name: tag.name }, at));
     const [row] = await tx.select({ id: tags.id }).from(tags).where(eq(tags.slug, tag.slug)).for('share');
     if (row) return row.id;
   }
@@ -35,6 +38,7 @@ export async function ensureCredit(
   tx: PgTransaction,
   credit: ArticleContent['credits'][number],
   at: number,
+  events: PendingEvents,
 ): Promise<number> {
   if (credit.credit_id !== null) {
     const [existing] = await tx
@@ -56,6 +60,7 @@ export async function ensureCredit(
     })
     .returning({ id: credits.id });
   if (!created) throw new Error(`credit ${credit.name} was not inserted`);
+  events.push(creditEvent('credit.created', { id: created.id, name: credit.name }, at));
   return created.id;
 }
 
@@ -64,6 +69,7 @@ async function findOrCreateCredit(
   tx: PgTransaction,
   credit: ArticleContent['credits'][number],
   at: number,
+  events: PendingEvents,
 ): Promise<number> {
   // No unique key on (name, organization): without the lock, two commands could both find none.
   const key = JSON.stringify([credit.name, credit.organization]);
@@ -76,7 +82,7 @@ async function findOrCreateCredit(
     .where(and(eq(credits.name, credit.name), organization))
     .limit(1)
     .for('share');
-  return existing ? existing.id : ensureCredit(tx, { ...credit, credit_id: null }, at);
+  return existing ? existing.id : ensureCredit(tx, { ...credit, credit_id: null }, at, events);
 }
 
 /** Gives every tag and credit of new content a catalogue entry, and the snapshot the credits' ids. */
@@ -84,11 +90,12 @@ export async function catalogueContent(
   tx: PgTransaction,
   content: ArticleContent,
   at: number,
+  events: PendingEvents,
 ): Promise<ArticleContent> {
-  for (const tag of content.tags) await ensureTag(tx, tag, at);
+  for (const tag of content.tags) await ensureTag(tx, tag, at, events);
   const linked: ArticleContent['credits'] = [];
   for (const c of content.credits) {
-    linked.push(c.credit_id !== null ? c : { ...c, credit_id: await findOrCreateCredit(tx, c, at) });
+    linked.push(c.credit_id !== null ? c : { ...c, credit_id: await findOrCreateCredit(tx, c, at, events) });
   }
   return { ...content, credits: linked };
 }

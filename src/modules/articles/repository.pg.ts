@@ -13,9 +13,10 @@ import {
 import { withTransaction } from '../../db/pg/tx.js';
 import { slugCandidates, uniqueSlug } from '../../shared/slug.js';
 import { teaserColumnsOf } from '../teasers/teaser.js';
+import type { PendingEvents } from './catalogue.js';
 import { catalogueContent } from './catalogue.pg.js';
 import { linksByArticle } from './links.js';
-import type { PgArticleWriters } from './publishing/publication.pg.js';
+import { type PgArticleWriters, recordAll } from './publishing/publication.pg.js';
 import type { ArticlesRepository, NewArticle } from './repository.js';
 import { revisionRow } from './revisions/revision-rows.js';
 
@@ -44,14 +45,15 @@ async function freeSlug(tx: PgTransaction, base: string): Promise<string> {
 /** articles/repository.ts on PostgreSQL: the same reads, and the insert as one serializable transaction. */
 export function createPgArticlesRepository(
   db: PgDatabase,
-  writers: Pick<PgArticleWriters, 'appendAudit'>,
+  writers: Pick<PgArticleWriters, 'appendAudit' | 'recordEvent'>,
 ): ArticlesRepository {
   return {
     async insert(input: NewArticle) {
       try {
         return await withTransaction(db, async (tx) => {
           const slug = await freeSlug(tx, input.content.slug);
-          const content = await catalogueContent(tx, { ...input.content, slug }, input.at);
+          const events: PendingEvents = [];
+          const content = await catalogueContent(tx, { ...input.content, slug }, input.at, events);
           await tx.insert(articles).values({
             id: input.id,
             slug,
@@ -76,6 +78,7 @@ export function createPgArticlesRepository(
           if (input.audit) {
             await writers.appendAudit(tx, { ...input.audit, at: input.at, articleId: input.id, subjectId: input.id });
           }
+          await recordAll(tx, events, writers);
           const [row] = await tx.select().from(articles).where(eq(articles.id, input.id));
           if (!row) throw new Error('article vanished inside its transaction');
           return row;

@@ -13,9 +13,9 @@ import {
 import { uniqueSlug } from '../../shared/slug.js';
 import type { AuditEntry } from '../audit/repository.js';
 import { type TeaserRow, teaserColumnsOf } from '../teasers/teaser.js';
-import { catalogueContent, type TagLink } from './catalogue.js';
+import { catalogueContent, type PendingEvents, type TagLink } from './catalogue.js';
 import { linksByArticle } from './links.js';
-import type { ArticleWriters } from './publishing/publication.js';
+import { type ArticleWriters, recordAll } from './publishing/publication.js';
 import { revisionRow } from './revisions/revision-rows.js';
 import type { ArticleContent } from './schemas.js';
 
@@ -69,7 +69,7 @@ function memo<A extends unknown[], R>(build: (...args: A) => R): (...args: A) =>
   };
 }
 
-export function createArticlesRepository(db: Database, writers: Pick<ArticleWriters, 'appendAudit'>) {
+export function createArticlesRepository(db: Database, writers: Pick<ArticleWriters, 'appendAudit' | 'recordEvent'>) {
   const slugTaken = db
     .select({ slug: articleSlugs.slug })
     .from(articleSlugs)
@@ -155,7 +155,8 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
       try {
         return db.transaction((tx) => {
           const slug = uniqueSlug(input.content.slug, (s) => slugTaken.get({ slug: s }) !== undefined);
-          const content = catalogueContent(tx, { ...input.content, slug }, input.at);
+          const events: PendingEvents = [];
+          const content = catalogueContent(tx, { ...input.content, slug }, input.at, events);
           tx.insert(articles)
             .values({
               id: input.id,
@@ -181,6 +182,7 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
             .run();
           if (input.audit)
             writers.appendAudit(tx, { ...input.audit, at: input.at, articleId: input.id, subjectId: input.id });
+          recordAll(tx, events, writers);
           const row = tx.select().from(articles).where(eq(articles.id, input.id)).get();
           if (!row) throw new Error('article vanished inside its transaction');
           return row;

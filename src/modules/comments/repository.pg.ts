@@ -2,9 +2,11 @@ import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, min, type SQL,
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import { articleSlugs, articles, commentDuplicates, commentModerationLog, comments } from '../../db/pg/schema.js';
 import { withLockingTransaction } from '../../db/pg/tx.js';
+import { commentEvent } from '../events/catalogue.js';
+import type { recordEvent } from '../events/outbox.pg.js';
 import { erasedColumns, erasureLogEntry } from './erasure.js';
 import type { Activity, ArticleRef, CommentRow, CommentsRepository, QueueRow } from './repository.js';
-import { planStatusChange } from './status-change.js';
+import { planStatusChange, statusEvents } from './status-change.js';
 
 type Keyset = readonly [createdAt: number, id: number] | null;
 
@@ -50,7 +52,12 @@ async function recount(tx: PgTransaction, articleIds: Iterable<string>) {
  * The PostgreSQL comments repository. SQLite's group commit does not apply: each comment is one
  * transaction; comments on different articles commit side by side, on one article in turn.
  */
-export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
+/** The comment repository's writers on PostgreSQL; passed in by the store. */
+export interface PgCommentWriters {
+  recordEvent: typeof recordEvent;
+}
+
+export function createPgCommentsRepository(db: PgDatabase, writers: PgCommentWriters): CommentsRepository {
   const duplicateTimes = () => db.select({ at: commentDuplicates.at }).from(commentDuplicates).$dynamic();
   /** Stored comments and recorded duplicates, counted in one statement. */
   const activity = async (stored: SQL | undefined, duplicates: ReturnType<typeof duplicateTimes>) => {
@@ -189,6 +196,10 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
           .insert(commentModerationLog)
           .values({ commentId: row.id, actor: c.actor, fromStatus: null, toStatus: c.status, at: c.at });
         if (c.status === 'approved') await recount(tx, [c.articleId]);
+        await writers.recordEvent(
+          tx,
+          commentEvent('comment.created', { id: row.id, articleId: row.articleId, status: row.status }, c.at),
+        );
         return row;
       });
     },
@@ -261,6 +272,7 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
           tx,
           changed.map((row) => row.articleId),
         );
+        for (const event of statusEvents(changed, change.to, change.at)) await writers.recordEvent(tx, event);
         return results;
       });
     },
@@ -277,6 +289,7 @@ export function createPgCommentsRepository(db: PgDatabase): CommentsRepository {
         await tx.delete(commentDuplicates).where(eq(commentDuplicates.commentId, e.id));
         await tx.insert(commentModerationLog).values(erasureLogEntry(e, row.status));
         await recount(tx, [row.articleId]);
+        await writers.recordEvent(tx, commentEvent('comment.erased', { id: row.id, articleId: row.articleId }, e.at));
         return erased;
       });
     },

@@ -2,9 +2,11 @@ import { and, asc, count, eq, inArray, isNotNull, isNull, lt, min, type SQL, sql
 import type { Database } from '../../db/client.js';
 import { createGroupCommit, type Outcome } from '../../db/group-commit.js';
 import { articleSlugs, articles, commentDuplicates, commentModerationLog, comments } from '../../db/schema.js';
+import { commentEvent } from '../events/catalogue.js';
+import type { recordEvent } from '../events/outbox.js';
 import { type Erasure, erasedColumns, erasureLogEntry } from './erasure.js';
 import type { Reason } from './spam-rules.js';
-import { planStatusChange } from './status-change.js';
+import { planStatusChange, statusEvents } from './status-change.js';
 
 export type CommentRow = typeof comments.$inferSelect;
 export type LogRow = typeof commentModerationLog.$inferSelect;
@@ -93,7 +95,12 @@ const after = (keyset: Keyset): SQL[] =>
 
 const articleRef = { id: articles.id, slug: articles.slug, title: articles.title };
 
-export function createCommentsRepository(db: Database) {
+/** What a comment command writes beside the comment, in its transaction: its events. Passed in by the store. */
+export interface CommentWriters {
+  recordEvent: typeof recordEvent;
+}
+
+export function createCommentsRepository(db: Database, writers: CommentWriters) {
   // A reader's POST runs on statements prepared once: building SQL per request cost as much as the
   // write itself.
   const since = sql.placeholder('since');
@@ -211,6 +218,11 @@ export function createCommentsRepository(db: Database) {
               if (!row) throw new Error('the comment insert returned no row');
               insertArrival.run({ commentId: row.id, actor: c.actor, toStatus: c.status, at: c.at });
               if (c.status === 'approved') recount(sp, [c.articleId]);
+              // In the comment's savepoint: a comment refused with it is never announced.
+              writers.recordEvent(
+                sp,
+                commentEvent('comment.created', { id: row.id, articleId: row.articleId, status: row.status }, c.at),
+              );
               return row;
             }),
           };
@@ -331,6 +343,7 @@ export function createCommentsRepository(db: Database) {
           tx,
           changed.map((row) => row.articleId),
         );
+        for (const event of statusEvents(changed, change.to, change.at)) writers.recordEvent(tx, event);
         return results;
       });
     },
@@ -349,6 +362,7 @@ export function createCommentsRepository(db: Database) {
         tx.delete(commentDuplicates).where(eq(commentDuplicates.commentId, e.id)).run();
         appendLog(tx, erasureLogEntry(e, row.status));
         recount(tx, [row.articleId]);
+        writers.recordEvent(tx, commentEvent('comment.erased', { id: row.id, articleId: row.articleId }, e.at));
         return erased;
       });
     },

@@ -1,4 +1,5 @@
-import type { ChangeResult, CommentRow, StatusChange } from './repository.js';
+import { commentEvent } from '../events/catalogue.js';
+import type { ChangeResult, CommentRow, Status, StatusChange } from './repository.js';
 
 /**
  * What moving the comments `change.ids` to `change.to` does, given their rows as read (and, on
@@ -20,4 +21,9 @@ export function planStatusChange(
     return { id, articleId: row.articleId, from: row.status, to: change.to, changed: true };
   });
   return { results, changed };
+}
+
+/** The event of each comment a status change moved: `comment.approved`, `comment.spam`... */
+export function statusEvents(changed: readonly CommentRow[], to: Status, at: number) {
+  return changed.map((row) => commentEvent(`comment.${to}`, { id: row.id, articleId: row.articleId, status: to }, at));
 }

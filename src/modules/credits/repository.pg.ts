@@ -4,11 +4,14 @@ import { articleCredits, credits } from '../../db/pg/schema.js';
 import { withLockingTransaction, withTransaction } from '../../db/pg/tx.js';
 import { ConflictError } from '../../errors.js';
 import type { appendAudit } from '../audit/repository.pg.js';
+import { creditEvent } from '../events/catalogue.js';
+import type { recordEvent } from '../events/outbox.pg.js';
 import type { CreditRow, CreditsRepository } from './repository.js';
 
 /** What a credit change writes beside the credit, in its transaction; passed in by the store. */
 export interface PgCreditWriters {
   appendAudit: typeof appendAudit;
+  recordEvent: typeof recordEvent;
 }
 
 export function createPgCreditsRepository(db: PgDatabase, writers: PgCreditWriters): CreditsRepository {
@@ -61,15 +64,17 @@ export function createPgCreditsRepository(db: PgDatabase, writers: PgCreditWrite
           subjectId: String(row.id),
           details: { ...values },
         });
+        await writers.recordEvent(tx, creditEvent('credit.created', { id: row.id, name: values.name }, at));
         return row.id;
       });
     },
     async update(id, values, at, audit) {
       await withTransaction(db, async (tx) => {
-        await tx
+        const [updated] = await tx
           .update(credits)
           .set({ ...values, updatedAt: at })
-          .where(eq(credits.id, id));
+          .where(eq(credits.id, id))
+          .returning({ id: credits.id });
         await writers.appendAudit(tx, {
           ...audit,
           at,
@@ -77,6 +82,7 @@ export function createPgCreditsRepository(db: PgDatabase, writers: PgCreditWrite
           subjectId: String(id),
           details: { ...values },
         });
+        if (updated) await writers.recordEvent(tx, creditEvent('credit.updated', { id, name: values.name }, at));
       });
     },
     /**
@@ -100,6 +106,7 @@ export function createPgCreditsRepository(db: PgDatabase, writers: PgCreditWrite
         }
         await tx.delete(credits).where(eq(credits.id, id));
         await writers.appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id) });
+        await writers.recordEvent(tx, creditEvent('credit.deleted', { id }, at));
       });
     },
   };

@@ -3,6 +3,8 @@ import type { Database } from '../../db/client.js';
 import { articleCredits, credits } from '../../db/schema.js';
 import { ConflictError } from '../../errors.js';
 import type { AuditEntry, appendAudit } from '../audit/repository.js';
+import { creditEvent } from '../events/catalogue.js';
+import type { recordEvent } from '../events/outbox.js';
 
 export type CreditRow = typeof credits.$inferSelect & { articleCount: number };
 export interface CreditValues {
@@ -13,9 +15,10 @@ export interface CreditValues {
 }
 type AuditFields = Omit<AuditEntry, 'at' | 'subjectType' | 'subjectId'>;
 
-/** What a credit change writes beside the credit, in its transaction; passed in by the store. */
+/** What a credit change writes beside the credit, in its transaction (audit entry, event); passed in by the store. */
 export interface CreditWriters {
   appendAudit: typeof appendAudit;
+  recordEvent: typeof recordEvent;
 }
 
 export function createCreditsRepository(db: Database, writers: CreditWriters) {
@@ -50,16 +53,20 @@ export function createCreditsRepository(db: Database, writers: CreditWriters) {
           .returning({ id: credits.id })
           .get();
         writers.appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id), details: { ...values } });
+        writers.recordEvent(tx, creditEvent('credit.created', { id, name: values.name }, at));
         return id;
       });
     },
     async update(id: number, values: CreditValues, at: number, audit: AuditFields): Promise<void> {
       db.transaction((tx) => {
-        tx.update(credits)
+        const updated = tx
+          .update(credits)
           .set({ ...values, updatedAt: at })
           .where(eq(credits.id, id))
-          .run();
+          .returning({ id: credits.id })
+          .get();
         writers.appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id), details: { ...values } });
+        if (updated) writers.recordEvent(tx, creditEvent('credit.updated', { id, name: values.name }, at));
       });
     },
     /** Refuses while a published article shows the credit: removing it would change that article unannounced. */
@@ -76,8 +83,9 @@ export function createCreditsRepository(db: Database, writers: CreditWriters) {
             { article_count: inUse.n },
           );
         }
-        tx.delete(credits).where(eq(credits.id, id)).run();
+        const deleted = tx.delete(credits).where(eq(credits.id, id)).returning({ id: credits.id }).get();
         writers.appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id) });
+        if (deleted) writers.recordEvent(tx, creditEvent('credit.deleted', { id }, at));
       });
     },
   };

@@ -8,7 +8,7 @@ import { type EventInput, feedEntryOf, subscribersOf } from './catalogue.js';
  * reader that has seen event N can never later find a smaller one (the change feed's cursor relies
  * on it). Writers queue only for the last statement of their transaction.
  */
-export const OUTBOX_LOCK = 0x666a6f7264; // "fjord"
+export const OUTBOX_LOCK = 0x666a6f7574; // "fjout": not the startup lock's "fjord", which a seed's writes run under
 
 /** As on SQLite (./outbox.ts): the event, and a pending delivery per enabled webhook that wants it. */
 export async function recordEvent(tx: PgExecutor, e: EventInput): Promise<number> {

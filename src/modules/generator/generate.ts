@@ -2,6 +2,7 @@ import { isPostgresUrl } from '../../db/url.js';
 import type { Engine } from '../../engine/engine.js';
 import { openSqliteEngine } from '../../engine/sqlite.js';
 import { slugify } from '../../shared/slug.js';
+import { recordEvent } from '../events/outbox.js';
 import { indexDocument } from '../search/repository.js';
 import { generateComments, shareComments } from './comments.js';
 import { type Catalogue, GENERATED_UNTIL, generateArticle, statusOf } from './content.js';
@@ -46,16 +47,17 @@ export function describeDatabase(database: string): string {
 /** The engine `database` names, and the bulk writer for it (built after migrating). */
 async function openTarget(database: string): Promise<{ engine: Engine; repository: () => GeneratorRepository }> {
   if (isPostgresUrl(database)) {
-    const [{ openPgEngine }, { createPgGeneratorRepository }, { indexDocument }] = await Promise.all([
+    const [{ openPgEngine }, { createPgGeneratorRepository }, { indexDocument }, { recordEvent }] = await Promise.all([
       import('../../engine/postgres.js'),
       import('./repository.pg.js'),
       import('../search/repository.pg.js'),
+      import('../events/outbox.pg.js'),
     ]);
     const engine = openPgEngine(database, { poolMax: 2, workBudgetMs: 60_000 });
-    return { engine, repository: () => createPgGeneratorRepository(engine.handle.db, { indexDocument }) };
+    return { engine, repository: () => createPgGeneratorRepository(engine.handle.db, { indexDocument, recordEvent }) };
   }
   const engine = openSqliteEngine(database, { workBudgetMs: 60_000 });
-  return { engine, repository: () => createGeneratorRepository(engine.handle, { indexDocument }) };
+  return { engine, repository: () => createGeneratorRepository(engine.handle, { indexDocument, recordEvent }) };
 }
 
 const BATCH = 500;

@@ -12,6 +12,8 @@ import {
   credits,
   tags,
 } from '../../db/pg/schema.js';
+import { creditEvent, tagEvent } from '../events/catalogue.js';
+import { OUTBOX_LOCK, type recordEvent as RecordEvent } from '../events/outbox.pg.js';
 import type { indexDocument as IndexDocument } from '../search/repository.pg.js';
 import type { GeneratorRepository } from './repository.js';
 import { type ArticleRows, approvedCount, articleRows, commentRow, moderationRow } from './rows.js';
@@ -43,6 +45,24 @@ async function insertAll<T extends PgTable>(tx: PgTransaction, table: T, rows: T
 }
 
 /**
+ * The batch's published articles announced as published, in one INSERT...SELECT after the outbox
+ * lock (see outbox.pg.ts), so the change feed of a generated site is complete. Webhooks are not
+ * called for generated content: the generator fills a new site, before anyone subscribes.
+ */
+async function announcePublished(tx: PgTransaction, ids: string[]): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`);
+  await tx.execute(sql`
+    INSERT INTO events (type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at)
+    SELECT 'article.published', 'article', id, slug, 'upsert',
+      json_build_object('id', id, 'slug', slug, 'title', title, 'revision', published_revision)::text,
+      json_build_array('articles', 'article:' || id, 'tags', 'credits')::text,
+      coalesce(published_updated_at, published_at)
+    FROM articles
+    WHERE status = 'published' AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+    ORDER BY published_at, id`);
+}
+
+/**
  * Bulk writes for the data generator on PostgreSQL: the rows of the SQLite generator, sent as
  * multi-row INSERTs, a batch of articles per transaction. Comment ids are taken from the table's
  * identity sequence up front, so replies can name their parents in the same statement and the ids
@@ -51,7 +71,7 @@ async function insertAll<T extends PgTable>(tx: PgTransaction, table: T, rows: T
 /** `indexDocument` is the search module's, passed in so this repository imports no other module's. */
 export function createPgGeneratorRepository(
   db: PgDatabase,
-  { indexDocument }: { indexDocument: typeof IndexDocument },
+  { indexDocument, recordEvent }: { indexDocument: typeof IndexDocument; recordEvent: typeof RecordEvent },
 ): GeneratorRepository {
   let tagIds = new Map<string, number>();
 
@@ -87,7 +107,11 @@ export function createPgGeneratorRepository(
         // Only the missing tags: an INSERT that conflicts would still use up an id of the sequence.
         const missing = tagList.filter((t) => !present.has(t.slug));
         if (missing.length > 0) {
-          await tx.insert(tags).values(missing.map((t) => ({ ...t, createdAt: at, updatedAt: at })));
+          const created = await tx
+            .insert(tags)
+            .values(missing.map((t) => ({ ...t, createdAt: at, updatedAt: at })))
+            .returning({ id: tags.id, slug: tags.slug, name: tags.name });
+          for (const t of created) await recordEvent(tx, tagEvent('tag.created', t, at));
         }
         const tagRows = await tx
           .select({ id: tags.id, slug: tags.slug, name: tags.name })
@@ -113,6 +137,7 @@ export function createPgGeneratorRepository(
             .values({ ...c, createdAt: at, updatedAt: at })
             .returning();
           if (!created) throw new Error(`credit ${c.name} was not saved`);
+          await recordEvent(tx, creditEvent('credit.created', created, at));
           creditRows.push(created);
         }
         return { tags: tagRows.map(({ slug, name }) => ({ slug, name })), credits: creditRows };
@@ -173,6 +198,10 @@ export function createPgGeneratorRepository(
         }
         await insertAll(tx, comments, commentRows);
         await insertAll(tx, commentModerationLog, logRows);
+        await announcePublished(
+          tx,
+          batch.map((entry) => entry.article.id),
+        );
       });
     },
   };

@@ -12,6 +12,8 @@ import {
   tags,
 } from '../../db/schema.js';
 import type { ArticleContent } from '../articles/schemas.js';
+import { creditEvent, tagEvent } from '../events/catalogue.js';
+import type { recordEvent as RecordEvent } from '../events/outbox.js';
 import type { indexDocument as IndexDocument } from '../search/repository.js';
 import type { GeneratedComment } from './comments.js';
 import type { GeneratedArticle } from './content.js';
@@ -54,7 +56,7 @@ const p = (name: string) => sql.placeholder(name);
 /** `indexDocument` is the search module's, passed in so this repository imports no other module's. */
 export function createGeneratorRepository(
   { db, sqlite }: DatabaseHandle,
-  { indexDocument }: { indexDocument: typeof IndexDocument },
+  { indexDocument, recordEvent }: { indexDocument: typeof IndexDocument; recordEvent: typeof RecordEvent },
 ): GeneratorRepository {
   const insertArticle = db
     .insert(articles)
@@ -147,6 +149,22 @@ export function createGeneratorRepository(
     if (rows.search) indexDocument(db, a.id, rows.search);
   }
 
+  /**
+   * The batch's published articles announced as published, in one INSERT...SELECT, so the change
+   * feed of a generated site is complete. Webhooks are not called for generated content: the
+   * generator fills a new site, before anyone subscribes.
+   */
+  function announcePublished(ids: string[]) {
+    db.run(sql`
+      INSERT INTO events (type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at)
+      SELECT 'article.published', 'article', id, slug, 'upsert',
+        json_object('id', id, 'slug', slug, 'title', title, 'revision', published_revision),
+        json_array('articles', 'article:' || id, 'tags', 'credits'), coalesce(published_updated_at, published_at)
+      FROM articles
+      WHERE status = 'published' AND id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))
+      ORDER BY published_at, id`);
+  }
+
   function writeComments(articleId: string, list: GeneratedComment[]) {
     const ids: number[] = [];
     for (const c of list) {
@@ -192,10 +210,13 @@ export function createGeneratorRepository(
     async saveCatalogue(tagList: { slug: string; name: string }[], creditList: Credit[], at: number) {
       db.transaction((tx) => {
         for (const t of tagList) {
-          tx.insert(tags)
+          const created = tx
+            .insert(tags)
             .values({ ...t, createdAt: at, updatedAt: at })
             .onConflictDoNothing({ target: tags.slug })
-            .run();
+            .returning({ id: tags.id })
+            .get();
+          if (created) recordEvent(tx, tagEvent('tag.created', { id: created.id, ...t }, at));
         }
       });
       const tagRows = db
@@ -214,11 +235,15 @@ export function createGeneratorRepository(
       const creditRows = creditList.map((c) => {
         const existing = db.select().from(credits).where(eq(credits.name, c.name)).get();
         if (existing && existing.organization === c.organization) return existing;
-        return db
-          .insert(credits)
-          .values({ ...c, createdAt: at, updatedAt: at })
-          .returning()
-          .get();
+        return db.transaction((tx) => {
+          const created = tx
+            .insert(credits)
+            .values({ ...c, createdAt: at, updatedAt: at })
+            .returning()
+            .get();
+          recordEvent(tx, creditEvent('credit.created', created, at));
+          return created;
+        });
       });
       return { tags: tagRows.map(({ slug, name }) => ({ slug, name })), credits: creditRows };
     },
@@ -230,6 +255,7 @@ export function createGeneratorRepository(
           writeArticle(article, approvedCount(list));
           writeComments(article.id, list);
         }
+        announcePublished(batch.map((entry) => entry.article.id));
       });
     },
   };

@@ -5,6 +5,8 @@ import { articleTags, tags } from '../../db/pg/schema.js';
 import { withLockingTransaction, withTransaction } from '../../db/pg/tx.js';
 import { ConflictError } from '../../errors.js';
 import type { appendAudit } from '../audit/repository.pg.js';
+import { tagEvent } from '../events/catalogue.js';
+import type { recordEvent } from '../events/outbox.pg.js';
 import type { reindexTag } from '../search/repository.pg.js';
 import type { TagRow, TagsRepository } from './repository.js';
 
@@ -16,6 +18,7 @@ import type { TagRow, TagsRepository } from './repository.js';
 export interface PgTagWriters {
   appendAudit: typeof appendAudit;
   reindexTag: typeof reindexTag;
+  recordEvent: typeof recordEvent;
 }
 
 export function createPgTagsRepository(db: PgDatabase, writers: PgTagWriters): TagsRepository {
@@ -53,7 +56,11 @@ export function createPgTagsRepository(db: PgDatabase, writers: PgTagWriters): T
     async insert(values, at, audit) {
       try {
         await withTransaction(db, async (tx) => {
-          await tx.insert(tags).values({ ...values, createdAt: at, updatedAt: at });
+          const [created] = await tx
+            .insert(tags)
+            .values({ ...values, createdAt: at, updatedAt: at })
+            .returning({ id: tags.id });
+          if (!created) throw new Error('the tag insert returned no row');
           await writers.appendAudit(tx, {
             ...audit,
             at,
@@ -61,6 +68,10 @@ export function createPgTagsRepository(db: PgDatabase, writers: PgTagWriters): T
             subjectId: values.slug,
             details: { ...values },
           });
+          await writers.recordEvent(
+            tx,
+            tagEvent('tag.created', { id: created.id, slug: values.slug, name: values.name }, at),
+          );
         });
       } catch (err) {
         throw toDomainError(err, 'tag');
@@ -70,12 +81,19 @@ export function createPgTagsRepository(db: PgDatabase, writers: PgTagWriters): T
     async update(slug, values, at, audit) {
       try {
         await withTransaction(db, async (tx) => {
-          await tx
+          const [updated] = await tx
             .update(tags)
             .set({ ...values, updatedAt: at })
-            .where(eq(tags.slug, slug));
+            .where(eq(tags.slug, slug))
+            .returning({ id: tags.id });
           await writers.reindexTag(tx, values.slug);
           await writers.appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug, details: { ...values } });
+          if (updated) {
+            await writers.recordEvent(
+              tx,
+              tagEvent('tag.updated', { id: updated.id, slug: values.slug, name: values.name }, at),
+            );
+          }
         });
       } catch (err) {
         throw toDomainError(err, 'tag');
@@ -102,6 +120,7 @@ export function createPgTagsRepository(db: PgDatabase, writers: PgTagWriters): T
         }
         await tx.delete(tags).where(eq(tags.id, tag.id));
         await writers.appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug });
+        await writers.recordEvent(tx, tagEvent('tag.deleted', { id: tag.id, slug }, at));
       });
     },
   };

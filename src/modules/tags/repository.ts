@@ -4,6 +4,8 @@ import { toDomainError } from '../../db/errors.js';
 import { articleTags, tags } from '../../db/schema.js';
 import { ConflictError } from '../../errors.js';
 import type { AuditEntry, appendAudit } from '../audit/repository.js';
+import { tagEvent } from '../events/catalogue.js';
+import type { recordEvent } from '../events/outbox.js';
 import type { reindexTag } from '../search/repository.js';
 
 export type TagRow = typeof tags.$inferSelect & { articleCount: number };
@@ -15,13 +17,14 @@ export interface TagValues {
 type AuditFields = Omit<AuditEntry, 'at' | 'subjectType' | 'subjectId'>;
 
 /**
- * What a tag change writes beside the tag, in its transaction: the audit entry, and the search
- * entries of the articles that show the tag. Passed in by the store, so this module does not
- * depend on the audit and search modules.
+ * What a tag change writes beside the tag, in its transaction: the audit entry, the search entries
+ * of the articles that show the tag, and its event. Passed in by the store, so this module does not
+ * depend on the audit, search and events modules.
  */
 export interface TagWriters {
   appendAudit: typeof appendAudit;
   reindexTag: typeof reindexTag;
+  recordEvent: typeof recordEvent;
 }
 
 export function createTagsRepository(db: Database, writers: TagWriters) {
@@ -51,10 +54,13 @@ export function createTagsRepository(db: Database, writers: TagWriters) {
     async insert(values: TagValues, at: number, audit: AuditFields): Promise<void> {
       try {
         db.transaction((tx) => {
-          tx.insert(tags)
+          const { id } = tx
+            .insert(tags)
             .values({ ...values, createdAt: at, updatedAt: at })
-            .run();
+            .returning({ id: tags.id })
+            .get();
           writers.appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: values.slug, details: { ...values } });
+          writers.recordEvent(tx, tagEvent('tag.created', { id, slug: values.slug, name: values.name }, at));
         });
       } catch (err) {
         throw toDomainError(err, 'tag');
@@ -64,12 +70,20 @@ export function createTagsRepository(db: Database, writers: TagWriters) {
     async update(slug: string, values: TagValues, at: number, audit: AuditFields): Promise<void> {
       try {
         db.transaction((tx) => {
-          tx.update(tags)
+          const updated = tx
+            .update(tags)
             .set({ ...values, updatedAt: at })
             .where(eq(tags.slug, slug))
-            .run();
+            .returning({ id: tags.id })
+            .get();
           writers.reindexTag(tx, values.slug);
           writers.appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug, details: { ...values } });
+          if (updated) {
+            writers.recordEvent(
+              tx,
+              tagEvent('tag.updated', { id: updated.id, slug: values.slug, name: values.name }, at),
+            );
+          }
         });
       } catch (err) {
         throw toDomainError(err, 'tag');
@@ -90,8 +104,9 @@ export function createTagsRepository(db: Database, writers: TagWriters) {
             { article_count: inUse.n },
           );
         }
-        tx.delete(tags).where(eq(tags.slug, slug)).run();
+        const deleted = tx.delete(tags).where(eq(tags.slug, slug)).returning({ id: tags.id }).get();
         writers.appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug });
+        if (deleted) writers.recordEvent(tx, tagEvent('tag.deleted', { id: deleted.id, slug }, at));
       });
     },
   };

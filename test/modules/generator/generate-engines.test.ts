@@ -106,6 +106,21 @@ describe('fjord generate on each engine', () => {
     expect(Number(row?.n)).toBe(0);
   });
 
+  it('announces every published article, tag and credit once, so the feed of a generated site is complete', async () => {
+    const sorted = (rows: { entity: string; entity_id: string; slug: string | null }[]) =>
+      rows.map((r) => `${r.entity} ${r.entity_id} ${r.slug}`).sort();
+    const announced = await target.probe.rows<{ entity: string; entity_id: string; slug: string | null }>(
+      sql`select entity, entity_id, slug from events where feed = 'upsert'`,
+    );
+    const existing = await target.probe.rows<{ entity: string; entity_id: string; slug: string | null }>(
+      sql`select 'article' as entity, id as entity_id, slug from articles where status = 'published'
+        union all select 'tag', cast(id as text), slug from tags
+        union all select 'credit', cast(id as text), null from credits`,
+    );
+    expect(existing.filter((r) => r.entity === 'article').length).toBeGreaterThan(0);
+    expect(sorted(announced)).toEqual(sorted(existing));
+  });
+
   it('leaves the ids sequences past the generated rows, so the server can add comments', async () => {
     const [row] = await target.probe.rows<{ n: number }>(sql`select max(id) as n from comments`);
     expect(Number(row?.n)).toBe(OPTIONS.comments);

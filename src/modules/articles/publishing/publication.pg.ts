@@ -11,10 +11,19 @@ import {
 } from '../../../db/pg/schema.js';
 import { ConflictError } from '../../../errors.js';
 import type { appendAudit } from '../../audit/repository.pg.js';
+import type { EventInput } from '../../events/catalogue.js';
+import type { recordEvent } from '../../events/outbox.pg.js';
 import type { indexDocument, removeDocument } from '../../search/repository.pg.js';
+import type { PendingEvents } from '../catalogue.js';
 import { ensureCredit, ensureTag } from '../catalogue.pg.js';
 import type { ArticleContent } from '../schemas.js';
-import { type Publication, publishedColumns, searchDocumentOf, withdrawnColumns } from './read-model.js';
+import {
+  type Publication,
+  publicationEvent,
+  publishedColumns,
+  searchDocumentOf,
+  withdrawnColumns,
+} from './read-model.js';
 
 /**
  * publication.ts on PostgreSQL: the writes that make a revision public or take it out of the public
@@ -30,6 +39,19 @@ export interface PgArticleWriters {
   appendAudit: typeof appendAudit;
   indexDocument: typeof indexDocument;
   removeDocument: typeof removeDocument;
+  recordEvent: typeof recordEvent;
+}
+
+/**
+ * Appends a transaction's gathered events, in the order they happened. Call it last: the outbox
+ * lock it takes is held until the commit, and every other event writer waits for it.
+ */
+export async function recordAll(
+  tx: PgTransaction,
+  events: readonly EventInput[],
+  writers: Pick<PgArticleWriters, 'recordEvent'>,
+): Promise<void> {
+  for (const e of events) await writers.recordEvent(tx, e);
 }
 
 /** The article row, locked until the transaction ends: every command on an article takes it first. */
@@ -99,7 +121,9 @@ export async function writePublication(
   tx: PgTransaction,
   p: Publication,
   writers: PgArticleWriters,
+  events: PendingEvents,
 ): Promise<ArticleRow> {
+  const wasPublished = (await articleRow(tx, p.articleId)).status === 'published';
   const content = await snapshotOf(tx, p.articleId, p.revision);
   await claimSlug(tx, p.articleId, content.slug, p.at);
   await markSlugPublic(tx, content.slug, p.at);
@@ -107,7 +131,7 @@ export async function writePublication(
   await tx.delete(articleSchedules).where(eq(articleSchedules.articleId, p.articleId));
   await tx.delete(articleTags).where(eq(articleTags.articleId, p.articleId));
   for (const [position, tag] of content.tags.entries()) {
-    const tagId = await ensureTag(tx, tag, p.at);
+    const tagId = await ensureTag(tx, tag, p.at, events);
     await tx
       .insert(articleTags)
       .values({ articleId: p.articleId, tagId, position, publishedAt: p.publishedAt })
@@ -115,7 +139,7 @@ export async function writePublication(
   }
   await tx.delete(articleCredits).where(eq(articleCredits.articleId, p.articleId));
   for (const [position, credit] of content.credits.entries()) {
-    const creditId = await ensureCredit(tx, credit, p.at);
+    const creditId = await ensureCredit(tx, credit, p.at, events);
     await tx
       .insert(articleCredits)
       .values({ articleId: p.articleId, creditId, role: credit.role, position })
@@ -123,6 +147,7 @@ export async function writePublication(
   }
   await writers.indexDocument(tx, p.articleId, searchDocumentOf(content));
   if (p.audit) await writers.appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
+  events.push(publicationEvent(wasPublished, content, p));
   return articleRow(tx, p.articleId);
 }
 

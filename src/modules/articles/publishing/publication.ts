@@ -14,22 +14,36 @@ import {
 } from '../../../db/schema.js';
 import { ConflictError } from '../../../errors.js';
 import type { appendAudit } from '../../audit/repository.js';
+import type { EventInput } from '../../events/catalogue.js';
+import type { recordEvent } from '../../events/outbox.js';
 import type { indexDocument, removeDocument } from '../../search/repository.js';
-import { ensureCredit, ensureTag, type Tx } from '../catalogue.js';
+import { ensureCredit, ensureTag, type PendingEvents, type Tx } from '../catalogue.js';
 import type { ArticleContent } from '../schemas.js';
-import { type Publication, publishedColumns, searchDocumentOf, withdrawnColumns } from './read-model.js';
+import {
+  type Publication,
+  publicationEvent,
+  publishedColumns,
+  searchDocumentOf,
+  withdrawnColumns,
+} from './read-model.js';
 
 type ArticleRow = typeof articles.$inferSelect;
 
 /**
- * What article commands write beside the article, in their transaction: the audit entry, and the
- * article's search entry. Passed in by the store, so this module does not depend on the audit and
- * search modules.
+ * What article commands write beside the article, in their transaction: the audit entry, the
+ * article's search entry, and the events they announce. Passed in by the store, so this module does
+ * not depend on the audit, search and events modules.
  */
 export interface ArticleWriters {
   appendAudit: typeof appendAudit;
   indexDocument: typeof indexDocument;
   removeDocument: typeof removeDocument;
+  recordEvent: typeof recordEvent;
+}
+
+/** Appends a transaction's gathered events, in the order they happened; call it last. */
+export function recordAll(tx: Tx, events: readonly EventInput[], writers: Pick<ArticleWriters, 'recordEvent'>): void {
+  for (const e of events) writers.recordEvent(tx, e);
 }
 
 export function articleRow(tx: Tx, id: string): ArticleRow {
@@ -74,8 +88,11 @@ function markSlugPublic(tx: Tx, slug: string, at: number): void {
 /**
  * Makes one revision the public one: the read-model columns, the slug, tag links and credit links
  * change together, so a reader never sees half a publication. A pending schedule is replaced by it.
+ * Adds to `events` what it announces (the tags and credits it creates, then the publication), for
+ * the caller to record at the end of its transaction.
  */
-export function writePublication(tx: Tx, p: Publication, writers: ArticleWriters): ArticleRow {
+export function writePublication(tx: Tx, p: Publication, writers: ArticleWriters, events: PendingEvents): ArticleRow {
+  const wasPublished = articleRow(tx, p.articleId).status === 'published';
   const content = snapshotOf(tx, p.articleId, p.revision);
   claimSlug(tx, p.articleId, content.slug, p.at);
   markSlugPublic(tx, content.slug, p.at);
@@ -83,7 +100,7 @@ export function writePublication(tx: Tx, p: Publication, writers: ArticleWriters
   tx.delete(articleSchedules).where(eq(articleSchedules.articleId, p.articleId)).run();
   tx.delete(articleTags).where(eq(articleTags.articleId, p.articleId)).run();
   content.tags.forEach((tag, position) => {
-    const tagId = ensureTag(tx, tag, p.at);
+    const tagId = ensureTag(tx, tag, p.at, events);
     tx.insert(articleTags)
       .values({ articleId: p.articleId, tagId, position, publishedAt: p.publishedAt })
       .onConflictDoNothing()
@@ -91,7 +108,7 @@ export function writePublication(tx: Tx, p: Publication, writers: ArticleWriters
   });
   tx.delete(articleCredits).where(eq(articleCredits.articleId, p.articleId)).run();
   content.credits.forEach((credit, position) => {
-    const creditId = ensureCredit(tx, credit, p.at);
+    const creditId = ensureCredit(tx, credit, p.at, events);
     tx.insert(articleCredits)
       .values({ articleId: p.articleId, creditId, role: credit.role, position })
       .onConflictDoNothing()
@@ -99,6 +116,7 @@ export function writePublication(tx: Tx, p: Publication, writers: ArticleWriters
   });
   writers.indexDocument(tx, p.articleId, searchDocumentOf(content));
   if (p.audit) writers.appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
+  events.push(publicationEvent(wasPublished, content, p));
   return articleRow(tx, p.articleId);
 }
 

@@ -3,15 +3,17 @@ import type { PgDatabase, PgTransaction } from '../../../db/pg/client.js';
 import { articleSchedules, articles } from '../../../db/pg/schema.js';
 import { withLockingTransaction } from '../../../db/pg/tx.js';
 import { NotFoundError } from '../../../errors.js';
+import type { PendingEvents } from '../catalogue.js';
 import {
   articleRow,
   clearPublication,
   lockArticle,
   type PgArticleWriters,
+  recordAll,
   writePublication,
 } from './publication.pg.js';
 import type { DueSchedule, PublishingRepository } from './publishing-repository.js';
-import { firstPublishedAt, type Publication } from './read-model.js';
+import { firstPublishedAt, type Publication, scheduleEvent, withdrawalEvent } from './read-model.js';
 
 /** Names one pending schedule exactly, so a row replaced or applied meanwhile is left alone. */
 const pendingSchedule = (s: DueSchedule) =>
@@ -44,7 +46,10 @@ export function createPgPublishingRepository(db: PgDatabase, writers: PgArticleW
     async publish(p: Publication) {
       return withLockingTransaction(db, async (tx) => {
         await lockExisting(tx, p.articleId);
-        return writePublication(tx, p, writers);
+        const events: PendingEvents = [];
+        const row = await writePublication(tx, p, writers, events);
+        await recordAll(tx, events, writers);
+        return row;
       });
     },
 
@@ -57,9 +62,11 @@ export function createPgPublishingRepository(db: PgDatabase, writers: PgArticleW
       const { articleId, revision } = s.trial;
       return withLockingTransaction(db, async (tx) => {
         await lockExisting(tx, articleId);
+        // What the trial would announce is dropped with it; the schedule announces itself.
+        let slug = '';
         try {
           await tx.transaction(async (trial) => {
-            await writePublication(trial, s.trial, writers);
+            slug = (await writePublication(trial, s.trial, writers, [])).slug;
             throw new TrialSucceeded();
           });
         } catch (err) {
@@ -72,15 +79,17 @@ export function createPgPublishingRepository(db: PgDatabase, writers: PgArticleW
           .onConflictDoUpdate({ target: articleSchedules.articleId, set: row });
         await tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, articleId));
         await writers.appendAudit(tx, { ...s.audit, at: s.now, articleId, subjectId: articleId });
+        await writers.recordEvent(tx, scheduleEvent({ articleId, slug, revision, at: s.at }, s.now));
         return articleRow(tx, articleId);
       });
     },
 
     async withdraw(w) {
       return withLockingTransaction(db, async (tx) => {
-        await lockExisting(tx, w.articleId);
+        const event = withdrawalEvent(await lockExisting(tx, w.articleId), w.status, w.at);
         await clearPublication(tx, w.articleId, w.status, w.at, writers);
         await writers.appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
+        if (event) await writers.recordEvent(tx, event);
         return articleRow(tx, w.articleId);
       });
     },
@@ -120,6 +129,7 @@ export function createPgPublishingRepository(db: PgDatabase, writers: PgArticleW
           .where(pendingSchedule(s))
           .for('update');
         if (!pending) return false;
+        const events: PendingEvents = [];
         await writePublication(
           tx,
           {
@@ -131,7 +141,9 @@ export function createPgPublishingRepository(db: PgDatabase, writers: PgArticleW
             audit: s.audit,
           },
           writers,
+          events,
         );
+        await recordAll(tx, events, writers);
         return true;
       });
     },

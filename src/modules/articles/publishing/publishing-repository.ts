@@ -2,8 +2,9 @@ import { and, asc, eq, isNull, lte, min } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { withoutWaiting } from '../../../db/errors.js';
 import { articleSchedules, articles } from '../../../db/schema.js';
-import { type ArticleWriters, articleRow, clearPublication, writePublication } from './publication.js';
-import { type AuditFields, firstPublishedAt, type Publication } from './read-model.js';
+import type { PendingEvents } from '../catalogue.js';
+import { type ArticleWriters, articleRow, clearPublication, recordAll, writePublication } from './publication.js';
+import { type AuditFields, firstPublishedAt, type Publication, scheduleEvent, withdrawalEvent } from './read-model.js';
 
 export type { Publication } from './read-model.js';
 
@@ -31,7 +32,12 @@ class TrialSucceeded extends Error {}
 export function createPublishingRepository(db: Database, writers: ArticleWriters) {
   return {
     async publish(p: Publication): Promise<ArticleRow> {
-      return db.transaction((tx) => writePublication(tx, p, writers));
+      return db.transaction((tx) => {
+        const events: PendingEvents = [];
+        const row = writePublication(tx, p, writers, events);
+        recordAll(tx, events, writers);
+        return row;
+      });
     },
 
     /**
@@ -42,9 +48,11 @@ export function createPublishingRepository(db: Database, writers: ArticleWriters
     async schedule(s: { trial: Publication; at: number; now: number; audit: AuditFields }) {
       const { articleId, revision } = s.trial;
       return db.transaction((tx) => {
+        // What the trial would announce is dropped with it; the schedule announces itself.
+        let slug = '';
         try {
           tx.transaction((trial) => {
-            writePublication(trial, s.trial, writers);
+            slug = writePublication(trial, s.trial, writers, []).slug;
             throw new TrialSucceeded();
           });
         } catch (err) {
@@ -57,6 +65,7 @@ export function createPublishingRepository(db: Database, writers: ArticleWriters
           .run();
         tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, articleId)).run();
         writers.appendAudit(tx, { ...s.audit, at: s.now, articleId, subjectId: articleId });
+        writers.recordEvent(tx, scheduleEvent({ articleId, slug, revision, at: s.at }, s.now));
         return articleRow(tx, articleId);
       });
     },
@@ -64,8 +73,10 @@ export function createPublishingRepository(db: Database, writers: ArticleWriters
     /** Back to draft (unpublish) or out of sight for good (archive); history stays whole. */
     async withdraw(w: { articleId: string; status: 'draft' | 'archived'; at: number; audit: AuditFields }) {
       return db.transaction((tx) => {
+        const event = withdrawalEvent(articleRow(tx, w.articleId), w.status, w.at);
         clearPublication(tx, w.articleId, w.status, w.at, writers);
         writers.appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
+        if (event) writers.recordEvent(tx, event);
         return articleRow(tx, w.articleId);
       });
     },
@@ -91,6 +102,7 @@ export function createPublishingRepository(db: Database, writers: ArticleWriters
       return withoutWaiting(db, () =>
         db.transaction((tx) => {
           if (!tx.select().from(articleSchedules).where(pendingSchedule(s)).get()) return false;
+          const events: PendingEvents = [];
           writePublication(
             tx,
             {
@@ -102,7 +114,9 @@ export function createPublishingRepository(db: Database, writers: ArticleWriters
               audit: s.audit,
             },
             writers,
+            events,
           );
+          recordAll(tx, events, writers);
           return true;
         }),
       );

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../audit/repository.js';
+import { articleEvent, type EventInput } from '../../events/catalogue.js';
 import type { ArticleContent } from '../schemas.js';
 
 /** What a command adds to its audit row; the time and the article are the command's own. */
@@ -73,4 +74,41 @@ export function searchDocumentOf(content: ArticleContent) {
     body: content.body,
     tags: content.tags.map((t) => t.name),
   };
+}
+
+/** A first publication (or one after an unpublish) is `published`; a new revision of a public article, `updated`. */
+export function publicationEvent(
+  wasPublished: boolean,
+  content: Pick<ArticleContent, 'slug' | 'title'>,
+  p: Pick<Publication, 'articleId' | 'revision' | 'at'>,
+): EventInput {
+  return articleEvent(
+    wasPublished ? 'article.updated' : 'article.published',
+    { id: p.articleId, slug: content.slug, title: content.title, revision: p.revision },
+    p.at,
+  );
+}
+
+/** A publication scheduled: which revision, under which slug, and when it is due. */
+export function scheduleEvent(s: { articleId: string; slug: string; revision: number; at: number }, now: number) {
+  return articleEvent(
+    'article.scheduled',
+    { id: s.articleId, slug: s.slug, revision: s.revision, publishAt: s.at },
+    now,
+  );
+}
+
+/**
+ * A public article out of the public API, named by the slug it had there; null when it was not
+ * public (a cancelled schedule, an archived draft): its tombstone in the public feed would show a
+ * draft's id and working slug, and no reader ever saw it.
+ */
+export function withdrawalEvent(
+  article: { id: string; slug: string; status: string },
+  status: 'draft' | 'archived',
+  at: number,
+): EventInput | null {
+  if (article.status !== 'published') return null;
+  const type = status === 'draft' ? 'article.unpublished' : 'article.archived';
+  return articleEvent(type, { id: article.id, slug: article.slug }, at);
 }

@@ -3,9 +3,16 @@ import type { PgDatabase, PgExecutor, PgTransaction } from '../../../db/pg/clien
 import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../../db/pg/schema.js';
 import { withLockingTransaction } from '../../../db/pg/tx.js';
 import { NotFoundError } from '../../../errors.js';
+import type { PendingEvents } from '../catalogue.js';
 import { catalogueContent } from '../catalogue.pg.js';
 import { editorStatusFilter, type StatusColumns } from '../editor-status.js';
-import { assertSlugFree, claimSlug, lockArticle, type PgArticleWriters } from '../publishing/publication.pg.js';
+import {
+  assertSlugFree,
+  claimSlug,
+  lockArticle,
+  type PgArticleWriters,
+  recordAll,
+} from '../publishing/publication.pg.js';
 import type { ArticleContent } from '../schemas.js';
 import { revisionAudit, revisionRow, slugPlan } from './revision-rows.js';
 import type { EditorRecord, RevisionsRepository, StoredRevision } from './revisions-repository.js';
@@ -53,7 +60,7 @@ async function existingRecord(tx: PgTransaction, id: string): Promise<EditorReco
  */
 export function createPgRevisionsRepository(
   db: PgDatabase,
-  writers: Pick<PgArticleWriters, 'appendAudit'>,
+  writers: Pick<PgArticleWriters, 'appendAudit' | 'recordEvent'>,
 ): RevisionsRepository {
   return {
     async commit(cmd) {
@@ -67,7 +74,8 @@ export function createPgRevisionsRepository(
         if (decision.kind === 'noop') {
           return { written: false, record: await existingRecord(tx, cmd.articleId), mergedOnto: null };
         }
-        const content = await catalogueContent(tx, decision.content, cmd.at);
+        const events: PendingEvents = [];
+        const content = await catalogueContent(tx, decision.content, cmd.at, events);
         const plan = slugPlan(article, head.content.slug, content.slug);
         if (plan.slugs === 'claim') await claimSlug(tx, cmd.articleId, content.slug, cmd.at);
         if (plan.slugs === 'check') await assertSlugFree(tx, cmd.articleId, content.slug);
@@ -86,6 +94,7 @@ export function createPgRevisionsRepository(
         if (number !== head.number + 1) throw new Error(`head of ${cmd.articleId} moved during its transaction`);
         await tx.insert(articleRevisions).values(revisionRow({ ...cmd, ...decision, number, content }));
         await writers.appendAudit(tx, revisionAudit(cmd, decision.audit, number));
+        await recordAll(tx, events, writers);
         return { written: true, record: await existingRecord(tx, cmd.articleId), mergedOnto: decision.mergedOnto };
       });
     },

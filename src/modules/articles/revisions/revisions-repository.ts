@@ -3,9 +3,9 @@ import type { Database } from '../../../db/client.js';
 import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../../db/schema.js';
 import { NotFoundError } from '../../../errors.js';
 import type { AuditEntry } from '../../audit/repository.js';
-import { catalogueContent } from '../catalogue.js';
+import { catalogueContent, type PendingEvents } from '../catalogue.js';
 import { type EditorStatus, editorStatusFilter, type StatusColumns } from '../editor-status.js';
-import { type ArticleWriters, assertSlugFree, claimSlug } from '../publishing/publication.js';
+import { type ArticleWriters, assertSlugFree, claimSlug, recordAll } from '../publishing/publication.js';
 import type { ArticleContent } from '../schemas.js';
 import { revisionAudit, revisionRow, slugPlan } from './revision-rows.js';
 
@@ -73,7 +73,7 @@ const statusColumns: StatusColumns = {
   scheduleFailedAt: articleSchedules.failedAt,
 };
 
-export function createRevisionsRepository(db: Database, writers: Pick<ArticleWriters, 'appendAudit'>) {
+export function createRevisionsRepository(db: Database, writers: Pick<ArticleWriters, 'appendAudit' | 'recordEvent'>) {
   // An editor's POST runs on statements prepared once; building SQL per request cost more than the
   // write. Prepared on the connection, they run inside its transactions too.
   const recordById = editorSelect(db)
@@ -137,7 +137,8 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
         if (!head) throw new Error(`head revision of ${cmd.articleId} is missing`);
         const decision = cmd.decide(head, cmd.base === head.number ? head : revision(cmd.base));
         if (decision.kind === 'noop') return { written: false, record: recordOf(cmd.articleId), mergedOnto: null };
-        const content = catalogueContent(tx, decision.content, cmd.at);
+        const events: PendingEvents = [];
+        const content = catalogueContent(tx, decision.content, cmd.at, events);
         const plan = slugPlan(article, head.content.slug, content.slug);
         if (plan.slugs === 'claim') claimSlug(tx, cmd.articleId, content.slug, cmd.at);
         if (plan.slugs === 'check') assertSlugFree(tx, cmd.articleId, content.slug);
@@ -152,6 +153,7 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
         if (number !== head.number + 1) throw new Error(`head of ${cmd.articleId} moved during its transaction`);
         insertRevision.run(revisionRow({ ...cmd, ...decision, number, content }));
         writers.appendAudit(tx, revisionAudit(cmd, decision.audit, number));
+        recordAll(tx, events, writers);
         return { written: true, record: recordOf(cmd.articleId), mergedOnto: decision.mergedOnto };
       });
     },
