@@ -17,6 +17,8 @@ import type { CreditsRepository } from '../modules/credits/repository.js';
 import type { SearchRunner } from '../modules/search/runner.js';
 import type { TagsRepository } from '../modules/tags/repository.js';
 import type { TokensRepository } from '../modules/tokens/repository.js';
+import type { DeliveryQueue } from '../modules/webhooks/queue.js';
+import type { WebhooksRepository } from '../modules/webhooks/repository.js';
 import type { ForeignChanges } from '../shared/changes.js';
 
 export type { ForeignChange, ForeignChanges } from '../shared/changes.js';
@@ -41,6 +43,9 @@ export interface Store {
   audit: AuditRepository;
   comments: CommentsRepository;
   idempotency: IdempotencyRepository;
+  webhooks: WebhooksRepository;
+  /** The webhook deliveries the worker claims and settles. */
+  deliveries: DeliveryQueue;
 }
 
 export interface Engine {

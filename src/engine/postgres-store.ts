@@ -16,6 +16,8 @@ import {
 } from '../modules/search/repository.pg.js';
 import { createPgTagsRepository } from '../modules/tags/repository.pg.js';
 import { createPgTokensRepository } from '../modules/tokens/repository.pg.js';
+import { createPgDeliveryQueue } from '../modules/webhooks/queue.pg.js';
+import { createPgWebhooksRepository } from '../modules/webhooks/repository.pg.js';
 import { tooCostly } from '../work.js';
 import type { Store } from './engine.js';
 
@@ -31,6 +33,8 @@ export function createPgStore(db: PgDatabase): Store {
     audit: createPgAuditRepository(db),
     comments: createPgCommentsRepository(db),
     idempotency: createPgIdempotencyRepository(db),
+    webhooks: createPgWebhooksRepository(db),
+    deliveries: createPgDeliveryQueue(db),
   };
 }
 

@@ -14,6 +14,8 @@ import { createSearchRepository, indexDocument, reindexTag, removeDocument } fro
 import { inProcessRunner, type SearchRunner } from '../modules/search/runner.js';
 import { createTagsRepository } from '../modules/tags/repository.js';
 import { createTokensRepository } from '../modules/tokens/repository.js';
+import { createDeliveryQueue } from '../modules/webhooks/queue.js';
+import { createWebhooksRepository } from '../modules/webhooks/repository.js';
 import { createWorkThread } from '../work.js';
 import type { Engine, Store } from './engine.js';
 
@@ -28,6 +30,8 @@ export function createSqliteStore(db: Database): Store {
     audit: createAuditRepository(db),
     comments: createCommentsRepository(db),
     idempotency: createIdempotencyRepository(db),
+    webhooks: createWebhooksRepository(db),
+    deliveries: createDeliveryQueue(db),
   };
 }
 

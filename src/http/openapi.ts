@@ -84,6 +84,10 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'moderation', description: 'The moderation queue, status changes with their log, erasure' },
         { name: 'tokens', description: 'API tokens and their roles (admins)' },
         { name: 'audit', description: 'The log of editorial and administrative actions (admins)' },
+        {
+          name: 'webhooks',
+          description: 'Signed calls to receivers when content changes, and their delivery log (admins)',
+        },
         { name: 'system', description: 'Health and API description' },
       ],
       components: {
