@@ -27,7 +27,7 @@ export async function startReceiver() {
     request.on('end', () => {
       const call = { path: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
       calls.push(call);
-      const how = answers.get(call.path) ?? (() => ({ status: 204 }));
+      const how = answers.get(call.path) ?? ((): Answer => ({ status: 204 }));
       const { status, body, headers } = how(call, calls.filter((c) => c.path === call.path).length);
       response.writeHead(status, headers);
       response.end(body);

@@ -187,7 +187,9 @@ describe('GET /v1/webhooks', () => {
     const seen: number[] = [];
     let cursor: string | null = '';
     while (cursor !== null) {
-      const res = await as(api.get(`/v1/webhooks?limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+      const res: { status: number; body: { data: { id: number }[]; meta: { next_cursor: string | null } } } = await as(
+        api.get(`/v1/webhooks?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      );
       expect(res.status).toBe(200);
       seen.push(...res.body.data.map((w: { id: number }) => w.id));
       cursor = res.body.meta.next_cursor;
