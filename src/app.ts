@@ -36,6 +36,7 @@ import { tagsRoutes } from './modules/tags/routes.js';
 import { createTagsService } from './modules/tags/service.js';
 import { tokensRoutes } from './modules/tokens/routes.js';
 import { createTokensService } from './modules/tokens/service.js';
+import { webhookEventsDocument } from './modules/webhooks/openapi.js';
 import { webhooksRoutes } from './modules/webhooks/routes.js';
 import { createWebhooksService } from './modules/webhooks/service.js';
 import { createDeliveryWorker, deliverySettingsFrom } from './modules/webhooks/worker.js';
@@ -155,7 +156,7 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
   const limitRefusals = await registerHardening(app, config, services.hashIp, {
     rateLimitStore: sharedRateLimitStore(config, { counter: engine.rateLimits, clock, log: app.log }),
   });
-  await registerOpenApi(app);
+  await registerOpenApi(app, webhookEventsDocument());
 
   const cache =
     config.RESPONSE_CACHE_BYTES > 0

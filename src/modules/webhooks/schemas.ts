@@ -58,12 +58,9 @@ export const WebhookSchema = z
       .nullable()
       .meta({ description: 'Why the webhook was disabled: a 410 answer, too many failures in a row, an admin' }),
     disabled_at: timestamp.nullable(),
-    consecutive_failures: z
-      .number()
-      .int()
-      .meta({
-        description: 'Failed attempts since the last success; at WEBHOOKS_DISABLE_AFTER the webhook is disabled',
-      }),
+    consecutive_failures: z.number().int().meta({
+      description: 'Failed attempts since the last success; at WEBHOOKS_DISABLE_AFTER the webhook is disabled',
+    }),
     created_at: timestamp,
     updated_at: timestamp,
   })

@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { type EventInput, tagEvent } from '../../../src/modules/events/catalogue.js';
 import { recordEvent } from '../../../src/modules/events/outbox.js';
 import { recordEvent as recordPgEvent } from '../../../src/modules/events/outbox.pg.js';
+import { PingEventSchema, TagEventSchema } from '../../../src/modules/webhooks/event-schemas.js';
 import { buildTestApp } from '../../helpers/build-app.js';
 import { sql } from '../../helpers/engine.js';
 import { createToken } from '../../helpers/factories.js';
@@ -72,6 +73,8 @@ describe('a delivery', () => {
     const [call] = receiver.callsTo('/signed') as [Call];
 
     const verified = new Webhook(secret).verify(call.body, headersOf(call));
+    // What the OpenAPI document's webhooks section promises for the family.
+    expect(TagEventSchema.safeParse(verified).success).toBe(true);
     expect(verified).toEqual({
       id: `evt_${sequence}`,
       type: 'tag.created',
@@ -217,7 +220,9 @@ describe('a webhook', () => {
     expect(ping.status).toBe(202);
     await vi.waitFor(() => expect(receiver.callsTo('/ping-a')).toHaveLength(1), settled);
     const [call] = receiver.callsTo('/ping-a') as [Call];
-    expect(new Webhook(a.secret).verify(call.body, headersOf(call))).toEqual({
+    const verified = new Webhook(a.secret).verify(call.body, headersOf(call));
+    expect(PingEventSchema.safeParse(verified).success).toBe(true);
+    expect(verified).toEqual({
       id: `evt_${ping.body.event_id}`,
       type: 'webhook.ping',
       occurred_at: expect.any(String),
