@@ -30,8 +30,10 @@ const signatureHeaders = () =>
   }));
 
 function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output' });
-  return rest;
+  const json: Record<string, unknown> = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output' });
+  // The document declares its dialect once; a $schema inside an operation would repeat it.
+  delete json.$schema;
+  return json;
 }
 
 export function webhookEventsDocument(): Record<string, unknown> {

@@ -32,7 +32,7 @@ async function findDelivery(tx: PgExecutor, webhookId: number, id: number): Prom
     .innerJoin(events, eq(events.id, webhookDeliveries.eventId))
     .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.webhookId, webhookId)))
     .limit(1);
-  return row as DeliveryRow | undefined;
+  return row;
 }
 
 /** The webhook's row, locked until the transaction ends: a PATCH, a retry and a ping on it take turns. */
@@ -101,7 +101,7 @@ export function createPgWebhooksRepository(db: PgDatabase): WebhooksRepository {
         )
         .orderBy(desc(webhookDeliveries.id))
         .limit(limit + 1);
-      return rows as DeliveryRow[];
+      return rows;
     },
     async retry(webhookId, deliveryId, at) {
       return withLockingTransaction(db, async (tx): Promise<Queued> => {

@@ -59,7 +59,7 @@ const tagCreated = (at = Date.now()) => {
 async function deliveries(webhookId: number) {
   const res = await as(api.get(`/v1/webhooks/${webhookId}/deliveries`));
   expect(res.status).toBe(200);
-  return res.body.data as Record<string, unknown>[];
+  return res.body.data as ({ id: number } & Record<string, unknown>)[];
 }
 
 const headersOf = (call: Call) => call.headers as Record<string, string>;

@@ -90,7 +90,7 @@ describe('assertPublicTarget', () => {
 describe('publicOnlyLookup', () => {
   const lookup = (host: string, options: { all?: boolean; family?: number }, answers: Record<string, string[]>) =>
     new Promise<{ err: Error | null; address: unknown; family?: number }>((done) => {
-      publicOnlyLookup(resolver(answers))(host, options as never, (err, address, family) =>
+      publicOnlyLookup(resolver(answers))(host, options, (err, address, family) =>
         done({ err, address, ...(family === undefined ? {} : { family }) }),
       );
     });
