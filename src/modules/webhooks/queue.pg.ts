@@ -16,6 +16,11 @@ export async function disablePgWebhook(tx: PgTransaction, id: number, reason: st
     .update(webhooks)
     .set({ enabled: false, disabledReason: reason, disabledAt: at, updatedAt: at })
     .where(eq(webhooks.id, id));
+  await stopPgPending(tx, id);
+}
+
+/** As on SQLite: a disabled webhook's pending deliveries are given up. */
+async function stopPgPending(tx: PgTransaction, id: number): Promise<void> {
   await tx
     .update(webhookDeliveries)
     .set({
@@ -94,7 +99,10 @@ export function createPgDeliveryQueue(db: PgDatabase): DeliveryQueue {
           .set({ failureStreak: failed ? sql`${webhooks.failureStreak} + 1` : 0 })
           .where(eq(webhooks.id, delivery.webhookId))
           .returning({ streak: webhooks.failureStreak, enabled: webhooks.enabled });
-        if (!webhook?.enabled || !failed) return;
+        if (!webhook) return;
+        // Disabled while this attempt was under way: its retry is given up like the others.
+        if (!webhook.enabled) return stopPgPending(tx, delivery.webhookId);
+        if (!failed) return;
         const reason = s.verdict.disable ?? (webhook.streak >= s.disableAfter ? s.streakReason(webhook.streak) : null);
         if (reason) await disablePgWebhook(tx, delivery.webhookId, reason, s.at);
       });

@@ -7,7 +7,7 @@ import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { events, webhookDeliveries, webhooks } from '../../db/schema.js';
 import type { AttemptResult, Verdict } from './outcome.js';
-import { disableWebhook } from './repository.js';
+import { disableWebhook, stopPending } from './repository.js';
 
 /** A delivery claimed for one attempt, with what the attempt needs. */
 export interface ClaimedDelivery {
@@ -167,7 +167,10 @@ export function createDeliveryQueue(db: Database): DeliveryQueue {
           .where(eq(webhooks.id, delivery.webhookId))
           .returning({ streak: webhooks.failureStreak, enabled: webhooks.enabled })
           .get();
-        if (!webhook?.enabled || !failed) return;
+        if (!webhook) return;
+        // Disabled while this attempt was under way: its retry is given up like the others.
+        if (!webhook.enabled) return stopPending(tx, delivery.webhookId);
+        if (!failed) return;
         const reason = s.verdict.disable ?? (webhook.streak >= s.disableAfter ? s.streakReason(webhook.streak) : null);
         if (reason) disableWebhook(tx, delivery.webhookId, reason, s.at);
       });

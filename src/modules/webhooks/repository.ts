@@ -66,7 +66,7 @@ export interface WebhooksRepository {
   ping(webhookId: number, event: EventInput): Promise<Queued>;
 }
 
-export const STOPPED = 'not sent: the webhook was disabled';
+export const STOPPED = 'given up: the webhook was disabled';
 
 type WebhookRecord = typeof webhooks.$inferSelect;
 
@@ -100,6 +100,11 @@ export function disableWebhook(tx: Tx, id: number, reason: string, at: number): 
     .set({ enabled: false, disabledReason: reason, disabledAt: at, updatedAt: at })
     .where(eq(webhooks.id, id))
     .run();
+  stopPending(tx, id);
+}
+
+/** Gives up a disabled webhook's pending deliveries: none is sent, the log says why. */
+export function stopPending(tx: Tx, id: number): void {
   tx.update(webhookDeliveries)
     .set({
       status: 'failed',

@@ -260,7 +260,7 @@ describe('test pings, deliveries and replays', () => {
     // Disabling gave up what was pending, saying why.
     const log = await as(api.get(`/v1/webhooks/${id}/deliveries`));
     expect(log.body.data).toEqual([
-      { ...ping, status: 'failed', next_attempt_at: null, last_error: 'not sent: the webhook was disabled' },
+      { ...ping, status: 'failed', next_attempt_at: null, last_error: 'given up: the webhook was disabled' },
     ]);
   });
 

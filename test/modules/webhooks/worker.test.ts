@@ -3,6 +3,7 @@
  * time, leases that give each attempt to one claimer, and a quiet queue left untouched. The app's
  * own worker is off here (WEBHOOKS_CONCURRENCY=0); it registers the targets, private ones included.
  */
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/config.js';
 import { tagEvent } from '../../../src/modules/events/catalogue.js';
@@ -21,8 +22,8 @@ const receiver = await startReceiver();
 const admin = await createToken(services, 'admin', 'Root');
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
-function worker({ allowPrivate }: { allowPrivate: boolean }) {
-  const settings = { ...deliverySettingsFrom(defaultConfig(config)), concurrency: 8, allowPrivate };
+function worker({ allowPrivate, timeoutMs = 5_000 }: { allowPrivate: boolean; timeoutMs?: number }) {
+  const settings = { ...deliverySettingsFrom(defaultConfig(config)), concurrency: 8, allowPrivate, timeoutMs };
   return createDeliveryWorker({ queue: engine.store.deliveries, clock: systemClock, settings, log: quiet });
 }
 
@@ -83,6 +84,23 @@ describe('at delivery time', () => {
   });
 });
 
+describe('an attempt', () => {
+  it('gives up on a receiver that does not answer within the timeout, and retries later', async () => {
+    await drain();
+    // Reads each request and never answers.
+    const silent = createServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const id = await register(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/silent`);
+      await record();
+      expect(await worker({ allowPrivate: true, timeoutMs: 200 }).runOnce()).toBe(1);
+      expect(await logOf(id)).toEqual([{ status: 'pending', attempts: 1, last_error: 'no answer within 200 ms' }]);
+    } finally {
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
+
 describe('the queue', () => {
   it('has nothing due, and claims nothing, before a delivery is due', async () => {
     await drain();
@@ -120,5 +138,28 @@ describe('the queue', () => {
       streakReason: () => '',
     });
     expect((await logOf(id)).map((d) => d.status)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending']);
+  });
+
+  it('gives up a retry whose webhook was disabled while the attempt was under way', async () => {
+    await drain();
+    const id = await register(receiver.url('/disabled-meanwhile'));
+    await record();
+    const queue = engine.store.deliveries;
+    const now = Date.now();
+    const [claimed] = await queue.claim(now, 10, now + 60_000);
+    if (!claimed) throw new Error('nothing was claimed');
+    await api.patch(`/v1/webhooks/${id}`).set('authorization', admin.header).send({ enabled: false }).expect(200);
+    await queue.settle({
+      delivery: claimed,
+      at: now,
+      result: { status: 500, error: null, excerpt: '' },
+      verdict: { status: 'pending', nextAttemptAt: now + 1_000, disable: null },
+      disableAfter: 50,
+      streakReason: () => '',
+    });
+    expect(await logOf(id)).toEqual([
+      { status: 'failed', attempts: 1, last_error: 'given up: the webhook was disabled' },
+    ]);
+    expect(await queue.hasDue(now + 10_000)).toBe(false);
   });
 });
