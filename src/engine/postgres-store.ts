@@ -33,7 +33,7 @@ export function createPgStore(db: PgDatabase): Store {
     audit: createPgAuditRepository(db),
     comments: createPgCommentsRepository(db),
     idempotency: createPgIdempotencyRepository(db),
-    webhooks: createPgWebhooksRepository(db),
+    webhooks: createPgWebhooksRepository(db, { appendAudit }),
     deliveries: createPgDeliveryQueue(db),
   };
 }

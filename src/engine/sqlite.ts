@@ -30,7 +30,7 @@ export function createSqliteStore(db: Database): Store {
     audit: createAuditRepository(db),
     comments: createCommentsRepository(db),
     idempotency: createIdempotencyRepository(db),
-    webhooks: createWebhooksRepository(db),
+    webhooks: createWebhooksRepository(db, { appendAudit }),
     deliveries: createDeliveryQueue(db),
   };
 }

@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, gt, lt } from 'drizzle-orm';
 import type { PgDatabase, PgExecutor } from '../../db/pg/client.js';
 import { events, webhookDeliveries, webhooks } from '../../db/pg/schema.js';
-import { withLockingTransaction } from '../../db/pg/tx.js';
+import { withLockingTransaction, withTransaction } from '../../db/pg/tx.js';
+import type { appendAudit } from '../audit/repository.pg.js';
 import { recordEvent } from '../events/outbox.pg.js';
 import { disablePgWebhook } from './queue.pg.js';
-import type { DeliveryRow, Queued, WebhookRow, WebhooksRepository } from './repository.js';
+import { auditDetails, type DeliveryRow, type Queued, type WebhookRow, type WebhooksRepository } from './repository.js';
 
 type WebhookRecord = typeof webhooks.$inferSelect;
 
@@ -41,15 +42,24 @@ async function lockWebhook(tx: PgExecutor, id: number): Promise<WebhookRecord | 
   return row;
 }
 
-export function createPgWebhooksRepository(db: PgDatabase): WebhooksRepository {
+/** What an admin change writes beside the webhook, in its transaction; passed in by the store. */
+export interface PgWebhookWriters {
+  appendAudit: typeof appendAudit;
+}
+
+export function createPgWebhooksRepository(db: PgDatabase, writers: PgWebhookWriters): WebhooksRepository {
   return {
-    async insert(values, at) {
-      const [row] = await db
-        .insert(webhooks)
-        .values({ ...values, events: JSON.stringify(values.events), createdAt: at, updatedAt: at })
-        .returning();
-      if (!row) throw new Error('the webhook insert returned no row');
-      return toWebhookRow(row);
+    async insert(values, at, audit) {
+      return withTransaction(db, async (tx) => {
+        const [row] = await tx
+          .insert(webhooks)
+          .values({ ...values, events: JSON.stringify(values.events), createdAt: at, updatedAt: at })
+          .returning();
+        if (!row) throw new Error('the webhook insert returned no row');
+        const subject = { subjectType: 'webhook', subjectId: String(row.id) };
+        await writers.appendAudit(tx, { ...audit, ...subject, at, details: auditDetails(values) });
+        return toWebhookRow(row);
+      });
     },
     async findMany({ limit, afterId }) {
       const rows = await db
@@ -64,7 +74,7 @@ export function createPgWebhooksRepository(db: PgDatabase): WebhooksRepository {
       const [row] = await db.select().from(webhooks).where(eq(webhooks.id, id)).limit(1);
       return row && toWebhookRow(row);
     },
-    async update(id, changes, at) {
+    async update(id, changes, at, audit) {
       return withLockingTransaction(db, async (tx) => {
         const current = await lockWebhook(tx, id);
         if (!current) return undefined;
@@ -80,13 +90,20 @@ export function createPgWebhooksRepository(db: PgDatabase): WebhooksRepository {
             .set({ enabled: true, disabledReason: null, disabledAt: null, failureStreak: 0 })
             .where(eq(webhooks.id, id));
         }
+        const { disabledReason: _reason, ...shown } = changes;
+        const subject = { subjectType: 'webhook', subjectId: String(id) };
+        await writers.appendAudit(tx, { ...audit, ...subject, at, details: auditDetails(shown) });
         const [row] = await tx.select().from(webhooks).where(eq(webhooks.id, id));
         return row && toWebhookRow(row);
       });
     },
-    async delete(id) {
-      const deleted = await db.delete(webhooks).where(eq(webhooks.id, id)).returning({ id: webhooks.id });
-      return deleted.length > 0;
+    async delete(id, at, audit) {
+      return withTransaction(db, async (tx) => {
+        const deleted = await tx.delete(webhooks).where(eq(webhooks.id, id)).returning({ id: webhooks.id });
+        if (deleted.length === 0) return false;
+        await writers.appendAudit(tx, { ...audit, subjectType: 'webhook', subjectId: String(id), at });
+        return true;
+      });
     },
     async findDeliveries(webhookId, { limit, beforeId }) {
       const rows = await db

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { events, webhookDeliveries, webhooks } from '../../db/schema.js';
+import type { AuditEntry, appendAudit } from '../audit/repository.js';
 import type { EventInput } from '../events/catalogue.js';
 import { recordEvent } from '../events/outbox.js';
 
@@ -52,12 +53,15 @@ export interface WebhookChanges {
 /** Why a delivery could not be queued or replayed: no such webhook (or delivery), or it is disabled. */
 export type Queued = { kind: 'missing' } | { kind: 'disabled' } | { kind: 'queued'; delivery: DeliveryRow };
 
+/** Who made an admin change, as the audit log records it. */
+export type AuditFields = Pick<AuditEntry, 'actor' | 'action'>;
+
 export interface WebhooksRepository {
-  insert(values: WebhookValues, at: number): Promise<WebhookRow>;
+  insert(values: WebhookValues, at: number, audit: AuditFields): Promise<WebhookRow>;
   findMany(q: { limit: number; afterId: number | null }): Promise<WebhookRow[]>;
   findById(id: number): Promise<WebhookRow | undefined>;
-  update(id: number, changes: WebhookChanges, at: number): Promise<WebhookRow | undefined>;
-  delete(id: number): Promise<boolean>;
+  update(id: number, changes: WebhookChanges, at: number, audit: AuditFields): Promise<WebhookRow | undefined>;
+  delete(id: number, at: number, audit: AuditFields): Promise<boolean>;
   /** Newest first. */
   findDeliveries(webhookId: number, q: { limit: number; beforeId: number | null }): Promise<DeliveryRow[]>;
   /** Makes one of the webhook's deliveries pending and due at `at`. */
@@ -115,7 +119,18 @@ export function stopPending(tx: Tx, id: number): void {
     .run();
 }
 
-export function createWebhooksRepository(db: Database): WebhooksRepository {
+/** What an admin change writes beside the webhook, in its transaction; passed in by the store. */
+export interface WebhookWriters {
+  appendAudit: typeof appendAudit;
+}
+
+/** The audit entry's details: what changed, never the secret. */
+export function auditDetails(values: Partial<WebhookValues> & Omit<WebhookChanges, 'disabledReason'>) {
+  const { secret: _secret, ...shown } = values;
+  return shown;
+}
+
+export function createWebhooksRepository(db: Database, writers: WebhookWriters): WebhooksRepository {
   const findDelivery = (tx: Pick<Database, 'select'>, webhookId: number, id: number) =>
     tx
       .select(deliveryColumns(webhookDeliveries, events))
@@ -127,13 +142,17 @@ export function createWebhooksRepository(db: Database): WebhooksRepository {
     tx.select({ enabled: webhooks.enabled }).from(webhooks).where(eq(webhooks.id, id)).get()?.enabled;
 
   return {
-    async insert(values, at) {
-      const row = db
-        .insert(webhooks)
-        .values({ ...values, events: JSON.stringify(values.events), createdAt: at, updatedAt: at })
-        .returning()
-        .get();
-      return toWebhookRow(row);
+    async insert(values, at, audit) {
+      return db.transaction((tx) => {
+        const row = tx
+          .insert(webhooks)
+          .values({ ...values, events: JSON.stringify(values.events), createdAt: at, updatedAt: at })
+          .returning()
+          .get();
+        const subject = { subjectType: 'webhook', subjectId: String(row.id) };
+        writers.appendAudit(tx, { ...audit, ...subject, at, details: auditDetails(values) });
+        return toWebhookRow(row);
+      });
     },
     async findMany({ limit, afterId }) {
       const rows = db
@@ -149,7 +168,7 @@ export function createWebhooksRepository(db: Database): WebhooksRepository {
       const row = db.select().from(webhooks).where(eq(webhooks.id, id)).get();
       return row && toWebhookRow(row);
     },
-    async update(id, changes, at) {
+    async update(id, changes, at, audit) {
       return db.transaction((tx) => {
         const current = tx.select().from(webhooks).where(eq(webhooks.id, id)).get();
         if (!current) return undefined;
@@ -165,12 +184,19 @@ export function createWebhooksRepository(db: Database): WebhooksRepository {
             .where(eq(webhooks.id, id))
             .run();
         }
+        const { disabledReason: _reason, ...shown } = changes;
+        const subject = { subjectType: 'webhook', subjectId: String(id) };
+        writers.appendAudit(tx, { ...audit, ...subject, at, details: auditDetails(shown) });
         const row = tx.select().from(webhooks).where(eq(webhooks.id, id)).get();
         return row && toWebhookRow(row);
       });
     },
-    async delete(id) {
-      return db.delete(webhooks).where(eq(webhooks.id, id)).run().changes > 0;
+    async delete(id, at, audit) {
+      return db.transaction((tx) => {
+        const deleted = tx.delete(webhooks).where(eq(webhooks.id, id)).run().changes > 0;
+        if (deleted) writers.appendAudit(tx, { ...audit, subjectType: 'webhook', subjectId: String(id), at });
+        return deleted;
+      });
     },
     async findDeliveries(webhookId, { limit, beforeId }) {
       return db

@@ -42,7 +42,7 @@ export async function webhooksRoutes(app: FastifyInstance, { service }: { servic
       },
     },
     async (request, reply) => {
-      const webhook = await service.create(request.body);
+      const webhook = await service.create(request.body, actorOf(request));
       return reply
         .code(201)
         .header('location', `/v1/webhooks/${webhook.id}`)
@@ -111,7 +111,7 @@ export async function webhooksRoutes(app: FastifyInstance, { service }: { servic
       },
     },
     async (request, reply) => {
-      await service.remove(request.params.id);
+      await service.remove(request.params.id, actorOf(request));
       return reply.code(204).send();
     },
   );

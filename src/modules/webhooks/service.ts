@@ -117,12 +117,13 @@ export function createWebhooksService({
       return () => listeners.delete(listener);
     },
 
-    async create(body: CreateWebhookBody): Promise<CreatedWebhook> {
+    async create(body: CreateWebhookBody, actor: Actor): Promise<CreatedWebhook> {
       await checkTarget(body.url);
       const secret = newSecret();
       const row = await repo.insert(
         { url: body.url, events: body.events, description: body.description ?? '', secret },
         clock.now(),
+        { actor: actor.name, action: 'webhook.create' },
       );
       return { ...toWebhook(row), secret };
     },
@@ -144,13 +145,15 @@ export function createWebhooksService({
         id,
         { ...body, ...(body.enabled === false ? { disabledReason: `disabled by ${actor.name}` } : {}) },
         clock.now(),
+        { actor: actor.name, action: 'webhook.update' },
       );
       if (!row) throw new NotFoundError(`No webhook with id ${id}`);
       return toWebhook(row);
     },
 
-    async remove(id: number): Promise<void> {
-      if (!(await repo.delete(id))) throw new NotFoundError(`No webhook with id ${id}`);
+    async remove(id: number, actor: Actor): Promise<void> {
+      const deleted = await repo.delete(id, clock.now(), { actor: actor.name, action: 'webhook.delete' });
+      if (!deleted) throw new NotFoundError(`No webhook with id ${id}`);
     },
 
     async deliveries(id: number, query: ListDeliveriesQuery): Promise<DeliveryPage> {

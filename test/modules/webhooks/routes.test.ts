@@ -181,6 +181,36 @@ describe('DELETE /v1/webhooks/{id}', () => {
   });
 });
 
+describe('the audit log', () => {
+  it('records who registered, changed and deleted a webhook, never its secret', async () => {
+    const ops = await createToken(services, 'admin', 'Ops');
+    const created = await as(api.post('/v1/webhooks'), ops).send({ url: PUBLIC_V4, events: ['tag.*'] });
+    const { id, secret } = created.body as { id: number; secret: string };
+    await as(api.patch(`/v1/webhooks/${id}`), ops)
+      .send({ enabled: false })
+      .expect(200);
+    await as(api.delete(`/v1/webhooks/${id}`), ops).expect(204);
+    const audit = await as(api.get('/v1/audit?actor=Ops'));
+    expect(audit.status).toBe(200);
+    const entry = (action: string, details: Record<string, unknown>) => ({
+      id: expect.any(Number),
+      at: expect.any(String),
+      actor: 'Ops',
+      action,
+      article_id: null,
+      subject_type: 'webhook',
+      subject_id: String(id),
+      details,
+    });
+    expect(audit.body.data).toEqual([
+      entry('webhook.delete', {}),
+      entry('webhook.update', { enabled: false }),
+      entry('webhook.create', { url: PUBLIC_V4, events: ['tag.*'], description: '' }),
+    ]);
+    expect(JSON.stringify(audit.body)).not.toContain(secret);
+  });
+});
+
 describe('GET /v1/webhooks', () => {
   it('pages oldest first with a cursor', async () => {
     const ids = [(await register()).id, (await register()).id, (await register()).id];
