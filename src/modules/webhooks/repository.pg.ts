@@ -90,9 +90,8 @@ export function createPgWebhooksRepository(db: PgDatabase, writers: PgWebhookWri
             .set({ enabled: true, disabledReason: null, disabledAt: null, failureStreak: 0 })
             .where(eq(webhooks.id, id));
         }
-        const { disabledReason: _reason, ...shown } = changes;
         const subject = { subjectType: 'webhook', subjectId: String(id) };
-        await writers.appendAudit(tx, { ...audit, ...subject, at, details: auditDetails(shown) });
+        await writers.appendAudit(tx, { ...audit, ...subject, at, details: auditDetails(changes) });
         const [row] = await tx.select().from(webhooks).where(eq(webhooks.id, id));
         return row && toWebhookRow(row);
       });

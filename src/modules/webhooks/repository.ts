@@ -124,10 +124,12 @@ export interface WebhookWriters {
   appendAudit: typeof appendAudit;
 }
 
-/** The audit entry's details: what changed, never the secret. */
-export function auditDetails(values: Partial<WebhookValues> & Omit<WebhookChanges, 'disabledReason'>) {
-  const { secret: _secret, ...shown } = values;
-  return shown;
+/** The audit entry's details: what was set or changed, never the secret. */
+export function auditDetails(
+  values: Partial<Pick<WebhookValues, 'url' | 'description' | 'events'>> & { enabled?: boolean },
+) {
+  const { url, events, description, enabled } = values;
+  return Object.fromEntries(Object.entries({ url, events, description, enabled }).filter(([, v]) => v !== undefined));
 }
 
 export function createWebhooksRepository(db: Database, writers: WebhookWriters): WebhooksRepository {
@@ -184,9 +186,8 @@ export function createWebhooksRepository(db: Database, writers: WebhookWriters):
             .where(eq(webhooks.id, id))
             .run();
         }
-        const { disabledReason: _reason, ...shown } = changes;
         const subject = { subjectType: 'webhook', subjectId: String(id) };
-        writers.appendAudit(tx, { ...audit, ...subject, at, details: auditDetails(shown) });
+        writers.appendAudit(tx, { ...audit, ...subject, at, details: auditDetails(changes) });
         const row = tx.select().from(webhooks).where(eq(webhooks.id, id)).get();
         return row && toWebhookRow(row);
       });
