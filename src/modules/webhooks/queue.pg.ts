@@ -8,7 +8,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import { events, webhookDeliveries, webhooks } from '../../db/pg/schema.js';
 import { withLockingTransaction } from '../../db/pg/tx.js';
-import { type DeliveryQueue, toClaimed } from './queue.js';
+import { type DeliveryQueue, inLockOrder, type Settlement, toClaimed } from './queue.js';
 import { STOPPED } from './repository.js';
 
 export async function disablePgWebhook(tx: PgTransaction, id: number, reason: string, at: number): Promise<void> {
@@ -29,6 +29,39 @@ async function stopPgPending(tx: PgTransaction, id: number): Promise<void> {
       lastError: sql`coalesce(${webhookDeliveries.lastError}, ${STOPPED})`,
     })
     .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'pending')));
+}
+
+/** One attempt's record, in the caller's transaction (see ./queue.ts). */
+async function settleOne(tx: PgTransaction, s: Settlement): Promise<void> {
+  const { delivery } = s;
+  const mine = await tx
+    .update(webhookDeliveries)
+    .set({
+      status: s.verdict.status,
+      attempts: sql`${webhookDeliveries.attempts} + 1`,
+      nextAttemptAt: s.verdict.nextAttemptAt,
+      leaseUntil: null,
+      lastAttemptAt: s.at,
+      lastStatus: s.result.status,
+      lastError: s.result.error,
+      lastResponse: s.result.excerpt,
+    })
+    .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leaseUntil, delivery.leaseUntil)))
+    .returning({ id: webhookDeliveries.id });
+  if (mine.length === 0) return;
+  const failed = s.verdict.status !== 'succeeded';
+  // The webhook's row lock orders the attempts of every node: each sees the streak the last left.
+  const [webhook] = await tx
+    .update(webhooks)
+    .set({ failureStreak: failed ? sql`${webhooks.failureStreak} + 1` : 0 })
+    .where(eq(webhooks.id, delivery.webhookId))
+    .returning({ streak: webhooks.failureStreak, enabled: webhooks.enabled });
+  if (!webhook) return;
+  // Disabled while this attempt was under way: its retry is given up like the others.
+  if (!webhook.enabled) return stopPgPending(tx, delivery.webhookId);
+  if (!failed) return;
+  const reason = s.verdict.disable ?? (webhook.streak >= s.disableAfter ? s.streakReason(webhook.streak) : null);
+  if (reason) await disablePgWebhook(tx, delivery.webhookId, reason, s.at);
 }
 
 export function createPgDeliveryQueue(db: PgDatabase): DeliveryQueue {
@@ -74,37 +107,10 @@ export function createPgDeliveryQueue(db: PgDatabase): DeliveryQueue {
         .orderBy(webhookDeliveries.id);
       return rows.map((row) => toClaimed(row, leaseUntil));
     },
-    async settle(s) {
-      const { delivery } = s;
+    async settle(settlements) {
+      if (settlements.length === 0) return;
       await withLockingTransaction(db, async (tx) => {
-        const mine = await tx
-          .update(webhookDeliveries)
-          .set({
-            status: s.verdict.status,
-            attempts: sql`${webhookDeliveries.attempts} + 1`,
-            nextAttemptAt: s.verdict.nextAttemptAt,
-            leaseUntil: null,
-            lastAttemptAt: s.at,
-            lastStatus: s.result.status,
-            lastError: s.result.error,
-            lastResponse: s.result.excerpt,
-          })
-          .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leaseUntil, delivery.leaseUntil)))
-          .returning({ id: webhookDeliveries.id });
-        if (mine.length === 0) return;
-        const failed = s.verdict.status !== 'succeeded';
-        // The webhook's row lock orders the attempts of every node: each sees the streak the last left.
-        const [webhook] = await tx
-          .update(webhooks)
-          .set({ failureStreak: failed ? sql`${webhooks.failureStreak} + 1` : 0 })
-          .where(eq(webhooks.id, delivery.webhookId))
-          .returning({ streak: webhooks.failureStreak, enabled: webhooks.enabled });
-        if (!webhook) return;
-        // Disabled while this attempt was under way: its retry is given up like the others.
-        if (!webhook.enabled) return stopPgPending(tx, delivery.webhookId);
-        if (!failed) return;
-        const reason = s.verdict.disable ?? (webhook.streak >= s.disableAfter ? s.streakReason(webhook.streak) : null);
-        if (reason) await disablePgWebhook(tx, delivery.webhookId, reason, s.at);
+        for (const s of inLockOrder(settlements)) await settleOne(tx, s);
       });
     },
     async release(delivery) {

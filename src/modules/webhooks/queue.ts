@@ -37,8 +37,11 @@ export interface DeliveryQueue {
   hasDue(now: number): Promise<boolean>;
   /** Claims up to `limit` due deliveries of enabled webhooks until `leaseUntil`. */
   claim(now: number, limit: number, leaseUntil: number): Promise<ClaimedDelivery[]>;
-  /** Records an attempt; nothing if the lease was lost (expired and claimed again) or the webhook deleted. */
-  settle(s: Settlement): Promise<void>;
+  /**
+   * Records attempts, in one transaction; for each, nothing if its lease was lost (expired and
+   * claimed again) or its webhook deleted.
+   */
+  settle(settlements: readonly Settlement[]): Promise<void>;
   /** Gives a claimed delivery back untried (the process is stopping). */
   release(delivery: ClaimedDelivery): Promise<void>;
 }
@@ -109,6 +112,37 @@ function attemptColumns(s: Settlement) {
   };
 }
 
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** By webhook, then delivery: on PostgreSQL, two nodes settling batches then lock rows in the same order. */
+export function inLockOrder(settlements: readonly Settlement[]): Settlement[] {
+  return [...settlements].sort((a, b) => a.delivery.webhookId - b.delivery.webhookId || a.delivery.id - b.delivery.id);
+}
+
+function settleOne(tx: Tx, s: Settlement): void {
+  const { delivery } = s;
+  const mine = tx
+    .update(webhookDeliveries)
+    .set(attemptColumns(s))
+    .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leaseUntil, delivery.leaseUntil)))
+    .returning({ id: webhookDeliveries.id })
+    .get();
+  if (!mine) return;
+  const failed = s.verdict.status !== 'succeeded';
+  const webhook = tx
+    .update(webhooks)
+    .set({ failureStreak: failed ? sql`${webhooks.failureStreak} + 1` : 0 })
+    .where(eq(webhooks.id, delivery.webhookId))
+    .returning({ streak: webhooks.failureStreak, enabled: webhooks.enabled })
+    .get();
+  if (!webhook) return;
+  // Disabled while this attempt was under way: its retry is given up like the others.
+  if (!webhook.enabled) return stopPending(tx, delivery.webhookId);
+  if (!failed) return;
+  const reason = s.verdict.disable ?? (webhook.streak >= s.disableAfter ? s.streakReason(webhook.streak) : null);
+  if (reason) disableWebhook(tx, delivery.webhookId, reason, s.at);
+}
+
 export function createDeliveryQueue(db: Database): DeliveryQueue {
   return {
     async hasDue(now) {
@@ -150,29 +184,10 @@ export function createDeliveryQueue(db: Database): DeliveryQueue {
           .map((row) => toClaimed(row, leaseUntil));
       });
     },
-    async settle(s) {
+    async settle(settlements) {
+      // One transaction, one commit (one fsync) for every attempt that ended together.
       db.transaction((tx) => {
-        const { delivery } = s;
-        const mine = tx
-          .update(webhookDeliveries)
-          .set(attemptColumns(s))
-          .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leaseUntil, delivery.leaseUntil)))
-          .returning({ id: webhookDeliveries.id })
-          .get();
-        if (!mine) return;
-        const failed = s.verdict.status !== 'succeeded';
-        const webhook = tx
-          .update(webhooks)
-          .set({ failureStreak: failed ? sql`${webhooks.failureStreak} + 1` : 0 })
-          .where(eq(webhooks.id, delivery.webhookId))
-          .returning({ streak: webhooks.failureStreak, enabled: webhooks.enabled })
-          .get();
-        if (!webhook) return;
-        // Disabled while this attempt was under way: its retry is given up like the others.
-        if (!webhook.enabled) return stopPending(tx, delivery.webhookId);
-        if (!failed) return;
-        const reason = s.verdict.disable ?? (webhook.streak >= s.disableAfter ? s.streakReason(webhook.streak) : null);
-        if (reason) disableWebhook(tx, delivery.webhookId, reason, s.at);
+        for (const s of inLockOrder(settlements)) settleOne(tx, s);
       });
     },
     async release(delivery) {

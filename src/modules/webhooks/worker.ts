@@ -3,13 +3,14 @@
  * records what came of it. It polls, and is woken at once when this process (or, on PostgreSQL,
  * another) commits a write, so an event usually leaves within milliseconds of its commit.
  */
+import { setMaxListeners } from 'node:events';
 import type { Config } from '../../config.js';
 import type { EngineLog } from '../../engine/engine.js';
 import type { Clock } from '../../shared/clock.js';
 import { type Backoff, DEFAULT_BACKOFF } from './backoff.js';
 import { judge, streakReason } from './outcome.js';
 import { payloadOf, signedHeaders } from './payload.js';
-import type { ClaimedDelivery, DeliveryQueue } from './queue.js';
+import type { ClaimedDelivery, DeliveryQueue, Settlement } from './queue.js';
 import { createSender, type Sender } from './sender.js';
 import type { Resolver } from './target.js';
 
@@ -42,6 +43,8 @@ export function deliverySettingsFrom(config: Config): DeliverySettings {
   };
 }
 
+/** Records of attempts that end within this window share one commit: under load, a few ms of delay for many fewer fsyncs. */
+const SETTLE_WINDOW_MS = 5;
 /** How long a stopping process waits for its attempts in flight before it aborts them. */
 const STOP_GRACE_MS = 3_000;
 /** A claim outlives its attempt's timeout by this much; past it, a crashed process's claim is taken again. */
@@ -81,6 +84,8 @@ export function createDeliveryWorker({
   random?: () => number;
 }): DeliveryWorker {
   const aborted = new AbortController();
+  // Each attempt in flight listens to it: as many listeners as attempts is the design, not a leak.
+  setMaxListeners(settings.concurrency + 1, aborted.signal);
   const sender =
     send ??
     createSender({
@@ -112,7 +117,7 @@ export function createDeliveryWorker({
       { now: at, attempts: delivery.attempts + 1, occurredAt: delivery.event.occurredAt },
       { retryWindowMs: settings.retryWindowMs, backoff: settings.backoff, random },
     );
-    await queue.settle({
+    await record({
       delivery,
       at,
       result,
@@ -123,12 +128,36 @@ export function createDeliveryWorker({
     if (verdict.nextAttemptAt !== null) schedule(verdict.nextAttemptAt);
   }
 
+  /**
+   * Queues an attempt's record; every record queued before the next turn of the event loop is
+   * written in one transaction, so a burst of answers costs one commit rather than one each.
+   */
+  let batch: { settlement: Settlement; done: () => void; failed: (err: unknown) => void }[] = [];
+  function record(settlement: Settlement): Promise<void> {
+    if (batch.length === 0) setTimeout(flush, SETTLE_WINDOW_MS);
+    return new Promise<void>((done, failed) => batch.push({ settlement, done, failed }));
+  }
+  function flush() {
+    const taken = batch;
+    batch = [];
+    queue.settle(taken.map((t) => t.settlement)).then(
+      () => {
+        for (const t of taken) t.done();
+      },
+      (err: unknown) => {
+        for (const t of taken) t.failed(err);
+      },
+    );
+  }
+
   /** Claims as much as there is room for, and starts the attempts; returns them. */
   async function fill(now: number, keepGoing: () => boolean): Promise<Promise<void>[]> {
     const started: Promise<void>[] = [];
     for (;;) {
       const room = settings.concurrency - inFlight.size;
-      if (room <= 0 || !keepGoing() || !(await queue.hasDue(now))) break;
+      // While attempts are under way, wait for room for a few at once: each claim is a commit.
+      const worthIt = inFlight.size === 0 ? 1 : Math.ceil(settings.concurrency / 4);
+      if (room < worthIt || !keepGoing() || !(await queue.hasDue(now))) break;
       const claimed = await queue.claim(now, room, now + settings.timeoutMs + LEASE_MARGIN_MS);
       for (const delivery of claimed) {
         if (!keepGoing()) {

@@ -129,14 +129,16 @@ describe('the queue', () => {
     // ...and the first claimer's late result is not recorded over the new claim.
     const late = first?.[0];
     if (!late) throw new Error('the first claim took nothing');
-    await queue.settle({
-      delivery: late,
-      at: now,
-      result: { status: 200, error: null, excerpt: '' },
-      verdict: { status: 'succeeded', nextAttemptAt: null, disable: null },
-      disableAfter: 50,
-      streakReason: () => '',
-    });
+    await queue.settle([
+      {
+        delivery: late,
+        at: now,
+        result: { status: 200, error: null, excerpt: '' },
+        verdict: { status: 'succeeded', nextAttemptAt: null, disable: null },
+        disableAfter: 50,
+        streakReason: () => '',
+      },
+    ]);
     expect((await logOf(id)).map((d) => d.status)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending']);
   });
 
@@ -149,14 +151,16 @@ describe('the queue', () => {
     const [claimed] = await queue.claim(now, 10, now + 60_000);
     if (!claimed) throw new Error('nothing was claimed');
     await api.patch(`/v1/webhooks/${id}`).set('authorization', admin.header).send({ enabled: false }).expect(200);
-    await queue.settle({
-      delivery: claimed,
-      at: now,
-      result: { status: 500, error: null, excerpt: '' },
-      verdict: { status: 'pending', nextAttemptAt: now + 1_000, disable: null },
-      disableAfter: 50,
-      streakReason: () => '',
-    });
+    await queue.settle([
+      {
+        delivery: claimed,
+        at: now,
+        result: { status: 500, error: null, excerpt: '' },
+        verdict: { status: 'pending', nextAttemptAt: now + 1_000, disable: null },
+        disableAfter: 50,
+        streakReason: () => '',
+      },
+    ]);
     expect(await logOf(id)).toEqual([
       { status: 'failed', attempts: 1, last_error: 'given up: the webhook was disabled' },
     ]);
