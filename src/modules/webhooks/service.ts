@@ -51,7 +51,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
   };
 }
 
-/** DNS gave no answer in time: the target is not known to be bad, so the request may be tried again. */
+/** How long registration waits on DNS; past it, a 503: the target is not known to be bad, so the admin may retry. */
 const RESOLVE_BUDGET_MS = 5_000;
 
 export function createWebhooksService({
