@@ -1,5 +1,13 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.js';
+
+/** Paths that carry a secret: a preview token opens a draft to whoever holds it. */
+const SECRET_IN_PATH = /^(\/v1\/preview\/)[^/?#]+/;
+
+/** A request's URL as logs may keep it: the secret of a preview link is censored. */
+export function loggableUrl(url: string): string {
+  return url.replace(SECRET_IN_PATH, '$1[redacted]');
+}
 
 /**
  * Pino settings for the server: secrets and personal data are censored wherever they appear in a
@@ -12,6 +20,16 @@ export function loggerOptions(
   return {
     level,
     ...(stream ? { stream } : {}),
+    serializers: {
+      // Fastify's own request fields, with the URL censored where it carries a secret.
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: loggableUrl(request.url),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
     redact: {
       paths: [
         'req.headers.authorization',

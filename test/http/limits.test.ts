@@ -92,11 +92,15 @@ describe('logs', () => {
       headers: { authorization: 'Bearer fjord_secretsecretsecretsecretsecretsecretsecret1' },
       payload: { author_name: 'Eve', author_email: 'hidden.reader@example.org', body: 'hi' },
     });
+    await app.inject({ method: 'GET', url: '/v1/preview/previewtokenpreviewtokenpreviewtoken0123456?utm=1' });
     await app.close();
     await database.close();
     const log = lines.join('');
     expect(log).toContain('incoming request');
     expect(log).not.toContain('secretsecret');
     expect(log).not.toContain('hidden.reader@example.org');
+    // A preview link opens a draft to whoever holds it: its token is censored in the logged URL.
+    expect(log).not.toContain('previewtoken');
+    expect(log).toContain('"url":"/v1/preview/[redacted]?utm=1"');
   });
 });
