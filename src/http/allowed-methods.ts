@@ -34,9 +34,11 @@ export function createMethodIndex(): MethodIndex {
       for (const method of typeof methods === 'string' ? [methods] : methods) route.methods.add(method.toUpperCase());
     },
     allowed(path) {
+      // The router ignores a trailing slash: /v1/articles/ is /v1/articles.
+      const trimmed = path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
       const methods = new Set<string>();
       for (const route of routes.values()) {
-        if (route.pattern.test(path)) for (const method of route.methods) methods.add(method);
+        if (route.pattern.test(trimmed)) for (const method of route.methods) methods.add(method);
       }
       return [...methods].sort();
     },

@@ -7,6 +7,7 @@ const EXPOSED_HEADERS = [
   'Surrogate-Key',
   'ETag',
   'Idempotent-Replayed',
+  'Allow',
   'Location',
   'Retry-After',
   'X-Request-Id',

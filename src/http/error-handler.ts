@@ -154,7 +154,8 @@ export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = methods.allowed(path);
-    if (allowed.length > 0) {
+    // A route that answers this method and still found nothing (a missing /docs asset) is a 404.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       const detail = `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}`;
       return sendProblem(reply, problem(request, 'method_not_allowed', detail), { allow: allowed.join(', ') });
     }

@@ -28,5 +28,9 @@ describe('the method index', () => {
     expect(index.allowed('/v1/tags/energie')).toEqual(['DELETE', 'GET', 'HEAD', 'PATCH']);
     expect(index.allowed('/v1/tags')).toEqual(['GET', 'POST']);
     expect(index.allowed('/v1/credits')).toEqual([]);
+    expect(index.allowed('/v1/tags/')).toEqual(['GET', 'POST']);
+    expect(index.allowed('/v1/tags//')).toEqual(['GET', 'POST']);
+    index.add('/', 'GET');
+    expect(index.allowed('/')).toEqual(['GET']);
   });
 });

@@ -48,7 +48,7 @@ describe('CORS', () => {
     const res = await listed.api.get('/v1/articles').set('Origin', 'https://news.example').expect(200);
     expect(res.headers['access-control-allow-origin']).toBe('https://news.example');
     expect(res.headers['access-control-expose-headers']).toBe(
-      'Surrogate-Key, ETag, Idempotent-Replayed, Location, Retry-After, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset',
+      'Surrogate-Key, ETag, Idempotent-Replayed, Allow, Location, Retry-After, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset',
     );
     expect(res.headers.vary).toBe('Origin, Authorization');
     const cached = await listed.api.get('/v1/articles').set('Origin', 'https://app.example').expect(200);

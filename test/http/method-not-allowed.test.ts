@@ -40,4 +40,18 @@ describe('a wrong method on a known path', () => {
     expect(response.headers.allow).toBeUndefined();
     expect(response.json()).toMatchObject({ type: '/problems/not_found', detail: 'No route for GET /v1/nothing-here' });
   });
+
+  it('ignores a trailing slash, as the router does', async () => {
+    const response = await t.app.inject({ method: 'DELETE', url: '/v1/articles/' });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD, POST');
+  });
+
+  it('stays a 404 when a route answers the method but finds nothing, as for a missing /docs asset', async () => {
+    for (const method of ['GET', 'HEAD'] as const) {
+      const response = await t.app.inject({ method, url: '/docs/static/no-such-file.js' });
+      expect(response.statusCode, method).toBe(404);
+      expect(response.headers.allow, method).toBeUndefined();
+    }
+  });
 });
