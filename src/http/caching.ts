@@ -66,8 +66,8 @@ export function serializerFor(schema: z.ZodType, request: FastifyRequest): Seria
 
 /**
  * The cache's key for a request: the route's pattern with its validated params and query, so that
- * `/v1/credits/1`, `/v1/credits/1e0` and `/v1/credits/1?x=y` (unknown query keys are dropped by the
- * schema) name one entry, and no spelling of a URL can add entries of its own.
+ * no spelling of a URL can add entries of its own (other spellings of a number, and parameters a
+ * route does not declare, are refused before the cache is asked: src/http/strict-query.ts).
  */
 export function cacheKeyOf(request: FastifyRequest): string {
   // A route without a query schema reads no query, so none of it may tell entries apart.

@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError, type FieldError, ValidationError } from '../errors.js';
+import { AppError, BadRequestError, type FieldError, ValidationError } from '../errors.js';
 import type { IpHasher } from '../shared/ip-hash.js';
 import { illFormedPaths } from '../shared/unicode.js';
 import { callerKey } from './access.js';
@@ -62,7 +62,9 @@ function refuseUndeclared(request: FastifyRequest): void {
   ];
   if (errors.length === 0) return;
   const where = [...new Set(errors.map((e) => e.in))].join(' and ');
-  throw new ValidationError(`Invalid ${where}: ${errors.map((e) => e.path).join(', ')}`, errors);
+  const names = errors.map((e) => (e.path === '' ? '(a parameter with no name)' : e.path));
+  // bad_request, as the schema validator answers a bad query or path.
+  throw new BadRequestError(`Invalid ${where}: ${names.join(', ')}`, errors);
 }
 
 const NUL_MESSAGE = 'must not contain the NUL character (%00)';

@@ -7,8 +7,15 @@ import type { FieldError } from '../errors.js';
 
 /** The parameter names a zod object schema declares, each with whether it takes a number; null if it is not one. */
 export function declaredParameters(schema: unknown): Map<string, boolean> | null {
-  const shape = (schema as { shape?: Record<string, unknown> } | null | undefined)?.shape;
+  const object = schema as
+    | { shape?: Record<string, unknown>; def?: { catchall?: { def?: ZodDef } } }
+    | null
+    | undefined;
+  const shape = object?.shape;
   if (!shape || typeof shape !== 'object') return null;
+  // A loose object (z.looseObject) declares that any other parameter is welcome.
+  const catchall = object.def?.catchall?.def?.type;
+  if (catchall !== undefined && catchall !== 'never') return null;
   return new Map(Object.entries(shape).map(([name, field]) => [name, takesNumber(field)]));
 }
 

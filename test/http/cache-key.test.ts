@@ -53,7 +53,7 @@ describe('the response cache key', () => {
     const res = await api.get('/v1/tags?limit=20&sort=name&x=1');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
-      code: 'validation_failed',
+      code: 'bad_request',
       detail: 'Invalid query: sort, x',
       errors: [
         { in: 'query', path: 'sort', message: 'is not a parameter of this route, which takes limit, cursor' },

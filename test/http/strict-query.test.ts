@@ -36,6 +36,9 @@ describe('declaredParameters', () => {
       ]),
     );
     expect(declaredParameters(LimitSchema)).toBeNull();
+    // A loose object welcomes any other parameter; a strict one declares exactly its own.
+    expect(declaredParameters(z.looseObject({ a: z.string() }))).toBeNull();
+    expect(declaredParameters(z.strictObject({ a: z.string() }))).toEqual(new Map([['a', false]]));
     expect(declaredParameters(undefined)).toBeNull();
   });
 });

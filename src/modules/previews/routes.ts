@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { actorOf } from '../../http/access.js';
 import { problemResponses } from '../../http/problem.js';
 import { jsonResponse, NoContentSchema, withHeaders } from '../../http/responses.js';
@@ -109,6 +110,8 @@ export async function previewsRoutes(app: FastifyInstance, { service }: { servic
           'publication, or now for an article never published; `updated_at` is now. An unknown, expired or ' +
           'revoked link, or one whose article was archived, answers the same 404.',
         params: PreviewTokenParamsSchema,
+        // The link is shared by hand, through mail and chat that append tracking parameters: any is ignored.
+        querystring: z.looseObject({}),
         response: {
           200: withHeaders(
             jsonResponse(PublicArticleSchema, 'The article as it would be published'),

@@ -164,6 +164,15 @@ describe('GET /v1/preview/{token}', () => {
     }
   });
 
+  it('ignores the tracking parameters that mail and chat append to a shared link', async () => {
+    const { id } = await draft();
+    const { token } = await createPreview(id);
+    const plain = await api.get(`/v1/preview/${token}`);
+    const tracked = await api.get(`/v1/preview/${token}?utm_source=mail&utm_medium=email&fbclid=x`);
+    expect(tracked.status).toBe(200);
+    expect(tracked.body).toEqual(plain.body);
+  });
+
   it('shows a draft as publishing it would: the public view after publication, but for its dates', async () => {
     const { id, slug } = await draft();
     const { token } = await createPreview(id, { revision: 1 });
