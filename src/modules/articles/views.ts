@@ -1,4 +1,5 @@
 import { renderMarkdown } from '../../shared/markdown.js';
+import { memoizeText } from '../../shared/text-memo.js';
 import type { EditorArticle, EditorArticleSummary, RevisionSummary } from './editor-schemas.js';
 import type { EditorRecord, EditorStatus, RevisionRow, ScheduleRow } from './revisions/revisions-repository.js';
 import type { ArticleContent } from './schemas.js';
@@ -46,7 +47,13 @@ function commonFields(record: EditorRecord) {
  * (PublishingService's default `render`), and editor views render it when they are answered, so a
  * draft's HTML is never stored and never differs from its published HTML.
  */
-export const bodyHtmlOf = (content: ArticleContent) => renderMarkdown(content.body);
+export const bodyHtmlOf = (content: ArticleContent) => renderBody(content.body);
+
+/**
+ * Revisions never change, so a body read again (a preview refreshed, an editor's view) is not
+ * rendered again: a body at the size limit takes most of a second to render. About 8 MB at most.
+ */
+const renderBody = memoizeText(renderMarkdown, 4_000_000);
 
 export function toEditorArticle(record: EditorRecord): EditorArticle {
   const content = contentOf(record.head);
