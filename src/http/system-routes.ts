@@ -110,12 +110,7 @@ export async function systemRoutes(app: FastifyInstance, { engine, ping }: Syste
         operationId: 'getProblemType',
         tags: ['system'],
         summary: 'What a problem type means, and what a client does about it',
-        params: z.object({
-          type: z
-            .string()
-            .max(64)
-            .meta({ examples: ['conflict'] }),
-        }),
+        params: z.object({ type: z.string().meta({ examples: ['conflict'] }) }),
         response: {
           200: jsonResponse(ProblemTypeSchema, 'The problem type'),
           ...problemResponses(404),
