@@ -195,6 +195,11 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
     services.webhooks.whenQueued(wake),
     engine.foreign.subscribe(wake),
   ];
+  // A write that changes nothing public (a pending comment, a draft) announces no keys, yet may
+  // have queued deliveries: every write this process acknowledged wakes the worker.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) wake();
+  });
   app.addHook('onReady', async () => worker.start());
   app.addHook('onClose', async () => {
     for (const drop of unsubscribe) drop();
