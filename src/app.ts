@@ -40,6 +40,10 @@ import { tagsRoutes } from './modules/tags/routes.js';
 import { createTagsService } from './modules/tags/service.js';
 import { tokensRoutes } from './modules/tokens/routes.js';
 import { createTokensService } from './modules/tokens/service.js';
+import { webhookEventsDocument } from './modules/webhooks/openapi.js';
+import { webhooksRoutes } from './modules/webhooks/routes.js';
+import { createWebhooksService } from './modules/webhooks/service.js';
+import { createDeliveryWorker, deliverySettingsFrom } from './modules/webhooks/worker.js';
 import { createChangeFeed } from './shared/changes.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createIpHasher } from './shared/ip-hash.js';
@@ -106,6 +110,7 @@ export function createServices(engine: Engine, clock: Clock = systemClock, confi
       clock,
       urlTemplate: config.PREVIEW_URL,
     }),
+    webhooks: createWebhooksService({ repo: store.webhooks, clock, allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -164,7 +169,7 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
   const limitRefusals = await registerHardening(app, config, services.hashIp, {
     rateLimitStore: sharedRateLimitStore(config, { counter: engine.rateLimits, clock, log: app.log }),
   });
-  await registerOpenApi(app);
+  await registerOpenApi(app, webhookEventsDocument());
 
   const cache =
     config.RESPONSE_CACHE_BYTES > 0
@@ -176,6 +181,26 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
     const dropForeign = engine.foreign.subscribe((change) => (change === 'all' ? cache.clear() : cache.purge(change)));
     app.addHook('onClose', async () => dropForeign());
   }
+  // One delivery worker per process: it looks at the queue when a write here commits, when another
+  // process announces one, and on a short poll that also catches writes nothing announced (the CLI's).
+  const worker = createDeliveryWorker({
+    queue: engine.store.deliveries,
+    clock,
+    settings: deliverySettingsFrom(config),
+    log: app.log,
+  });
+  const wake = () => worker.wake();
+  const unsubscribe = [
+    services.changes.subscribe(wake),
+    services.webhooks.whenQueued(wake),
+    engine.foreign.subscribe(wake),
+  ];
+  app.addHook('onReady', async () => worker.start());
+  app.addHook('onClose', async () => {
+    for (const drop of unsubscribe) drop();
+    await worker.stop();
+  });
+
   const { send, serveFromCache } = createHttpCaching({
     maxAgeSeconds: config.CACHE_MAX_AGE_S,
     staleWhileRevalidateSeconds: config.CACHE_STALE_WHILE_REVALIDATE_S,
@@ -229,6 +254,7 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
     await auditRoutes(api, { service: services.audit });
     await previewsRoutes(api, { service: services.previews });
     await changesRoutes(api, { service: services.feed });
+    await webhooksRoutes(api, { service: services.webhooks });
   });
 
   return app;

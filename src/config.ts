@@ -194,6 +194,27 @@ export const ConfigSchema = z.object({
    * cannot be linked across restarts or nodes, so set one shared secret when several nodes serve.
    */
   IP_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Let webhooks reach loopback, private and link-local addresses (a receiver on the same host or network). */
+  WEBHOOKS_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  /** How long after its event a delivery is retried before it is marked failed; 0 makes one attempt. */
+  WEBHOOKS_RETRY_HOURS: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .min(0, 'must not be negative')
+    .max(720, 'must be at most 720 (30 days)')
+    .default(24),
+  /** How long one attempt may take, connection and answer included. */
+  WEBHOOKS_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(100, 'must be at least 100')
+    .max(60_000, 'must be at most 60000')
+    .default(10_000),
+  /** Attempts this process makes at once; 0: this process sends no webhooks (another node does). */
+  WEBHOOKS_CONCURRENCY: count.max(256, 'must be at most 256').default(8),
+  /** Failed attempts in a row that disable a webhook; any success starts the count again. */
+  WEBHOOKS_DISABLE_AFTER: count.min(1, 'must be at least 1').default(50),
+  /** The first retry comes within this delay, each later one within twice the last, an hour at most. */
+  WEBHOOKS_BACKOFF_BASE_MS: count.min(1, 'must be at least 1').max(3_600_000, 'must be at most 3600000').default(5_000),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -19,6 +19,8 @@ import type { PreviewsRepository } from '../modules/previews/repository.js';
 import type { SearchRunner } from '../modules/search/runner.js';
 import type { TagsRepository } from '../modules/tags/repository.js';
 import type { TokensRepository } from '../modules/tokens/repository.js';
+import type { DeliveryQueue } from '../modules/webhooks/queue.js';
+import type { WebhooksRepository } from '../modules/webhooks/repository.js';
 import type { ForeignChanges } from '../shared/changes.js';
 
 export type { ForeignChange, ForeignChanges } from '../shared/changes.js';
@@ -45,6 +47,9 @@ export interface Store {
   comments: CommentsRepository;
   idempotency: IdempotencyRepository;
   previews: PreviewsRepository;
+  webhooks: WebhooksRepository;
+  /** The webhook deliveries the worker claims and settles. */
+  deliveries: DeliveryQueue;
 }
 
 export interface Engine {

@@ -19,6 +19,8 @@ import {
 } from '../modules/search/repository.pg.js';
 import { createPgTagsRepository } from '../modules/tags/repository.pg.js';
 import { createPgTokensRepository } from '../modules/tokens/repository.pg.js';
+import { createPgDeliveryQueue } from '../modules/webhooks/queue.pg.js';
+import { createPgWebhooksRepository } from '../modules/webhooks/repository.pg.js';
 import { tooCostly } from '../work.js';
 import type { Store } from './engine.js';
 
@@ -42,6 +44,8 @@ export function createPgStore(db: PgDatabase): Store {
     comments: createPgCommentsRepository(db, { recordEvent }),
     idempotency: createPgIdempotencyRepository(db),
     previews: createPgPreviewsRepository(db, { appendAudit }),
+    webhooks: createPgWebhooksRepository(db, { appendAudit }),
+    deliveries: createPgDeliveryQueue(db),
   };
 }
 

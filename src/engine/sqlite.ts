@@ -17,6 +17,8 @@ import { createSearchRepository, indexDocument, reindexTag, removeDocument } fro
 import { inProcessRunner, type SearchRunner } from '../modules/search/runner.js';
 import { createTagsRepository } from '../modules/tags/repository.js';
 import { createTokensRepository } from '../modules/tokens/repository.js';
+import { createDeliveryQueue } from '../modules/webhooks/queue.js';
+import { createWebhooksRepository } from '../modules/webhooks/repository.js';
 import { createWorkThread } from '../work.js';
 import type { Engine, Store } from './engine.js';
 
@@ -33,6 +35,8 @@ export function createSqliteStore(db: Database): Store {
     comments: createCommentsRepository(db, { recordEvent }),
     idempotency: createIdempotencyRepository(db),
     previews: createPreviewsRepository(db, { appendAudit }),
+    webhooks: createWebhooksRepository(db, { appendAudit }),
+    deliveries: createDeliveryQueue(db),
   };
 }
 

@@ -63,7 +63,11 @@ const withDeclaredHeaders: Transform = (input) => {
  * The OpenAPI document is generated from the routes' zod schemas; openapi.yaml at the root is
  * this document, written by `npm run openapi` and checked by test/openapi.test.ts.
  */
-export async function registerOpenApi(app: FastifyInstance) {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  /** The OpenAPI 3.1 `webhooks` section: the calls the server makes, described as operations. */
+  webhooks: Record<string, unknown> = {},
+) {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -76,6 +80,8 @@ export async function registerOpenApi(app: FastifyInstance) {
       },
       // Relative, so the document is true wherever the API is served, behind any host or proxy.
       servers: [{ url: '/', description: 'The server this document is served from' }],
+      // Built from zod schemas as plain JSON Schema, which the swagger types cannot follow.
+      webhooks: webhooks as never,
       tags: [
         { name: 'articles', description: 'Published articles and, for editors, their drafts and history' },
         { name: 'tags', description: 'Tags and their counts of published articles' },
@@ -89,6 +95,10 @@ export async function registerOpenApi(app: FastifyInstance) {
           name: 'changes',
           description: 'The public change feed: what changed in public content since a cursor, deletions included',
         },
+        {
+          name: 'webhooks',
+          description: 'Signed calls to receivers when content changes, and their delivery log (admins)',
+        },
         { name: 'system', description: 'Health and API description' },
       ],
       components: {
@@ -97,6 +107,13 @@ export async function registerOpenApi(app: FastifyInstance) {
             type: 'http',
             scheme: 'bearer',
             description: 'A token made by `fjord token create` or POST /v1/tokens',
+          },
+          webhookSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'webhook-signature',
+            description:
+              'How a receiver authenticates the calls of a webhook (see `webhooks`): the Standard Webhooks signature, made with the secret shown when the webhook was registered',
           },
         },
       },

@@ -120,8 +120,10 @@ function stringFor(schema: JsonSchema, ctx: SchemaContext): fc.Arbitrary<string>
 function integerFor(schema: JsonSchema): fc.Arbitrary<number> {
   const min = schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : (schema.minimum ?? -(2 ** 31));
   const max = Math.min(schema.maximum ?? 2 ** 31, Number.MAX_SAFE_INTEGER);
+  // Mostly small values from the bottom of the range (which may start well above zero).
+  const low = Math.max(min, 0);
   return fc.oneof(
-    { weight: 4, arbitrary: fc.integer({ min: Math.max(min, 0), max: Math.min(max, 12) }) },
+    { weight: 4, arbitrary: fc.integer({ min: low, max: Math.min(max, low + 12) }) },
     { weight: 1, arbitrary: fc.constantFrom(min, max) },
     { weight: 1, arbitrary: fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31) }) },
   );

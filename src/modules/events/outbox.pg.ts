@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { PgExecutor } from '../../db/pg/client.js';
 import { type EventInput, feedEntryOfEvent, subscribersOf } from './catalogue.js';
+import type { RecordOptions } from './outbox.js';
 
 /**
  * The advisory lock every event-writing transaction takes before it draws its id, held until it
@@ -21,9 +22,13 @@ export async function lockOutbox(tx: PgExecutor): Promise<void> {
 }
 
 /** As on SQLite (./outbox.ts): the event, and a pending delivery per enabled webhook that wants it. */
-export async function recordEvent(tx: PgExecutor, e: EventInput): Promise<number> {
+export async function recordEvent(tx: PgExecutor, e: EventInput, options: RecordOptions = {}): Promise<number> {
   await lockOutbox(tx);
   const [all, entity, type] = subscribersOf(e.type);
+  const wanted =
+    options.only === undefined
+      ? sql`(w.events::jsonb ?| ARRAY[${all}, ${entity}, ${type}]::text[])`
+      : sql`w.id = ${options.only}`;
   const result = await tx.execute<{ id: number }>(sql`
     WITH e AS (
       INSERT INTO events (type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at)
@@ -33,7 +38,7 @@ export async function recordEvent(tx: PgExecutor, e: EventInput): Promise<number
     ), d AS (
       INSERT INTO webhook_deliveries (webhook_id, event_id, status, attempts, next_attempt_at, created_at)
       SELECT w.id, e.id, 'pending', 0, ${e.at}, ${e.at} FROM webhooks w, e
-      WHERE w.enabled AND (w.events::jsonb ?| ARRAY[${all}, ${entity}, ${type}]::text[])
+      WHERE w.enabled AND ${wanted}
     )
     SELECT id FROM e`);
   return Number(result.rows[0]?.id);
