@@ -60,16 +60,16 @@ CREATE INDEX "webhook_deliveries_due" ON "webhook_deliveries" USING btree ("stat
 CREATE INDEX "webhook_deliveries_webhook" ON "webhook_deliveries" USING btree ("webhook_id","id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_event" ON "webhook_deliveries" USING btree ("event_id");--> statement-breakpoint
 INSERT INTO "events" ("type", "entity", "entity_id", "slug", "feed", "data", "surrogate_keys", "occurred_at")
-SELECT 'tag.created', 'tag', "id"::text, "slug", 'upsert',
+SELECT 'tag.published', 'tag', "id"::text, "slug", 'upsert',
   json_build_object('id', "id", 'slug', "slug", 'name', "name")::text,
   json_build_array('tags', 'tag:' || "slug")::text, "updated_at"
-FROM "tags" ORDER BY "id";
+FROM "tags" WHERE EXISTS (SELECT 1 FROM "article_tags" WHERE "article_tags"."tag_id" = "tags"."id") ORDER BY "id";
 --> statement-breakpoint
 INSERT INTO "events" ("type", "entity", "entity_id", "slug", "feed", "data", "surrogate_keys", "occurred_at")
-SELECT 'credit.created', 'credit', "id"::text, NULL, 'upsert',
+SELECT 'credit.published', 'credit', "id"::text, NULL, 'upsert',
   json_build_object('id', "id", 'name', "name")::text,
   json_build_array('credits', 'credit:' || "id")::text, "updated_at"
-FROM "credits" ORDER BY "id";
+FROM "credits" WHERE EXISTS (SELECT 1 FROM "article_credits" WHERE "article_credits"."credit_id" = "credits"."id") ORDER BY "id";
 --> statement-breakpoint
 INSERT INTO "events" ("type", "entity", "entity_id", "slug", "feed", "data", "surrogate_keys", "occurred_at")
 SELECT 'article.published', 'article', "id", "slug", 'upsert',

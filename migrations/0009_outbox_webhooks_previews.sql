@@ -60,16 +60,16 @@ CREATE TABLE `webhooks` (
 );
 --> statement-breakpoint
 INSERT INTO `events` (`type`, `entity`, `entity_id`, `slug`, `feed`, `data`, `surrogate_keys`, `occurred_at`)
-SELECT 'tag.created', 'tag', CAST(`id` AS TEXT), `slug`, 'upsert',
+SELECT 'tag.published', 'tag', CAST(`id` AS TEXT), `slug`, 'upsert',
   json_object('id', `id`, 'slug', `slug`, 'name', `name`),
   json_array('tags', 'tag:' || `slug`), `updated_at`
-FROM `tags` ORDER BY `id`;
+FROM `tags` WHERE EXISTS (SELECT 1 FROM `article_tags` WHERE `article_tags`.`tag_id` = `tags`.`id`) ORDER BY `id`;
 --> statement-breakpoint
 INSERT INTO `events` (`type`, `entity`, `entity_id`, `slug`, `feed`, `data`, `surrogate_keys`, `occurred_at`)
-SELECT 'credit.created', 'credit', CAST(`id` AS TEXT), NULL, 'upsert',
+SELECT 'credit.published', 'credit', CAST(`id` AS TEXT), NULL, 'upsert',
   json_object('id', `id`, 'name', `name`),
   json_array('credits', 'credit:' || `id`), `updated_at`
-FROM `credits` ORDER BY `id`;
+FROM `credits` WHERE EXISTS (SELECT 1 FROM `article_credits` WHERE `article_credits`.`credit_id` = `credits`.`id`) ORDER BY `id`;
 --> statement-breakpoint
 INSERT INTO `events` (`type`, `entity`, `entity_id`, `slug`, `feed`, `data`, `surrogate_keys`, `occurred_at`)
 SELECT 'article.published', 'article', `id`, `slug`, 'upsert',

@@ -8,7 +8,7 @@ import { appendAudit, createPgAuditRepository } from '../modules/audit/repositor
 import { createPgChangesRepository } from '../modules/changes/repository.pg.js';
 import { createPgCommentsRepository } from '../modules/comments/repository.pg.js';
 import { createPgCreditsRepository } from '../modules/credits/repository.pg.js';
-import { recordEvent } from '../modules/events/outbox.pg.js';
+import { lockOutbox, recordEvent } from '../modules/events/outbox.pg.js';
 import { createPgPreviewsRepository } from '../modules/previews/repository.pg.js';
 import type { SearchRepository } from '../modules/search/repository.js';
 import {
@@ -29,9 +29,15 @@ export function createPgStore(db: PgDatabase): Store {
   return {
     articles: createPgArticlesRepository(db, { appendAudit, recordEvent }),
     revisions: createPgRevisionsRepository(db, { appendAudit, recordEvent }),
-    publishing: createPgPublishingRepository(db, { appendAudit, indexDocument, removeDocument, recordEvent }),
-    tags: createPgTagsRepository(db, { appendAudit, reindexTag, recordEvent }),
-    credits: createPgCreditsRepository(db, { appendAudit, recordEvent }),
+    publishing: createPgPublishingRepository(db, {
+      appendAudit,
+      indexDocument,
+      removeDocument,
+      recordEvent,
+      lockOutbox,
+    }),
+    tags: createPgTagsRepository(db, { appendAudit, reindexTag, recordEvent, lockOutbox }),
+    credits: createPgCreditsRepository(db, { appendAudit, recordEvent, lockOutbox }),
     tokens: createPgTokensRepository(db, { appendAudit }),
     audit: createPgAuditRepository(db),
     changes: createPgChangesRepository(db),

@@ -11,7 +11,11 @@ export const ChangeSchema = z
     type: z.enum(['upsert', 'delete']).meta({
       description: '`upsert`: the entity is public now (fetch it again); `delete`: it left the public API',
     }),
-    entity: z.enum(['article', 'tag', 'credit']),
+    entity: z.enum(['article', 'tag', 'credit']).meta({
+      description:
+        'What changed. A tag or credit is public while a published article carries it: it is upserted ' +
+        'when the first one is published, and deleted when the last one is withdrawn',
+    }),
     id: z.string().meta({ description: 'The entity id (tag and credit ids as decimal strings)', examples: ['42'] }),
     slug: z
       .string()

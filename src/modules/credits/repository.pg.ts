@@ -5,13 +5,14 @@ import { withLockingTransaction, withTransaction } from '../../db/pg/tx.js';
 import { ConflictError } from '../../errors.js';
 import type { appendAudit } from '../audit/repository.pg.js';
 import { creditEvent } from '../events/catalogue.js';
-import type { recordEvent } from '../events/outbox.pg.js';
+import type { lockOutbox, recordEvent } from '../events/outbox.pg.js';
 import type { CreditRow, CreditsRepository } from './repository.js';
 
 /** What a credit change writes beside the credit, in its transaction; passed in by the store. */
 export interface PgCreditWriters {
   appendAudit: typeof appendAudit;
   recordEvent: typeof recordEvent;
+  lockOutbox: typeof lockOutbox;
 }
 
 export function createPgCreditsRepository(db: PgDatabase, writers: PgCreditWriters): CreditsRepository {
@@ -68,8 +69,9 @@ export function createPgCreditsRepository(db: PgDatabase, writers: PgCreditWrite
         return row.id;
       });
     },
+    /** As tags' update: at READ COMMITTED, whether the credit is public is read under the outbox lock. */
     async update(id, values, at, audit) {
-      await withTransaction(db, async (tx) => {
+      await withLockingTransaction(db, async (tx) => {
         const [updated] = await tx
           .update(credits)
           .set({ ...values, updatedAt: at })
@@ -82,7 +84,19 @@ export function createPgCreditsRepository(db: PgDatabase, writers: PgCreditWrite
           subjectId: String(id),
           details: { ...values },
         });
-        if (updated) await writers.recordEvent(tx, creditEvent('credit.updated', { id, name: values.name }, at));
+        if (updated) {
+          await writers.lockOutbox(tx);
+          // Readers see the change only while a published article carries the credit.
+          const [carried] = await tx
+            .select({ one: sql`1` })
+            .from(articleCredits)
+            .where(eq(articleCredits.creditId, id))
+            .limit(1);
+          await writers.recordEvent(tx, {
+            ...creditEvent('credit.updated', { id, name: values.name }, at),
+            feed: carried ? 'upsert' : null,
+          });
+        }
       });
     },
     /**

@@ -66,7 +66,14 @@ export function createCreditsRepository(db: Database, writers: CreditWriters) {
           .returning({ id: credits.id })
           .get();
         writers.appendAudit(tx, { ...audit, at, subjectType: 'credit', subjectId: String(id), details: { ...values } });
-        if (updated) writers.recordEvent(tx, creditEvent('credit.updated', { id, name: values.name }, at));
+        if (updated) {
+          // Readers see the change only while a published article carries the credit.
+          const carried = tx.select({ one: sql`1` }).from(articleCredits).where(eq(articleCredits.creditId, id)).get();
+          writers.recordEvent(tx, {
+            ...creditEvent('credit.updated', { id, name: values.name }, at),
+            feed: carried ? 'upsert' : null,
+          });
+        }
       });
     },
     /** Refuses while a published article shows the credit: removing it would change that article unannounced. */

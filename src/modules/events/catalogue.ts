@@ -19,9 +19,13 @@ export const EVENT_TYPES = [
   'tag.created',
   'tag.updated',
   'tag.deleted',
+  'tag.published',
+  'tag.unpublished',
   'credit.created',
   'credit.updated',
   'credit.deleted',
+  'credit.published',
+  'credit.unpublished',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -42,20 +46,25 @@ export function subscribersOf(type: string): string[] {
   return ['*', `${entity}.*`, type];
 }
 
-/** The change-feed entry an event makes: public content appearing or changing, or leaving. */
-export function feedEntryOf(type: string): 'upsert' | 'delete' | null {
+export type FeedEntry = 'upsert' | 'delete';
+
+/**
+ * The change-feed entry an event makes: public content appearing or changing, or leaving. A tag or
+ * credit is public only while a published article carries it, so it enters and leaves the feed
+ * with `*.published` and `*.unpublished`; its creation and deletion (never while public) make no
+ * entry, and an update makes one only while it is public (the event's `feed` says so).
+ */
+export function feedEntryOf(type: string): FeedEntry | null {
   switch (type) {
     case 'article.published':
     case 'article.updated':
-    case 'tag.created':
-    case 'tag.updated':
-    case 'credit.created':
-    case 'credit.updated':
+    case 'tag.published':
+    case 'credit.published':
       return 'upsert';
     case 'article.unpublished':
     case 'article.archived':
-    case 'tag.deleted':
-    case 'credit.deleted':
+    case 'tag.unpublished':
+    case 'credit.unpublished':
       return 'delete';
     default:
       return null;
@@ -72,6 +81,13 @@ export interface EventInput {
   data: Record<string, unknown>;
   surrogateKeys: readonly string[];
   at: number;
+  /** The feed entry when it depends on more than the type (an update of a public tag); else feedEntryOf(type). */
+  feed?: FeedEntry | null;
+}
+
+/** The entry an event makes in the change feed: its own `feed` when it has one, else its type's. */
+export function feedEntryOfEvent(e: Pick<EventInput, 'type' | 'feed'>): FeedEntry | null {
+  return e.feed !== undefined ? e.feed : feedEntryOf(e.type);
 }
 
 /** An article event: data names the article and, when one is public or due, its revision. */

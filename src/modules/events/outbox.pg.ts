@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { PgExecutor } from '../../db/pg/client.js';
-import { type EventInput, feedEntryOf, subscribersOf } from './catalogue.js';
+import { type EventInput, feedEntryOfEvent, subscribersOf } from './catalogue.js';
 import type { RecordOptions } from './outbox.js';
 
 /**
@@ -11,9 +11,19 @@ import type { RecordOptions } from './outbox.js';
  */
 export const OUTBOX_LOCK = 0x666a6f7574; // "fjout": not the startup lock's "fjord", which a seed's writes run under
 
+/**
+ * Takes the outbox lock early, for a transaction that must decide what to announce from what other
+ * event writers committed (is this tag still carried by a published article?): once granted, at
+ * READ COMMITTED, the next statement sees every one of them, and the next of them will see this one.
+ * Take it only after the transaction's other writes, as recordEvent does. Taking it again is free.
+ */
+export async function lockOutbox(tx: PgExecutor): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`);
+}
+
 /** As on SQLite (./outbox.ts): the event, and a pending delivery per enabled webhook that wants it. */
 export async function recordEvent(tx: PgExecutor, e: EventInput, options: RecordOptions = {}): Promise<number> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`);
+  await lockOutbox(tx);
   const [all, entity, type] = subscribersOf(e.type);
   const wanted =
     options.only === undefined
@@ -22,7 +32,7 @@ export async function recordEvent(tx: PgExecutor, e: EventInput, options: Record
   const result = await tx.execute<{ id: number }>(sql`
     WITH e AS (
       INSERT INTO events (type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at)
-      VALUES (${e.type}, ${e.entity}, ${e.entityId}, ${e.slug}, ${feedEntryOf(e.type)},
+      VALUES (${e.type}, ${e.entity}, ${e.entityId}, ${e.slug}, ${feedEntryOfEvent(e)},
               ${JSON.stringify(e.data)}, ${JSON.stringify(e.surrogateKeys)}, ${e.at})
       RETURNING id
     ), d AS (

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { events } from '../../db/schema.js';
-import { type EventInput, feedEntryOf, subscribersOf } from './catalogue.js';
+import { type EventInput, feedEntryOfEvent, subscribersOf } from './catalogue.js';
 
 type Writer = Pick<Database, 'insert' | 'run'>;
 
@@ -23,7 +23,7 @@ export function recordEvent(tx: Writer, e: EventInput, options: RecordOptions = 
       entity: e.entity,
       entityId: e.entityId,
       slug: e.slug,
-      feed: feedEntryOf(e.type),
+      feed: feedEntryOfEvent(e),
       data: JSON.stringify(e.data),
       surrogateKeys: JSON.stringify(e.surrogateKeys),
       occurredAt: e.at,

@@ -46,11 +46,33 @@ async function insertAll<T extends PgTable>(tx: PgTransaction, table: T, rows: T
 
 /**
  * The batch's published articles announced as published, in one INSERT...SELECT after the outbox
- * lock (see outbox.pg.ts), so the change feed of a generated site is complete. Webhooks are not
+ * lock (see outbox.pg.ts), so the change feed of a generated site is complete; before them, the
+ * tags and credits they made public (those no article outside the batch carries). Webhooks are not
  * called for generated content: the generator fills a new site, before anyone subscribes.
  */
 async function announcePublished(tx: PgTransaction, ids: string[]): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`);
+  const batch = sql`(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
+  await tx.execute(sql`
+    INSERT INTO events (type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at)
+    SELECT 'tag.published', 'tag', t.id::text, t.slug, 'upsert',
+      json_build_object('id', t.id, 'slug', t.slug, 'name', t.name)::text,
+      json_build_array('tags', 'tag:' || t.slug, 'articles')::text,
+      (SELECT min(l.published_at) FROM article_tags l WHERE l.tag_id = t.id)
+    FROM tags t
+    WHERE EXISTS (SELECT 1 FROM article_tags l WHERE l.tag_id = t.id AND l.article_id IN ${batch})
+      AND NOT EXISTS (SELECT 1 FROM article_tags l WHERE l.tag_id = t.id AND l.article_id NOT IN ${batch})
+    ORDER BY t.id`);
+  await tx.execute(sql`
+    INSERT INTO events (type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at)
+    SELECT 'credit.published', 'credit', c.id::text, NULL, 'upsert',
+      json_build_object('id', c.id, 'name', c.name)::text,
+      json_build_array('credits', 'credit:' || c.id, 'articles')::text,
+      (SELECT min(a.published_at) FROM article_credits l JOIN articles a ON a.id = l.article_id WHERE l.credit_id = c.id)
+    FROM credits c
+    WHERE EXISTS (SELECT 1 FROM article_credits l WHERE l.credit_id = c.id AND l.article_id IN ${batch})
+      AND NOT EXISTS (SELECT 1 FROM article_credits l WHERE l.credit_id = c.id AND l.article_id NOT IN ${batch})
+    ORDER BY c.id`);
   await tx.execute(sql`
     INSERT INTO events (type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at)
     SELECT 'article.published', 'article', id, slug, 'upsert',

@@ -154,7 +154,32 @@ export function createGeneratorRepository(
    * feed of a generated site is complete. Webhooks are not called for generated content: the
    * generator fills a new site, before anyone subscribes.
    */
+  /**
+   * The batch's published articles announced as published, after the tags and credits they made
+   * public: those no article outside the batch carries (see the events module's catalogue).
+   */
   function announcePublished(ids: string[]) {
+    const batch = sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+    db.run(sql`
+      INSERT INTO events (type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at)
+      SELECT 'tag.published', 'tag', CAST(t.id AS TEXT), t.slug, 'upsert',
+        json_object('id', t.id, 'slug', t.slug, 'name', t.name),
+        json_array('tags', 'tag:' || t.slug, 'articles'),
+        (SELECT min(l.published_at) FROM article_tags l WHERE l.tag_id = t.id)
+      FROM tags t
+      WHERE EXISTS (SELECT 1 FROM article_tags l WHERE l.tag_id = t.id AND l.article_id IN ${batch})
+        AND NOT EXISTS (SELECT 1 FROM article_tags l WHERE l.tag_id = t.id AND l.article_id NOT IN ${batch})
+      ORDER BY t.id`);
+    db.run(sql`
+      INSERT INTO events (type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at)
+      SELECT 'credit.published', 'credit', CAST(c.id AS TEXT), NULL, 'upsert',
+        json_object('id', c.id, 'name', c.name),
+        json_array('credits', 'credit:' || c.id, 'articles'),
+        (SELECT min(a.published_at) FROM article_credits l JOIN articles a ON a.id = l.article_id WHERE l.credit_id = c.id)
+      FROM credits c
+      WHERE EXISTS (SELECT 1 FROM article_credits l WHERE l.credit_id = c.id AND l.article_id IN ${batch})
+        AND NOT EXISTS (SELECT 1 FROM article_credits l WHERE l.credit_id = c.id AND l.article_id NOT IN ${batch})
+      ORDER BY c.id`);
     db.run(sql`
       INSERT INTO events (type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at)
       SELECT 'article.published', 'article', id, slug, 'upsert',

@@ -6,7 +6,7 @@ import { withLockingTransaction, withTransaction } from '../../db/pg/tx.js';
 import { ConflictError } from '../../errors.js';
 import type { appendAudit } from '../audit/repository.pg.js';
 import { tagEvent } from '../events/catalogue.js';
-import type { recordEvent } from '../events/outbox.pg.js';
+import type { lockOutbox, recordEvent } from '../events/outbox.pg.js';
 import type { reindexTag } from '../search/repository.pg.js';
 import type { TagRow, TagsRepository } from './repository.js';
 
@@ -19,6 +19,7 @@ export interface PgTagWriters {
   appendAudit: typeof appendAudit;
   reindexTag: typeof reindexTag;
   recordEvent: typeof recordEvent;
+  lockOutbox: typeof lockOutbox;
 }
 
 export function createPgTagsRepository(db: PgDatabase, writers: PgTagWriters): TagsRepository {
@@ -77,10 +78,15 @@ export function createPgTagsRepository(db: PgDatabase, writers: PgTagWriters): T
         throw toDomainError(err, 'tag');
       }
     },
-    /** Articles link tags by id, so a new slug or name shows on every published article at once. */
+    /**
+     * Articles link tags by id, so a new slug or name shows on every published article at once.
+     * At READ COMMITTED, with the tag's row locked by the update: whether a published article
+     * carries the tag is read under the outbox lock, after any publication that linked it (and
+     * announced it with the old name) committed, or before one that will announce the new name.
+     */
     async update(slug, values, at, audit) {
       try {
-        await withTransaction(db, async (tx) => {
+        await withLockingTransaction(db, async (tx) => {
           const [updated] = await tx
             .update(tags)
             .set({ ...values, updatedAt: at })
@@ -89,10 +95,17 @@ export function createPgTagsRepository(db: PgDatabase, writers: PgTagWriters): T
           await writers.reindexTag(tx, values.slug);
           await writers.appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug, details: { ...values } });
           if (updated) {
-            await writers.recordEvent(
-              tx,
-              tagEvent('tag.updated', { id: updated.id, slug: values.slug, name: values.name }, at),
-            );
+            await writers.lockOutbox(tx);
+            // Readers see the change only while a published article carries the tag.
+            const [carried] = await tx
+              .select({ one: sql`1` })
+              .from(articleTags)
+              .where(eq(articleTags.tagId, updated.id))
+              .limit(1);
+            await writers.recordEvent(tx, {
+              ...tagEvent('tag.updated', { id: updated.id, slug: values.slug, name: values.name }, at),
+              feed: carried ? 'upsert' : null,
+            });
           }
         });
       } catch (err) {

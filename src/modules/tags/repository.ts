@@ -79,10 +79,12 @@ export function createTagsRepository(db: Database, writers: TagWriters) {
           writers.reindexTag(tx, values.slug);
           writers.appendAudit(tx, { ...audit, at, subjectType: 'tag', subjectId: slug, details: { ...values } });
           if (updated) {
-            writers.recordEvent(
-              tx,
-              tagEvent('tag.updated', { id: updated.id, slug: values.slug, name: values.name }, at),
-            );
+            // Readers see the change only while a published article carries the tag.
+            const carried = tx.select({ one: sql`1` }).from(articleTags).where(eq(articleTags.tagId, updated.id)).get();
+            writers.recordEvent(tx, {
+              ...tagEvent('tag.updated', { id: updated.id, slug: values.slug, name: values.name }, at),
+              feed: carried ? 'upsert' : null,
+            });
           }
         });
       } catch (err) {

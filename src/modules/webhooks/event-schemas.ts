@@ -76,7 +76,13 @@ export const EVENT_FAMILIES = [
     schema: CommentEventSchema,
     summary: 'A comment was posted, or its moderation status changed, or it was erased',
   },
-  { name: 'tag', schema: TagEventSchema, summary: 'A tag was created, renamed or deleted' },
-  { name: 'credit', schema: CreditEventSchema, summary: 'A credit was created, changed or deleted' },
+  // published: the first published article carrying it was published; unpublished: the last was
+  // withdrawn or republished without it. Readers see a tag or credit only in between.
+  { name: 'tag', schema: TagEventSchema, summary: 'A tag was created, renamed, deleted, published or unpublished' },
+  {
+    name: 'credit',
+    schema: CreditEventSchema,
+    summary: 'A credit was created, changed, deleted, published or unpublished',
+  },
   { name: 'ping', schema: PingEventSchema, summary: 'POST /v1/webhooks/{id}/test: a ping to one webhook' },
 ] as const;

@@ -1,6 +1,7 @@
 /**
- * A site that existed before the outbox: migration 0009 gives its published articles, its tags
- * and its credits their upserts, so a consumer reading the feed from the beginning starts complete.
+ * A site that existed before the outbox: migration 0009 gives its published articles, and the
+ * tags and credits they carry, their upserts, so a consumer reading the feed from the beginning
+ * starts complete; a tag or credit only drafts name stays out, as readers cannot see it.
  * @sqlite-only: the SQLite migration is applied in two steps, from a copy of the folder cut after
  * 0008; the PostgreSQL migration runs the same backfill.
  */
@@ -33,7 +34,7 @@ describe('migration 0009 on an existing site', () => {
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
-  it('gives the published articles, tags and credits their upserts, and drafts none', async () => {
+  it('gives the published articles and the tags and credits they carry their upserts, and drafts none', async () => {
     folder = migrationsUpTo('0008_comment_duplicates');
     handle = openDatabase(':memory:');
     const { db } = handle;
@@ -43,8 +44,17 @@ describe('migration 0009 on an existing site', () => {
                             published_updated_at, title, created_at, updated_at)
       VALUES ('a-published', 'old-news', 'en', 'published', 2, 2, 1000, 3000, 'Old news', 1000, 3000),
              ('a-draft', 'secret-draft', 'en', 'draft', 1, NULL, NULL, NULL, NULL, 1000, 1000)`);
-    db.run(sql`INSERT INTO tags (slug, name, created_at, updated_at) VALUES ('fjords', 'Fjords', 500, 600)`);
-    db.run(sql`INSERT INTO credits (name, created_at, updated_at) VALUES ('Ben Wicks', 700, 800)`);
+    db.run(sql`INSERT INTO tags (slug, name, created_at, updated_at)
+               VALUES ('fjords', 'Fjords', 500, 600), ('draft-only', 'Draft only', 500, 500)`);
+    db.run(
+      sql`INSERT INTO credits (name, created_at, updated_at) VALUES ('Ben Wicks', 700, 800), ('Unseen', 700, 700)`,
+    );
+    db.run(
+      sql`INSERT INTO article_tags (article_id, tag_id, position, published_at) VALUES ('a-published', 1, 0, 1000)`,
+    );
+    db.run(
+      sql`INSERT INTO article_credits (article_id, credit_id, role, position) VALUES ('a-published', 1, 'image', 0)`,
+    );
 
     expect(runMigrations(db)).toBe(1);
 
@@ -64,6 +74,11 @@ describe('migration 0009 on an existing site', () => {
       ],
       meta: { next_cursor: expect.any(String), has_more: false },
     });
+    expect(db.all(sql`SELECT type, entity_id FROM events ORDER BY id`)).toEqual([
+      { type: 'tag.published', entity_id: '1' },
+      { type: 'credit.published', entity_id: '1' },
+      { type: 'article.published', entity_id: 'a-published' },
+    ]);
     const [published] = db.all<{ data: string }>(sql`SELECT data FROM events WHERE entity = 'article'`);
     expect(JSON.parse(published?.data ?? '')).toEqual({
       id: 'a-published',

@@ -28,6 +28,11 @@ async function tagId(slug: string): Promise<string> {
   return String(row?.id);
 }
 
+async function creditId(name: string): Promise<string> {
+  const [row] = await probe.rows<{ id: number }>(sql`SELECT id FROM credits WHERE name = ${name}`);
+  return String(row?.id);
+}
+
 async function maxSequence(): Promise<number> {
   const [row] = await probe.rows<{ id: number }>(sql`SELECT max(id) AS id FROM events`);
   return Number(row?.id);
@@ -36,27 +41,44 @@ async function maxSequence(): Promise<number> {
 describe('GET /v1/changes', () => {
   it('lists upserts and tombstones in commit order, page by page', async () => {
     const since = await tail();
+    // A tag and a credit enter the feed with the first published article that carries them, and
+    // leave it with the last: before and after, readers cannot see them.
     await as(api.post('/v1/tags')).send({ name: 'Aurora' }).expect(201);
     const aurora = await tagId('aurora');
-    const { id } = (await as(api.post('/v1/articles')).send({ title: 'Polar night', lang: 'en', body: 'Dark.' })).body;
+    const { id } = (
+      await as(api.post('/v1/articles')).send({
+        title: 'Polar night',
+        lang: 'en',
+        body: 'Dark.',
+        tags: ['Aurora'],
+        credits: [{ role: 'image', name: 'Siri', organization: null }],
+      })
+    ).body;
+    const credit = await creditId('Siri');
     await as(api.post(`/v1/articles/${id}/publish`))
       .send({})
       .expect(200);
     clock.advance(1000);
     await as(api.post(`/v1/articles/${id}/unpublish`)).expect(200);
     await as(api.delete('/v1/tags/aurora')).expect(204);
-    const credit = (await as(api.post('/v1/credits')).send({ name: 'Siri' }).expect(201)).body.id;
     await as(api.delete(`/v1/credits/${credit}`)).expect(204);
-    const last = await maxSequence();
 
     const first = await api.get(`/v1/changes?since=${since}&limit=4`).expect(200);
-    const start = last - 5;
+    const published = expect.any(String);
+    const entry = (type: string, entity: string, entityId: string, slug: string | null, when: unknown) => ({
+      sequence: expect.any(Number),
+      type,
+      entity,
+      id: entityId,
+      slug,
+      at: when,
+    });
     expect(first.body).toEqual({
       data: [
-        { sequence: start, type: 'upsert', entity: 'tag', id: aurora, slug: 'aurora', at: expect.any(String) },
-        { sequence: start + 1, type: 'upsert', entity: 'article', id, slug: 'polar-night', at: expect.any(String) },
-        { sequence: start + 2, type: 'delete', entity: 'article', id, slug: 'polar-night', at: at() },
-        { sequence: start + 3, type: 'delete', entity: 'tag', id: aurora, slug: 'aurora', at: at() },
+        entry('upsert', 'tag', aurora, 'aurora', published),
+        entry('upsert', 'credit', credit, null, published),
+        entry('upsert', 'article', id, 'polar-night', published),
+        entry('delete', 'article', id, 'polar-night', at()),
       ],
       meta: { next_cursor: expect.any(String), has_more: true },
     });
@@ -64,13 +86,13 @@ describe('GET /v1/changes', () => {
 
     const second = await api.get(`/v1/changes?since=${first.body.meta.next_cursor}&limit=4`).expect(200);
     expect(second.body).toEqual({
-      data: [
-        { sequence: start + 4, type: 'upsert', entity: 'credit', id: String(credit), slug: null, at: at() },
-        { sequence: start + 5, type: 'delete', entity: 'credit', id: String(credit), slug: null, at: at() },
-      ],
+      data: [entry('delete', 'tag', aurora, 'aurora', at()), entry('delete', 'credit', credit, null, at())],
       meta: { next_cursor: expect.any(String), has_more: false },
     });
     expect(second.headers['cache-control']).toBe('public, max-age=5');
+    const sequences = [...first.body.data, ...second.body.data].map((e: { sequence: number }) => e.sequence);
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    expect(new Set(sequences).size).toBe(6);
 
     // The tail, read again: no entry, and the same position to poll from.
     const empty = await api.get(`/v1/changes?since=${second.body.meta.next_cursor}`).expect(200);
@@ -79,7 +101,8 @@ describe('GET /v1/changes', () => {
 
   it('starts from the beginning without since', async () => {
     const res = await api.get('/v1/changes?limit=1').expect(200);
-    expect(res.body.data).toEqual([expect.objectContaining({ sequence: 1 })]);
+    // The first public change of this database: the tag the first test's article made public.
+    expect(res.body.data).toEqual([expect.objectContaining({ type: 'upsert', entity: 'tag', slug: 'aurora' })]);
   });
 
   it('leaves out events the feed does not show (comments, schedules)', async () => {
@@ -88,6 +111,26 @@ describe('GET /v1/changes', () => {
     const when = new Date(clock.now() + 60_000).toISOString();
     await as(api.post(`/v1/articles/${id}/publish`))
       .send({ at: when })
+      .expect(200);
+    expect((await api.get(`/v1/changes?since=${since}`).expect(200)).body.data).toEqual([]);
+  });
+
+  it("leaves out tags and credits no reader can see: a new one, a draft's, and their renames", async () => {
+    const since = await tail();
+    await as(api.post('/v1/tags')).send({ name: 'Hidden' }).expect(201);
+    await as(api.patch('/v1/tags/hidden')).send({ name: 'Still hidden' }).expect(200);
+    await as(api.post('/v1/articles'))
+      .send({
+        title: 'Secret',
+        lang: 'en',
+        body: 'Shh.',
+        tags: ['Draft only'],
+        credits: [{ role: 'text', name: 'Nobody yet', organization: null }],
+      })
+      .expect(201);
+    const credit = (await as(api.post('/v1/credits')).send({ name: 'Unseen' }).expect(201)).body.id;
+    await as(api.patch(`/v1/credits/${credit}`))
+      .send({ name: 'Unseen still' })
       .expect(200);
     expect((await api.get(`/v1/changes?since=${since}`).expect(200)).body.data).toEqual([]);
   });
@@ -101,18 +144,18 @@ describe('GET /v1/changes', () => {
     expect(unchanged.headers['cache-control']).toBe('public, max-age=5');
     expect(unchanged.text).toBe('');
 
+    // A write readers cannot see leaves the tail as it was.
     await as(api.post('/v1/tags')).send({ name: 'Fresh' }).expect(201);
+    await api.get(`/v1/changes?since=${since}`).set('if-none-match', etag).expect(304);
+
+    const { id } = (await as(api.post('/v1/articles')).send({ title: 'Fresh', lang: 'en', body: 'New.' })).body;
+    await as(api.post(`/v1/articles/${id}/publish`))
+      .send({})
+      .expect(200);
     const changed = await api.get(`/v1/changes?since=${since}`).set('if-none-match', etag).expect(200);
     expect(changed.headers.etag).not.toBe(etag);
     expect(changed.body.data).toEqual([
-      {
-        sequence: await maxSequence(),
-        type: 'upsert',
-        entity: 'tag',
-        id: await tagId('fresh'),
-        slug: 'fresh',
-        at: at(),
-      },
+      { sequence: await maxSequence(), type: 'upsert', entity: 'article', id, slug: 'fresh', at: at() },
     ]);
   });
 

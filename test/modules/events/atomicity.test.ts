@@ -12,7 +12,7 @@ import { appendAudit as appendPgAudit } from '../../../src/modules/audit/reposit
 import { createCommentsRepository, type NewComment } from '../../../src/modules/comments/repository.js';
 import type { EventInput } from '../../../src/modules/events/catalogue.js';
 import { recordEvent } from '../../../src/modules/events/outbox.js';
-import { recordEvent as recordPgEvent } from '../../../src/modules/events/outbox.pg.js';
+import { lockOutbox, recordEvent as recordPgEvent } from '../../../src/modules/events/outbox.pg.js';
 import { reindexTag } from '../../../src/modules/search/repository.js';
 import { reindexTag as reindexPgTag } from '../../../src/modules/search/repository.pg.js';
 import { createTagsRepository, type TagsRepository } from '../../../src/modules/tags/repository.js';
@@ -32,6 +32,7 @@ function failingTags(): TagsRepository {
     return createPgTagsRepository(engine.handle.db, {
       appendAudit: appendPgAudit,
       reindexTag: reindexPgTag,
+      lockOutbox,
       recordEvent: async (tx, e) => {
         await recordPgEvent(tx, e);
         throw boom;

@@ -43,7 +43,7 @@ const article = (type: string, id: string, slug: string, data: Record<string, un
 });
 
 describe('article events', () => {
-  it('announces the tags and credits new content creates, and nothing else for a draft', async () => {
+  it('announces the tags and credits new content creates, outside the public feed, and nothing else for a draft', async () => {
     const events = await during(() =>
       draft('Fjords in winter', {
         tags: ['Cold water'],
@@ -58,7 +58,7 @@ describe('article events', () => {
         entity: 'tag',
         entity_id: String(tagId),
         slug: 'cold-water',
-        feed: 'upsert',
+        feed: null,
         data: { id: tagId, slug: 'cold-water', name: 'Cold water' },
       },
       {
@@ -66,7 +66,7 @@ describe('article events', () => {
         entity: 'credit',
         entity_id: String(creditId),
         slug: null,
-        feed: 'upsert',
+        feed: null,
         data: { id: creditId, name: 'Kari Nordmann' },
       },
     ]);
@@ -156,10 +156,10 @@ describe('article events', () => {
 });
 
 describe('tag and credit events', () => {
-  it('announces a tag created, renamed and deleted', async () => {
+  it('announces a tag created, renamed and deleted; never public, it makes no feed entry', async () => {
     await during(() => as(api.post('/v1/tags')).send({ name: 'Glaciers' }).expect(201));
     const tagId = await idOf('tags', sql`slug = 'glaciers'`);
-    const tag = (type: string, slug: string, feed: string, data: Record<string, unknown>) => ({
+    const tag = (type: string, slug: string, feed: string | null, data: Record<string, unknown>) => ({
       type,
       entity: 'tag',
       entity_id: String(tagId),
@@ -169,9 +169,9 @@ describe('tag and credit events', () => {
     });
     expect(
       await during(() => as(api.patch('/v1/tags/glaciers')).send({ name: 'Ice', slug: 'ice' }).expect(200)),
-    ).toEqual([tag('tag.updated', 'ice', 'upsert', { name: 'Ice' })]);
+    ).toEqual([tag('tag.updated', 'ice', null, { name: 'Ice' })]);
     expect(await during(() => as(api.delete('/v1/tags/ice')).expect(204))).toEqual([
-      tag('tag.deleted', 'ice', 'delete', {}),
+      tag('tag.deleted', 'ice', null, {}),
     ]);
   });
 
@@ -183,12 +183,12 @@ describe('tag and credit events', () => {
     expect(await during(() => as(api.delete('/v1/tags/kept')).expect(409))).toEqual([]);
   });
 
-  it('announces a credit created, updated and deleted', async () => {
+  it('announces a credit created, updated and deleted; never public, it makes no feed entry', async () => {
     let id = 0;
     const created = await during(async () => {
       id = (await as(api.post('/v1/credits')).send({ name: 'Ola' }).expect(201)).body.id;
     });
-    const credit = (type: string, feed: string, data: Record<string, unknown>) => ({
+    const credit = (type: string, feed: string | null, data: Record<string, unknown>) => ({
       type,
       entity: 'credit',
       entity_id: String(id),
@@ -196,16 +196,16 @@ describe('tag and credit events', () => {
       feed,
       data: { id, ...data },
     });
-    expect(created).toEqual([credit('credit.created', 'upsert', { name: 'Ola' })]);
+    expect(created).toEqual([credit('credit.created', null, { name: 'Ola' })]);
     expect(
       await during(() =>
         as(api.patch(`/v1/credits/${id}`))
           .send({ name: 'Ola N.' })
           .expect(200),
       ),
-    ).toEqual([credit('credit.updated', 'upsert', { name: 'Ola N.' })]);
+    ).toEqual([credit('credit.updated', null, { name: 'Ola N.' })]);
     expect(await during(() => as(api.delete(`/v1/credits/${id}`)).expect(204))).toEqual([
-      credit('credit.deleted', 'delete', {}),
+      credit('credit.deleted', null, {}),
     ]);
   });
 });

@@ -48,19 +48,19 @@ describe('the outbox', () => {
   it('appends the event with its feed entry, and a delivery for each enabled webhook that wants it', async () => {
     const all = await addWebhook(['*']);
     const tags = await addWebhook(['tag.*']);
-    const exact = await addWebhook(['tag.deleted']);
+    const exact = await addWebhook(['tag.unpublished']);
     await addWebhook(['comment.*', 'article.published']);
     await addWebhook(['*'], false);
     const before = await t.probe.rows<{ n: number }>(sql`SELECT count(*) AS n FROM events`);
 
-    await record(tagEvent('tag.deleted', { id: 7, slug: 'energie' }, 1_000));
+    await record(tagEvent('tag.unpublished', { id: 7, slug: 'energie' }, 1_000));
 
     const rows = await t.probe.rows(
       sql`SELECT type, entity, entity_id, slug, feed, data, surrogate_keys, occurred_at FROM events ORDER BY id DESC LIMIT 1`,
     );
     expect(rows).toEqual([
       {
-        type: 'tag.deleted',
+        type: 'tag.unpublished',
         entity: 'tag',
         entity_id: '7',
         slug: 'energie',
@@ -78,6 +78,18 @@ describe('the outbox', () => {
     );
     const after = await t.probe.rows<{ n: number }>(sql`SELECT count(*) AS n FROM events`);
     expect(Number(after[0]?.n)).toBe(Number(before[0]?.n) + 1);
+  });
+
+  it("takes an event's own feed entry over its type's", async () => {
+    const feedOf = async () =>
+      (await t.probe.rows<{ feed: string | null }>(sql`SELECT feed FROM events ORDER BY id DESC LIMIT 1`))[0]?.feed;
+    const updated = tagEvent('tag.updated', { id: 9, slug: 'hav', name: 'Hav' }, 3_000);
+    await record(updated);
+    expect(await feedOf()).toBeNull();
+    await record({ ...updated, feed: 'upsert' });
+    expect(await feedOf()).toBe('upsert');
+    await record({ ...tagEvent('tag.published', { id: 9, slug: 'hav', name: 'Hav' }, 3_000), feed: null });
+    expect(await feedOf()).toBeNull();
   });
 
   it('leaves nothing behind when the transaction rolls back', async () => {

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { driverCode } from '../../../db/errors.js';
 import type { PgTransaction } from '../../../db/pg/client.js';
 import {
@@ -8,11 +8,13 @@ import {
   articleSlugs,
   articles,
   articleTags,
+  credits,
+  tags,
 } from '../../../db/pg/schema.js';
 import { ConflictError } from '../../../errors.js';
 import type { appendAudit } from '../../audit/repository.pg.js';
 import type { EventInput } from '../../events/catalogue.js';
-import type { recordEvent } from '../../events/outbox.pg.js';
+import type { lockOutbox, recordEvent } from '../../events/outbox.pg.js';
 import type { indexDocument, removeDocument } from '../../search/repository.pg.js';
 import type { PendingEvents } from '../catalogue.js';
 import { ensureCredit, ensureTag } from '../catalogue.pg.js';
@@ -24,6 +26,7 @@ import {
   searchDocumentOf,
   withdrawnColumns,
 } from './read-model.js';
+import { type Carried, changedIds, type Links, visibilityEvents } from './visibility.js';
 
 /**
  * publication.ts on PostgreSQL: the writes that make a revision public or take it out of the public
@@ -40,6 +43,7 @@ export interface PgArticleWriters {
   indexDocument: typeof indexDocument;
   removeDocument: typeof removeDocument;
   recordEvent: typeof recordEvent;
+  lockOutbox: typeof lockOutbox;
 }
 
 /**
@@ -111,6 +115,68 @@ async function markSlugPublic(tx: PgTransaction, slug: string, at: number): Prom
     .where(and(eq(articleSlugs.slug, slug), isNull(articleSlugs.publicAt)));
 }
 
+/** The tags and credits the article's published revision links now. */
+async function linksOf(tx: PgTransaction, articleId: string): Promise<Links> {
+  const tagRows = await tx
+    .select({ id: articleTags.tagId })
+    .from(articleTags)
+    .where(eq(articleTags.articleId, articleId));
+  const creditRows = await tx
+    .select({ id: articleCredits.creditId })
+    .from(articleCredits)
+    .where(eq(articleCredits.articleId, articleId));
+  return { tags: tagRows.map((r) => r.id), credits: creditRows.map((r) => r.id) };
+}
+
+/**
+ * The tags and credits that became or stopped being public as the article's links went from
+ * `before` to what they are now. Who else carries them is counted under the outbox lock: of two
+ * transactions taking the last two carriers of a tag away at once, the second counts after the
+ * first committed and announces the tag's withdrawal (each alone would see the other's link).
+ * Call it after the transaction's other writes: the lock is held until the commit.
+ */
+async function visibilityChanges(
+  tx: PgTransaction,
+  articleId: string,
+  before: Links,
+  at: number,
+  writers: Pick<PgArticleWriters, 'lockOutbox'>,
+): Promise<EventInput[]> {
+  const after = await linksOf(tx, articleId);
+  const changed = changedIds(before, after);
+  if (changed.tags.length === 0 && changed.credits.length === 0) return [];
+  await writers.lockOutbox(tx);
+  const carried: { tags: Carried[]; credits: Carried[] } = { tags: [], credits: [] };
+  if (changed.tags.length > 0) {
+    carried.tags = await tx
+      .select({
+        id: tags.id,
+        slug: tags.slug,
+        name: tags.name,
+        carriers:
+          sql<number>`(select count(distinct ${articleTags.articleId}) from ${articleTags} where ${articleTags.tagId} = ${tags.id})`.mapWith(
+            Number,
+          ),
+      })
+      .from(tags)
+      .where(inArray(tags.id, changed.tags));
+  }
+  if (changed.credits.length > 0) {
+    carried.credits = await tx
+      .select({
+        id: credits.id,
+        name: credits.name,
+        carriers:
+          sql<number>`(select count(distinct ${articleCredits.articleId}) from ${articleCredits} where ${articleCredits.creditId} = ${credits.id})`.mapWith(
+            Number,
+          ),
+      })
+      .from(credits)
+      .where(inArray(credits.id, changed.credits));
+  }
+  return visibilityEvents(before, after, carried, at);
+}
+
 /**
  * Makes one revision the public one: the read-model columns, the slug, tag links and credit links
  * change together, so a reader never sees half a publication. A pending schedule is replaced by it.
@@ -124,6 +190,7 @@ export async function writePublication(
   events: PendingEvents,
 ): Promise<ArticleRow> {
   const wasPublished = (await articleRow(tx, p.articleId)).status === 'published';
+  const before = await linksOf(tx, p.articleId);
   const content = await snapshotOf(tx, p.articleId, p.revision);
   await claimSlug(tx, p.articleId, content.slug, p.at);
   await markSlugPublic(tx, content.slug, p.at);
@@ -147,24 +214,29 @@ export async function writePublication(
   }
   await writers.indexDocument(tx, p.articleId, searchDocumentOf(content));
   if (p.audit) await writers.appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
+  events.push(...(await visibilityChanges(tx, p.articleId, before, p.at, writers)));
   events.push(publicationEvent(wasPublished, content, p));
   return articleRow(tx, p.articleId);
 }
 
 /**
  * Takes an article out of the public API: the read model and the tag and credit links hold only
- * a published revision, so they are emptied (tag and credit counts drop with them).
+ * a published revision, so they are emptied (tag and credit counts drop with them). Adds to
+ * `events` the tags and credits no published article carries any more.
  */
 export async function clearPublication(
   tx: PgTransaction,
   articleId: string,
   status: 'draft' | 'archived',
   at: number,
-  writers: Pick<PgArticleWriters, 'removeDocument'>,
+  writers: Pick<PgArticleWriters, 'removeDocument' | 'lockOutbox'>,
+  events: PendingEvents,
 ): Promise<void> {
+  const before = await linksOf(tx, articleId);
   await tx.update(articles).set(withdrawnColumns(status, at)).where(eq(articles.id, articleId));
   await tx.delete(articleTags).where(eq(articleTags.articleId, articleId));
   await tx.delete(articleCredits).where(eq(articleCredits.articleId, articleId));
   await tx.delete(articleSchedules).where(eq(articleSchedules.articleId, articleId));
   await writers.removeDocument(tx, articleId);
+  events.push(...(await visibilityChanges(tx, articleId, before, at, writers)));
 }

@@ -3,7 +3,7 @@
  * rest on, for the SQLite engine; each runs inside the caller's transaction. publication.pg.ts is
  * the same on PostgreSQL.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import {
   articleCredits,
   articleRevisions,
@@ -11,6 +11,8 @@ import {
   articleSlugs,
   articles,
   articleTags,
+  credits,
+  tags,
 } from '../../../db/schema.js';
 import { ConflictError } from '../../../errors.js';
 import type { appendAudit } from '../../audit/repository.js';
@@ -26,6 +28,7 @@ import {
   searchDocumentOf,
   withdrawnColumns,
 } from './read-model.js';
+import { type Carried, changedIds, type Links, visibilityEvents } from './visibility.js';
 
 type ArticleRow = typeof articles.$inferSelect;
 
@@ -85,14 +88,65 @@ function markSlugPublic(tx: Tx, slug: string, at: number): void {
     .run();
 }
 
+/** The tags and credits the article's published revision links now. */
+function linksOf(tx: Tx, articleId: string): Links {
+  return {
+    tags: tx
+      .select({ id: articleTags.tagId })
+      .from(articleTags)
+      .where(eq(articleTags.articleId, articleId))
+      .all()
+      .map((r) => r.id),
+    credits: tx
+      .select({ id: articleCredits.creditId })
+      .from(articleCredits)
+      .where(eq(articleCredits.articleId, articleId))
+      .all()
+      .map((r) => r.id),
+  };
+}
+
+/** The tags and credits that became or stopped being public as the article's links went from `before` to what they are now. */
+function visibilityChanges(tx: Tx, articleId: string, before: Links, at: number): EventInput[] {
+  const after = linksOf(tx, articleId);
+  const changed = changedIds(before, after);
+  const carried: { tags: Carried[]; credits: Carried[] } = { tags: [], credits: [] };
+  if (changed.tags.length > 0) {
+    carried.tags = tx
+      .select({
+        id: tags.id,
+        slug: tags.slug,
+        name: tags.name,
+        carriers: sql<number>`(select count(distinct ${articleTags.articleId}) from ${articleTags} where ${articleTags.tagId} = ${tags.id})`,
+      })
+      .from(tags)
+      .where(inArray(tags.id, changed.tags))
+      .all();
+  }
+  if (changed.credits.length > 0) {
+    carried.credits = tx
+      .select({
+        id: credits.id,
+        name: credits.name,
+        carriers: sql<number>`(select count(distinct ${articleCredits.articleId}) from ${articleCredits} where ${articleCredits.creditId} = ${credits.id})`,
+      })
+      .from(credits)
+      .where(inArray(credits.id, changed.credits))
+      .all();
+  }
+  return visibilityEvents(before, after, carried, at);
+}
+
 /**
  * Makes one revision the public one: the read-model columns, the slug, tag links and credit links
  * change together, so a reader never sees half a publication. A pending schedule is replaced by it.
- * Adds to `events` what it announces (the tags and credits it creates, then the publication), for
- * the caller to record at the end of its transaction.
+ * Adds to `events` what it announces (the tags and credits it creates, those it makes public or
+ * leaves carried by no published article, then the publication), for the caller to record at the
+ * end of its transaction.
  */
 export function writePublication(tx: Tx, p: Publication, writers: ArticleWriters, events: PendingEvents): ArticleRow {
   const wasPublished = articleRow(tx, p.articleId).status === 'published';
+  const before = linksOf(tx, p.articleId);
   const content = snapshotOf(tx, p.articleId, p.revision);
   claimSlug(tx, p.articleId, content.slug, p.at);
   markSlugPublic(tx, content.slug, p.at);
@@ -116,13 +170,15 @@ export function writePublication(tx: Tx, p: Publication, writers: ArticleWriters
   });
   writers.indexDocument(tx, p.articleId, searchDocumentOf(content));
   if (p.audit) writers.appendAudit(tx, { ...p.audit, at: p.at, articleId: p.articleId, subjectId: p.articleId });
+  events.push(...visibilityChanges(tx, p.articleId, before, p.at));
   events.push(publicationEvent(wasPublished, content, p));
   return articleRow(tx, p.articleId);
 }
 
 /**
  * Takes an article out of the public API: the read model and the tag and credit links hold only
- * a published revision, so they are emptied (tag and credit counts drop with them).
+ * a published revision, so they are emptied (tag and credit counts drop with them). Adds to
+ * `events` the tags and credits no published article carries any more.
  */
 export function clearPublication(
   tx: Tx,
@@ -130,10 +186,13 @@ export function clearPublication(
   status: 'draft' | 'archived',
   at: number,
   writers: Pick<ArticleWriters, 'removeDocument'>,
+  events: PendingEvents,
 ): void {
+  const before = linksOf(tx, articleId);
   tx.update(articles).set(withdrawnColumns(status, at)).where(eq(articles.id, articleId)).run();
   tx.delete(articleTags).where(eq(articleTags.articleId, articleId)).run();
   tx.delete(articleCredits).where(eq(articleCredits.articleId, articleId)).run();
   tx.delete(articleSchedules).where(eq(articleSchedules.articleId, articleId)).run();
   writers.removeDocument(tx, articleId);
+  events.push(...visibilityChanges(tx, articleId, before, at));
 }

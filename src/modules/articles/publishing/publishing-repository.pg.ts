@@ -87,9 +87,10 @@ export function createPgPublishingRepository(db: PgDatabase, writers: PgArticleW
     async withdraw(w) {
       return withLockingTransaction(db, async (tx) => {
         const event = withdrawalEvent(await lockExisting(tx, w.articleId), w.status, w.at);
-        await clearPublication(tx, w.articleId, w.status, w.at, writers);
+        const events: PendingEvents = event ? [event] : [];
         await writers.appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
-        if (event) await writers.recordEvent(tx, event);
+        await clearPublication(tx, w.articleId, w.status, w.at, writers, events);
+        await recordAll(tx, events, writers);
         return articleRow(tx, w.articleId);
       });
     },

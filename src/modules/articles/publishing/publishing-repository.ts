@@ -74,9 +74,10 @@ export function createPublishingRepository(db: Database, writers: ArticleWriters
     async withdraw(w: { articleId: string; status: 'draft' | 'archived'; at: number; audit: AuditFields }) {
       return db.transaction((tx) => {
         const event = withdrawalEvent(articleRow(tx, w.articleId), w.status, w.at);
-        clearPublication(tx, w.articleId, w.status, w.at, writers);
+        const events: PendingEvents = event ? [event] : [];
+        clearPublication(tx, w.articleId, w.status, w.at, writers, events);
         writers.appendAudit(tx, { ...w.audit, at: w.at, articleId: w.articleId, subjectId: w.articleId });
-        if (event) writers.recordEvent(tx, event);
+        recordAll(tx, events, writers);
         return articleRow(tx, w.articleId);
       });
     },
