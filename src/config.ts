@@ -211,7 +211,7 @@ export const ConfigSchema = z.object({
     .default(10_000),
   /** Attempts this process makes at once; 0: this process sends no webhooks (another node does). */
   WEBHOOKS_CONCURRENCY: count.max(256, 'must be at most 256').default(8),
-  /** Failed attempts in a row that disable a webhook; any success starts the count again. */
+  /** Deliveries given up in a row (each after its retries) that disable a webhook; any success starts the count again. */
   WEBHOOKS_DISABLE_AFTER: count.min(1, 'must be at least 1').default(50),
   /** The first retry comes within this delay, each later one within twice the last, an hour at most. */
   WEBHOOKS_BACKOFF_BASE_MS: count.min(1, 'must be at least 1').max(3_600_000, 'must be at most 3600000').default(5_000),

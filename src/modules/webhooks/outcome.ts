@@ -45,7 +45,7 @@ export function judge(
   return { status: 'pending', nextAttemptAt: next, disable: null };
 }
 
-/** Why a webhook whose attempts failed `streak` times in a row is disabled. */
+/** Why a webhook whose deliveries were given up `streak` times in a row is disabled. */
 export function streakReason(streak: number, last: AttemptResult): string {
-  return `${streak} consecutive failed attempts; last: ${describeFailure(last)}`;
+  return `${streak} deliveries in a row given up after their retries; last: ${describeFailure(last)}`;
 }

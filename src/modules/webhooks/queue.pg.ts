@@ -49,17 +49,25 @@ async function settleOne(tx: PgTransaction, s: Settlement): Promise<void> {
     .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leaseUntil, delivery.leaseUntil)))
     .returning({ id: webhookDeliveries.id });
   if (mine.length === 0) return;
-  const failed = s.verdict.status !== 'succeeded';
+  // A delivery given up (past its retry window, or a 410) counts against the webhook; a retry
+  // still to come does not, so a receiver that is down for a while gets its events back.
+  const givenUp = s.verdict.status === 'failed';
+  const streak =
+    s.verdict.status === 'succeeded'
+      ? 0
+      : givenUp
+        ? sql`${webhooks.failureStreak} + 1`
+        : sql`${webhooks.failureStreak}`;
   // The webhook's row lock orders the attempts of every node: each sees the streak the last left.
   const [webhook] = await tx
     .update(webhooks)
-    .set({ failureStreak: failed ? sql`${webhooks.failureStreak} + 1` : 0 })
+    .set({ failureStreak: streak })
     .where(eq(webhooks.id, delivery.webhookId))
     .returning({ streak: webhooks.failureStreak, enabled: webhooks.enabled });
   if (!webhook) return;
   // Disabled while this attempt was under way: its retry is given up like the others.
   if (!webhook.enabled) return stopPgPending(tx, delivery.webhookId);
-  if (!failed) return;
+  if (!givenUp) return;
   const reason = s.verdict.disable ?? (webhook.streak >= s.disableAfter ? s.streakReason(webhook.streak) : null);
   if (reason) await disablePgWebhook(tx, delivery.webhookId, reason, s.at);
 }

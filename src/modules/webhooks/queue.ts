@@ -128,17 +128,25 @@ function settleOne(tx: Tx, s: Settlement): void {
     .returning({ id: webhookDeliveries.id })
     .get();
   if (!mine) return;
-  const failed = s.verdict.status !== 'succeeded';
+  // A delivery given up (past its retry window, or a 410) counts against the webhook; a retry
+  // still to come does not, so a receiver that is down for a while gets its events back.
+  const givenUp = s.verdict.status === 'failed';
+  const streak =
+    s.verdict.status === 'succeeded'
+      ? 0
+      : givenUp
+        ? sql`${webhooks.failureStreak} + 1`
+        : sql`${webhooks.failureStreak}`;
   const webhook = tx
     .update(webhooks)
-    .set({ failureStreak: failed ? sql`${webhooks.failureStreak} + 1` : 0 })
+    .set({ failureStreak: streak })
     .where(eq(webhooks.id, delivery.webhookId))
     .returning({ streak: webhooks.failureStreak, enabled: webhooks.enabled })
     .get();
   if (!webhook) return;
   // Disabled while this attempt was under way: its retry is given up like the others.
   if (!webhook.enabled) return stopPending(tx, delivery.webhookId);
-  if (!failed) return;
+  if (!givenUp) return;
   const reason = s.verdict.disable ?? (webhook.streak >= s.disableAfter ? s.streakReason(webhook.streak) : null);
   if (reason) disableWebhook(tx, delivery.webhookId, reason, s.at);
 }

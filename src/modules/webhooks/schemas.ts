@@ -59,7 +59,8 @@ export const WebhookSchema = z
       .meta({ description: 'Why the webhook was disabled: a 410 answer, too many failures in a row, an admin' }),
     disabled_at: timestamp.nullable(),
     consecutive_failures: z.number().int().meta({
-      description: 'Failed attempts since the last success; at WEBHOOKS_DISABLE_AFTER the webhook is disabled',
+      description:
+        'Deliveries given up in a row (each after its retries) since the last success; at WEBHOOKS_DISABLE_AFTER the webhook is disabled',
     }),
     created_at: timestamp,
     updated_at: timestamp,

@@ -187,30 +187,64 @@ describe('a webhook', () => {
     ).toEqual([]);
   });
 
-  it('is disabled after WEBHOOKS_DISABLE_AFTER failed attempts in a row, the last one named', async () => {
+  it('is disabled after WEBHOOKS_DISABLE_AFTER deliveries in a row given up, the last one named', async () => {
     receiver.on('/down', () => ({ status: 500, body: 'database on fire' }));
     const { id } = await register('/down', ['tag.*']);
-    await record(tagCreated());
+    // Events older than the retry window: each delivery is given up after its one failed attempt.
+    const longAgo = Date.now() - 25 * 3_600_000;
+    for (let i = 0; i < 3; i++) await record(tagCreated(longAgo + i));
+    await vi.waitFor(async () => expect(receiver.callsTo('/down')).toHaveLength(3), settled);
+    await vi.waitFor(
+      async () => expect((await deliveries(id)).every((d) => d.status === 'failed')).toBe(true),
+      settled,
+    );
+    expect((await as(api.get(`/v1/webhooks/${id}`))).body).toMatchObject({ enabled: true, consecutive_failures: 3 });
+
+    await record(tagCreated(longAgo + 3));
     await vi.waitFor(async () => expect((await as(api.get(`/v1/webhooks/${id}`))).body.enabled).toBe(false), settled);
     expect((await as(api.get(`/v1/webhooks/${id}`))).body).toMatchObject({
       enabled: false,
-      disabled_reason: '4 consecutive failed attempts; last: HTTP 500',
+      disabled_reason: '4 deliveries in a row given up after their retries; last: HTTP 500',
       consecutive_failures: 4,
     });
     expect(receiver.callsTo('/down')).toHaveLength(4);
-    expect(await deliveries(id)).toEqual([
-      expect.objectContaining({
-        status: 'failed',
-        attempts: 4,
-        last_status: 500,
-        last_response: 'database on fire',
-        next_attempt_at: null,
-      }),
-    ]);
+    expect(await deliveries(id)).toEqual(
+      Array.from({ length: 4 }, () =>
+        expect.objectContaining({
+          status: 'failed',
+          attempts: 1,
+          last_status: 500,
+          last_response: 'database on fire',
+          next_attempt_at: null,
+        }),
+      ),
+    );
 
     // Enabled again, it starts with a clean count.
     const on = await as(api.patch(`/v1/webhooks/${id}`)).send({ enabled: true });
     expect(on.body).toMatchObject({ enabled: true, disabled_reason: null, consecutive_failures: 0 });
+  });
+
+  it('is not disabled by the retries of a receiver that is down for a while, and delivers when it is back', async () => {
+    let down = true;
+    const deliveredIds: unknown[] = [];
+    receiver.on('/outage', (call) => {
+      if (down) return { status: 503 };
+      deliveredIds.push(call.headers['webhook-id']);
+      return { status: 204 };
+    });
+    const { id } = await register('/outage', ['tag.*']);
+    const sequences: number[] = [];
+    for (let i = 0; i < 3; i++) sequences.push(await record(tagCreated()));
+    // Far more failed attempts than WEBHOOKS_DISABLE_AFTER (4), all of them retries still to come.
+    await vi.waitFor(async () => expect(receiver.callsTo('/outage').length).toBeGreaterThanOrEqual(12), settled);
+    expect((await as(api.get(`/v1/webhooks/${id}`))).body).toMatchObject({ enabled: true, consecutive_failures: 0 });
+    down = false;
+    await vi.waitFor(async () => expect((await deliveries(id)).every((d) => d.status === 'succeeded')).toBe(true), {
+      ...settled,
+      timeout: 30_000,
+    });
+    expect(deliveredIds.sort()).toEqual(sequences.map((s) => `evt_${s}`).sort());
   });
 
   it('gets a test ping, and no other webhook does', async () => {

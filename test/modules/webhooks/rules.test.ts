@@ -176,9 +176,9 @@ describe('judge', () => {
   });
 
   it('names the streak and the last failure', () => {
-    expect(streakReason(50, result(500))).toBe('50 consecutive failed attempts; last: HTTP 500');
+    expect(streakReason(50, result(500))).toBe('50 deliveries in a row given up after their retries; last: HTTP 500');
     expect(streakReason(3, result(null, 'connect ECONNREFUSED 203.0.113.9:443'))).toBe(
-      '3 consecutive failed attempts; last: connect ECONNREFUSED 203.0.113.9:443',
+      '3 deliveries in a row given up after their retries; last: connect ECONNREFUSED 203.0.113.9:443',
     );
   });
 });
