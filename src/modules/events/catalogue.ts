@@ -124,18 +124,24 @@ export function commentEvent(
 
 export function tagEvent(
   type: Extract<EventType, `tag.${string}`>,
-  t: { id: number; slug: string; name?: string },
+  t: { id: number; slug: string; name?: string; previousSlug?: string },
   at: number,
 ): EventInput {
   const data: Record<string, unknown> = { id: t.id, slug: t.slug };
   if (t.name !== undefined) data.name = t.name;
+  const keys = [SurrogateKeys.tags, SurrogateKeys.tag(t.slug), SurrogateKeys.articles];
+  // A new slug: what was cached under the old one (its page, every article showing it) is stale too.
+  if (t.previousSlug !== undefined && t.previousSlug !== t.slug) {
+    data.previous_slug = t.previousSlug;
+    keys.push(SurrogateKeys.tag(t.previousSlug));
+  }
   return {
     type,
     entity: 'tag',
     entityId: String(t.id),
     slug: t.slug,
     data,
-    surrogateKeys: [SurrogateKeys.tags, SurrogateKeys.tag(t.slug), SurrogateKeys.articles],
+    surrogateKeys: keys,
     at,
   };
 }

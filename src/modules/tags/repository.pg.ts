@@ -103,7 +103,11 @@ export function createPgTagsRepository(db: PgDatabase, writers: PgTagWriters): T
               .where(eq(articleTags.tagId, updated.id))
               .limit(1);
             await writers.recordEvent(tx, {
-              ...tagEvent('tag.updated', { id: updated.id, slug: values.slug, name: values.name }, at),
+              ...tagEvent(
+                'tag.updated',
+                { id: updated.id, slug: values.slug, name: values.name, previousSlug: slug },
+                at,
+              ),
               feed: carried ? 'upsert' : null,
             });
           }

@@ -82,7 +82,11 @@ export function createTagsRepository(db: Database, writers: TagWriters) {
             // Readers see the change only while a published article carries the tag.
             const carried = tx.select({ one: sql`1` }).from(articleTags).where(eq(articleTags.tagId, updated.id)).get();
             writers.recordEvent(tx, {
-              ...tagEvent('tag.updated', { id: updated.id, slug: values.slug, name: values.name }, at),
+              ...tagEvent(
+                'tag.updated',
+                { id: updated.id, slug: values.slug, name: values.name, previousSlug: slug },
+                at,
+              ),
               feed: carried ? 'upsert' : null,
             });
           }

@@ -54,7 +54,15 @@ export const CommentEventSchema = envelope(
 const [firstTag, ...restTag] = typesOf('tag');
 export const TagEventSchema = envelope(
   [firstTag ?? 'tag.created', ...restTag],
-  z.looseObject({ id: z.number().int(), slug: z.string(), name: z.string().optional() }),
+  z.looseObject({
+    id: z.number().int(),
+    slug: z.string(),
+    name: z.string().optional(),
+    previous_slug: z
+      .string()
+      .optional()
+      .meta({ description: 'On tag.updated, the slug the tag had before, when it changed' }),
+  }),
 );
 
 const [firstCredit, ...restCredit] = typesOf('credit');

@@ -169,7 +169,7 @@ describe('tag and credit events', () => {
     });
     expect(
       await during(() => as(api.patch('/v1/tags/glaciers')).send({ name: 'Ice', slug: 'ice' }).expect(200)),
-    ).toEqual([tag('tag.updated', 'ice', null, { name: 'Ice' })]);
+    ).toEqual([tag('tag.updated', 'ice', null, { name: 'Ice', previous_slug: 'glaciers' })]);
     expect(await during(() => as(api.delete('/v1/tags/ice')).expect(204))).toEqual([
       tag('tag.deleted', 'ice', null, {}),
     ]);

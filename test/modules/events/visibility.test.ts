@@ -180,7 +180,16 @@ describe('tag and credit visibility', () => {
     ]);
     expect(
       await during(() => as(api.patch('/v1/tags/rowan')).send({ name: 'Rowan', slug: 'rowans' }).expect(200)),
-    ).toEqual([tag('tag.updated', rowan, 'rowans', 'Rowan', 'upsert')]);
+    ).toEqual([
+      {
+        ...tag('tag.updated', rowan, 'rowans', 'Rowan', 'upsert'),
+        data: { id: rowan, slug: 'rowans', name: 'Rowan', previous_slug: 'rowan' },
+      },
+    ]);
+    // A CDN purging by the event's keys drops what it cached under the old slug too.
+    expect(
+      await probe.rows(sql`SELECT surrogate_keys FROM events WHERE type = 'tag.updated' ORDER BY id DESC LIMIT 1`),
+    ).toEqual([{ surrogate_keys: '["tags","tag:rowans","articles","tag:rowan"]' }]);
     expect(await during(() => renameCredit('Per'))).toEqual([credit('credit.updated', per, 'Per', 'upsert')]);
 
     expect(await unpublish(id)).toEqual([
