@@ -107,6 +107,22 @@ describe('article events', () => {
     ]);
   });
 
+  it('announces comments opened or closed on a published article, and nothing for a draft', async () => {
+    const { id } = await draft('Polar night');
+    const slug = 'polar-night';
+    const toggle = (open: boolean) =>
+      as(api.patch(`/v1/articles/${id}`))
+        .send({ comments_open: open })
+        .expect(200);
+    expect(await during(() => toggle(false))).toEqual([]);
+    await as(api.post(`/v1/articles/${id}/publish`))
+      .send({})
+      .expect(200);
+    expect(await during(() => toggle(true))).toEqual([
+      article('article.updated', id, slug, { title: 'Polar night', revision: 1 }),
+    ]);
+  });
+
   it('announces a schedule, then the publication when it comes due, once', async () => {
     const { id } = await draft('Midnight sun');
     const at = new Date(clock.now() + 60_000).toISOString();

@@ -3,6 +3,7 @@
  * the article_revisions row it inserts and its audit entry. The repositories only run the statements.
  */
 import type { AuditEntry } from '../../audit/repository.js';
+import { articleEvent, type EventInput } from '../../events/catalogue.js';
 import type { AuditFields } from '../publishing/read-model.js';
 import type { ArticleContent } from '../schemas.js';
 
@@ -63,4 +64,21 @@ export function revisionAudit(cmd: { articleId: string; at: number }, audit: Aud
     articleId: cmd.articleId,
     subjectId: cmd.articleId,
   };
+}
+
+/** An article's public facts, as an update returns them, for the event a setting change makes. */
+export interface PublicFacts {
+  status: string;
+  slug: string;
+  title: string | null;
+  revision: number | null;
+}
+
+/** A published article whose settings changed (comments opened or closed): its public view changed. */
+export function settingEvent(articleId: string, facts: PublicFacts, at: number): EventInput {
+  return articleEvent(
+    'article.updated',
+    { id: articleId, slug: facts.slug, title: facts.title, revision: facts.revision },
+    at,
+  );
 }

@@ -14,7 +14,7 @@ import {
   recordAll,
 } from '../publishing/publication.pg.js';
 import type { ArticleContent } from '../schemas.js';
-import { revisionAudit, revisionRow, slugPlan } from './revision-rows.js';
+import { revisionAudit, revisionRow, settingEvent, slugPlan } from './revision-rows.js';
 import type { EditorRecord, RevisionsRepository, StoredRevision } from './revisions-repository.js';
 
 const statusColumns: StatusColumns = {
@@ -58,6 +58,14 @@ async function existingRecord(tx: PgTransaction, id: string): Promise<EditorReco
  * wrote, and gets the next number, however many wait (under SERIALIZABLE each one that waited
  * would fail once granted the lock and be tried again, and past a dozen some would get a 503). The decision itself is the caller's pure `decide`, the same on both engines.
  */
+/** What an article shows readers, as a setting change returns it (see settingEvent). */
+const publicFacts = {
+  status: articles.status,
+  slug: articles.slug,
+  title: articles.title,
+  revision: articles.publishedRevision,
+};
+
 export function createPgRevisionsRepository(
   db: PgDatabase,
   writers: Pick<PgArticleWriters, 'appendAudit' | 'recordEvent'>,
@@ -148,8 +156,13 @@ export function createPgRevisionsRepository(
     async setCommentsOpen(articleId, open, at, audit) {
       return withLockingTransaction(db, async (tx) => {
         if (!(await lockArticle(tx, articleId))) throw new NotFoundError(`No article with id ${articleId}`);
-        await tx.update(articles).set({ commentsOpen: open, updatedAt: at }).where(eq(articles.id, articleId));
+        const [changed] = await tx
+          .update(articles)
+          .set({ commentsOpen: open, updatedAt: at })
+          .where(eq(articles.id, articleId))
+          .returning(publicFacts);
         await writers.appendAudit(tx, { ...audit, at, articleId, subjectId: articleId });
+        if (changed?.status === 'published') await writers.recordEvent(tx, settingEvent(articleId, changed, at));
         return existingRecord(tx, articleId);
       });
     },

@@ -7,7 +7,7 @@ import { catalogueContent, type PendingEvents } from '../catalogue.js';
 import { type EditorStatus, editorStatusFilter, type StatusColumns } from '../editor-status.js';
 import { type ArticleWriters, assertSlugFree, claimSlug, recordAll } from '../publishing/publication.js';
 import type { ArticleContent } from '../schemas.js';
-import { revisionAudit, revisionRow, slugPlan } from './revision-rows.js';
+import { revisionAudit, revisionRow, settingEvent, slugPlan } from './revision-rows.js';
 
 export type { EditorStatus } from '../editor-status.js';
 
@@ -71,6 +71,14 @@ const statusColumns: StatusColumns = {
   status: articles.status,
   scheduleArticleId: articleSchedules.articleId,
   scheduleFailedAt: articleSchedules.failedAt,
+};
+
+/** What an article shows readers, as a setting change returns it (see settingEvent). */
+const publicFacts = {
+  status: articles.status,
+  slug: articles.slug,
+  title: articles.title,
+  revision: articles.publishedRevision,
 };
 
 export function createRevisionsRepository(db: Database, writers: Pick<ArticleWriters, 'appendAudit' | 'recordEvent'>) {
@@ -215,8 +223,15 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
     /** Comments open or closed is a setting of the article, not of its content: no revision is made. */
     async setCommentsOpen(articleId: string, open: boolean, at: number, audit: AuditFields): Promise<EditorRecord> {
       return db.transaction((tx) => {
-        tx.update(articles).set({ commentsOpen: open, updatedAt: at }).where(eq(articles.id, articleId)).run();
+        const changed = tx
+          .update(articles)
+          .set({ commentsOpen: open, updatedAt: at })
+          .where(eq(articles.id, articleId))
+          .returning(publicFacts)
+          .get();
         writers.appendAudit(tx, { ...audit, at, articleId, subjectId: articleId });
+        // comments_open is part of the public article: readers of a published one see it change.
+        if (changed?.status === 'published') writers.recordEvent(tx, settingEvent(articleId, changed, at));
         return recordOf(articleId);
       });
     },
