@@ -126,7 +126,7 @@ export function createPgWebhooksRepository(db: PgDatabase, writers: PgWebhookWri
         if (!webhook.enabled) return { kind: 'disabled' };
         await tx
           .update(webhookDeliveries)
-          .set({ status: 'pending', nextAttemptAt: at })
+          .set({ status: 'pending', nextAttemptAt: at, leaseUntil: null })
           .where(eq(webhookDeliveries.id, deliveryId));
         const delivery = await findDelivery(tx, webhookId, deliveryId);
         return delivery ? { kind: 'queued', delivery } : { kind: 'missing' };

@@ -219,7 +219,7 @@ export function createWebhooksRepository(db: Database, writers: WebhookWriters):
         if (!findDelivery(tx, webhookId, deliveryId)) return { kind: 'missing' };
         if (!enabledOf(tx, webhookId)) return { kind: 'disabled' };
         tx.update(webhookDeliveries)
-          .set({ status: 'pending', nextAttemptAt: at })
+          .set({ status: 'pending', nextAttemptAt: at, leaseUntil: null })
           .where(eq(webhookDeliveries.id, deliveryId))
           .run();
         const delivery = findDelivery(tx, webhookId, deliveryId);

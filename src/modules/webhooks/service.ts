@@ -20,6 +20,9 @@ import { assertPublicTarget, RefusedTarget, type Resolver, systemResolver } from
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** What the resolver answers for a name that will never resolve (as opposed to a resolver that failed). */
+const NO_SUCH_HOST = new Set(['ENOTFOUND', 'ENODATA', 'EINVAL']);
+
 export function toWebhook(row: WebhookRow): Webhook {
   return {
     id: row.id,
@@ -85,7 +88,7 @@ export function createWebhooksService({
       const message =
         err instanceof RefusedTarget
           ? err.message
-          : (err as NodeJS.ErrnoException).code === 'ENOTFOUND'
+          : NO_SUCH_HOST.has((err as NodeJS.ErrnoException).code ?? '')
             ? `${new URL(url).hostname} does not resolve`
             : null;
       if (message === null)

@@ -286,4 +286,20 @@ describe('a webhook', () => {
       settled,
     );
   });
+
+  it('replays at once a delivery a crashed process still holds the lease of', async () => {
+    receiver.on('/held', () => ({ status: 500 }));
+    const { id } = await register('/held', ['tag.created']);
+    await record(tagCreated());
+    await vi.waitFor(() => expect(receiver.callsTo('/held').length).toBeGreaterThan(0), settled);
+    // As if a process had claimed it for the next hour, then died.
+    const [delivery] = await deliveries(id);
+    const hour = Date.now() + 3_600_000;
+    await probe.run(
+      sql`UPDATE webhook_deliveries SET lease_until = ${hour}, next_attempt_at = ${hour} WHERE id = ${delivery?.id}`,
+    );
+    receiver.on('/held', () => ({ status: 204 }));
+    expect((await as(api.post(`/v1/webhooks/${id}/deliveries/${delivery?.id}/retry`))).status).toBe(202);
+    await vi.waitFor(async () => expect((await deliveries(id))[0]?.status).toBe('succeeded'), settled);
+  });
 });
