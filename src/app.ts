@@ -56,6 +56,11 @@ export interface AppDeps {
   clock?: Clock;
   /** The services to serve; built from `engine` when absent. Pass them to share one set with a seeder or a test. */
   services?: Services;
+  /**
+   * How often to look for schedules come due when no request does it (the server: every second);
+   * absent, only requests do, as tests that move the clock expect.
+   */
+  schedulePollMs?: number;
 }
 
 /** Every service the app is made of, built on one engine's repositories; scripts and seeds use them too. */
@@ -131,7 +136,14 @@ function trustProxyOption(
 }
 
 /** The composition root: every plugin and module is named here, in the order it is registered. */
-export async function buildApp({ config, engine, logger = false, clock = systemClock, services: given }: AppDeps) {
+export async function buildApp({
+  config,
+  engine,
+  logger = false,
+  clock = systemClock,
+  services: given,
+  schedulePollMs,
+}: AppDeps) {
   const limits = connectionLimits(config);
   const responses = watchResponses();
   const app = Fastify({
@@ -200,8 +212,21 @@ export async function buildApp({ config, engine, logger = false, clock = systemC
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) wake();
   });
-  app.addHook('onReady', async () => worker.start());
+  // A schedule comes due whether or not a request arrives (behind a CDN, none may): every
+  // schedulePollMs the pass runs too, so a publication and its events never wait for traffic.
+  let scheduler: NodeJS.Timeout | null = null;
+  app.addHook('onReady', async () => {
+    worker.start();
+    if (schedulePollMs === undefined) return;
+    scheduler = setInterval(() => {
+      services.publishing.applyDue(app.log).catch((err: unknown) => {
+        app.log.error({ err }, 'applying due schedules failed');
+      });
+    }, schedulePollMs);
+    scheduler.unref();
+  });
   app.addHook('onClose', async () => {
+    if (scheduler) clearInterval(scheduler);
     for (const drop of unsubscribe) drop();
     await worker.stop();
   });

@@ -45,6 +45,8 @@ async function main() {
     engine,
     services,
     logger: loggerOptions(config.LOG_LEVEL),
+    // A scheduled publication (and its webhooks) must not wait for a request: behind a CDN none may come.
+    schedulePollMs: 1_000,
   });
 
   if (seeded.length > 0) app.log.info({ slugs: seeded }, 'seeded an empty database');
