@@ -91,3 +91,13 @@ export async function build(cache: string): Promise<string> {
   symlinkSync(join(ROOT, 'migrations-pg'), join(dist, 'migrations-pg'));
   return join(dist, 'src/server.js');
 }
+
+/** The server's settings in every benchmark: production mode, and nothing that refuses a load generator. */
+export const SERVER_ENV = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_MAX: '0',
+  MAX_EVENT_LOOP_DELAY_MS: '0',
+  COMMENTS_FLOOD_WINDOW_S: '0',
+  IP_HASH_KEY: 'bench-key-bench-key-bench-key-bench-key',
+};

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { DriverResult, DriverTask } from './driver.js';
 import { HOSTILE_CLIENTS, readersUnderHostileLoad } from './hostile.js';
 import { benchServerUrl, combine, createBenchDatabase, splitConnections } from './postgres.js';
-import { build, output, peakRssMb, ROOT, runToEnd, type Started, startProcess } from './processes.js';
+import { build, output, peakRssMb, ROOT, runToEnd, SERVER_ENV, type Started, startProcess } from './processes.js';
 import { type Row, table, targets, targetTable } from './report.js';
 import { cursorAt, DEEP_LIST, type Scenario, scenarios } from './scenarios.js';
 
@@ -177,15 +177,6 @@ async function hostileRow(serverJs: string, env: Record<string, string>, token: 
     await server.stop();
   }
 }
-
-const SERVER_ENV = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_MAX: '0',
-  MAX_EVENT_LOOP_DELAY_MS: '0',
-  COMMENTS_FLOOD_WINDOW_S: '0',
-  IP_HASH_KEY: 'bench-key-bench-key-bench-key-bench-key',
-};
 
 interface PostgresResult {
   coldStartRunsMs: number[];

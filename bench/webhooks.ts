@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import type { DriverResult, DriverTask } from './driver.js';
 import { benchServerUrl, combine, createBenchDatabase, splitConnections } from './postgres.js';
-import { build, output, ROOT, type Started, startProcess } from './processes.js';
+import { build, output, ROOT, SERVER_ENV, type Started, startProcess } from './processes.js';
 
 const SEED_SLUG = 'openai-choisit-elle-la-norvege-pour-renforcer-ou-contourner-la-souverainete-numerique-europeenne';
 const { values } = parseArgs({
@@ -40,15 +40,8 @@ const params = {
 };
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-const SERVER_ENV = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_MAX: '0',
-  MAX_EVENT_LOOP_DELAY_MS: '0',
-  COMMENTS_FLOOD_WINDOW_S: '0',
-  IP_HASH_KEY: 'bench-key-bench-key-bench-key-bench-key',
-  WEBHOOKS_ALLOW_PRIVATE: 'true',
-};
+/** A receiver on this machine is a private address: the benchmark's own is allowed. */
+const WEBHOOK_ENV = { ...SERVER_ENV, WEBHOOKS_ALLOW_PRIVATE: 'true' };
 
 interface Receipt {
   id: string;
@@ -283,14 +276,14 @@ async function main() {
   const rows: WebhookRow[] = [];
   try {
     const serverJs = await build(join(ROOT, 'bench/.cache'));
-    const sqliteEnv = { ...SERVER_ENV, DATABASE_PATH: join(work, 'fjord.db') };
+    const sqliteEnv = { ...WEBHOOK_ENV, DATABASE_PATH: join(work, 'fjord.db') };
     rows.push(...(await runOn(serverJs, sqliteEnv, 1, receiver, target, 'SQLite: ')));
     const serverUrl = benchServerUrl();
     if (serverUrl) {
       for (const nodes of [1, 2]) {
         const database = await createBenchDatabase(serverUrl);
         try {
-          const env = { ...SERVER_ENV, DATABASE_URL: database.url };
+          const env = { ...WEBHOOK_ENV, DATABASE_URL: database.url };
           const label = `PostgreSQL, ${nodes === 1 ? 'one node' : 'two nodes'}: `;
           rows.push(...(await runOn(serverJs, env, nodes, receiver, target, label)));
         } finally {

@@ -5,28 +5,10 @@
  */
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp, testClock } from '../../helpers/build-app.js';
-import { createToken } from '../../helpers/factories.js';
 import { lastCommentId, postComment } from '../comments/support.js';
-import { eventsOf } from './support.js';
+import { eventTestbed } from './support.js';
 
-const clock = testClock();
-const { api, services, probe } = await buildTestApp({ clock });
-const admin = await createToken(services, 'admin', 'Ada');
-const as = <T extends { set(name: string, value: string): T }>(req: T) => req.set('authorization', admin.header);
-const during = (action: () => Promise<unknown>) => eventsOf(probe, action);
-
-async function idOf(table: 'tags' | 'credits', where: ReturnType<typeof sql>): Promise<number> {
-  const [row] = await probe.rows<{ id: number }>(sql`SELECT id FROM ${sql.raw(table)} WHERE ${where}`);
-  if (!row) throw new Error(`no row in ${table}`);
-  return Number(row.id);
-}
-
-async function draft(title: string, extra: Record<string, unknown> = {}) {
-  const res = await as(api.post('/v1/articles')).send({ title, lang: 'en', body: 'Body.', ...extra });
-  expect(res.status).toBe(201);
-  return res.body as { id: string; slug: string };
-}
+const { api, probe, clock, as, during, idOf, draft } = await eventTestbed();
 
 const article = (type: string, id: string, slug: string, data: Record<string, unknown>) => ({
   type,

@@ -28,7 +28,7 @@ it('publishes a schedule that comes due, and announces it, without any request',
     headers: { authorization: editor.header },
     payload: { title: 'Aurora at dawn', lang: 'en', body: 'Body.' },
   });
-  const { id } = created.json() as { id: string };
+  const { id } = created.json<{ id: string }>();
   const at = new Date(clock.now() + 60_000).toISOString();
   const scheduled = await app.inject({
     method: 'POST',
