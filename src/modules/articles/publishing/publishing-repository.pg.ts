@@ -12,7 +12,7 @@ import {
   recordAll,
   writePublication,
 } from './publication.pg.js';
-import type { DueSchedule, PublishingRepository } from './publishing-repository.js';
+import { type DueSchedule, type PublishingRepository, TrialSucceeded } from './publishing-repository.js';
 import { firstPublishedAt, type Publication, scheduleEvent, withdrawalEvent } from './read-model.js';
 
 /** Names one pending schedule exactly, so a row replaced or applied meanwhile is left alone. */
@@ -23,9 +23,6 @@ const pendingSchedule = (s: DueSchedule) =>
     eq(articleSchedules.at, s.at),
     isNull(articleSchedules.failedAt),
   );
-
-/** Thrown to roll back a trial publication once it has succeeded. */
-class TrialSucceeded extends Error {}
 
 async function lockExisting(tx: PgTransaction, id: string) {
   const row = await lockArticle(tx, id);

@@ -26,8 +26,8 @@ const pendingSchedule = (s: DueSchedule) =>
     isNull(articleSchedules.failedAt),
   );
 
-/** Thrown to roll back a trial publication once it has succeeded. */
-class TrialSucceeded extends Error {}
+/** Thrown to roll back a trial publication once it has succeeded (both engines). */
+export class TrialSucceeded extends Error {}
 
 export function createPublishingRepository(db: Database, writers: ArticleWriters) {
   return {
