@@ -35,17 +35,31 @@ describe('fjord token create', () => {
     }
   });
 
-  it('refuses an unknown role with exit code 2 and the usage', async () => {
-    const result = await fjord('token', 'create', '--role', 'owner', '--name', 'x');
-    expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr).toContain('--role must be one of admin, editor, moderator');
-    expect(result.stderr).toContain('Usage:');
+  it('refuses an unknown role with exit code 64 and one line naming the fix', async () => {
+    expect(await fjord('token', 'create', '--role', 'edtor', '--name', 'x')).toEqual({
+      code: 64,
+      stdout: '',
+      stderr: 'fjord: unknown role "edtor"; use one of admin, editor, moderator (see fjord token create --help)\n',
+      lastLine: '',
+    });
   });
 
-  it('refuses a missing name and unknown options with exit code 2', async () => {
-    expect((await fjord('token', 'create', '--role', 'admin')).code).toBe(2);
-    expect((await fjord('token', 'create', '--role', 'admin', '--name', 'x', '--colour', 'red')).code).toBe(2);
-    expect((await fjord()).code).toBe(2);
+  it('refuses a missing name and unknown options with exit code 64', async () => {
+    expect(await fjord('token', 'create', '--role', 'admin')).toMatchObject({
+      code: 64,
+      stdout: '',
+      stderr: 'fjord: --name is required, e.g. --name "Newsroom bot" (see fjord token create --help)\n',
+    });
+    expect(await fjord('token', 'create', '--role', 'admin', '--name', 'x', '--colour', 'red')).toMatchObject({
+      code: 64,
+      stdout: '',
+      stderr: 'fjord: unknown option "--colour" (see fjord token create --help)\n',
+    });
+    expect(await fjord()).toMatchObject({
+      code: 64,
+      stdout: '',
+      stderr: 'fjord: expected a command: token, backup, restore, generate (see fjord --help)\n',
+    });
   });
 });
 
@@ -70,8 +84,11 @@ describe('fjord token list and revoke', () => {
     }
   });
 
-  it('answers exit code 2 for a revoke without a numeric id, and 1 for an unknown one', async () => {
-    expect((await fjord('token', 'revoke', 'abc')).code).toBe(2);
+  it('answers exit code 64 for a revoke without a numeric id, and 1 for an unknown one', async () => {
+    expect(await fjord('token', 'revoke', 'abc')).toMatchObject({
+      code: 64,
+      stderr: 'fjord: the token id is a positive whole number, not "abc" (see fjord token revoke --help)\n',
+    });
     const missing = await fjord('token', 'revoke', '9999');
     expect(missing).toMatchObject({ code: 1, stderr: 'fjord: No token with id 9999\n' });
   });
@@ -82,8 +99,14 @@ describe('fjord backup and restore', () => {
     await fjord('token', 'create', '--role', 'admin', '--name', 'Kept');
     const file = join(dir, 'backup.db');
     const backup = await fjord('backup', file);
-    expect(backup).toMatchObject({ code: 0, stderr: '' });
+    expect(backup.code).toBe(0);
     expect(backup.stdout).toBe(`backed up ${env.DATABASE_PATH} to ${file}\n`);
+    // Progress on stderr, stderr being no terminal here: lines with counts and a rate, the last one whole.
+    const lines = backup.stderr.trimEnd().split('\n');
+    for (const line of lines) expect(line).toMatch(/^backup: [\d,]+\/[\d,]+ pages \(\d+%\) [\d,]+\/s$/);
+    const [, pages] = /^backup: ([\d,]+)\//.exec(lines.at(-1) ?? '') ?? [];
+    expect(lines.at(-1)).toMatch(new RegExp(`^backup: ${pages}/${pages} pages \\(100%\\) `));
+    expect(Number(pages?.replaceAll(',', ''))).toBeGreaterThan(1);
 
     const refused = await fjord('restore', file);
     expect(refused.code).toBe(1);
@@ -91,13 +114,17 @@ describe('fjord backup and restore', () => {
 
     const target = join(dir, 'restored', 'fjord.db');
     let stdout = '';
+    let stderr = '';
     const code = await runCli(['restore', file], {
       env: { DATABASE_PATH: target },
       stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: () => undefined },
+      stderr: { write: (text: string) => (stderr += text) },
     });
     expect(code).toBe(0);
     expect(stdout).toBe(`restored ${file} into ${target}\n`);
+    expect(stderr).toMatch(
+      /^(restore: [\d,]+\/[\d,]+ pages \(\d+%\) [\d,]+\/s\n)*restore: ([\d,]+)\/\2 pages \(100%\) [\d,]+\/s\n$/,
+    );
     const restored = openDatabase(target);
     try {
       const { data } = await sqliteServices(restored).tokens.list({ limit: 100 });
@@ -108,7 +135,10 @@ describe('fjord backup and restore', () => {
   });
 
   it('refuses a backup without a file, and an existing backup file', async () => {
-    expect((await fjord('backup')).code).toBe(2);
+    expect(await fjord('backup')).toMatchObject({
+      code: 64,
+      stderr: 'fjord: missing required argument "file" (see fjord backup --help)\n',
+    });
     expect((await fjord('backup', join(dir, 'backup.db'))).code).toBe(1);
   });
 });
