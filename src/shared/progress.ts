@@ -31,7 +31,7 @@ export function formatCount(count: number): string {
 
 /** The whole percent done, never 100 before the end; an empty task is done. */
 export function percentDone(done: number, total: number): number {
-  if (total <= 0 || done >= total) return 100;
+  if (done >= total) return 100;
   return Math.min(99, Math.floor((done * 100) / total));
 }
 
