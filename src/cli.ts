@@ -149,8 +149,6 @@ function fileCommands(env: CliIo['env'], io: CliIo): Command[] {
 
 /** The whole `fjord` program, writing to `io`; each run builds its own. */
 export function fjordProgram(io: CliIo): Command {
-  // Every command reads its settings from this one environment; values from a .env file are
-  // merged into it here, before any command runs.
   const env = io.env;
   const program = new Command('fjord')
     .description('Fjord from the command line: API tokens, backups and generated content.')
@@ -171,5 +169,8 @@ export function fjordProgram(io: CliIo): Command {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // `fjord help token create` is `fjord token create --help`.
   const args = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : argv;
-  return run(fjordProgram(io), args, io);
+  // The one environment every command reads its settings from: values from a .env file are
+  // merged into it here, before any command runs.
+  const env = io.env;
+  return run(fjordProgram({ ...io, env }), args, io);
 }
