@@ -19,6 +19,8 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 };
 
 const AFTER_HELP = `
+Help on one command: fjord <command> --help, or fjord help <command>.
+
 Uses DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite, default ./data/fjord.db);
 safe to run while the server runs. backup and restore are for SQLite: on PostgreSQL, use
 pg_dump and pg_restore (see the README).
@@ -148,14 +150,13 @@ function fileCommands(env: CliIo['env'], io: CliIo): Command[] {
 }
 
 /** The whole `fjord` program, writing to `io`; each run builds its own. */
-export function fjordProgram(io: CliIo): Command {
+function fjordProgram(io: CliIo): Command {
   const env = io.env;
   const program = new Command('fjord')
     .description('Fjord from the command line: API tokens, backups and generated content.')
     .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'print help; also fjord <command> --help, fjord help <command>')
-    .addHelpText('after', AFTER_HELP)
-    .showSuggestionAfterError(true);
+    .helpOption('-h, --help', 'print help')
+    .addHelpText('after', AFTER_HELP);
   program.addCommand(tokenCommands(env, io));
   for (const command of fileCommands(env, io)) program.addCommand(command);
   program.addCommand(generateCommand(env, io, (engine) => seed(createServices(engine))));
@@ -169,8 +170,8 @@ export function fjordProgram(io: CliIo): Command {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // `fjord help token create` is `fjord token create --help`.
   const args = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : argv;
-  // The one environment every command reads its settings from: values from a .env file are
-  // merged into it here, before any command runs.
+  // Every command reads its settings from this one environment: this is where the values of a
+  // .env file join it, before any command runs.
   const env = io.env;
   return run(fjordProgram({ ...io, env }), args, io);
 }

@@ -6,7 +6,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 64, config: 78 } as const;
 
 export interface CliIo {
   env: Record<string, string | undefined>;
-  stdout: { write(text: string): unknown };
+  stdout: { write(text: string): unknown; columns?: number };
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
@@ -51,6 +51,8 @@ export function prepare(command: Command, io: CliIo): Command {
   command.exitOverride().configureOutput({
     writeOut: (text) => io.stdout.write(text),
     writeErr: (text) => io.stderr.write(text),
+    // Help wraps to the terminal it is shown on, else to 80 columns, whatever the test runner's own stdout.
+    getOutHelpWidth: () => io.stdout.columns ?? 80,
     outputError: (text) => io.stderr.write(usageLine(ourVoice(text), command)),
   });
   if (command.commands.length > 0) {
