@@ -1,51 +1,32 @@
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
 import { seed } from '../seeds/index.js';
 import { createServices } from './app.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type CliIo, prepare, run, UsageError } from './command-line.js';
+import { type Config, loadConfig } from './config.js';
 import { backupDatabase, restoreDatabase } from './db/backup.js';
 import { openDatabase } from './db/client.js';
 import { openEngine } from './engine/open.js';
-import { runGenerate } from './modules/generator/cli.js';
+import { generateCommand } from './modules/generator/cli.js';
+import type { Token } from './modules/tokens/schemas.js';
 import { ROLES, type Role } from './shared/actor.js';
+import { createProgress } from './shared/progress.js';
 
-export interface CliIo {
-  env: Record<string, string | undefined>;
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
-}
+export type { CliIo } from './command-line.js';
 
-export const USAGE = `Usage:
-  fjord token create --role admin|editor|moderator --name <name>
-  fjord token list
-  fjord token revoke <id>
-  fjord backup <file>      a consistent copy of the live database, taken while the server serves
-  fjord restore <file>     a backup into an empty DATABASE_PATH (never over an existing database)
-  fjord generate [--articles N] [--comments N] [--seed N] [--database PATH|URL]
-                           fills a new database with generated content (fjord generate --help)
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+const AFTER_HELP = `
+Help on one command: fjord <command> --help, or fjord help <command>.
 
 Uses DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite, default ./data/fjord.db);
 safe to run while the server runs. backup and restore are for SQLite: on PostgreSQL, use
 pg_dump and pg_restore (see the README).
+
+Exit codes: 0 done, 1 failed, 64 wrong usage, 78 bad configuration.
 `;
-
-/** A wrong invocation: exit code 2 with the usage, as command-line tools do. */
-class UsageError extends Error {}
-
-type Options = { role?: string; name?: string };
-type Command = (config: Config, io: CliIo) => Promise<void>;
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: { role: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
 
 const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
@@ -60,46 +41,6 @@ async function withTokens(config: Config, use: (tokens: ReturnType<typeof create
   }
 }
 
-function tokenCommand(args: string[], options: Options): Command {
-  const [command, ...rest] = args;
-  if (command === 'create' && rest.length === 0) {
-    const { role, name } = options;
-    if (!role || !isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-    if (!name?.trim()) throw new UsageError('--name is required');
-    return (config, io) =>
-      withTokens(config, async (tokens) => {
-        const { token, secret } = await tokens.create({ name: name.trim(), role });
-        io.stdout.write(`created token ${token.id} "${token.name}" (${token.role}); store it now, it is shown once:\n`);
-        io.stdout.write(`${secret}\n`);
-      });
-  }
-  if (command === 'list' && rest.length === 0) {
-    return (config, io) =>
-      withTokens(config, async (tokens) => {
-        const { data } = await tokens.list({ limit: 100 });
-        for (const t of data) {
-          const state = t.revoked_at ? `revoked ${t.revoked_at}` : `last used ${t.last_used_at ?? 'never'}`;
-          io.stdout.write(`${t.id}\t${t.role}\t${t.prefix}…\t${t.name}\t${state}\n`);
-        }
-        if (data.length === 0) io.stdout.write('no tokens\n');
-      });
-  }
-  const id = Number(rest[0]);
-  if (command === 'revoke' && rest.length === 1 && Number.isSafeInteger(id) && id > 0) {
-    return (config, io) =>
-      withTokens(config, async (tokens) => {
-        const token = await tokens.revoke(id);
-        io.stdout.write(`revoked token ${token.id} "${token.name}"\n`);
-      });
-  }
-  throw new UsageError(`unknown or incomplete command "token ${args.join(' ')}"`);
-}
-
-function fileArgument(name: string, args: string[]): string {
-  if (args.length !== 1 || !args[0]) throw new UsageError(`"${name}" takes one file`);
-  return args[0];
-}
-
 /** backup and restore copy a SQLite file; a PostgreSQL database has its own tools. */
 function assertSqlite(config: Config, name: string): void {
   if (config.DATABASE_URL) {
@@ -109,63 +50,128 @@ function assertSqlite(config: Config, name: string): void {
   }
 }
 
-function commandFor(positionals: string[], options: Options): Command {
-  const [group, ...args] = positionals;
-  switch (group) {
-    case 'token':
-      return tokenCommand(args, options);
-    case 'backup': {
-      const file = fileArgument('backup', args);
-      return async (config, io) => {
-        assertSqlite(config, 'backup');
-        const database = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
-        try {
-          await backupDatabase(database.sqlite, file);
-        } finally {
-          database.close();
+function tokenCommands(env: CliIo['env'], io: CliIo): Command {
+  const token = new Command('token').description('create, list and revoke API tokens');
+
+  token
+    .command('create')
+    .description('create a token; its secret is printed once, alone on the last line of stdout')
+    .option('--role <role>', `what the token may do: ${ROLES.join(', ')}`)
+    .option('--name <name>', 'who or what uses the token')
+    .action(async (flags: { role?: string; name?: string }, command: Command) => {
+      const { role, name } = flags;
+      const roles = `use one of ${ROLES.join(', ')}`;
+      if (role === undefined) throw new UsageError(`--role is required; ${roles}`, command);
+      if (!isRole(role)) throw new UsageError(`unknown role "${role}"; ${roles}`, command);
+      if (!name?.trim()) throw new UsageError('--name is required, e.g. --name "Newsroom bot"', command);
+      await withTokens(loadConfig(env), async (tokens) => {
+        const { token, secret } = await tokens.create({ name: name.trim(), role });
+        io.stdout.write(`created token ${token.id} "${token.name}" (${token.role}); store it now, it is shown once:\n`);
+        io.stdout.write(`${secret}\n`);
+      });
+    });
+
+  token
+    .command('list')
+    .description('list every token, without secrets: id, role, prefix, name, last use')
+    .option('--json', 'print one JSON array of tokens on stdout')
+    .action(async (flags: { json?: boolean }) => {
+      await withTokens(loadConfig(env), async (tokens) => {
+        const all: Token[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await tokens.list({ limit: 100, cursor });
+          all.push(...page.data);
+          cursor = page.meta.next_cursor ?? undefined;
+        } while (cursor !== undefined);
+        if (flags.json) {
+          io.stdout.write(`${JSON.stringify(all)}\n`);
+          return;
         }
-        io.stdout.write(`backed up ${config.DATABASE_PATH} to ${file}\n`);
-      };
-    }
-    case 'restore': {
-      const file = fileArgument('restore', args);
-      return async (config, io) => {
-        assertSqlite(config, 'restore');
-        await restoreDatabase(file, config.DATABASE_PATH);
-        io.stdout.write(`restored ${file} into ${config.DATABASE_PATH}\n`);
-      };
-    }
-    default:
-      throw new UsageError('expected a command such as "token create" or "backup <file>"');
-  }
+        for (const t of all) {
+          const state = t.revoked_at ? `revoked ${t.revoked_at}` : `last used ${t.last_used_at ?? 'never'}`;
+          io.stdout.write(`${t.id}\t${t.role}\t${t.prefix}…\t${t.name}\t${state}\n`);
+        }
+        if (all.length === 0) io.stdout.write('no tokens\n');
+      });
+    });
+
+  token
+    .command('revoke')
+    .description('revoke a token: requests with it answer 401 from now on')
+    .argument('<id>', 'the id shown by fjord token list')
+    .action(async (idText: string, _flags: unknown, command: Command) => {
+      const id = Number(idText);
+      if (!/^\d+$/.test(idText) || !Number.isSafeInteger(id) || id <= 0) {
+        throw new UsageError(`the token id is a positive whole number, not "${idText}"`, command);
+      }
+      await withTokens(loadConfig(env), async (tokens) => {
+        const revoked = await tokens.revoke(id);
+        io.stdout.write(`revoked token ${revoked.id} "${revoked.name}"\n`);
+      });
+    });
+
+  return token;
+}
+
+function progressTo(io: CliIo, label: string, quiet: boolean | undefined) {
+  return quiet ? undefined : createProgress({ label, unit: 'pages', stream: io.stderr });
+}
+
+function fileCommands(env: CliIo['env'], io: CliIo): Command[] {
+  const backup = new Command('backup')
+    .description('a consistent copy of the live SQLite database, taken while the server serves')
+    .argument('<file>', 'a new file for the copy (never written over)')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (file: string, flags: { quiet?: boolean }) => {
+      const config = loadConfig(env);
+      assertSqlite(config, 'backup');
+      const database = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
+      try {
+        await backupDatabase(database.sqlite, file, progressTo(io, 'backup', flags.quiet));
+      } finally {
+        database.close();
+      }
+      io.stdout.write(`backed up ${config.DATABASE_PATH} to ${file}\n`);
+    });
+
+  const restore = new Command('restore')
+    .description('a backup into an empty DATABASE_PATH (never over an existing database)')
+    .argument('<file>', 'a file written by fjord backup')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (file: string, flags: { quiet?: boolean }) => {
+      const config = loadConfig(env);
+      assertSqlite(config, 'restore');
+      await restoreDatabase(file, config.DATABASE_PATH, progressTo(io, 'restore', flags.quiet));
+      io.stdout.write(`restored ${file} into ${config.DATABASE_PATH}\n`);
+    });
+
+  return [backup, restore];
+}
+
+/** The whole `fjord` program, writing to `io`; each run builds its own. */
+function fjordProgram(io: CliIo): Command {
+  const env = io.env;
+  const program = new Command('fjord')
+    .description('Fjord from the command line: API tokens, backups and generated content.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'print help')
+    .addHelpText('after', AFTER_HELP);
+  program.addCommand(tokenCommands(env, io));
+  for (const command of fileCommands(env, io)) program.addCommand(command);
+  program.addCommand(generateCommand(env, io, (engine) => seed(createServices(engine))));
+  return prepare(program, io);
 }
 
 /**
- * The `fjord` command. Returns the exit code: 0 done, 1 failed, 2 wrong usage, 78 bad configuration.
+ * The `fjord` command. Returns the exit code: 0 done, 1 failed, 64 wrong usage, 78 bad configuration.
  * The secret of a new token is alone on the last line of stdout, so scripts can take it with `tail -n 1`.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  // generate has options of its own, so it parses its own arguments.
-  if (argv[0] === 'generate') return runGenerate(argv.slice(1), io.env, io, (engine) => seed(createServices(engine)));
-  try {
-    const { values, positionals } = parse(argv);
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
-    const command = commandFor(positionals, values);
-    await command(loadConfig(io.env), io);
-    return 0;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`fjord: ${err.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (err instanceof ConfigError) {
-      io.stderr.write(`fjord: ${err.message}\n`);
-      return 78;
-    }
-    io.stderr.write(`fjord: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
+  // `fjord help token create` is `fjord token create --help`.
+  const args = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : argv;
+  // Every command reads its settings from this one environment: this is where the values of a
+  // .env file join it, before any command runs.
+  const env = io.env;
+  return run(fjordProgram({ ...io, env }), args, io);
 }

@@ -53,3 +53,30 @@ describe('fjord token, on the configured engine', () => {
     }
   });
 });
+
+describe('fjord token list, beyond one page', () => {
+  it('lists every token, in text and in JSON, past the hundredth', async () => {
+    const engine = database.open();
+    try {
+      const { tokens } = createServices(engine, undefined, defaultConfig());
+      const before = JSON.parse((await fjord('token', 'list', '--json')).stdout) as { id: number }[];
+      for (let i = 1; i <= 120; i++) await tokens.create({ name: `bot ${i}`, role: 'editor' });
+      const listed = await fjord('token', 'list', '--json');
+      expect(listed).toMatchObject({ code: 0, stderr: '' });
+      const all = JSON.parse(listed.stdout) as { id: number; name: string }[];
+      expect(all).toHaveLength(before.length + 120);
+      expect(all.slice(before.length).map((t) => t.name)).toEqual(
+        Array.from({ length: 120 }, (_, i) => `bot ${i + 1}`),
+      );
+      expect(new Set(all.map((t) => t.id)).size).toBe(all.length);
+      expect(all.map((t) => t.id)).toEqual(all.map((t) => t.id).sort((a, b) => a - b));
+
+      const text = await fjord('token', 'list');
+      const lines = text.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(all.length);
+      expect(lines.at(-1)).toMatch(/^\d+\teditor\tfjord_\S+…\tbot 120\tlast used never$/);
+    } finally {
+      await engine.close();
+    }
+  });
+});

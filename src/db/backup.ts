@@ -11,11 +11,32 @@ export class BackupError extends Error {
   }
 }
 
+/** Called as pages are copied, and once more with done === total at the end. */
+export type PageProgress = (done: number, total: number) => void;
+
+/** Pages copied per step of the backup API: better-sqlite3's own default. */
+const PAGES_PER_STEP = 100;
+
+/** The backup API's copy of `source` into the file `destination`, reporting the pages copied. */
+async function copyPages(source: BetterSqlite3.Database, destination: string, onProgress?: PageProgress) {
+  const { totalPages } = await source.backup(destination, {
+    progress: ({ totalPages, remainingPages }) => {
+      onProgress?.(totalPages - remainingPages, totalPages);
+      return PAGES_PER_STEP;
+    },
+  });
+  onProgress?.(totalPages, totalPages);
+}
+
 /**
  * A consistent copy of a live database through SQLite's online backup API: writers go on while
  * pages are copied, and the copy is one committed state.
  */
-export async function backupDatabase(sqlite: BetterSqlite3.Database, destination: string): Promise<void> {
+export async function backupDatabase(
+  sqlite: BetterSqlite3.Database,
+  destination: string,
+  onProgress?: PageProgress,
+): Promise<void> {
   mkdirSync(dirname(destination), { recursive: true, mode: PRIVATE_DIR_MODE });
   // Created empty and private before SQLite writes to it: a copy holds what the database holds.
   // 'wx' checks and creates in one step, so an existing file is never written over.
@@ -28,7 +49,7 @@ export async function backupDatabase(sqlite: BetterSqlite3.Database, destination
     throw err;
   }
   try {
-    await sqlite.backup(destination);
+    await copyPages(sqlite, destination, onProgress);
   } catch (err) {
     // This call created the file: a failed copy must not block the retry with "already exists".
     rmSync(destination, { force: true });
@@ -52,7 +73,7 @@ function isEmptyDatabase(path: string): boolean {
  * Restores a backup into an empty database path: the backup must pass integrity_check and carry
  * a schema this version understands; an existing database is never overwritten.
  */
-export async function restoreDatabase(source: string, destination: string): Promise<void> {
+export async function restoreDatabase(source: string, destination: string, onProgress?: PageProgress): Promise<void> {
   if (!existsSync(source)) throw new BackupError(`${source} does not exist`);
   if (!isEmptyDatabase(destination)) {
     throw new BackupError(`${destination} already holds a database; restore into an empty DATABASE_PATH`);
@@ -72,7 +93,7 @@ export async function restoreDatabase(source: string, destination: string): Prom
       throw new BackupError(`${source} cannot be restored: ${(err as Error).message}`);
     }
     ensurePrivateFile(destination);
-    await backup.backup(destination);
+    await copyPages(backup, destination, onProgress);
   } finally {
     backup.close();
   }

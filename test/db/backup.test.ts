@@ -54,6 +54,25 @@ describe('backup and restore', () => {
     expect(count(join(dir, 'live.db'), 'articles')).toBe(200 + writtenDuring);
   });
 
+  it('reports the pages copied, ending with every page of the copy', async () => {
+    for (const copy of ['backup', 'restore'] as const) {
+      const calls: [number, number][] = [];
+      const onProgress = (done: number, total: number) => void calls.push([done, total]);
+      const target = join(dir, `progress-${copy}.db`);
+      if (copy === 'backup') await backupDatabase(live.sqlite, target, onProgress);
+      else await restoreDatabase(join(dir, 'progress-backup.db'), target, onProgress);
+      const pages = new BetterSqlite3(target, { readonly: true });
+      const pageCount = pages.pragma('page_count', { simple: true }) as number;
+      pages.close();
+      expect(calls.at(-1)).toEqual([pageCount, pageCount]);
+      expect(calls.length).toBeGreaterThan(1);
+      for (const [i, [done, total]] of calls.entries()) {
+        expect(total).toBe(pageCount);
+        expect(done).toBeGreaterThanOrEqual(calls[i - 1]?.[0] ?? 0);
+      }
+    }
+  });
+
   it('never overwrites an existing database', async () => {
     await expect(restoreDatabase(join(dir, 'backup.db'), join(dir, 'live.db'))).rejects.toThrow(
       /already holds a database/,

@@ -1,110 +1,70 @@
-import { parseArgs } from 'node:util';
-import { DatabaseNotEmptyError, type DemoSeed, describeDatabase, generate } from './generate.js';
+import { Command } from 'commander';
+import { type CliIo, prepare, run, UsageError } from '../../command-line.js';
+import { createProgress } from '../../shared/progress.js';
+import { type DemoSeed, describeDatabase, generate } from './generate.js';
 
-export interface Output {
-  stdout: { write: (text: string) => unknown };
-  stderr: { write: (text: string) => unknown; isTTY?: boolean };
-}
+export type Output = Pick<CliIo, 'stdout' | 'stderr'>;
 
-export const GENERATE_USAGE = `Usage: fjord generate [--articles N] [--comments N] [--seed N] [--database PATH|URL]
-
+const ABOUT = `
 Fills a new database with generated French-like articles (several revisions each, tags, credits,
 search index) and threaded comments in every status. The same seed gives the same content, on
-SQLite and on PostgreSQL.
-
-  --articles N     articles to generate (default 1000)
-  --comments N     comments, shared over the published articles (default 10 per article)
-  --seed N         seed of the generator (default 1)
-  --database PATH|URL
-                   a SQLite file, or a postgres:// URL (default DATABASE_URL, else
-                   DATABASE_PATH, else ./data/fjord.db)
+SQLite and on PostgreSQL. Progress goes to stderr: a bar on a terminal, a line per tenth elsewhere.
 `;
 
-function wholeNumber(value: string | undefined, name: string, fallback: number): number {
+function wholeNumber(value: string | undefined, name: string, fallback: number, command: Command): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value.replaceAll('_', ''))) throw new UsageError(`--${name} must be a whole number`);
-  return Number(value.replaceAll('_', ''));
+  const digits = value.replaceAll('_', '');
+  if (!/^\d+$/.test(digits)) throw new UsageError(`--${name} must be a whole number, not "${value}"`, command);
+  return Number(digits);
 }
 
-class UsageError extends Error {}
-
-/** A progress bar redrawn in place on a terminal; a line per tenth of the work elsewhere (CI logs). */
-function progressReporter(stderr: Output['stderr'], started: number) {
-  let lastTenth = -1;
-  return (done: number, total: number) => {
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    if (stderr.isTTY) {
-      const width = 30;
-      const filled = Math.round((done / total) * width);
-      stderr.write(
-        `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')} articles ${seconds}s`,
-      );
-      if (done === total) stderr.write('\n');
-      return;
-    }
-    const tenth = Math.floor((done / total) * 10);
-    if (tenth !== lastTenth) {
-      lastTenth = tenth;
-      stderr.write(`generated ${done}/${total} articles in ${seconds}s\n`);
-    }
-  };
+interface GenerateFlags {
+  articles?: string;
+  comments?: string;
+  seed?: string;
+  database?: string;
+  quiet?: boolean;
 }
 
 /**
- * `fjord generate`: returns the exit code (0 done, 1 failed, 2 bad arguments). `seedDemo` puts the
- * demo content in first (the caller builds it on the app's services).
+ * `fjord generate`. `seedDemo` puts the demo content in first (the caller builds it on the app's
+ * services). A database that already holds content is refused (exit 1).
  */
-export async function runGenerate(
-  argv: string[],
-  env: Record<string, string | undefined>,
-  out: Output,
-  seedDemo: DemoSeed,
-): Promise<number> {
-  let options: { articles: number; comments: number; seed: number; database: string };
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        articles: { type: 'string' },
-        comments: { type: 'string' },
-        seed: { type: 'string' },
-        database: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+export function generateCommand(env: CliIo['env'], out: Output, seedDemo: DemoSeed): Command {
+  return new Command('generate')
+    .description('fill a new database with generated content')
+    .option('--articles <n>', 'articles to generate (default 1000)')
+    .option('--comments <n>', 'comments, shared over the published articles (default 10 per article)')
+    .option('--seed <n>', 'seed of the generator (default 1)')
+    .option(
+      '--database <path|url>',
+      'a SQLite file, or a postgres:// URL (default DATABASE_URL, else DATABASE_PATH, else ./data/fjord.db)',
+    )
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText('after', ABOUT)
+    .action(async (flags: GenerateFlags, command: Command) => {
+      const articles = wholeNumber(flags.articles, 'articles', 1000, command);
+      const options = {
+        articles,
+        comments: wholeNumber(flags.comments, 'comments', articles * 10, command),
+        seed: wholeNumber(flags.seed, 'seed', 1, command),
+        // Like the rest of the CLI: DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite).
+        database: flags.database ?? (env.DATABASE_URL || undefined) ?? env.DATABASE_PATH ?? './data/fjord.db',
+      };
+      if (options.database === ':memory:') throw new UsageError('--database must be a file', command);
+      const onProgress = flags.quiet
+        ? undefined
+        : createProgress({ label: 'generate', unit: 'articles', stream: out.stderr });
+      const result = await generate({ ...options, onProgress }, seedDemo);
+      out.stdout.write(
+        `generated ${result.articles} articles (${result.published} published) and ${result.comments} comments ` +
+          `in ${(result.ms / 1000).toFixed(1)} s into ${describeDatabase(options.database)}\n`,
+      );
     });
-    if (values.help) {
-      out.stdout.write(GENERATE_USAGE);
-      return 0;
-    }
-    const articles = wholeNumber(values.articles, 'articles', 1000);
-    options = {
-      articles,
-      comments: wholeNumber(values.comments, 'comments', articles * 10),
-      seed: wholeNumber(values.seed, 'seed', 1),
-      // Like the rest of the CLI: DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (SQLite).
-      database: values.database ?? (env.DATABASE_URL || undefined) ?? env.DATABASE_PATH ?? './data/fjord.db',
-    };
-    if (options.database === ':memory:') throw new UsageError('--database must be a file');
-  } catch (err) {
-    out.stderr.write(`fjord generate: ${err instanceof Error ? err.message : String(err)}\n\n${GENERATE_USAGE}`);
-    return 2;
-  }
+}
 
-  const started = performance.now();
-  try {
-    const result = await generate({ ...options, onProgress: progressReporter(out.stderr, started) }, seedDemo);
-    out.stdout.write(
-      `generated ${result.articles} articles (${result.published} published) and ${result.comments} comments ` +
-        `in ${(result.ms / 1000).toFixed(1)} s into ${describeDatabase(options.database)}\n`,
-    );
-    return 0;
-  } catch (err) {
-    if (err instanceof DatabaseNotEmptyError) {
-      out.stderr.write(`fjord generate: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+/** `fjord generate` on its own: returns the exit code (0 done, 1 failed, 64 wrong usage). */
+export function runGenerate(argv: string[], env: CliIo['env'], out: Output, seedDemo: DemoSeed): Promise<number> {
+  const program = new Command('fjord').addCommand(generateCommand(env, out, seedDemo));
+  return run(prepare(program, { env, ...out }), ['generate', ...argv], { env, ...out });
 }

@@ -190,6 +190,7 @@ describe('fjord generate from the configuration', () => {
     }
     try {
       expect(text.stdout).toContain('generated 4 articles');
+      expect(text.stderr).toMatch(/^generate: 4\/4 articles \(100%\) [\d,]+\/s\n$/);
       expect(await count(target.probe, 'articles')).toBe(4);
       expect(await count(target.probe, 'comments')).toBe(10);
     } finally {

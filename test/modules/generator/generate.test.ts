@@ -148,12 +148,45 @@ describe('runGenerate', () => {
     };
   };
 
-  it('exits 2 with the usage on an unknown option or a bad number', async () => {
-    for (const argv of [['--articels', '5'], ['--articles', 'many'], ['--seed']]) {
+  it('exits 64 with one line naming the fix on an unknown option or a bad number', async () => {
+    const help = '(see fjord generate --help)';
+    for (const [argv, stderr] of [
+      [['--articels', '5'], `fjord: unknown option "--articels"; did you mean --articles? ${help}\n`],
+      [['--articles', 'many'], `fjord: --articles must be a whole number, not "many" ${help}\n`],
+      [['--seed'], `fjord: option "--seed <n>" argument missing ${help}\n`],
+      [['--database', ':memory:'], `fjord: --database must be a file ${help}\n`],
+    ] as const) {
       const { text, out } = output();
-      expect(await runGenerate(argv, {}, out, demo)).toBe(2);
-      expect(text.stderr).toContain('Usage: fjord generate');
+      expect(await runGenerate([...argv], {}, out, demo)).toBe(64);
+      expect(text).toEqual({ stdout: '', stderr });
     }
+  });
+
+  it('reports progress on stderr, a line per tenth with counts and a rate, when stderr is no terminal', async () => {
+    const { text, out } = output();
+    const argv = ['--articles', '600', '--comments', '0', '--database', path('progress.db')];
+    expect(await runGenerate(argv, {}, out, demo)).toBe(0);
+    expect(text.stdout).toMatch(/^generated 600 articles \(\d+ published\) and 0 comments in [\d.]+ s into /);
+    const lines = text.stderr.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^generate: 500\/600 articles \(83%\) [\d,]+\/s$/);
+    expect(lines[1]).toMatch(/^generate: 600\/600 articles \(100%\) [\d,]+\/s$/);
+    expect(lines[2]).toBe('');
+  });
+
+  it('draws a bar on a terminal, and nothing with --quiet', async () => {
+    const tty = output();
+    const out = { ...tty.out, stderr: { ...tty.out.stderr, isTTY: true } };
+    expect(
+      await runGenerate(['--articles', '600', '--comments', '0', '--database', path('bar.db')], {}, out, demo),
+    ).toBe(0);
+    expect(tty.text.stderr).toMatch(/\rgenerate \[#{24}\] 600\/600 articles \(100%\) [\d,]+\/s\u001b\[K\n$/);
+    expect(tty.text.stderr).not.toContain('\n\r');
+
+    const quiet = output();
+    const argv = ['--articles', '3', '--comments', '0', '--quiet', '--database', path('quiet.db')];
+    expect(await runGenerate(argv, {}, quiet.out, demo)).toBe(0);
+    expect(quiet.text.stderr).toBe('');
   });
 
   it('names a PostgreSQL database without its password', () => {
