@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idNumber, MAX_ID, PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
 import {
   ArticleContentSchema,
+  ArticleNameSchema,
   CreateArticleInputSchema,
   HeroImageSchema,
   ListArticlesQuerySchema,
@@ -206,9 +207,8 @@ export const RevisionDiffSchema = z
   .meta({ id: 'RevisionDiff' });
 export type RevisionDiff = z.infer<typeof RevisionDiffSchema>;
 
-export const ArticleIdParamsSchema = z.object({ id: z.string().min(1).max(300) });
 export const RevisionParamsSchema = z.object({
-  id: z.string().min(1).max(300),
+  article: ArticleNameSchema,
   n: z.coerce.number({ error: 'must be a number' }).int().positive().max(MAX_ID, `must be at most ${MAX_ID}`),
 });
 export const DiffQuerySchema = z.object({

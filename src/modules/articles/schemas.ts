@@ -122,15 +122,20 @@ export const ListArticlesQuerySchema = z.object({
 });
 export type ListArticlesQuery = z.infer<typeof ListArticlesQuerySchema>;
 
-export const ArticleSlugParamsSchema = z.object({ slug: z.string().min(1).max(300) });
-
 /**
- * GET, PATCH and DELETE share /v1/articles/{article}: one URL template has one parameter name, so
- * each of them finds the article by id or by slug.
+ * Every /v1/articles/{article}/... route names the article the same way, and the resolver alone
+ * decides what the name means (see resolver.ts).
  */
-export const ArticleRefParamsSchema = z.object({
-  article: z.string().min(1).max(300).meta({ description: "The article's id, or its slug" }),
-});
+export const ArticleNameSchema = z
+  .string()
+  .min(1)
+  .max(300)
+  .meta({
+    description:
+      "The article's id or slug. A slug the article had before also names it: a reader's GET answers 301 " +
+      "to the article's current URL, and editors' requests and every write act on the article itself.",
+  });
+export const ArticleRefParamsSchema = z.object({ article: ArticleNameSchema });
 
 /** A credit to attach: an existing one by id, or one described by value (found or created). */
 export const CreditInputSchema = z.union([
