@@ -62,15 +62,13 @@ export function createArticleResolver(names: ArticleNames) {
 export type ArticleResolver = ReturnType<typeof createArticleResolver>;
 
 /**
- * The URL a reader is sent to for a former slug: the request's own URL with the article segment
- * (/v1/articles/{article}/...) replaced by the current slug, the rest of the path and the query kept.
+ * The URL a reader is sent to for a former slug: the request's own path with the article segment
+ * (/v1/articles/{article}/...) replaced by the current slug, the rest of the path and the query
+ * kept. Always a path on this server, whatever form the request line took.
  */
 export function movedUrl(requestUrl: string, slug: string): string {
-  const queryAt = requestUrl.indexOf('?');
-  const path = queryAt === -1 ? requestUrl : requestUrl.slice(0, queryAt);
-  const query = queryAt === -1 ? '' : requestUrl.slice(queryAt);
-  const segments = path.split('/');
+  const { pathname, search } = new URL(requestUrl, 'http://localhost');
   // ['', 'v1', 'articles', '{article}', ...rest]
-  segments[3] = encodeURIComponent(slug);
-  return `${segments.join('/')}${query}`;
+  const rest = pathname.split('/').slice(4);
+  return `/v1/articles/${encodeURIComponent(slug)}${rest.map((part) => `/${part}`).join('')}${search}`;
 }

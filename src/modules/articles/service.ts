@@ -45,11 +45,16 @@ export function createArticlesService({
   async function findPublished(name: string): Promise<{ article: PublicArticle } | { movedTo: string }> {
     const found = await resolver.public(name);
     if (found.movedTo !== null) return { movedTo: found.movedTo };
-    const row = await repo.findPublishedById(found.article.id);
-    // Unpublished between the two reads: as if it had not been found.
+    const { id } = found.article;
+    // The id is known: the row and its links are read at once, in one round trip on PostgreSQL's pool.
+    const [row, tags, credits] = await Promise.all([
+      repo.findPublishedById(id),
+      repo.tagsFor([id]),
+      repo.creditsFor([id]),
+    ]);
+    // Unpublished between the reads: as if it had not been found.
     if (!row) throw new NotFoundError(`No published article with id or slug "${name}"`);
-    const [tags, credits] = await Promise.all([repo.tagsFor([row.id]), repo.creditsFor([row.id])]);
-    return { article: toPublicArticle(row, tags.get(row.id) ?? [], credits.get(row.id) ?? []) };
+    return { article: toPublicArticle(row, tags.get(id) ?? [], credits.get(id) ?? []) };
   }
 
   return {
