@@ -126,15 +126,9 @@ export type ListArticlesQuery = z.infer<typeof ListArticlesQuerySchema>;
  * Every /v1/articles/{article}/... route names the article the same way, and the resolver alone
  * decides what the name means (see resolver.ts).
  */
-export const ArticleNameSchema = z
-  .string()
-  .min(1)
-  .max(300)
-  .meta({
-    description:
-      "The article's id or slug. A slug the article had before also names it: a reader's GET answers 301 " +
-      "to the article's current URL, and editors' requests and every write act on the article itself.",
-  });
+export const ArticleNameSchema = z.string().min(1).max(300).meta({
+  description: "The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise",
+});
 export const ArticleRefParamsSchema = z.object({ article: ArticleNameSchema });
 
 /** A credit to attach: an existing one by id, or one described by value (found or created). */
