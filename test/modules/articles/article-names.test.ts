@@ -286,6 +286,14 @@ describe('editor routes by any name', () => {
     expect(byId.body).toEqual(byFormer.body);
   });
 
+  it("takes a name as an id before a slug, so a slug spelled like another article's id cannot take it over", async () => {
+    const first = await create(fresh('first'));
+    const second = await create(first);
+    const res = await ed(api.get(`/v1/articles/${first}`));
+    expect(res.body).toMatchObject({ id: first });
+    expect((await ed(api.get(`/v1/articles/${second}`))).body).toMatchObject({ id: second, slug: first });
+  });
+
   it('every editor route answers an unknown name with the same 404 problem', async () => {
     const name = 'no-such-article-anywhere';
     const routes: [string, string, object | undefined][] = [
