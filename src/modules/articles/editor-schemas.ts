@@ -228,7 +228,7 @@ export const IfMatchHeadersSchema = z.looseObject({
     .optional()
     .meta({
       description:
-        'One strong article ETag (`"r<N>.…"`), as GET /v1/articles/{id} or an earlier edit gave it; stands in for ' +
+        'One strong article ETag (`"r<N>.…"`), as GET /v1/articles/{article} or an earlier edit gave it; stands in for ' +
         'base_revision and is checked against revision N (412 when it does not match; `*` gets 428)',
     }),
 });

@@ -154,7 +154,7 @@ export async function articlesRoutes(
     async (request, reply) => {
       const article = await editor.create(request.body, actorOf(request));
       // Serialized once, through the schema: the same bytes are hashed for the ETag and sent, and
-      // the ETag is the one GET /v1/articles/{id} gives, so the next edit can send it as If-Match.
+      // the ETag is the one GET /v1/articles/{article} gives, so the next edit can send it as If-Match.
       const body = JSON.stringify(EditorArticleSchema.parse(article));
       return (reply as FastifyReply)
         .code(201)
