@@ -19,6 +19,7 @@ import { createContentResolver } from './modules/articles/content.js';
 import { createEditorService } from './modules/articles/editor-service.js';
 import { publishingRoutes } from './modules/articles/publishing/publishing-routes.js';
 import { createPublishingService, duePolicyFor } from './modules/articles/publishing/publishing-service.js';
+import { createArticleResolver } from './modules/articles/resolver.js';
 import { revisionsRoutes } from './modules/articles/revisions/revisions-routes.js';
 import { createRevisionsService } from './modules/articles/revisions/revisions-service.js';
 import { articlesRoutes } from './modules/articles/routes.js';
@@ -71,8 +72,10 @@ export function createServices(engine: Engine, clock: Clock = systemClock, confi
   // cache hears of a write made here, by the server or by the CLI.
   changes.subscribe((keys) => engine.foreign.publish(keys));
   const hashIp = createIpHasher(config.IP_HASH_KEY);
-  const articles = createArticlesService({ repo: store.articles, clock });
-  const editor = createEditorService({ repo: store.revisions, articles, clock, changes });
+  // Which article a URL names, for every route that takes one.
+  const resolver = createArticleResolver(store.articles);
+  const articles = createArticlesService({ repo: store.articles, resolver, clock });
+  const editor = createEditorService({ repo: store.revisions, resolver, articles, clock, changes });
   return {
     changes,
     articles,
@@ -101,12 +104,13 @@ export function createServices(engine: Engine, clock: Clock = systemClock, confi
     hashIp,
     comments: createCommentsService({
       repo: store.comments,
+      resolver,
       clock,
       settings: commentSettingsFrom(config),
       changes,
       hashIp,
     }),
-    moderation: createModerationService({ repo: store.comments, clock, changes }),
+    moderation: createModerationService({ repo: store.comments, resolver, clock, changes }),
     previews: createPreviewsService({
       repo: store.previews,
       editor,

@@ -44,11 +44,9 @@ async function realValues(resource: string, name: string): Promise<string[]> {
   if (name === 'n') return pluck('select distinct number as v from article_revisions order by number');
   switch (resource) {
     case 'articles': {
-      // Published slugs twice over: most article routes want a published article.
+      // Every article route takes an id or a slug: published slugs, ids, and every slug ever had.
       const published = await pluck("select slug as v from articles where status = 'published' order by slug");
-      const ids = await articleIds();
-      const slugs = await articleSlugs();
-      return name === 'slug' ? [...published, ...published, ...slugs] : [...ids, ...ids, ...slugs];
+      return [...published, ...(await articleIds()), ...(await articleSlugs())];
     }
     case 'tags':
       return pluck('select slug as v from tags order by slug');

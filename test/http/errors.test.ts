@@ -23,7 +23,7 @@ describe('errors are RFC 9457 problem documents', () => {
   it('answers an unknown article with a 404 problem', async () => {
     const res = await api.get('/v1/articles/no-such-article').expect(404);
     expect(res.body).toEqual(problem(404, 'not_found', 'Not found', '/v1/articles/no-such-article'));
-    expect(res.body.detail).toBe('No published article with slug "no-such-article"');
+    expect(res.body.detail).toBe('No published article with id or slug "no-such-article"');
   });
 
   it('answers a bad path parameter with a 400 problem naming it', async () => {

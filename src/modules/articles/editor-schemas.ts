@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idNumber, MAX_ID, PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
 import {
   ArticleContentSchema,
+  ArticleNameSchema,
   CreateArticleInputSchema,
   HeroImageSchema,
   ListArticlesQuerySchema,
@@ -206,9 +207,8 @@ export const RevisionDiffSchema = z
   .meta({ id: 'RevisionDiff' });
 export type RevisionDiff = z.infer<typeof RevisionDiffSchema>;
 
-export const ArticleIdParamsSchema = z.object({ id: z.string().min(1).max(300) });
 export const RevisionParamsSchema = z.object({
-  id: z.string().min(1).max(300),
+  article: ArticleNameSchema,
   n: z.coerce.number({ error: 'must be a number' }).int().positive().max(MAX_ID, `must be at most ${MAX_ID}`),
 });
 export const DiffQuerySchema = z.object({
@@ -228,7 +228,7 @@ export const IfMatchHeadersSchema = z.looseObject({
     .optional()
     .meta({
       description:
-        'One strong article ETag (`"r<N>.…"`), as GET /v1/articles/{id} or an earlier edit gave it; stands in for ' +
+        'One strong article ETag (`"r<N>.…"`), as GET /v1/articles/{article} or an earlier edit gave it; stands in for ' +
         'base_revision and is checked against revision N (412 when it does not match; `*` gets 428)',
     }),
 });

@@ -4,6 +4,7 @@ import { type ChangeFeed, SurrogateKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { ArticlesQuery, CreateArticleBody, EditorArticle, EditorArticlePage } from './editor-schemas.js';
+import type { ArticleResolver } from './resolver.js';
 import type { EditorRecord, RevisionsRepository } from './revisions/revisions-repository.js';
 import type { ArticlesService } from './service.js';
 import { toEditorArticle, toEditorSummary } from './views.js';
@@ -11,31 +12,28 @@ import { toEditorArticle, toEditorSummary } from './views.js';
 /** What editors read and set beside the content itself: drafts, lists by status, article settings. */
 export function createEditorService({
   repo,
+  resolver,
   articles,
   clock,
   changes,
 }: {
   repo: RevisionsRepository;
+  resolver: ArticleResolver;
   articles: ArticlesService;
   clock: Clock;
   changes: ChangeFeed;
 }) {
-  async function record(id: string): Promise<EditorRecord> {
+  /** Any article, by id, current slug or former slug, as every editor's route names it. */
+  async function record(name: string): Promise<EditorRecord> {
+    const { id } = await resolver.editorial(name);
     const found = await repo.findRecord(id);
-    if (!found) throw new NotFoundError(`No article with id ${id}`);
-    return found;
-  }
-
-  /** PATCH and DELETE share the GET's URL template, so they find an article the same ways it does. */
-  async function recordByIdOrSlug(idOrSlug: string): Promise<EditorRecord> {
-    const found = await repo.findRecordByIdOrSlug(idOrSlug);
-    if (!found) throw new NotFoundError(`No article with id or slug "${idOrSlug}"`);
+    // Gone between the two reads: as if it had not been found.
+    if (!found) throw new NotFoundError(`No article with id or slug "${name}"`);
     return found;
   }
 
   return {
     record,
-    recordByIdOrSlug,
 
     async create(body: CreateArticleBody, actor: Actor): Promise<EditorArticle> {
       const { message, ...input } = body;
@@ -43,8 +41,8 @@ export function createEditorService({
       return toEditorArticle(await record(row.id));
     },
 
-    async get(idOrSlug: string): Promise<EditorArticle> {
-      return toEditorArticle(await recordByIdOrSlug(idOrSlug));
+    async get(name: string): Promise<EditorArticle> {
+      return toEditorArticle(await record(name));
     },
 
     async list(query: ArticlesQuery): Promise<EditorArticlePage> {
@@ -53,8 +51,8 @@ export function createEditorService({
       return toPage(rows, query.limit, toEditorSummary, (last) => [last.article.updatedAt, last.article.id]);
     },
 
-    async setCommentsOpen(idOrSlug: string, open: boolean, actor: Actor): Promise<EditorArticle> {
-      const current = await recordByIdOrSlug(idOrSlug);
+    async setCommentsOpen(name: string, open: boolean, actor: Actor): Promise<EditorArticle> {
+      const current = await record(name);
       const id = current.article.id;
       if (current.article.commentsOpen === open) return toEditorArticle(current);
       const updated = await repo.setCommentsOpen(id, open, clock.now(), {

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { toDomainError } from '../../db/errors.js';
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import {
@@ -18,6 +18,7 @@ import { catalogueContent } from './catalogue.pg.js';
 import { linksByArticle } from './links.js';
 import { type PgArticleWriters, recordAll } from './publishing/publication.pg.js';
 import type { ArticlesRepository, NewArticle } from './repository.js';
+import type { NamedArticle } from './resolver.js';
 import { revisionRow } from './revisions/revision-rows.js';
 
 const teaserColumns = teaserColumnsOf(articles);
@@ -93,22 +94,46 @@ export function createPgArticlesRepository(
       return row;
     },
 
-    async findPublishedBySlug(slug) {
+    async findPublishedById(id) {
       const [row] = await db
         .select()
         .from(articles)
-        .where(and(eq(articles.slug, slug), eq(articles.status, 'published')));
+        .where(and(eq(articles.id, id), eq(articles.status, 'published')));
       return row;
     },
 
-    async findPublishedSlugFor(slug) {
-      const [row] = await db
-        .select({ slug: articles.slug })
-        .from(articleSlugs)
-        .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
-        .where(and(eq(articleSlugs.slug, slug), isNotNull(articleSlugs.publicAt), eq(articles.status, 'published')))
-        .limit(1);
-      return row?.slug;
+    // One round trip: the id first, then the current slug, then the slugs the article had before.
+    async findByName(name) {
+      const { rows } = await db.execute<{
+        id: string;
+        slug: string;
+        status: NamedArticle['status'];
+        comments_open: boolean;
+        match: NamedArticle['match'];
+        was_public: boolean;
+      }>(sql`
+        select * from (
+          select id, slug, status, comments_open, 'id' as match, false as was_public, 0 as rank
+          from articles where id = ${name}
+          union all
+          select id, slug, status, comments_open, 'slug', false, 1 from articles where slug = ${name}
+          union all
+          select a.id, a.slug, a.status, a.comments_open, 'former', s.public_at is not null, 2
+          from article_slugs s join articles a on a.id = s.article_id where s.slug = ${name}
+        ) named
+        order by rank
+        limit 1`);
+      const [row] = rows;
+      return (
+        row && {
+          id: row.id,
+          slug: row.slug,
+          status: row.status,
+          commentsOpen: row.comments_open,
+          match: row.match,
+          wasPublic: row.was_public,
+        }
+      );
     },
 
     // Conditions are built per query shape, as on SQLite, so each keeps its index seek.

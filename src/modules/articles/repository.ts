@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { toDomainError } from '../../db/errors.js';
 import {
@@ -16,6 +16,7 @@ import { type TeaserRow, teaserColumnsOf } from '../teasers/teaser.js';
 import { catalogueContent, type PendingEvents, type TagLink } from './catalogue.js';
 import { linksByArticle } from './links.js';
 import { type ArticleWriters, recordAll } from './publishing/publication.js';
+import type { NamedArticle } from './resolver.js';
 import { revisionRow } from './revisions/revision-rows.js';
 import type { ArticleContent } from './schemas.js';
 
@@ -75,10 +76,32 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
     .from(articleSlugs)
     .where(eq(articleSlugs.slug, sql.placeholder('slug')))
     .prepare();
-  const publishedBySlug = db
+  const publishedById = db
     .select()
     .from(articles)
-    .where(and(eq(articles.slug, sql.placeholder('slug')), eq(articles.status, 'published')))
+    .where(and(eq(articles.id, sql.placeholder('id')), eq(articles.status, 'published')))
+    .prepare();
+  const nameColumns = {
+    id: articles.id,
+    slug: articles.slug,
+    status: articles.status,
+    commentsOpen: articles.commentsOpen,
+  };
+  const nameById = db
+    .select(nameColumns)
+    .from(articles)
+    .where(eq(articles.id, sql.placeholder('name')))
+    .prepare();
+  const nameBySlug = db
+    .select(nameColumns)
+    .from(articles)
+    .where(eq(articles.slug, sql.placeholder('name')))
+    .prepare();
+  const nameByFormerSlug = db
+    .select({ ...nameColumns, publicAt: articleSlugs.publicAt })
+    .from(articleSlugs)
+    .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+    .where(eq(articleSlugs.slug, sql.placeholder('name')))
     .prepare();
 
   // The public read path runs on prepared statements: building SQL per request cost a quarter of
@@ -196,21 +219,20 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
       return db.select().from(articles).where(eq(articles.id, id)).get();
     },
 
-    async findPublishedBySlug(slug: string): Promise<ArticleRow | undefined> {
-      return publishedBySlug.get({ slug });
+    async findPublishedById(id: string): Promise<ArticleRow | undefined> {
+      return publishedById.get({ id });
     },
 
-    /**
-     * The current slug of the published article that once had `slug` as its public slug, if any.
-     * A draft's working slug never redirects: that would confirm a title no reader was shown.
-     */
-    async findPublishedSlugFor(slug: string): Promise<string | undefined> {
-      return db
-        .select({ slug: articles.slug })
-        .from(articleSlugs)
-        .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
-        .where(and(eq(articleSlugs.slug, slug), isNotNull(articleSlugs.publicAt), eq(articles.status, 'published')))
-        .get()?.slug;
+    /** The article `name` names, by id, current slug or former slug; what that means is the resolver's. */
+    async findByName(name: string): Promise<NamedArticle | undefined> {
+      const byId = nameById.get({ name });
+      if (byId) return { ...byId, match: 'id', wasPublic: false };
+      const bySlug = nameBySlug.get({ name });
+      if (bySlug) return { ...bySlug, match: 'slug', wasPublic: false };
+      const former = nameByFormerSlug.get({ name });
+      if (!former) return undefined;
+      const { publicAt, ...article } = former;
+      return { ...article, match: 'former', wasPublic: publicAt !== null };
     },
 
     /** One page of published articles, newest first, keyset on (published_at, id); returns up to limit + 1 rows. */

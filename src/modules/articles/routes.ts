@@ -23,6 +23,7 @@ import {
 } from './editor-schemas.js';
 import type { EditorService } from './editor-service.js';
 import type { PublishingService } from './publishing/publishing-service.js';
+import { movedUrl } from './resolver.js';
 import { editorEtagPrefix } from './revisions/etag.js';
 import { ArticlePageSchema, ArticleRefParamsSchema, type PublicArticle, PublicArticleSchema } from './schemas.js';
 import type { ArticlesService } from './service.js';
@@ -104,7 +105,7 @@ export async function articlesRoutes(
       schema: {
         operationId: 'getArticle',
         tags: ['articles'],
-        summary: 'Get one published article by slug; with an editor token, any article by id or slug',
+        summary: 'Get one published article by id or slug; with an editor token, any article',
         description:
           'A slug the published article had before answers 301 with the current URL. With an editor token the ' +
           'article is its head revision (`EditorArticle`), and the ETag names that revision for If-Match.',
@@ -124,7 +125,7 @@ export async function articlesRoutes(
       }
       const found = await service.findPublished(request.params.article);
       if ('movedTo' in found) {
-        return reply.redirect(`/v1/articles/${encodeURIComponent(found.movedTo)}`, 301);
+        return reply.redirect(movedUrl(request.url, found.movedTo), 301);
       }
       return send(request, reply, PublicArticleSchema, found.article, { keys: articleKeys(found.article) });
     },
@@ -153,7 +154,7 @@ export async function articlesRoutes(
     async (request, reply) => {
       const article = await editor.create(request.body, actorOf(request));
       // Serialized once, through the schema: the same bytes are hashed for the ETag and sent, and
-      // the ETag is the one GET /v1/articles/{id} gives, so the next edit can send it as If-Match.
+      // the ETag is the one GET /v1/articles/{article} gives, so the next edit can send it as If-Match.
       const body = JSON.stringify(EditorArticleSchema.parse(article));
       return (reply as FastifyReply)
         .code(201)

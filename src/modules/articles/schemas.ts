@@ -122,15 +122,14 @@ export const ListArticlesQuerySchema = z.object({
 });
 export type ListArticlesQuery = z.infer<typeof ListArticlesQuerySchema>;
 
-export const ArticleSlugParamsSchema = z.object({ slug: z.string().min(1).max(300) });
-
 /**
- * GET, PATCH and DELETE share /v1/articles/{article}: one URL template has one parameter name, so
- * each of them finds the article by id or by slug.
+ * Every /v1/articles/{article}/... route names the article the same way, and the resolver alone
+ * decides what the name means (see resolver.ts).
  */
-export const ArticleRefParamsSchema = z.object({
-  article: z.string().min(1).max(300).meta({ description: "The article's id, or its slug" }),
+export const ArticleNameSchema = z.string().min(1).max(300).meta({
+  description: "The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise",
 });
+export const ArticleRefParamsSchema = z.object({ article: ArticleNameSchema });
 
 /** A credit to attach: an existing one by id, or one described by value (found or created). */
 export const CreditInputSchema = z.union([

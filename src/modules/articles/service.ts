@@ -7,6 +7,7 @@ import { slugify } from '../../shared/slug.js';
 import { toTeaser } from '../teasers/teaser.js';
 import { createContentResolver } from './content.js';
 import type { ArticleRow, ArticlesRepository, CreditLink, TagLink } from './repository.js';
+import type { ArticleResolver } from './resolver.js';
 import type { ArticleContent, ArticlePage, CreateArticleInput, ListArticlesQuery, PublicArticle } from './schemas.js';
 
 export type { Actor } from '../../shared/actor.js';
@@ -26,19 +27,34 @@ export function toPublicArticle(row: ArticleRow, tags: TagLink[], credits: Credi
   };
 }
 
-export function createArticlesService({ repo, clock }: { repo: ArticlesRepository; clock: Clock }) {
+export function createArticlesService({
+  repo,
+  resolver,
+  clock,
+}: {
+  repo: ArticlesRepository;
+  resolver: ArticleResolver;
+  clock: Clock;
+}) {
   const { resolveTags, resolveCredits } = createContentResolver(repo);
 
-  /** The published article, or the slug it now has when `slug` is one it had before. */
-  async function findPublished(slug: string): Promise<{ article: PublicArticle } | { movedTo: string }> {
-    const row = await repo.findPublishedBySlug(slug);
-    if (!row) {
-      const movedTo = await repo.findPublishedSlugFor(slug);
-      if (movedTo !== undefined && movedTo !== slug) return { movedTo };
-      throw new NotFoundError(`No published article with slug "${slug}"`);
-    }
-    const [tags, credits] = await Promise.all([repo.tagsFor([row.id]), repo.creditsFor([row.id])]);
-    return { article: toPublicArticle(row, tags.get(row.id) ?? [], credits.get(row.id) ?? []) };
+  /**
+   * The published article `name` names (its id or current slug), or the slug it now has when
+   * `name` is a slug it was published under before.
+   */
+  async function findPublished(name: string): Promise<{ article: PublicArticle } | { movedTo: string }> {
+    const found = await resolver.public(name);
+    if (found.movedTo !== null) return { movedTo: found.movedTo };
+    const { id } = found.article;
+    // The id is known: the row and its links are read at once, in one round trip on PostgreSQL's pool.
+    const [row, tags, credits] = await Promise.all([
+      repo.findPublishedById(id),
+      repo.tagsFor([id]),
+      repo.creditsFor([id]),
+    ]);
+    // Unpublished between the reads: as if it had not been found.
+    if (!row) throw new NotFoundError(`No published article with id or slug "${name}"`);
+    return { article: toPublicArticle(row, tags.get(id) ?? [], credits.get(id) ?? []) };
   }
 
   return {
@@ -74,12 +90,6 @@ export function createArticlesService({ repo, clock }: { repo: ArticlesRepositor
         at: clock.now(),
         audit: { actor: actor.name, action: 'article.create', subjectType: 'article' },
       });
-    },
-
-    async getPublished(slug: string): Promise<PublicArticle> {
-      const found = await findPublished(slug);
-      if ('article' in found) return found.article;
-      throw new NotFoundError(`No published article with slug "${slug}"`);
     },
 
     async listPublished(query: ListArticlesQuery): Promise<ArticlePage> {

@@ -2,7 +2,7 @@ import { NotFoundError } from '../../errors.js';
 import { type ChangeFeed, commentKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
-import { UUID_PATTERN } from '../../shared/ids.js';
+import type { ArticleResolver } from '../articles/resolver.js';
 import type { ChangeResult, CommentsRepository, LogRow, QueueRow } from './repository.js';
 import type {
   BulkModerateBody,
@@ -50,10 +50,12 @@ function toEntry(row: LogRow): ModerationEntry {
 
 export function createModerationService({
   repo,
+  resolver,
   clock,
   changes,
 }: {
   repo: CommentsRepository;
+  resolver: ArticleResolver;
   clock: Clock;
   changes: ChangeFeed;
 }) {
@@ -68,11 +70,9 @@ export function createModerationService({
     return { ...toModerated(row), moderation_log: (await repo.findLog(id)).map(toEntry) };
   }
 
-  /** An article named by id (a UUID) or by slug. */
-  async function articleId(ref: string): Promise<string> {
-    const article = await repo.findArticle(UUID_PATTERN.test(ref) ? { id: ref } : { slug: ref });
-    if (!article) throw new NotFoundError(`No article with id or slug "${ref}"`);
-    return article.id;
+  /** An article named by id, current slug or former slug, as editors name it. */
+  async function articleId(name: string): Promise<string> {
+    return (await resolver.editorial(name)).id;
   }
 
   return {

@@ -1,17 +1,16 @@
-import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, min, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, lt, min, type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
-import { articleSlugs, articles, commentDuplicates, commentModerationLog, comments } from '../../db/pg/schema.js';
+import { articles, commentDuplicates, commentModerationLog, comments } from '../../db/pg/schema.js';
 import { withLockingTransaction } from '../../db/pg/tx.js';
 import { commentEvent } from '../events/catalogue.js';
 import type { recordEvent } from '../events/outbox.pg.js';
 import { erasedColumns, erasureLogEntry } from './erasure.js';
-import type { Activity, ArticleRef, CommentRow, CommentsRepository, QueueRow } from './repository.js';
+import type { Activity, CommentRow, CommentsRepository, QueueRow } from './repository.js';
 import { planStatusChange, statusEvents } from './status-change.js';
 
 type Keyset = readonly [createdAt: number, id: number] | null;
 
 const articleRef = { id: articles.id, slug: articles.slug, title: articles.title };
-const articleColumns = { ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen };
 
 const after = (keyset: Keyset): SQL[] =>
   keyset ? [sql`(${comments.createdAt}, ${comments.id}) > (${keyset[0]}, ${keyset[1]})`] : [];
@@ -65,28 +64,7 @@ export function createPgCommentsRepository(db: PgDatabase, writers: PgCommentWri
     const [row] = await db.select({ n: count(), oldest: min(recent.at) }).from(recent);
     return { count: row?.n ?? 0, oldest: row?.oldest ?? null } satisfies Activity;
   };
-  const articleBySlug = async (slug: string, condition?: SQL): Promise<ArticleRef | undefined> => {
-    const [row] = await db
-      .select(articleColumns)
-      .from(articleSlugs)
-      .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
-      .where(and(eq(articleSlugs.slug, slug), condition))
-      .limit(1);
-    return row;
-  };
-
   return {
-    async findArticle(by) {
-      if ('slug' in by) return articleBySlug(by.slug);
-      const [row] = await db.select(articleColumns).from(articles).where(eq(articles.id, by.id)).limit(1);
-      return row;
-    },
-
-    // Readers reach an article's comments by its slug or one it had in public, never a draft's working slug.
-    async findPublicArticle(slug) {
-      return articleBySlug(slug, isNotNull(articleSlugs.publicAt));
-    },
-
     async findById(id) {
       const [row] = await db.select().from(comments).where(eq(comments.id, id)).limit(1);
       return row;

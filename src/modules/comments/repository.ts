@@ -1,7 +1,7 @@
-import { and, asc, count, eq, inArray, isNotNull, isNull, lt, min, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lt, min, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { createGroupCommit, type Outcome } from '../../db/group-commit.js';
-import { articleSlugs, articles, commentDuplicates, commentModerationLog, comments } from '../../db/schema.js';
+import { articles, commentDuplicates, commentModerationLog, comments } from '../../db/schema.js';
 import { commentEvent } from '../events/catalogue.js';
 import type { recordEvent } from '../events/outbox.js';
 import { type Erasure, erasedColumns, erasureLogEntry } from './erasure.js';
@@ -14,13 +14,6 @@ export type Status = CommentRow['status'];
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 type Keyset = readonly [createdAt: number, id: number] | null;
 
-export interface ArticleRef {
-  id: string;
-  slug: string;
-  title: string | null;
-  status: string;
-  commentsOpen: boolean;
-}
 export interface QueueRow {
   comment: CommentRow;
   article: { id: string; slug: string; title: string | null };
@@ -135,17 +128,6 @@ export function createCommentsRepository(db: Database, writers: CommentWriters) 
         count: 0,
         oldest: null,
       });
-  const articleColumns = { ...articleRef, status: articles.status, commentsOpen: articles.commentsOpen };
-  const articleBySlugWhere = (condition?: SQL) =>
-    db
-      .select(articleColumns)
-      .from(articleSlugs)
-      .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
-      .where(and(eq(articleSlugs.slug, sql.placeholder('slug')), condition))
-      .prepare();
-  const articleBySlug = articleBySlugWhere();
-  // Readers reach an article's comments by its slug or one it had in public, never a draft's working slug.
-  const articleByPublicSlug = articleBySlugWhere(isNotNull(articleSlugs.publicAt));
   const duplicate = db
     .select({ id: comments.id })
     .from(comments)
@@ -234,17 +216,6 @@ export function createCommentsRepository(db: Database, writers: CommentWriters) 
   );
 
   return {
-    /** By id, or by any slug the article has had: its comments stay reachable after a rename. */
-    async findArticle(by: { id: string } | { slug: string }): Promise<ArticleRef | undefined> {
-      if ('id' in by) return db.select(articleColumns).from(articles).where(eq(articles.id, by.id)).get();
-      return articleBySlug.get({ slug: by.slug });
-    },
-
-    /** The article whose public slug, current or former, is `slug`. */
-    async findPublicArticle(slug: string): Promise<ArticleRef | undefined> {
-      return articleByPublicSlug.get({ slug });
-    },
-
     async findById(id: number): Promise<CommentRow | undefined> {
       return db.select().from(comments).where(eq(comments.id, id)).get();
     },

@@ -1,11 +1,12 @@
 import type { Config } from '../../config.js';
-import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { AppError, BadRequestError, ForbiddenError } from '../../errors.js';
 import { type ChangeFeed, commentKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { IpHasher } from '../../shared/ip-hash.js';
+import type { ArticleResolver } from '../articles/resolver.js';
 import { hashAuthorKey, newAuthorKey } from './author-key.js';
-import type { Activity, ArticleRef, CommentRow, CommentsRepository } from './repository.js';
+import type { Activity, CommentRow, CommentsRepository } from './repository.js';
 import {
   type CommentPage,
   type CommentReceipt,
@@ -64,12 +65,14 @@ const parentError = (message: string) =>
 
 export function createCommentsService({
   repo,
+  resolver,
   clock,
   settings,
   changes,
   hashIp,
 }: {
   repo: CommentsRepository;
+  resolver: ArticleResolver;
   clock: Clock;
   settings: CommentSettings;
   changes: ChangeFeed;
@@ -77,12 +80,6 @@ export function createCommentsService({
 }) {
   const windowMs = settings.floodWindowSeconds * 1000;
   let prunedAt = Number.NEGATIVE_INFINITY;
-
-  async function publishedArticle(slug: string): Promise<ArticleRef> {
-    const article = await repo.findPublicArticle(slug);
-    if (!article || article.status !== 'published') throw new NotFoundError(`No published article with slug "${slug}"`);
-    return article;
-  }
 
   /** A reply's depth, or a 400 when the parent is not an approved comment of the article or is too deep. */
   async function replyDepth(articleId: string, parentId: number | null | undefined): Promise<number> {
@@ -136,9 +133,11 @@ export function createCommentsService({
      * spammer learns nothing about which rule caught them; and a duplicate (same article, e-mail and
      * body) is stored once but answered like any new comment, so nobody learns what an e-mail posted.
      */
-    async create(slug: string, input: CreateCommentBody, ip: string): Promise<CommentReceipt> {
-      const article = await publishedArticle(slug);
-      if (!article.commentsOpen) throw new ForbiddenError(`Comments are closed on "${slug}"`);
+    async create(name: string, input: CreateCommentBody, ip: string): Promise<CommentReceipt> {
+      // A reader's slug from before a rename takes the comment to the article itself: a POST is
+      // never redirected, since clients would resend it as a GET, or not at all.
+      const { article } = await resolver.public(name);
+      if (!article.commentsOpen) throw new ForbiddenError(`Comments are closed on "${name}"`);
       const depth = await replyDepth(article.id, input.parent_id);
       const email = input.author_email.toLowerCase();
       const ipHash = hashIp(ip);
@@ -183,14 +182,20 @@ export function createCommentsService({
     },
 
     /**
-     * An article's approved comments, oldest first; replies carry parent_id for the frontend to
-     * thread. The article's id comes along, to name what the page shows for caches.
+     * A published article's approved comments, oldest first; replies carry parent_id for the
+     * frontend to thread. The article's id comes along, to name what the page shows for caches.
+     * A slug the article was published under before gives its current slug instead, to redirect to.
      */
-    async listApproved(slug: string, query: ListCommentsQuery): Promise<{ articleId: string; page: CommentPage }> {
-      const article = await publishedArticle(slug);
+    async listApproved(
+      name: string,
+      query: ListCommentsQuery,
+    ): Promise<{ movedTo: string } | { movedTo: null; articleId: string; page: CommentPage }> {
+      const { article, movedTo } = await resolver.public(name);
+      if (movedTo !== null) return { movedTo };
       const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'id'] as const) : null;
       const rows = await repo.findApprovedPage({ articleId: article.id, after, limit: query.limit });
       return {
+        movedTo: null,
         articleId: article.id,
         page: toPage(rows, query.limit, toPublicComment, (last) => [last.createdAt, last.id]),
       };

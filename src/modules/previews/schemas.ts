@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdParamsSchema, idNumber, PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
+import { ArticleNameSchema } from '../articles/schemas.js';
 
 export const PREVIEW_TTL = { defaultS: 86_400, minS: 60, maxS: 604_800 } as const;
 
@@ -57,7 +58,7 @@ export type PreviewLinkPage = z.infer<typeof PreviewLinkPageSchema>;
 export const ListPreviewsQuerySchema = PaginationQuerySchema;
 
 export const PreviewLinkParamsSchema = z.object({
-  article: z.string().min(1).max(300).meta({ description: "The article's id, or its slug" }),
+  article: ArticleNameSchema,
   id: IdParamsSchema.shape.id,
 });
 

@@ -65,7 +65,7 @@ export function createPreviewsService({
   urlTemplate,
 }: {
   repo: PreviewsRepository;
-  editor: Pick<EditorService, 'recordByIdOrSlug'>;
+  editor: Pick<EditorService, 'record'>;
   revisions: Pick<RevisionsRepository, 'findRecord' | 'findRevision'>;
   catalogue: CatalogueReader;
   clock: Clock;
@@ -75,7 +75,7 @@ export function createPreviewsService({
   return {
     /** Makes a link; its token is in this answer only, and stored as its SHA-256. */
     async create(ref: string, body: CreatePreviewBody, actor: Actor, origin: string): Promise<CreatedPreview> {
-      const { article } = await editor.recordByIdOrSlug(ref);
+      const { article } = await editor.record(ref);
       // As publishing refuses: an archived article will not be published, so there is nothing to preview.
       if (article.status === 'archived') {
         throw new ConflictError('The article is archived: archived articles cannot be previewed');
@@ -116,7 +116,7 @@ export function createPreviewsService({
 
     /** An article's links, newest first, with their status and never their token. */
     async list(ref: string, query: { limit: number; cursor?: string | undefined }): Promise<PreviewLinkPage> {
-      const { article } = await editor.recordByIdOrSlug(ref);
+      const { article } = await editor.record(ref);
       const before = query.cursor ? decodeCursor(query.cursor, ['id'] as const)[0] : null;
       const rows = await repo.findPage(article.id, query.limit, before);
       const now = clock.now();
@@ -130,7 +130,7 @@ export function createPreviewsService({
 
     /** Revoking is final and idempotent: a revoked link stays revoked, with its first revocation time. */
     async revoke(ref: string, id: number, actor: Actor): Promise<void> {
-      const { article } = await editor.recordByIdOrSlug(ref);
+      const { article } = await editor.record(ref);
       const row = await repo.revoke(article.id, id, clock.now(), actor.name);
       if (!row) throw new NotFoundError(`The article has no preview link ${id}`);
     },

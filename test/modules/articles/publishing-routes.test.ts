@@ -216,7 +216,7 @@ describe('DELETE /v1/articles/{article}', () => {
 });
 
 describe('comments after a slug change', () => {
-  it('stay reachable, for reading and posting, under the old slug', async () => {
+  it('stay reachable under the old slug: posted to the article there, read through a redirect', async () => {
     const article = await createDraftArticle(services, { title: 'Ancien titre de fjord' });
     await ed.post(`/v1/articles/${article.id}/publish`).expect(200);
     await ed.post(`/v1/articles/${article.id}/revisions`, { base_revision: 1, slug: 'nouveau-fjord' }).expect(201);
@@ -225,7 +225,9 @@ describe('comments after a slug change', () => {
       .post(`/v1/articles/${article.slug}/comments`)
       .send({ author_name: 'Liv', author_email: 'liv@example.no', body: 'Toujours là' });
     expect(posted.status).toBe(202);
-    expect((await api.get(`/v1/articles/${article.slug}/comments`)).status).toBe(200);
+    const moved = await api.get(`/v1/articles/${article.slug}/comments`);
+    expect(moved.status).toBe(301);
+    expect(moved.headers.location).toBe('/v1/articles/nouveau-fjord/comments');
     expect((await api.get('/v1/articles/nouveau-fjord/comments')).status).toBe(200);
   });
 });

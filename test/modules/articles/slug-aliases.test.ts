@@ -16,7 +16,7 @@ const notFoundBody = (slug: string) => ({
   title: 'Not found',
   status: 404,
   code: 'not_found',
-  detail: `No published article with slug "${slug}"`,
+  detail: `No published article with id or slug "${slug}"`,
   instance: `/v1/articles/${slug}`,
   request_id: expect.any(String),
 });

@@ -196,8 +196,9 @@ export function createPublishingService({
     applyDue,
 
     /** Publishes a revision (default: the head) now, or schedules it when `at` is in the future. */
-    async publish(id: string, body: PublishBody, actor: Actor): Promise<EditorArticle> {
-      const { article } = await editor.record(id);
+    async publish(name: string, body: PublishBody, actor: Actor): Promise<EditorArticle> {
+      const { article } = await editor.record(name);
+      const { id } = article;
       // Archiving is an admin's decision; an editor's publish must not quietly undo it.
       if (article.status === 'archived') {
         throw new ConflictError('The article is archived: archived articles cannot be published');
@@ -243,8 +244,9 @@ export function createPublishingService({
     },
 
     /** Back to draft: gone from the public API, and any pending publication is cancelled. */
-    async unpublish(id: string, actor: Actor): Promise<EditorArticle> {
-      const current = await editor.record(id);
+    async unpublish(name: string, actor: Actor): Promise<EditorArticle> {
+      const current = await editor.record(name);
+      const { id } = current.article;
       const status = statusOf(current);
       if (status !== 'published' && status !== 'scheduled') {
         throw new ConflictError(`The article is ${status}: there is nothing to unpublish`);
@@ -254,8 +256,8 @@ export function createPublishingService({
     },
 
     /** Archives: gone from the public API for good, history kept. Archiving twice changes nothing. */
-    async archive(idOrSlug: string, actor: Actor): Promise<void> {
-      const current = await editor.recordByIdOrSlug(idOrSlug);
+    async archive(name: string, actor: Actor): Promise<void> {
+      const current = await editor.record(name);
       const id = current.article.id;
       if (current.article.status === 'archived') return;
       await withdraw(id, 'archived', 'article.archive', actor);

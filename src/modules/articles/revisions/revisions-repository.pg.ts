@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgExecutor, PgTransaction } from '../../../db/pg/client.js';
-import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../../db/pg/schema.js';
+import { articleRevisions, articleSchedules, articles } from '../../../db/pg/schema.js';
 import { withLockingTransaction } from '../../../db/pg/tx.js';
 import { NotFoundError } from '../../../errors.js';
 import type { PendingEvents } from '../catalogue.js';
@@ -109,15 +109,6 @@ export function createPgRevisionsRepository(
 
     async findRecord(id) {
       return recordOf(db, id);
-    },
-
-    async findRecordByIdOrSlug(idOrSlug) {
-      const [direct] = await editorSelect(db).where(
-        sql`${articles.id} = ${idOrSlug} or ${articles.slug} = ${idOrSlug}`,
-      );
-      if (direct) return direct;
-      const [old] = await db.select().from(articleSlugs).where(eq(articleSlugs.slug, idOrSlug));
-      return old ? recordOf(db, old.articleId) : undefined;
     },
 
     async findRecordPage(q) {

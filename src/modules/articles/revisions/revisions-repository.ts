@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import { articleRevisions, articleSchedules, articleSlugs, articles } from '../../../db/schema.js';
+import { articleRevisions, articleSchedules, articles } from '../../../db/schema.js';
 import { NotFoundError } from '../../../errors.js';
 import type { AuditEntry } from '../../audit/repository.js';
 import { catalogueContent, type PendingEvents } from '../catalogue.js';
@@ -168,14 +168,6 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
 
     async findRecord(id: string): Promise<EditorRecord | undefined> {
       return recordById.get({ id });
-    },
-
-    /** By id, current slug, or any slug the article ever had. */
-    async findRecordByIdOrSlug(idOrSlug: string): Promise<EditorRecord | undefined> {
-      const direct = editorSelect(db).where(sql`${articles.id} = ${idOrSlug} or ${articles.slug} = ${idOrSlug}`).get();
-      if (direct) return direct;
-      const old = db.select().from(articleSlugs).where(eq(articleSlugs.slug, idOrSlug)).get();
-      return old ? editorSelect(db).where(eq(articles.id, old.articleId)).get() : undefined;
     },
 
     /** Newest change first, keyset on (updated_at, id); returns up to limit + 1 records. */

@@ -5,7 +5,6 @@ import { etagOf } from '../../../http/caching.js';
 import { problemResponses } from '../../../http/problem.js';
 import { jsonResponse, withHeaders } from '../../../http/responses.js';
 import {
-  ArticleIdParamsSchema,
   DiffQuerySchema,
   IfMatchHeadersSchema,
   RestoreBodySchema,
@@ -17,6 +16,7 @@ import {
   RevisionResultSchema,
   RevisionSchema,
 } from '../editor-schemas.js';
+import { ArticleRefParamsSchema } from '../schemas.js';
 import { editBaseOf, editorEtagPrefix } from './etag.js';
 import type { RevisionOutcome, RevisionsService } from './revisions-service.js';
 
@@ -38,7 +38,7 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
-    '/v1/articles/:id/revisions',
+    '/v1/articles/:article/revisions',
     {
       config: { access: 'editor', idempotent: true },
       schema: {
@@ -46,13 +46,13 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         tags: ['articles'],
         summary: 'Post a revision against a base revision; merged when it does not overlap newer changes',
         description:
-          'Send `base_revision`, or If-Match with the ETag of GET /v1/articles/{id} (or of an earlier answer here); ' +
+          'Send `base_revision`, or If-Match with the ETag of GET /v1/articles/{article} (or of an earlier answer here); ' +
           'both may be sent if they name the same revision. If-Match is checked against the content of the revision ' +
           'it names: a weak, malformed or unknown tag, or several tags, get 412, and `*` gets 428, since it does not ' +
           'say which version was edited. If the head moved on since the base and none of ' +
           'the fields this edit changes was changed meanwhile, the edit is merged (`merged_onto`); otherwise 409 lists ' +
           'each conflicting field with its base, theirs and yours values. An edit that changes nothing returns 200.',
-        params: ArticleIdParamsSchema,
+        params: ArticleRefParamsSchema,
         headers: IfMatchHeadersSchema,
         body: RevisionBodySchema,
         response: {
@@ -68,19 +68,19 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
     },
     async (request, reply) => {
       const base = editBaseOf(request.body.base_revision, request.headers['if-match']);
-      return sendOutcome(reply, await service.post(request.params.id, request.body, base, actorOf(request)));
+      return sendOutcome(reply, await service.post(request.params.article, request.body, base, actorOf(request)));
     },
   );
 
   r.get(
-    '/v1/articles/:id/revisions',
+    '/v1/articles/:article/revisions',
     {
       config: { access: 'editor' },
       schema: {
         operationId: 'listRevisions',
         tags: ['articles'],
         summary: 'The history of an article, newest revision first',
-        params: ArticleIdParamsSchema,
+        params: ArticleRefParamsSchema,
         querystring: RevisionListQuerySchema,
         response: {
           200: jsonResponse(RevisionPageSchema, 'A page of revisions'),
@@ -88,11 +88,11 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         },
       },
     },
-    async (request) => service.list(request.params.id, request.query),
+    async (request) => service.list(request.params.article, request.query),
   );
 
   r.get(
-    '/v1/articles/:id/revisions/:n',
+    '/v1/articles/:article/revisions/:n',
     {
       config: { access: 'editor' },
       schema: {
@@ -106,11 +106,11 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         },
       },
     },
-    async (request) => service.get(request.params.id, request.params.n),
+    async (request) => service.get(request.params.article, request.params.n),
   );
 
   r.get(
-    '/v1/articles/:id/revisions/:n/diff',
+    '/v1/articles/:article/revisions/:n/diff',
     {
       config: { access: 'editor' },
       schema: {
@@ -129,11 +129,11 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         },
       },
     },
-    async (request) => service.diff(request.params.id, request.params.n, request.query.to),
+    async (request) => service.diff(request.params.article, request.params.n, request.query.to),
   );
 
   r.post(
-    '/v1/articles/:id/revisions/:n/restore',
+    '/v1/articles/:article/revisions/:n/restore',
     {
       config: { access: 'editor', idempotent: true },
       schema: {
@@ -157,8 +157,8 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
     async (request, reply) => {
       const body = request.body ?? {};
       const base = editBaseOf(body.base_revision, request.headers['if-match']);
-      const { id, n } = request.params;
-      return sendOutcome(reply, await service.restore(id, n, base, actorOf(request), body.message));
+      const { article, n } = request.params;
+      return sendOutcome(reply, await service.restore(article, n, base, actorOf(request), body.message));
     },
   );
 }

@@ -48,7 +48,10 @@ export function createRevisionsService({
     return edit;
   }
 
-  /** Writes `edit` made against `base` in one transaction that decides against the head of that moment. */
+  /**
+   * Writes `edit` made against `base` in one transaction that decides against the head of that
+   * moment. `id` is an article's id, already resolved from the name in the URL.
+   */
   async function commit(
     id: string,
     base: EditBase | undefined,
@@ -64,7 +67,6 @@ export function createRevisionsService({
         'Say which revision this edit was made from: send base_revision, or If-Match with the article ETag',
       );
     }
-    await editor.record(id);
     const { written, record, mergedOnto } = await repo.commit({
       articleId: id,
       at: clock.now(),
@@ -109,20 +111,22 @@ export function createRevisionsService({
   }
 
   return {
-    async post(id: string, body: RevisionBody, base: EditBase | undefined, actor: Actor): Promise<RevisionOutcome> {
+    /** Each method takes the article's name from the URL: its id, current slug or a former slug. */
+    async post(name: string, body: RevisionBody, base: EditBase | undefined, actor: Actor): Promise<RevisionOutcome> {
+      const { id } = (await editor.record(name)).article;
       const edit = await editOf(body);
       return commit(id, base, edit, actor, body.message ?? null, { action: 'article.revise' });
     },
 
     /** A new head equal to revision n; history only grows. */
     async restore(
-      id: string,
+      name: string,
       n: number,
       base: EditBase | undefined,
       actor: Actor,
       message?: string,
     ): Promise<RevisionOutcome> {
-      await editor.record(id);
+      const { id } = (await editor.record(name)).article;
       const target = await revisionOf(id, n);
       return commit(
         id,
@@ -135,10 +139,10 @@ export function createRevisionsService({
       );
     },
 
-    async list(id: string, query: { limit: number; cursor?: string | undefined }): Promise<RevisionPage> {
-      const { article } = await editor.record(id);
+    async list(name: string, query: { limit: number; cursor?: string | undefined }): Promise<RevisionPage> {
+      const { article } = await editor.record(name);
       const before = query.cursor ? decodeCursor(query.cursor, ['id'] as const)[0] : null;
-      const rows = await repo.findRevisionPage(id, query.limit, before);
+      const rows = await repo.findRevisionPage(article.id, query.limit, before);
       return toPage(
         rows,
         query.limit,
@@ -147,15 +151,15 @@ export function createRevisionsService({
       );
     },
 
-    async get(id: string, n: number): Promise<Revision> {
-      const { article } = await editor.record(id);
-      const { row, content } = await revisionOf(id, n);
+    async get(name: string, n: number): Promise<Revision> {
+      const { article } = await editor.record(name);
+      const { row, content } = await revisionOf(article.id, n);
       return { ...toRevisionSummary(row, article.publishedRevision), content, body_html: bodyHtmlOf(content) };
     },
 
     /** From n to `to`; without `to`, what revision n changed (from n - 1, or from nothing for revision 1). */
-    async diff(id: string, n: number, to: number | undefined): Promise<RevisionDiff> {
-      await editor.record(id);
+    async diff(name: string, n: number, to: number | undefined): Promise<RevisionDiff> {
+      const { id } = (await editor.record(name)).article;
       const side = async (m: number): Promise<DiffSide> => ({ number: m, content: (await revisionOf(id, m)).content });
       if (to === undefined) {
         const target = await side(n);
