@@ -89,7 +89,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get one published article by slug; with an editor token, any article by id or slug
+         * Get one published article by id or slug; with an editor token, any article
          * @description A slug the published article had before answers 301 with the current URL. With an editor token the article is its head revision (`EditorArticle`), and the ETag names that revision for If-Match.
          */
         get: operations["getArticle"];
@@ -109,7 +109,7 @@ export interface paths {
         patch: operations["updateArticle"];
         trace?: never;
     };
-    "/v1/articles/{id}/revisions": {
+    "/v1/articles/{article}/revisions": {
         parameters: {
             query?: never;
             header?: never;
@@ -124,7 +124,7 @@ export interface paths {
         put?: never;
         /**
          * Post a revision against a base revision; merged when it does not overlap newer changes
-         * @description Send `base_revision`, or If-Match with the ETag of GET /v1/articles/{id} (or of an earlier answer here); both may be sent if they name the same revision. If-Match is checked against the content of the revision it names: a weak, malformed or unknown tag, or several tags, get 412, and `*` gets 428, since it does not say which version was edited. If the head moved on since the base and none of the fields this edit changes was changed meanwhile, the edit is merged (`merged_onto`); otherwise 409 lists each conflicting field with its base, theirs and yours values. An edit that changes nothing returns 200.
+         * @description Send `base_revision`, or If-Match with the ETag of GET /v1/articles/{article} (or of an earlier answer here); both may be sent if they name the same revision. If-Match is checked against the content of the revision it names: a weak, malformed or unknown tag, or several tags, get 412, and `*` gets 428, since it does not say which version was edited. If the head moved on since the base and none of the fields this edit changes was changed meanwhile, the edit is merged (`merged_onto`); otherwise 409 lists each conflicting field with its base, theirs and yours values. An edit that changes nothing returns 200.
          *
          *     Requires a token with the editor role (or admin).
          */
@@ -135,7 +135,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/articles/{id}/revisions/{n}": {
+    "/v1/articles/{article}/revisions/{n}": {
         parameters: {
             query?: never;
             header?: never;
@@ -155,7 +155,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/articles/{id}/revisions/{n}/diff": {
+    "/v1/articles/{article}/revisions/{n}/diff": {
         parameters: {
             query?: never;
             header?: never;
@@ -177,7 +177,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/articles/{id}/revisions/{n}/restore": {
+    "/v1/articles/{article}/revisions/{n}/restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -197,7 +197,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/articles/{id}/publish": {
+    "/v1/articles/{article}/publish": {
         parameters: {
             query?: never;
             header?: never;
@@ -219,7 +219,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/articles/{id}/unpublish": {
+    "/v1/articles/{article}/unpublish": {
         parameters: {
             query?: never;
             header?: never;
@@ -343,7 +343,7 @@ export interface paths {
         patch: operations["updateCredit"];
         trace?: never;
     };
-    "/v1/articles/{slug}/comments": {
+    "/v1/articles/{article}/comments": {
         parameters: {
             query?: never;
             header?: never;
@@ -352,13 +352,13 @@ export interface paths {
         };
         /**
          * List a published article's approved comments, oldest first
-         * @description Keyset-paginated; replies carry `parent_id`, so a frontend can thread them.
+         * @description Keyset-paginated; replies carry `parent_id`, so a frontend can thread them. A slug the article was published under before answers 301 with the same path and query under its current slug.
          */
         get: operations["listComments"];
         put?: never;
         /**
          * Post a reader's comment
-         * @description The comment waits for moderation (`pending`) unless a rule approves it. The e-mail is never published. Too many comments from one address or e-mail in a short time answer 429 with Retry-After. The same body from the same e-mail on the same article is stored once, and answered and counted against the flood limits like any other comment. The receipt hands out an `author_key`: sent back with the same e-mail, it lets an author with an approved comment be approved at once (COMMENTS_AUTO_APPROVE_KNOWN).
+         * @description The comment waits for moderation (`pending`) unless a rule approves it. The e-mail is never published. Too many comments from one address or e-mail in a short time answer 429 with Retry-After. The same body from the same e-mail on the same article is stored once, and answered and counted against the flood limits like any other comment. The receipt hands out an `author_key`: sent back with the same e-mail, it lets an author with an approved comment be approved at once (COMMENTS_AUTO_APPROVE_KNOWN). A slug the article was published under before takes the comment to the article itself: a POST is never redirected.
          */
         post: operations["createComment"];
         delete?: never;
@@ -2263,7 +2263,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id, or its slug */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
                 article: string;
             };
             cookie?: never;
@@ -2366,7 +2366,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id, or its slug */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
                 article: string;
             };
             cookie?: never;
@@ -2511,7 +2511,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id, or its slug */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
                 article: string;
             };
             cookie?: never;
@@ -2667,7 +2667,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                article: string;
             };
             cookie?: never;
         };
@@ -2751,13 +2752,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description One strong article ETag (`"r<N>.…"`), as GET /v1/articles/{id} or an earlier edit gave it; stands in for base_revision and is checked against revision N (412 when it does not match; `*` gets 428) */
+                /** @description One strong article ETag (`"r<N>.…"`), as GET /v1/articles/{article} or an earlier edit gave it; stands in for base_revision and is checked against revision N (412 when it does not match; `*` gets 428) */
                 "if-match"?: string;
                 /** @description Makes the request safe to retry: a retry with the same key and body gets the first response */
                 "idempotency-key"?: string;
             };
             path: {
-                id: string;
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                article: string;
             };
             cookie?: never;
         };
@@ -2989,7 +2991,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                article: string;
                 n: number;
             };
             cookie?: never;
@@ -3077,7 +3080,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                article: string;
                 n: number;
             };
             cookie?: never;
@@ -3162,13 +3166,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description One strong article ETag (`"r<N>.…"`), as GET /v1/articles/{id} or an earlier edit gave it; stands in for base_revision and is checked against revision N (412 when it does not match; `*` gets 428) */
+                /** @description One strong article ETag (`"r<N>.…"`), as GET /v1/articles/{article} or an earlier edit gave it; stands in for base_revision and is checked against revision N (412 when it does not match; `*` gets 428) */
                 "if-match"?: string;
                 /** @description Makes the request safe to retry: a retry with the same key and body gets the first response */
                 "idempotency-key"?: string;
             };
             path: {
-                id: string;
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                article: string;
                 n: number;
             };
             cookie?: never;
@@ -3404,7 +3409,8 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                id: string;
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                article: string;
             };
             cookie?: never;
         };
@@ -3590,7 +3596,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                article: string;
             };
             cookie?: never;
         };
@@ -5024,7 +5031,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                slug: string;
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                article: string;
             };
             cookie?: never;
         };
@@ -5044,6 +5052,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CommentPage"];
                 };
+            };
+            /** @description Moved permanently: the Location header gives the current URL; no body */
+            301: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not modified: the client's copy (If-None-Match) is current; no body */
             304: {
@@ -5120,7 +5137,8 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                slug: string;
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                article: string;
             };
             cookie?: never;
         };
@@ -6398,7 +6416,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id, or its slug */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
                 article: string;
             };
             cookie?: never;
@@ -6567,7 +6585,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The article's id, or its slug */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
                 article: string;
             };
             cookie?: never;
@@ -6653,7 +6671,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id, or its slug */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
                 article: string;
                 id: number;
             };

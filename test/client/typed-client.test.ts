@@ -48,7 +48,9 @@ describe('an article through the typed client', () => {
     const draft = ok(created);
     expect(draft).toMatchObject({ status: 'draft', revision: 1, slug: 'fjords-in-winter', published_at: null });
 
-    const published = ok(await ada.POST('/v1/articles/{id}/publish', { params: { path: { id: draft.id } }, body: {} }));
+    const published = ok(
+      await ada.POST('/v1/articles/{article}/publish', { params: { path: { article: draft.id } }, body: {} }),
+    );
     expect(published).toMatchObject({ id: draft.id, status: 'published', published_revision: 1 });
 
     const teaser = {
@@ -91,7 +93,7 @@ describe('an article through the typed client', () => {
       type: '/problems/not_found',
       title: 'Not found',
       status: 404,
-      detail: 'No published article with slug "no-such-article"',
+      detail: 'No published article with id or slug "no-such-article"',
       instance: '/v1/articles/no-such-article',
       code: 'not_found',
       request_id: expect.any(String),
@@ -100,16 +102,16 @@ describe('an article through the typed client', () => {
 
   it('refuses a revision on a stale base with a 409 naming the conflict, and keeps the head', async () => {
     const draft = ok(await ada.POST('/v1/articles', { body: { title: 'Base title', lang: 'en', body: 'Body.' } }));
-    const path = { id: draft.id };
+    const path = { article: draft.id };
 
-    const first = await ada.POST('/v1/articles/{id}/revisions', {
+    const first = await ada.POST('/v1/articles/{article}/revisions', {
       params: { path },
       body: { base_revision: 1, title: 'Title by Ada' },
     });
     expect(first.response.status).toBe(201);
     expect(ok(first)).toMatchObject({ revision: 2, title: 'Title by Ada', body: 'Body.', merged_onto: null });
 
-    const second = await bob.POST('/v1/articles/{id}/revisions', {
+    const second = await bob.POST('/v1/articles/{article}/revisions', {
       params: { path },
       body: { base_revision: 1, title: 'Title by Bob' },
     });
@@ -144,16 +146,16 @@ describe('a comment through the typed client', () => {
     const draft = ok(
       await ada.POST('/v1/articles', { body: { title: 'Open to comments', lang: 'en', body: 'Body.' } }),
     );
-    ok(await ada.POST('/v1/articles/{id}/publish', { params: { path: { id: draft.id } }, body: {} }));
-    const slug = { slug: draft.slug };
+    ok(await ada.POST('/v1/articles/{article}/publish', { params: { path: { article: draft.id } }, body: {} }));
+    const slug = { article: draft.slug };
 
-    const posted = await reader.POST('/v1/articles/{slug}/comments', {
+    const posted = await reader.POST('/v1/articles/{article}/comments', {
       params: { path: slug },
       body: { author_name: 'Ingrid', author_email: 'ingrid@example.com', body: 'Lovely piece.' },
     });
     expect(posted.response.status).toBe(202);
     expect(ok(posted)).toEqual({ status: 'pending', author_key: expect.any(String) });
-    expect(ok(await reader.GET('/v1/articles/{slug}/comments', { params: { path: slug } }))).toEqual({
+    expect(ok(await reader.GET('/v1/articles/{article}/comments', { params: { path: slug } }))).toEqual({
       data: [],
       meta: { next_cursor: null },
     });
@@ -195,7 +197,7 @@ describe('a comment through the typed client', () => {
       ],
     });
 
-    expect(ok(await reader.GET('/v1/articles/{slug}/comments', { params: { path: slug } }))).toEqual({
+    expect(ok(await reader.GET('/v1/articles/{article}/comments', { params: { path: slug } }))).toEqual({
       data: [
         {
           id: pending.id,
