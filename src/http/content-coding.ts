@@ -45,7 +45,8 @@ export function weightsOf(header: string): Map<string, number> {
  * every coding not named; identity is refused only by `identity;q=0`, or `*;q=0` without it.
  */
 export function acceptedCodings(header: string | undefined): Coding[] {
-  if (header === undefined || header.trim() === '') return ['identity'];
+  // An empty header names nothing, which leaves identity alone: no coding is wanted.
+  if (header === undefined) return ['identity'];
   const weights = weightsOf(header);
   const star = weights.get('*');
   const weightOf = (coding: Coding): number => {

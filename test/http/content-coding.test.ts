@@ -48,6 +48,13 @@ describe('Accept-Encoding weights', () => {
   it('ignores empty elements, bad tokens and parameters other than q', () => {
     expect([...weightsOf(' , gz ip, "br", br;level=9;q=0.2, ;q=1')]).toEqual([['br', 0.2]]);
   });
+
+  it('takes a weight whatever the parameters around it, and spaces around =', () => {
+    expect([...weightsOf('gzip;level=9, br;q = 0.5;level=9')]).toEqual([
+      ['gzip', 1],
+      ['br', 0.5],
+    ]);
+  });
 });
 
 describe('the codings a client accepts, best first', () => {
@@ -113,6 +120,7 @@ describe('compressible media types', () => {
     'application/json; charset=utf-8',
     'application/problem+json; charset=utf-8',
     'Application/JSON',
+    'application/json ; charset=utf-8',
     'text/html; charset=utf-8',
     'text/plain',
     'application/javascript',
