@@ -10,7 +10,7 @@ import { ResponseCache } from '../../src/http/response-cache.js';
 import { buildTestApp } from '../helpers/build-app.js';
 import { createDraftArticle, createPublishedArticle, createToken } from '../helpers/factories.js';
 
-const { app, services } = await buildTestApp();
+const { app, api, services } = await buildTestApp();
 const editor = await createToken(services, 'editor', 'Compressed');
 const admin = await createToken(services, 'admin', 'Compressing admin');
 /** Long enough to be worth compressing, in every view of the article. */
@@ -18,8 +18,8 @@ const longBody = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} of a long 
   '\n\n',
 );
 const article = await createPublishedArticle(services, { body: longBody });
-// A list page long enough to compress.
-for (let i = 0; i < 5; i++) await createPublishedArticle(services, { standfirst: `${longBody.slice(0, 400)} ${i}` });
+// A list page and a change feed long enough to compress.
+for (let i = 0; i < 15; i++) await createPublishedArticle(services, { standfirst: `${longBody.slice(0, 400)} ${i}` });
 
 type Headers = Record<string, string>;
 const get = (url: string, headers: Headers = {}) => app.inject({ method: 'GET', url, headers });
@@ -39,6 +39,7 @@ describe.each([
   ['a cached article', `/v1/articles/${article.slug}`, {}],
   ['the cached list', '/v1/articles?limit=5', {}],
   ['an editor view, never cached', `/v1/articles/${article.id}`, { authorization: editor.header }],
+  ['the change feed', '/v1/changes', {}],
 ])('%s', (_, url, auth: Headers) => {
   it.each(codings)('in %s decodes to the identity body, byte for byte, with its own ETag', async (coding) => {
     const identity = await get(url, { ...auth, 'accept-encoding': 'identity' });
@@ -116,6 +117,14 @@ describe('negotiation', () => {
     expect(decoded(res)).toBe(plain.body);
   });
 
+  it('reaches an HTTP client over a socket as it would read it uncompressed', async () => {
+    const plain = await api.get(url).set('accept-encoding', 'identity').expect(200);
+    // superagent asks for gzip and undoes it, as curl --compressed and browsers do.
+    const res = await api.get(url).expect(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.text).toBe(plain.text);
+  });
+
   it('answers HEAD with the headers of the GET in the same coding, and no body', async () => {
     const full = await get(url, { 'accept-encoding': 'br' });
     const head = await app.inject({ method: 'HEAD', url, headers: { 'accept-encoding': 'br' } });
@@ -180,6 +189,13 @@ describe('answers no route caches', () => {
     expect(decoded(res)).toBe(
       plain.body.replace(/"request_id":"[^"]+"/, `"request_id":"${String(res.headers['x-request-id'])}"`),
     );
+  });
+
+  it('compresses the OpenAPI document', async () => {
+    const plain = await get('/openapi.json');
+    const res = await get('/openapi.json', { 'accept-encoding': 'gzip' });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(decoded(res)).toBe(plain.body);
   });
 
   it('never compresses a 204', async () => {
