@@ -45,8 +45,8 @@ export const RESPONSE_HEADERS = {
   },
   'Content-Encoding': {
     description:
-      '`br` or `gzip` when Accept-Encoding asks for it and the body is 1 KiB or more; absent on an uncompressed ' +
-      'body. Each coding has its own ETag',
+      '`br` or `gzip`, as Accept-Encoding weighs them, on a body of 1 KiB or more (or any body when it refuses ' +
+      'identity); absent on an uncompressed body. Each coding has its own ETag',
     schema: { type: 'string', enum: ['br', 'gzip'] },
   },
   'Surrogate-Key': {
