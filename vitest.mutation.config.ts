@@ -26,6 +26,7 @@ export default defineConfig({
       'test/http/idempotency-unsettled.test.ts',
       'test/http/allowed-methods.test.ts',
       'test/http/strict-query.test.ts',
+      'test/http/content-coding.test.ts',
       'test/shared/text-memo.test.ts',
       'test/modules/events/catalogue.test.ts',
       'test/modules/webhooks/rules.test.ts',

@@ -16,6 +16,9 @@ import { build, output, peakRssMb, ROOT, runToEnd, SERVER_ENV, type Started, sta
 import { type Row, table, targets, targetTable } from './report.js';
 import { cursorAt, DEEP_LIST, type Scenario, scenarios } from './scenarios.js';
 
+/** fetch asks for br and gzip unless told otherwise. */
+const IDENTITY = { headers: { 'accept-encoding': 'identity' } };
+
 const CACHE = join(ROOT, 'bench/.cache');
 const SEED_SLUG = 'openai-choisit-elle-la-norvege-pour-renforcer-ou-contourner-la-souverainete-numerique-europeenne';
 
@@ -227,7 +230,8 @@ async function postgresRows(serverJs: string, serverUrl: string, work: string): 
     const second = await start([serverJs], env, ready);
     const uncachedEnv = { ...env, RESPONSE_CACHE_BYTES: '0' };
     const uncached = [await start([serverJs], uncachedEnv, ready), await start([serverJs], uncachedEnv, ready)];
-    const article = await fetch(`${first.url}${ready}`);
+    // Identity: the 304 scenario sends this ETag without Accept-Encoding, and each coding has its own.
+    const article = await fetch(`${first.url}${ready}`, IDENTITY);
     const bodyFile = join(work, 'article-postgres.json');
     writeFileSync(bodyFile, await article.text());
     const baseline = ['--import', 'tsx', 'bench/baseline.ts'];
@@ -305,7 +309,8 @@ async function main() {
     }
     const coldStartMs = starts.sort((a, b) => a - b)[1] as number;
     if (!fjord) throw new Error('the server did not start');
-    const article = await fetch(`${fjord.url}/v1/articles/${SEED_SLUG}`);
+    // Identity: the 304 scenario sends this ETag without Accept-Encoding, and each coding has its own.
+    const article = await fetch(`${fjord.url}/v1/articles/${SEED_SLUG}`, IDENTITY);
     const bodyFile = join(work, 'article.json');
     writeFileSync(bodyFile, await article.text());
     ceiling = await startProcess(['--import', 'tsx', 'bench/baseline.ts'], { BODY_FILE: bodyFile }, '/');

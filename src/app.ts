@@ -5,6 +5,7 @@ import { type Config, defaultConfig } from './config.js';
 import type { Engine } from './engine/engine.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
+import { registerCompression } from './http/compression.js';
 import { capConnections, connectionLimits, connectionOptions, watchResponses } from './http/connections.js';
 import { registerCors } from './http/cors.js';
 import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
@@ -245,6 +246,8 @@ export async function buildApp({
   await app.register(async (api) => {
     registerAccessControl(api, services.tokens, limitRefusals);
     registerIdempotency(api, { repo: engine.store.idempotency, clock, hashIp: services.hashIp });
+    // After idempotency's onSend, which keeps the body as the handler sent it.
+    registerCompression(api);
     // After the hooks above, since it reads what they add to each route's schema.
     registerImpliedResponses(api);
     // Scheduled publications are applied by the first request at or after their time: no cron.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { chooseVariant, type Encoder, varyOn } from './compression.js';
 import type { ResponseCache } from './response-cache.js';
 
 export interface CachingOptions {
@@ -83,15 +84,25 @@ const isShareable = (request: FastifyRequest) =>
 
 /** Adds Authorization to Vary, keeping what CORS put there (Origin, when origins are listed). */
 export function varyOnAuthorization(reply: FastifyReply) {
-  const existing = reply.getHeader('vary');
-  const values =
-    existing === undefined
-      ? []
-      : String(existing)
-          .split(',')
-          .map((v) => v.trim());
-  if (!values.includes('Authorization')) values.push('Authorization');
-  reply.header('vary', values.join(', '));
+  varyOn(reply, 'Authorization');
+}
+
+/**
+ * Sends a JSON body with its ETag, or a 304 when If-None-Match holds it. The body goes in the coding
+ * the client prefers (src/http/compression.ts), and the ETag names that variant, on the 304 too;
+ * `encoder` gives the compressed body when the response cache keeps it.
+ */
+export function sendWithValidator(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: string,
+  etag: string,
+  encoder?: Encoder,
+) {
+  const variant = chooseVariant(request, reply, body, etag, encoder);
+  reply.header('etag', variant);
+  if (ifNoneMatchHits(request.headers['if-none-match'], variant)) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(body);
 }
 
 /**
@@ -103,13 +114,7 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
   const readsSince = new WeakMap<FastifyRequest, number>();
   const publicControl = `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${staleWhileRevalidateSeconds}`;
 
-  function reply304Or200(request: FastifyRequest, reply: FastifyReply, body: string, etag: string) {
-    if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').send(body);
-  }
-
-  function publicHeaders(reply: FastifyReply, etag: string, keys: readonly string[]) {
-    reply.header('etag', etag);
+  function publicHeaders(reply: FastifyReply, keys: readonly string[]) {
     reply.header('cache-control', publicControl);
     varyOnAuthorization(reply);
     if (keys.length > 0) {
@@ -122,17 +127,21 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
     const body = serializerFor(schema, request)(value);
     const etag = etagOf(body, options.etagPrefix);
     if (options.private || !isShareable(request)) {
-      reply.header('etag', etag);
       reply.header('cache-control', 'private, no-cache');
       varyOnAuthorization(reply);
-      return reply304Or200(request, reply, body, etag);
+      return sendWithValidator(request, reply, body, etag);
     }
     const keys = options.keys ?? [];
     // A read with no generation noted was never looked up (a route outside the cached context): not stored.
     const since = readsSince.get(request);
-    if (cache && options.keys && since !== undefined) cache.set(cacheKeyOf(request), { body, etag, keys }, since);
-    publicHeaders(reply, etag, keys);
-    return reply304Or200(request, reply, body, etag);
+    let encoder: Encoder | undefined;
+    if (cache && options.keys && since !== undefined) {
+      const url = cacheKeyOf(request);
+      // Stored, its compressed bodies are kept with it: the next reader in that coding gets them.
+      if (cache.set(url, { body, etag, keys }, since)) encoder = (coding) => cache.variant(url, body, coding);
+    }
+    publicHeaders(reply, keys);
+    return sendWithValidator(request, reply, body, etag, encoder);
   };
 
   /**
@@ -142,15 +151,16 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
    */
   async function serveFromCache(request: FastifyRequest, reply: FastifyReply) {
     if (!cache || !isRead(request) || request.headers.authorization !== undefined) return;
-    const hit = cache.get(cacheKeyOf(request));
+    const url = cacheKeyOf(request);
+    const hit = cache.get(url);
     if (!hit) {
       // Noted before the handler reads anything, so a purge during the read keeps its result out.
       readsSince.set(request, cache.generation);
       return;
     }
-    publicHeaders(reply, hit.etag, hit.keys);
+    publicHeaders(reply, hit.keys);
     reply.header('x-cache', 'hit');
-    return reply304Or200(request, reply, hit.body, hit.etag);
+    return sendWithValidator(request, reply, hit.body, hit.etag, (coding) => cache.variant(url, hit.body, coding));
   }
 
   return { send, serveFromCache };

@@ -1,4 +1,6 @@
 import { type Clock, systemClock } from '../shared/clock.js';
+import { compress } from './compression.js';
+import type { ContentCoding } from './content-coding.js';
 
 /**
  * Serialized public responses kept in memory, bounded in bytes and in age, least recently used
@@ -22,6 +24,8 @@ export interface ResponseCacheOptions {
    */
   maxAgeMs?: number;
   clock?: Clock;
+  /** Compresses a body (tests count the calls); node:zlib by default. */
+  compress?: (body: string, coding: ContentCoding) => Promise<Buffer>;
 }
 
 /** Map and index bookkeeping per entry, counted so a cache of tiny bodies still honours its bound. */
@@ -41,18 +45,27 @@ export class ResponseCache {
   /** The generation each key was last purged at, and the last clear's: what a late `set` is checked against. */
   private readonly purgedAt = new Map<string, number>();
   private clearedAt = 0;
+  /**
+   * Each entry's compressed bodies, by coding, made the first time a client asks for one; they go
+   * with the entry when it is purged, replaced, expired or evicted.
+   */
+  private readonly variants = new WeakMap<Entry, Map<ContentCoding, Promise<Buffer>>>();
   hits = 0;
   misses = 0;
+  /** Bodies compressed, kept or not: once per entry and coding while the entry lives. */
+  compressions = 0;
 
   private readonly maxAgeMs: number;
   private readonly clock: Clock;
+  private readonly compress: (body: string, coding: ContentCoding) => Promise<Buffer>;
 
   constructor(
     readonly maxBytes: number,
-    { maxAgeMs = Number.POSITIVE_INFINITY, clock = systemClock }: ResponseCacheOptions = {},
+    { maxAgeMs = Number.POSITIVE_INFINITY, clock = systemClock, compress: given = compress }: ResponseCacheOptions = {},
   ) {
     this.maxAgeMs = maxAgeMs;
     this.clock = clock;
+    this.compress = given;
   }
 
   get size(): number {
@@ -107,11 +120,41 @@ export class ResponseCache {
       }
       urls.add(url);
     }
-    for (const [oldest] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.delete(oldest);
-    }
+    this.evict();
     return true;
+  }
+
+  /**
+   * `body` in `coding`. When it is the body stored under `url`, it is compressed once and kept with
+   * that entry, counted in its bytes; any other body (an entry replaced or dropped since it was
+   * read) is compressed for this answer only. A failed compression is not kept: the next asks again.
+   */
+  variant(url: string, body: string, coding: ContentCoding): Promise<Buffer> {
+    const entry = this.entries.get(url);
+    if (!entry || entry.body !== body) {
+      this.compressions++;
+      return this.compress(body, coding);
+    }
+    let kept = this.variants.get(entry);
+    if (!kept) {
+      kept = new Map();
+      this.variants.set(entry, kept);
+    }
+    const known = kept.get(coding);
+    if (known) return known;
+    this.compressions++;
+    const made = this.compress(body, coding);
+    kept.set(coding, made);
+    made.then(
+      (compressed) => {
+        if (this.entries.get(url) !== entry) return;
+        entry.bytes += compressed.length;
+        this.bytes += compressed.length;
+        this.evict();
+      },
+      () => kept.delete(coding),
+    );
+    return made;
   }
 
   /** Drops every response stored under any of the keys. */
@@ -138,6 +181,14 @@ export class ResponseCache {
     this.entries.clear();
     this.byKey.clear();
     this.bytes = 0;
+  }
+
+  /** Drops least recently used entries until the cache is within its bound. */
+  private evict(): void {
+    for (const [oldest] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.delete(oldest);
+    }
   }
 
   private purgedSince(keys: readonly string[], generation: number): boolean {

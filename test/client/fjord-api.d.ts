@@ -1744,8 +1744,10 @@ export interface components {
         ETag: string;
         /** @description `public, max-age=…, stale-while-revalidate=…` without a token; `private, no-cache` with one; `private, no-store` on a draft preview */
         "Cache-Control": string;
-        /** @description Authorization: a token changes the response */
+        /** @description Authorization: a token changes the response; Accept-Encoding: the body may be compressed */
         Vary: string;
+        /** @description `br` or `gzip`, as Accept-Encoding weighs them, on a body of 1 KiB or more (or any body when it refuses identity); absent on an uncompressed body. Each coding has its own ETag */
+        "Content-Encoding": "br" | "gzip";
         /** @description Space-separated keys of what the body shows, to purge a CDN by (public responses) */
         "Surrogate-Key": string;
         /** @description The Surrogate-Key keys, comma-separated (public responses) */
@@ -2010,6 +2012,7 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
+                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2279,6 +2282,7 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
+                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3774,6 +3778,7 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
+                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4006,6 +4011,7 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
+                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4422,6 +4428,7 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
+                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4641,6 +4648,7 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
+                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5047,6 +5055,7 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
+                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5346,6 +5355,7 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
+                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5589,6 +5599,7 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
+                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6913,6 +6924,7 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
+                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {

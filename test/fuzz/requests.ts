@@ -182,6 +182,21 @@ function headersFor(): fc.Arbitrary<Record<string, string>> {
       'if-none-match': sometimes(etagHeader()),
       'x-request-id': sometimes(headerText),
       accept: sometimes(fc.constantFrom('application/xml', 'text/html', '*/*', 'application/problem+json', '')),
+      'accept-encoding': sometimes(
+        fc.oneof(
+          fc.constantFrom(
+            'br',
+            'gzip, deflate, br',
+            'identity;q=0',
+            '*;q=0',
+            'gzip;q=2',
+            'br;q=0.5, gzip',
+            ',;=;q',
+            '',
+          ),
+          headerText,
+        ),
+      ),
     })
     .map(
       (headers) => Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== null)) as Record<string, string>,

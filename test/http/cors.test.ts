@@ -50,11 +50,11 @@ describe('CORS', () => {
     expect(res.headers['access-control-expose-headers']).toBe(
       'Surrogate-Key, ETag, Idempotent-Replayed, Allow, Location, Retry-After, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset',
     );
-    expect(res.headers.vary).toBe('Origin, Authorization');
+    expect(res.headers.vary).toBe('Origin, Authorization, Accept-Encoding');
     const cached = await listed.api.get('/v1/articles').set('Origin', 'https://app.example').expect(200);
     expect(cached.headers['x-cache']).toBe('hit');
     expect(cached.headers['access-control-allow-origin']).toBe('https://app.example');
-    expect(cached.headers.vary).toBe('Origin, Authorization');
+    expect(cached.headers.vary).toBe('Origin, Authorization, Accept-Encoding');
   });
 
   it('allows any origin by default', async () => {

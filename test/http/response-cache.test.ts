@@ -1,3 +1,4 @@
+import { brotliDecompressSync } from 'node:zlib';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,46 @@ describe('ResponseCache', () => {
     }
     clock.advance(100);
     expect(cache.get('/a')).toBeUndefined();
+  });
+
+  it('keeps compressed bodies with their entry, counted in its bytes, and drops them with it', async () => {
+    const cache = new ResponseCache(100_000);
+    cache.set('/a', { body: body(3_000), etag: '"a"', keys: ['k'] }, cache.generation);
+    const identityBytes = cache.usedBytes;
+    const br = await cache.variant('/a', body(3_000), 'br');
+    expect(brotliDecompressSync(br).toString()).toBe(body(3_000));
+    expect(cache.usedBytes).toBe(identityBytes + br.length);
+    expect(await cache.variant('/a', body(3_000), 'br')).toBe(br);
+    expect(cache.compressions).toBe(1);
+    cache.purge(['k']);
+    expect(cache.usedBytes).toBe(0);
+    // A body no longer stored is compressed for its answer, and kept nowhere.
+    expect(await cache.variant('/a', body(3_000), 'br')).toEqual(br);
+    expect([cache.compressions, cache.usedBytes]).toEqual([2, 0]);
+  });
+
+  it('keeps no compressed body for a body other than the one stored', async () => {
+    const cache = new ResponseCache(100_000);
+    cache.set('/a', { body: body(2_000), etag: '"new"', keys: [] }, cache.generation);
+    const stored = cache.usedBytes;
+    await cache.variant('/a', body(1_500), 'gzip');
+    await cache.variant('/a', body(1_500), 'gzip');
+    expect([cache.compressions, cache.usedBytes]).toEqual([2, stored]);
+  });
+
+  it('compresses again after a compression failed, rather than keep the failure', async () => {
+    let calls = 0;
+    const cache = new ResponseCache(100_000, {
+      compress: async (text) => {
+        calls++;
+        if (calls === 1) throw new Error('out of memory');
+        return Buffer.from(text.slice(0, 10));
+      },
+    });
+    cache.set('/a', { body: body(2_000), etag: '"a"', keys: [] }, cache.generation);
+    await expect(cache.variant('/a', body(2_000), 'br')).rejects.toThrow('out of memory');
+    expect((await cache.variant('/a', body(2_000), 'br')).toString()).toBe(body(10));
+    expect(calls).toBe(2);
   });
 
   describe('a purge that arrives while a read is under way', () => {

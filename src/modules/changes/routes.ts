@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { etagOf, ifNoneMatchHits, serializerFor, varyOnAuthorization } from '../../http/caching.js';
+import { etagOf, sendWithValidator, serializerFor, varyOnAuthorization } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import { jsonResponse, NotModifiedSchema } from '../../http/responses.js';
 import { type ChangePage, ChangePageSchema, ListChangesQuerySchema } from './schemas.js';
@@ -14,12 +14,10 @@ const TAIL = 'public, max-age=5';
 /** The page with its ETag and the Cache-Control its place in the feed allows, or a 304. */
 function sendPage(request: FastifyRequest, reply: FastifyReply, page: ChangePage) {
   const body = serializerFor(ChangePageSchema, request)(page);
-  const etag = etagOf(body);
-  reply.header('etag', etag).header('cache-control', page.meta.has_more ? SETTLED : TAIL);
+  reply.header('cache-control', page.meta.has_more ? SETTLED : TAIL);
   // The page is the same with a token or without, but a token the server refuses gets a 401.
   varyOnAuthorization(reply);
-  if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
-  return reply.type('application/json; charset=utf-8').send(body);
+  return sendWithValidator(request, reply, body, etagOf(body));
 }
 
 /**
