@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { POSTGRES_URL } from './db/url.js';
+// A bad variable is explained in Fjord's words, whichever check it fails.
+import './shared/validation-messages.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
