@@ -130,9 +130,8 @@ export function validationMessage(issue: Issue): string {
         ? `has a field that is not known: ${issue.keys[0]}`
         : `has fields that are not known: ${issue.keys.join(', ')}`;
     case 'invalid_value':
-      return issue.values.length === 1
-        ? `must be ${quoted(issue.values[0])}`
-        : `must be one of ${either(issue.values)}`;
+      // "must be "a" or "b"", and "one of" from three choices on.
+      return `must be ${issue.values.length > 2 ? 'one of ' : ''}${either(issue.values)}`;
     case 'invalid_union':
       return 'does not match any of the accepted forms';
     case 'invalid_key':
