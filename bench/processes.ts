@@ -15,6 +15,7 @@ export interface Started {
 
 /** A developer's .env must not change what is measured: processes see only the environment given. */
 const NO_ENV_FILE = { ENV_FILE: '' };
+
 /** Spawns a node process and waits (bounded: 30 s) for `readyPath` to answer 200. */
 export async function startProcess(args: string[], env: Record<string, string>, readyPath: string): Promise<Started> {
   const port = await freePort();

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigSchema, loadConfig } from '../src/config.js';
-import { EnvFileError, loadEnvFile, parseEnvFile } from '../src/env-file.js';
+import { EnvFileError, loadEnvFile, parseEnvFile, processConfig } from '../src/env-file.js';
 
 const entries = (text: string) => Object.fromEntries(parseEnvFile(text));
 
@@ -122,5 +122,39 @@ describe('loadEnvFile', () => {
     const env = {};
     expect(errorOf(() => loadEnvFile(env, dir))).toBe('.env line 2: expected NAME=value');
     expect(env).toEqual({});
+  });
+});
+
+describe('processConfig', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** Runs it with exit and stderr caught: what the process would print, and its exit code. */
+  function ended(env: Record<string, string | undefined>) {
+    const printed: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      printed.push(String(text));
+      return true;
+    });
+    vi.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`exit ${code}`);
+    });
+    expect(() => processConfig(env)).toThrow('exit 78');
+    return printed.join('');
+  }
+
+  it('gives the configuration, with the file it read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fjord-env-'));
+    writeFileSync(join(dir, 'fjord.env'), 'PORT=4001\n');
+    const { config, envFile } = processConfig({ ENV_FILE: join(dir, 'fjord.env') });
+    expect(config.PORT).toBe(4001);
+    expect(envFile).toEqual({ path: join(dir, 'fjord.env'), applied: ['PORT'], overridden: [] });
+    expect(processConfig({ ENV_FILE: '' }).envFile).toBeNull();
+  });
+
+  it('ends the process with 78 and one line for a bad file, and the usual lines for bad variables', () => {
+    expect(ended({ ENV_FILE: 'missing.env' })).toBe('fjord: ENV_FILE=missing.env: no such file\n');
+    expect(ended({ ENV_FILE: '', PORT: 'x' })).toBe('fjord: Invalid configuration:\n  - PORT="x": must be a number\n');
   });
 });
