@@ -31,6 +31,9 @@ export default defineConfig({
       'test/modules/events/catalogue.test.ts',
       'test/modules/webhooks/rules.test.ts',
       'test/shared/progress.test.ts',
+      'test/env-file.test.ts',
+      'test/http/listen.test.ts',
+      'test/shared/validation-messages.test.ts',
     ],
     // The sqlite project's engine: a mutant is judged once, on the engine that needs no server.
     env: { FJORD_TEST_ENGINE: 'sqlite' },

@@ -13,6 +13,9 @@ export interface Started {
   stop: () => Promise<void>;
 }
 
+/** A developer's .env must not change what is measured: processes see only the environment given. */
+const NO_ENV_FILE = { ENV_FILE: '' };
+
 /** Spawns a node process and waits (bounded: 30 s) for `readyPath` to answer 200. */
 export async function startProcess(args: string[], env: Record<string, string>, readyPath: string): Promise<Started> {
   const port = await freePort();
@@ -20,7 +23,7 @@ export async function startProcess(args: string[], env: Record<string, string>, 
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...NO_ENV_FILE, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -61,7 +64,11 @@ export function peakRssMb(pid: number | undefined): number | null {
 
 /** Runs a command to completion, inheriting stderr (progress), and fails on a non-zero exit. */
 export async function runToEnd(args: string[], env: Record<string, string> = {}): Promise<void> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...NO_ENV_FILE, ...env },
+    stdio: 'inherit',
+  });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
 }
@@ -70,7 +77,7 @@ export async function runToEnd(args: string[], env: Record<string, string> = {})
 export async function output(args: string[], env: Record<string, string> = {}): Promise<string> {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...NO_ENV_FILE, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -1,7 +1,7 @@
-import { loadConfig } from '../src/config.js';
 import { openEngine } from '../src/engine/open.js';
+import { processConfig } from '../src/env-file.js';
 
-const config = loadConfig(process.env);
+const { config } = processConfig();
 const engine = await openEngine(config);
 const applied = await engine.migrate();
 await engine.close();

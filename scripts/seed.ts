@@ -1,9 +1,9 @@
 import { seed } from '../seeds/index.js';
 import { createServices } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { openEngine } from '../src/engine/open.js';
+import { processConfig } from '../src/env-file.js';
 
-const config = loadConfig(process.env);
+const { config } = processConfig();
 const engine = await openEngine(config);
 await engine.migrate();
 const slugs = await engine.exclusively(() => seed(createServices(engine, undefined, config)));

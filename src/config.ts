@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { POSTGRES_URL } from './db/url.js';
+// A bad variable is explained in Fjord's words, whichever check it fails.
+import './shared/validation-messages.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
@@ -134,6 +136,8 @@ export const ConfigSchema = z.object({
     .optional(),
   CORS_ORIGINS: corsOrigins.default('*'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Logs as JSON lines or as lines for a person; unset, pretty on a terminal and JSON otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   MIGRATE_ON_START: booleanFromEnv.default(true),
   CACHE_MAX_AGE_S: seconds.default(60),
   CACHE_STALE_WHILE_REVALIDATE_S: seconds.default(300),

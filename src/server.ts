@@ -1,25 +1,18 @@
 import { seed } from '../seeds/index.js';
 import { buildApp, createServices } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
 import { SchemaVersionError } from './db/schema-version.js';
 import { openEngine } from './engine/open.js';
-import { loggerOptions } from './http/logging.js';
+import { processConfig } from './env-file.js';
+import { listenFailure, listeningLine } from './http/listen.js';
+import { logFormat, loggerOptions, prettyLogStream } from './http/logging.js';
 import { systemClock } from './shared/clock.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The only process code: configuration, database, app, listen, signals and exit codes. */
 async function main() {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`fjord: ${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  // .env first, so that a bad file or variable is reported before anything is opened.
+  const { config, envFile } = processConfig(process.env);
 
   const engine = await openEngine(config);
   let seeded: string[] = [];
@@ -44,11 +37,22 @@ async function main() {
     config,
     engine,
     services,
-    logger: loggerOptions(config.LOG_LEVEL),
+    logger: loggerOptions(
+      config.LOG_LEVEL,
+      logFormat(config.LOG_FORMAT, process.stdout.isTTY === true) === 'pretty'
+        ? prettyLogStream(process.stdout.isTTY === true)
+        : undefined,
+    ),
     // A scheduled publication (and its webhooks) must not wait for a request: behind a CDN none may come.
     schedulePollMs: 1_000,
   });
 
+  if (envFile) {
+    app.log.info(
+      { variables: envFile.applied, kept_from_environment: envFile.overridden },
+      `read ${envFile.applied.length} variable${envFile.applied.length === 1 ? '' : 's'} from ${envFile.path}`,
+    );
+  }
   if (seeded.length > 0) app.log.info({ slugs: seeded }, 'seeded an empty database');
 
   let closing = false;
@@ -68,7 +72,16 @@ async function main() {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.listen({ port: config.PORT, host: config.HOST });
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST, listenTextResolver: listeningLine });
+  } catch (err) {
+    const failure = listenFailure(err, config);
+    if (!failure) throw err;
+    process.stderr.write(`fjord: ${failure.line}\n`);
+    await app.close();
+    await engine.close();
+    process.exit(failure.exitCode);
+  }
 }
 
 main().catch((err: unknown) => {

@@ -31,6 +31,17 @@ describe('loadConfig', () => {
     const { problems, message } = error as ConfigError;
     expect(problems.map((p) => p.split('=')[0])).toEqual(['PORT', 'CORS_ORIGINS', 'LOG_LEVEL', 'MIGRATE_ON_START']);
     expect(message).toContain('PORT="eighty": must be a number');
+    // Checks the schema does not word itself read in the same voice.
+    expect(message).toContain(
+      'LOG_LEVEL="loud": must be one of "fatal", "error", "warn", "info", "debug", "trace" or "silent"',
+    );
+  });
+
+  it('takes LOG_FORMAT json or pretty, and leaves it unset for the terminal to decide', () => {
+    expect(loadConfig({}).LOG_FORMAT).toBeUndefined();
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+    expect(() => loadConfig({ LOG_FORMAT: 'text' })).toThrow('LOG_FORMAT="text": must be "json" or "pretty"');
   });
 
   it('gives connections safe limits by default', () => {

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { isDatabaseBusy, isDatabaseUnreachable, isUnstorableValue, toDomainError } from '../db/errors.js';
 import { AppError, type FieldError, PROBLEMS, type ProblemCode } from '../errors.js';
+// Validation messages in Fjord's words, for every issue a schema does not word itself.
+import '../shared/validation-messages.js';
 import { createMethodIndex } from './allowed-methods.js';
 import type { Problem } from './problem.js';
 

@@ -1,4 +1,5 @@
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import PinoPretty from 'pino-pretty';
 import type { Config } from '../config.js';
 
 /** Paths that carry a secret: a preview token opens a draft to whoever holds it. */
@@ -45,4 +46,26 @@ export function loggerOptions(
       censor: '[redacted]',
     },
   };
+}
+
+export type LogFormat = 'json' | 'pretty';
+
+/** LOG_FORMAT when set; otherwise lines a person reads on a terminal, and JSON for a collector. */
+export function logFormat(setting: LogFormat | undefined, isTTY: boolean): LogFormat {
+  return setting ?? (isTTY ? 'pretty' : 'json');
+}
+
+/**
+ * Where the server's logs go in `pretty` format: one line per entry on stdout, its fields inline,
+ * colored on a terminal. Written synchronously, so that the last lines before an exit are not lost.
+ */
+export function prettyLogStream(colorize: boolean, destination: number | NodeJS.WritableStream = 1) {
+  return PinoPretty({
+    colorize,
+    destination,
+    sync: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+  });
 }

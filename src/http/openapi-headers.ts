@@ -59,6 +59,11 @@ export const RESPONSE_HEADERS = {
     required: true,
     schema: { type: 'string', format: 'uri-reference' },
   },
+  Link: {
+    description:
+      'Related resources as RFC 8288 links: the OpenAPI document (`service-desc`), the reference (`service-doc`), the health check (`status`)',
+    schema: text,
+  },
   'X-Robots-Tag': {
     description: '`noindex`: a draft preview is kept out of search engines',
     required: true,

@@ -3,8 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UNREACHABLE_RETRY_AFTER_S } from '../db/errors.js';
 import { NotFoundError, PROBLEMS, type ProblemCode, UnavailableError } from '../errors.js';
+import { API_VERSION } from './openapi.js';
 import { ProblemSchema, problemResponses } from './problem.js';
-import { jsonResponse } from './responses.js';
+import { jsonResponse, withHeaders } from './responses.js';
 
 /**
  * A database that neither answers nor fails (a silent network) would hold the probe as long as
@@ -44,6 +45,48 @@ export const ProblemTypeSchema = z
   })
   .meta({ id: 'ProblemType', description: "What a problem document's `type` names" });
 
+const LinkSchema = z
+  .object({
+    href: z.string().meta({ description: 'A URL relative to this server', examples: ['/v1/articles'] }),
+    title: z.string(),
+  })
+  .meta({ id: 'IndexLink' });
+
+export const IndexSchema = z
+  .object({
+    name: z.literal('Fjord'),
+    description: z.string(),
+    version: z.string().meta({ description: 'The version of this API', examples: [API_VERSION] }),
+    links: z.object({
+      docs: LinkSchema,
+      openapi: LinkSchema,
+      articles: LinkSchema,
+      tags: LinkSchema,
+      credits: LinkSchema,
+      changes: LinkSchema,
+      health: LinkSchema,
+    }),
+  })
+  .meta({ id: 'Index', description: 'What this server is, and where to start' });
+
+const INDEX: z.infer<typeof IndexSchema> = {
+  name: 'Fjord',
+  description: 'A headless CMS content API for articles and moderated reader comments',
+  version: API_VERSION,
+  links: {
+    docs: { href: '/docs', title: 'The API reference, to read and try in a browser' },
+    openapi: { href: '/openapi.json', title: 'The OpenAPI 3.1 document, to generate a client from' },
+    articles: { href: '/v1/articles', title: 'Published articles, newest first' },
+    tags: { href: '/v1/tags', title: 'Tags' },
+    credits: { href: '/v1/credits', title: 'Credits: authors, photographers and sources' },
+    changes: { href: '/v1/changes', title: 'What changed since a cursor, to keep a copy in sync' },
+    health: { href: '/healthz', title: 'Whether this node can serve' },
+  },
+};
+
+/** RFC 8631 relations, so that a tool finds the description and the docs without reading the body. */
+const INDEX_LINKS = '</openapi.json>; rel="service-desc", </docs>; rel="service-doc", </healthz>; rel="status"';
+
 export interface SystemRoutesOptions {
   /** Named in every answer. */
   engine: EngineKind;
@@ -66,6 +109,27 @@ async function answers(ping: () => Promise<unknown>): Promise<void> {
 
 export async function systemRoutes(app: FastifyInstance, { engine, ping }: SystemRoutesOptions) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'getIndex',
+        tags: ['system'],
+        summary: 'Where to start: links to the API reference, the OpenAPI document and the main collections',
+        description:
+          'The `Link` header gives the OpenAPI document (`service-desc`), the reference (`service-doc`) and the ' +
+          'health check (`status`), as RFC 8631 names them.',
+        response: {
+          200: withHeaders(jsonResponse(IndexSchema, 'Links to the rest of the API'), 'Link'),
+          ...problemResponses(),
+        },
+      },
+    },
+    async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=300').header('link', INDEX_LINKS).send(INDEX),
+  );
 
   r.get(
     '/healthz',

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
+/** tsx by its path, so that a server started from another folder still runs the sources. */
+const TSX = import.meta.resolve('tsx');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,23 +27,42 @@ export interface ServerProcess {
   child: ChildProcess;
   port: number;
   url: string;
+  stdout: () => string;
   stderr: () => string;
   exited: Promise<number | null>;
 }
 
-/** Starts the real server (src/server.ts) as its own process, as `npm start` does. */
-export function startServer(env: Record<string, string>): ServerProcess & { ready: () => Promise<void> } {
+/**
+ * Starts the real server (src/server.ts) as its own process, as `npm start` does. ENV_FILE is set
+ * empty, so that a developer's .env in the repository never changes what a test starts; a test of
+ * the file itself sets ENV_FILE, or passes `undefined` to read the working directory's `.env`.
+ * `cwd` runs it from another folder.
+ */
+export function startServer(
+  env: Record<string, string | undefined>,
+  options: { cwd?: string } = {},
+): ServerProcess & { ready: () => Promise<void> } {
   const port = Number(env.PORT);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ENV_FILE: '',
+    ...env,
+  };
+  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/server.ts')], {
+    cwd: options.cwd ?? ROOT,
+    env: Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
   let err = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     err += chunk.toString();
   });
-  child.stdout?.resume();
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const ready = async () => {
@@ -56,5 +77,5 @@ export function startServer(env: Record<string, string>): ServerProcess & { read
     }
     throw new Error(`server did not become healthy: ${err}`);
   };
-  return { child, port, url, stderr: () => err, exited, ready };
+  return { child, port, url, stdout: () => out, stderr: () => err, exited, ready };
 }

@@ -6,6 +6,36 @@ import { buildTestApp } from '../helpers/build-app.js';
 const { api, engine } = await buildTestApp();
 
 describe('system endpoints', () => {
+  it('GET / answers an index of links, public and cacheable, with RFC 8631 Link relations', async () => {
+    const res = await api.get('/').expect(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('public, max-age=300');
+    expect(res.headers.link).toBe(
+      '</openapi.json>; rel="service-desc", </docs>; rel="service-doc", </healthz>; rel="status"',
+    );
+    expect(res.body).toEqual({
+      name: 'Fjord',
+      description: 'A headless CMS content API for articles and moderated reader comments',
+      version: '1.0.0',
+      links: {
+        docs: { href: '/docs', title: 'The API reference, to read and try in a browser' },
+        openapi: { href: '/openapi.json', title: 'The OpenAPI 3.1 document, to generate a client from' },
+        articles: { href: '/v1/articles', title: 'Published articles, newest first' },
+        tags: { href: '/v1/tags', title: 'Tags' },
+        credits: { href: '/v1/credits', title: 'Credits: authors, photographers and sources' },
+        changes: { href: '/v1/changes', title: 'What changed since a cursor, to keep a copy in sync' },
+        health: { href: '/healthz', title: 'Whether this node can serve' },
+      },
+    });
+  });
+
+  it('GET / links only to paths this server answers', async () => {
+    const { body } = await api.get('/').expect(200);
+    for (const { href } of Object.values(body.links as Record<string, { href: string }>)) {
+      await api.get(href).redirects(1).expect(200);
+    }
+  });
+
   it('GET /healthz answers ok once the database is open, naming the engine', async () => {
     const res = await api.get('/healthz').expect(200);
     expect(res.body).toEqual({ status: 'ok', engine: engine.kind, database: 'up' });

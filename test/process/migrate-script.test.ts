@@ -16,7 +16,8 @@ afterAll(() => database.drop());
 
 const script = (name: string) =>
   run(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`], {
-    env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' },
+    // A developer's .env must not name another database than the one under test.
+    env: { ...process.env, ...database.env, LOG_LEVEL: 'silent', ENV_FILE: '' },
   });
 
 const folder = TEST_ENGINE === 'postgres' ? 'migrations-pg' : 'migrations';
