@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where to start: links to the API reference, the OpenAPI document and the main collections
+         * @description The `Link` header gives the OpenAPI document (`service-desc`), the reference (`service-doc`) and the health check (`status`), as RFC 8631 names them.
+         */
+        get: operations["getIndex"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1103,6 +1123,34 @@ export interface components {
             /** @description What the problem means, and what a client does about it */
             description: string;
         };
+        IndexLink: {
+            /**
+             * @description A URL relative to this server
+             * @example /v1/articles
+             */
+            href: string;
+            title: string;
+        };
+        /** @description What this server is, and where to start */
+        Index: {
+            /** @constant */
+            name: "Fjord";
+            description: string;
+            /**
+             * @description The version of this API
+             * @example 1.0.0
+             */
+            version: string;
+            links: {
+                docs: components["schemas"]["IndexLink"];
+                openapi: components["schemas"]["IndexLink"];
+                articles: components["schemas"]["IndexLink"];
+                tags: components["schemas"]["IndexLink"];
+                credits: components["schemas"]["IndexLink"];
+                changes: components["schemas"]["IndexLink"];
+                health: components["schemas"]["IndexLink"];
+            };
+        };
         PageMeta: {
             /** @description Cursor of the next page; null on the last page */
             next_cursor: string | null;
@@ -1754,6 +1802,8 @@ export interface components {
         "Cache-Tag": string;
         /** @description The URL of the resource */
         Location: string;
+        /** @description Related resources as RFC 8288 links: the OpenAPI document (`service-desc`), the reference (`service-doc`), the health check (`status`) */
+        Link: string;
         /** @description `noindex`: a draft preview is kept out of search engines */
         "X-Robots-Tag": string;
         /** @description Seconds to wait before retrying */
@@ -1773,6 +1823,70 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getIndex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Links to the rest of the API */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Index"];
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
