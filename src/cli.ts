@@ -170,8 +170,6 @@ function fjordProgram(io: CliIo): Command {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // `fjord help token create` is `fjord token create --help`.
   const args = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : argv;
-  // Every command reads its settings from this one environment: this is where the values of a
-  // .env file join it, before any command runs.
-  const env = io.env;
-  return run(fjordProgram({ ...io, env }), args, io);
+  // io.env already holds the values of a .env file: bin/fjord.js loads it before calling this.
+  return run(fjordProgram(io), args, io);
 }
