@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UNREACHABLE_RETRY_AFTER_S } from '../db/errors.js';
 import { NotFoundError, PROBLEMS, type ProblemCode, UnavailableError } from '../errors.js';
-import { ProblemSchema, problemResponses } from './problem.js';
+import { ProblemCodeSchema, ProblemSchema, problemResponses } from './problem.js';
 import { jsonResponse } from './responses.js';
 
 /**
@@ -14,7 +14,7 @@ const PING_TIMEOUT_MS = 3_000;
 
 const EngineSchema = z
   .enum(['sqlite', 'postgres'])
-  .meta({ description: 'The database engine this node serves from', examples: ['sqlite'] });
+  .meta({ id: 'Engine', description: 'The database engine this node serves from', examples: ['sqlite'] });
 
 export type EngineKind = z.infer<typeof EngineSchema>;
 
@@ -34,7 +34,7 @@ export const HealthUnavailableSchema = ProblemSchema.extend({
 export const ProblemTypeSchema = z
   .object({
     type: z.string().meta({ examples: ['/problems/conflict'] }),
-    code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]),
+    code: ProblemCodeSchema,
     status: z
       .number()
       .int()

@@ -2,8 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import { RESPONSE_HEADERS } from '../../src/http/openapi-headers.js';
 
 type HeaderRef = { $ref: string };
-type Operation = { responses: Record<string, { headers?: Record<string, HeaderRef> }> };
-type Document = { paths: Record<string, Record<string, Operation>> };
+type Response = { headers?: Record<string, HeaderRef> };
+type Operation = { responses: Record<string, Response | { $ref: string }> };
+type Document = {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { responses?: Record<string, Response> };
+};
+
+/** An operation's response for a status, following a reference to a shared one. */
+export function responseOf(document: Document, operation: Operation, status: string): Response | undefined {
+  const response = operation.responses[status];
+  if (!response || !('$ref' in response)) return response;
+  const shared = document.components?.responses?.[response.$ref.replace('#/components/responses/', '')];
+  if (!shared) throw new Error(`${response.$ref} names no response`);
+  return shared;
+}
 
 /** Headers a response may carry only where the document declares them; the rest (Cache-Control, Vary) are set broadly. */
 const DECLARED_ONLY = [
@@ -37,7 +50,7 @@ export function observeContract(app: FastifyInstance): string[] {
     const operation = document.paths[path]?.[request.method.toLowerCase()];
     if (!operation) return;
     const where = `${request.method} ${path} -> ${reply.statusCode}`;
-    const response = operation.responses[String(reply.statusCode)];
+    const response = responseOf(document, operation, String(reply.statusCode));
     if (!response) {
       mismatches.push(`${where}: status not declared`);
       return;

@@ -5,6 +5,7 @@ import {
   CreateArticleInputSchema,
   HeroImageSchema,
   ListArticlesQuerySchema,
+  PublicArticleSchema,
   SnapshotCreditSchema,
   SourceSchema,
   TagRefSchema,
@@ -58,6 +59,7 @@ const editorFields = {
 
 export const EditorArticleSchema = z
   .object({
+    view: z.literal('editor').meta({ description: "Which view of the article this is: the head revision's" }),
     ...editorFields,
     title: z.string(),
     slug: z.string(),
@@ -72,6 +74,14 @@ export const EditorArticleSchema = z
   })
   .meta({ id: 'EditorArticle', description: "An article as editors see it: its head revision's content" });
 export type EditorArticle = z.infer<typeof EditorArticleSchema>;
+
+/** What GET /v1/articles/{article} answers: `view` tells a client, and a validator, which one it got. */
+export const ArticleViewSchema = z.discriminatedUnion('view', [PublicArticleSchema, EditorArticleSchema]).meta({
+  discriminator: {
+    propertyName: 'view',
+    mapping: { public: '#/components/schemas/Article', editor: '#/components/schemas/EditorArticle' },
+  },
+});
 
 export const RevisionResultSchema = EditorArticleSchema.extend({
   merged_onto: z

@@ -16,6 +16,7 @@ import { SurrogateKeys } from '../../shared/changes.js';
 import type { SearchService } from '../search/service.js';
 import {
   ArticlesQuerySchema,
+  ArticleViewSchema,
   CreateArticleBodySchema,
   EditorArticlePageSchema,
   EditorArticleSchema,
@@ -110,7 +111,7 @@ export async function articlesRoutes(
           'article is its head revision (`EditorArticle`), and the ETag names that revision for If-Match.',
         params: ArticleRefParamsSchema,
         response: {
-          200: jsonResponse(z.union([PublicArticleSchema, EditorArticleSchema]), 'The article'),
+          200: jsonResponse(ArticleViewSchema, 'The article'),
           301: MovedPermanentlySchema,
           304: NotModifiedSchema,
           ...problemResponses(400, 404),

@@ -16,6 +16,7 @@ const parseJson = <T>(text: string | null): T | null => (text === null ? null : 
 /** The public shape of an article from its row: the read model a publication writes, with its tag and credit links. */
 export function toPublicArticle(row: ArticleRow, tags: TagLink[], credits: CreditLink[]): PublicArticle {
   return {
+    view: 'public',
     ...toTeaser(row, tags),
     body: row.body ?? '',
     body_html: row.bodyHtml ?? '',
