@@ -203,23 +203,35 @@ describe('openapi.yaml', () => {
     }
   });
 
-  it('tells the public and the editor view of an article apart by `view`', () => {
-    const schema = document.paths['/v1/articles/{article}']?.get?.responses['200']?.content?.['application/json']
-      ?.schema as Json;
-    expect(schema).toEqual({
-      oneOf: [{ $ref: '#/components/schemas/Article' }, { $ref: '#/components/schemas/EditorArticle' }],
-      discriminator: {
-        propertyName: 'view',
-        mapping: { public: '#/components/schemas/Article', editor: '#/components/schemas/EditorArticle' },
-      },
-    });
-    for (const [name, view] of [
-      ['Article', 'public'],
-      ['EditorArticle', 'editor'],
+  it('tells the public and the editor view of an article, and of a list, apart by `view`', () => {
+    const answer = (path: string) =>
+      document.paths[path]?.get?.responses['200']?.content?.['application/json']?.schema as Json;
+    for (const [path, publicView, editorView] of [
+      ['/v1/articles/{article}', 'Article', 'EditorArticle'],
+      ['/v1/articles', 'ArticlePage', 'EditorArticlePage'],
     ] as const) {
-      const article = document.components.schemas[name] as { properties: Record<string, Json>; required: string[] };
-      expect(article.properties.view, name).toMatchObject({ type: 'string', const: view });
-      expect(article.required, name).toContain('view');
+      const [publicRef, editorRef] = [`#/components/schemas/${publicView}`, `#/components/schemas/${editorView}`];
+      expect(answer(path), path).toEqual({
+        oneOf: [{ $ref: publicRef }, { $ref: editorRef }],
+        discriminator: { propertyName: 'view', mapping: { public: publicRef, editor: editorRef } },
+      });
+      for (const [name, view] of [
+        [publicView, 'public'],
+        [editorView, 'editor'],
+      ] as const) {
+        const schema = document.components.schemas[name] as { properties: Record<string, Json>; required: string[] };
+        expect(schema.properties.view, name).toMatchObject({ type: 'string', const: view });
+        expect(schema.required, name).toContain('view');
+      }
+    }
+  });
+
+  it('offers no choice of answers that a client cannot tell apart', () => {
+    for (const [at, node] of nodes(document.paths)) {
+      const choices = (node.oneOf ?? node.anyOf) as Json[] | undefined;
+      if (!choices || !choices.every((choice) => typeof choice.$ref === 'string')) continue;
+      expect(node, at).toHaveProperty('oneOf');
+      expect(node, at).toHaveProperty(['discriminator', 'propertyName']);
     }
   });
 

@@ -47,6 +47,17 @@ export function page<T extends z.ZodType>(item: T, id: string) {
   return z.object({ data: z.array(item), meta: PageMetaSchema }).meta({ id });
 }
 
+/** A page of one view of a list that has two (public, editor): `view` says which, even when `data` is empty. */
+export function viewPage<T extends z.ZodType, V extends string>(item: T, view: V, id: string, description: string) {
+  return z
+    .object({
+      view: z.literal(view).meta({ description: 'Which view of the list this is' }),
+      data: z.array(item),
+      meta: PageMetaSchema,
+    })
+    .meta({ id, description });
+}
+
 /**
  * The largest id or revision number: ids and numbers are 32-bit integer columns on PostgreSQL, so
  * a larger one can name nothing, and is refused alike on both engines.

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { idNumber, MAX_ID, PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
+import { idNumber, MAX_ID, PaginationQuerySchema, page, TimestampSchema, viewPage } from '../../shared/schemas.js';
 import {
   ArticleContentSchema,
+  ArticlePageSchema,
   CreateArticleInputSchema,
   HeroImageSchema,
   ListArticlesQuerySchema,
@@ -108,7 +109,20 @@ export const EditorArticleSummarySchema = z
   })
   .meta({ id: 'EditorArticleSummary' });
 export type EditorArticleSummary = z.infer<typeof EditorArticleSummarySchema>;
-export const EditorArticlePageSchema = page(EditorArticleSummarySchema, 'EditorArticlePage');
+export const EditorArticlePageSchema = viewPage(
+  EditorArticleSummarySchema,
+  'editor',
+  'EditorArticlePage',
+  'A page of articles as editors list them: every status',
+);
+
+/** What GET /v1/articles answers: `view` tells which list it is, even an empty one. */
+export const ArticleListSchema = z.discriminatedUnion('view', [ArticlePageSchema, EditorArticlePageSchema]).meta({
+  discriminator: {
+    propertyName: 'view',
+    mapping: { public: '#/components/schemas/ArticlePage', editor: '#/components/schemas/EditorArticlePage' },
+  },
+});
 export type EditorArticlePage = z.infer<typeof EditorArticlePageSchema>;
 
 export const ArticlesQuerySchema = ListArticlesQuerySchema.extend({

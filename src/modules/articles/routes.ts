@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../errors.js';
 import { actorOf, hasRole } from '../../http/access.js';
 import { type CacheableSender, etagOf } from '../../http/caching.js';
@@ -15,6 +14,7 @@ import {
 import { SurrogateKeys } from '../../shared/changes.js';
 import type { SearchService } from '../search/service.js';
 import {
+  ArticleListSchema,
   ArticlesQuerySchema,
   ArticleViewSchema,
   CreateArticleBodySchema,
@@ -69,7 +69,7 @@ export async function articlesRoutes(
           '503 `too_costly` with Retry-After.',
         querystring: ArticlesQuerySchema,
         response: {
-          200: jsonResponse(z.union([ArticlePageSchema, EditorArticlePageSchema]), 'A page of articles'),
+          200: jsonResponse(ArticleListSchema, 'A page of articles'),
           304: NotModifiedSchema,
           ...problemResponses(400, 401, 403, 503),
         },

@@ -87,12 +87,13 @@ export function createArticlesService({ repo, clock }: { repo: ArticlesRepositor
       const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'string'] as const) : null;
       const rows = await repo.findPublishedPage({ limit: query.limit, after, tag: query.tag, lang: query.lang });
       const tags = await repo.tagsFor(rows.slice(0, query.limit).map((r) => r.id));
-      return toPage(
+      const page = toPage(
         rows,
         query.limit,
         (row) => toTeaser(row, tags.get(row.id) ?? []),
         (last) => [last.publishedAt ?? 0, last.id],
       );
+      return { view: 'public', ...page };
     },
 
     async count(): Promise<number> {
