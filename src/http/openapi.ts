@@ -2,6 +2,16 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import {
+  withComposedSchemas,
+  withMergedInputs,
+  withoutRestatedBounds,
+  withoutRestatedReferences,
+  withPlainReferences,
+  withSharedParameters,
+  withSharedResponses,
+  wrapReferences,
+} from './openapi-compact.js';
 import { withResponseHeaders } from './openapi-headers.js';
 
 export const API_VERSION = '1.0.0';
@@ -25,7 +35,7 @@ type Document = ReturnType<typeof jsonSchemaTransformObject> & { components?: { 
 
 /**
  * The zod transform emits an input and an output variant of every registered schema; keep only the
- * components something refers to, so readers of openapi.yaml see each shape once.
+ * components an operation or a webhook refers to, so readers of openapi.yaml see each shape once.
  */
 function withoutUnusedSchemas(document: Document): Document {
   const schemas = document.components?.schemas ?? {};
@@ -39,7 +49,7 @@ function withoutUnusedSchemas(document: Document): Document {
       }
     }
   };
-  visit(document.paths);
+  visit([document.paths, (document as { webhooks?: unknown }).webhooks]);
   const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
   return { ...document, components: { ...document.components, schemas: kept } } as Document;
 }
@@ -47,9 +57,13 @@ function withoutUnusedSchemas(document: Document): Document {
 type Transform = typeof jsonSchemaTransform;
 type ResponseEntries = Record<string, { headers?: unknown } | undefined>;
 
-/** The zod transform rebuilds each response entry from its content alone; put back the headers a route declared. */
+/**
+ * The zod transform rebuilds each response entry from its content alone; put back the headers a
+ * route declared. References with keywords beside them are wrapped, for @fastify/swagger to keep them.
+ */
 const withDeclaredHeaders: Transform = (input) => {
   const output = jsonSchemaTransform(input);
+  output.schema = wrapReferences(output.schema);
   const declared = (input.schema as { response?: ResponseEntries } | undefined)?.response ?? {};
   const transformed = (output.schema as { response?: ResponseEntries } | undefined)?.response ?? {};
   for (const [status, entry] of Object.entries(declared)) {
@@ -65,8 +79,14 @@ const withDeclaredHeaders: Transform = (input) => {
  */
 export async function registerOpenApi(
   app: FastifyInstance,
-  /** The OpenAPI 3.1 `webhooks` section: the calls the server makes, described as operations. */
-  webhooks: Record<string, unknown> = {},
+  /** The OpenAPI 3.1 `webhooks` section: the calls the server makes, described as operations, and their components. */
+  {
+    webhooks,
+    components,
+  }: {
+    webhooks: Record<string, unknown>;
+    components: { schemas: Record<string, unknown>; parameters: Record<string, unknown> };
+  } = { webhooks: {}, components: { schemas: {}, parameters: {} } },
 ) {
   await app.register(swagger, {
     openapi: {
@@ -75,7 +95,8 @@ export async function registerOpenApi(
         title: 'Fjord content API',
         version: API_VERSION,
         description:
-          'Articles, tags, credits and moderated reader comments. Errors are RFC 9457 problem documents (application/problem+json).',
+          'Articles, tags, credits and moderated reader comments. Errors are RFC 9457 problem documents ' +
+          '(application/problem+json). Every integer is a safe integer: at most 2^53 − 1 either side of zero.',
         license: { name: 'MIT', identifier: 'MIT' },
       },
       // Relative, so the document is true wherever the API is served, behind any host or proxy.
@@ -102,6 +123,9 @@ export async function registerOpenApi(
         { name: 'system', description: 'Health and API description' },
       ],
       components: {
+        // Built from zod schemas as plain JSON Schema, as the webhooks are.
+        schemas: components.schemas as never,
+        parameters: components.parameters as never,
         securitySchemes: {
           bearerAuth: {
             type: 'http',
@@ -119,8 +143,19 @@ export async function registerOpenApi(
       },
     },
     transform: withDeclaredHeaders,
+    // Each step takes the document the previous one made; see each for what it says once instead of often.
     transformObject: (documentObject) =>
-      withResponseHeaders(withoutUnusedSchemas(jsonSchemaTransformObject(documentObject))),
+      [
+        withPlainReferences,
+        withoutRestatedBounds,
+        withMergedInputs,
+        withoutRestatedReferences,
+        withoutUnusedSchemas,
+        withComposedSchemas,
+        withResponseHeaders,
+        withSharedResponses,
+        withSharedParameters,
+      ].reduce((document, step) => step(document), jsonSchemaTransformObject(documentObject) as Document),
   });
   // Every asset is served from the package itself, so the reference works with no internet access.
   await app.register(swaggerUi, {

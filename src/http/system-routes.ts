@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UNREACHABLE_RETRY_AFTER_S } from '../db/errors.js';
 import { NotFoundError, PROBLEMS, type ProblemCode, UnavailableError } from '../errors.js';
 import { API_VERSION } from './openapi.js';
-import { ProblemSchema, problemResponses } from './problem.js';
+import { ProblemCodeSchema, ProblemSchema, problemResponses } from './problem.js';
 import { jsonResponse, withHeaders } from './responses.js';
 
 /**
@@ -15,7 +15,7 @@ const PING_TIMEOUT_MS = 3_000;
 
 const EngineSchema = z
   .enum(['sqlite', 'postgres'])
-  .meta({ description: 'The database engine this node serves from', examples: ['sqlite'] });
+  .meta({ id: 'Engine', description: 'The database engine this node serves from', examples: ['sqlite'] });
 
 export type EngineKind = z.infer<typeof EngineSchema>;
 
@@ -35,7 +35,7 @@ export const HealthUnavailableSchema = ProblemSchema.extend({
 export const ProblemTypeSchema = z
   .object({
     type: z.string().meta({ examples: ['/problems/conflict'] }),
-    code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]),
+    code: ProblemCodeSchema,
     status: z
       .number()
       .int()

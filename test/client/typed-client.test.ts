@@ -67,12 +67,13 @@ describe('an article through the typed client', () => {
       updated_at: published.updated_at,
     };
     const page = ok(await reader.GET('/v1/articles', { params: { query: { tag: 'travel', limit: 10 } } }));
-    expect(page).toEqual({ data: [teaser], meta: { next_cursor: null } });
+    expect(page).toEqual({ view: 'public', data: [teaser], meta: { next_cursor: null } });
 
     const article = ok(await reader.GET('/v1/articles/{article}', { params: { path: { article: draft.slug } } }));
-    // The answer is typed Article | EditorArticle; only the editor view carries a status.
-    if ('status' in article) throw new Error('a reader was given the editor view');
+    // The answer is typed Article | EditorArticle, told apart by `view`.
+    if (article.view !== 'public') throw new Error('a reader was given the editor view');
     expect(article).toEqual({
+      view: 'public',
       ...teaser,
       body: 'Dark days.\n\nBright snow.',
       body_html: '<p>Dark days.</p>\n<p>Bright snow.</p>',

@@ -21,18 +21,27 @@ export interface Operation {
 
 interface OpenApiDocument {
   paths: Record<string, Record<string, Record<string, unknown>>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; parameters?: Record<string, Operation['parameters'][number]> };
 }
+
+type Parameter = Operation['parameters'][number] | { $ref: string };
 
 export function operationsOf(document: unknown): Operation[] {
   const doc = document as OpenApiDocument;
+  // A parameter several operations share is a `#/components/parameters/X` reference.
+  const resolve = (parameter: Parameter) => {
+    if (!('$ref' in parameter)) return parameter;
+    const shared = doc.components.parameters?.[parameter.$ref.replace('#/components/parameters/', '')];
+    if (!shared) throw new Error(`Unknown parameter ${parameter.$ref}`);
+    return shared;
+  };
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({
       method: method.toUpperCase(),
       path,
       operationId: op.operationId as string,
       access: op['x-access'] as Access,
-      parameters: (op.parameters as Operation['parameters'] | undefined) ?? [],
+      parameters: ((op.parameters as Parameter[] | undefined) ?? []).map(resolve),
       body:
         (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)?.content?.[
           'application/json'

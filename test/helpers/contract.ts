@@ -1,9 +1,23 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import { RESPONSE_HEADERS } from '../../src/http/openapi-headers.js';
 
 type HeaderRef = { $ref: string };
-type Operation = { responses: Record<string, { headers?: Record<string, HeaderRef> }> };
-type Document = { paths: Record<string, Record<string, Operation>> };
+type Response = { headers?: Record<string, HeaderRef>; content?: Record<string, { schema: object }> };
+type Operation = { responses: Record<string, Response | { $ref: string }> };
+type Document = {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { responses?: Record<string, Response> };
+};
+
+/** An operation's response for a status, following a reference to a shared one. */
+export function responseOf(document: Document, operation: Operation, status: string): Response | undefined {
+  const response = operation.responses[status];
+  if (!response || !('$ref' in response)) return response;
+  const shared = document.components?.responses?.[response.$ref.replace('#/components/responses/', '')];
+  if (!shared) throw new Error(`${response.$ref} names no response`);
+  return shared;
+}
 
 /** Headers a response may carry only where the document declares them; the rest (Cache-Control, Vary) are set broadly. */
 const DECLARED_ONLY = [
@@ -23,12 +37,19 @@ const componentOf = (ref: HeaderRef) => ref.$ref.replace('#/components/headers/'
 
 /**
  * Checks every response the app sends against its OpenAPI document: the status is declared for the
- * operation, the headers declared as required are there, and no documented header appears where
- * the document does not declare it. Returns the list of mismatches, for the test file to assert empty.
+ * operation, the headers declared as required are there, no documented header appears where the
+ * document does not declare it, and a JSON or problem body matches the schema declared for it.
+ * Returns the list of mismatches, for the test file to assert empty.
  */
 export function observeContract(app: FastifyInstance): string[] {
   const mismatches: string[] = [];
   let document: Document | undefined;
+  const bodies = new WeakMap<object, string>();
+  // What was sent, for onResponse to check against the schema: JSON bodies are strings by then.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (typeof payload === 'string') bodies.set(request, payload);
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     const url = request.routeOptions.url;
     if (!url) return;
@@ -37,7 +58,7 @@ export function observeContract(app: FastifyInstance): string[] {
     const operation = document.paths[path]?.[request.method.toLowerCase()];
     if (!operation) return;
     const where = `${request.method} ${path} -> ${reply.statusCode}`;
-    const response = operation.responses[String(reply.statusCode)];
+    const response = responseOf(document, operation, String(reply.statusCode));
     if (!response) {
       mismatches.push(`${where}: status not declared`);
       return;
@@ -52,6 +73,43 @@ export function observeContract(app: FastifyInstance): string[] {
         mismatches.push(`${where}: undeclared ${name} header`);
       }
     }
+    const body = bodies.get(request);
+    const mediaType = String(reply.getHeader('content-type') ?? '').split(';')[0] ?? '';
+    const schema = response.content?.[mediaType]?.schema;
+    if (body === undefined || !/^application\/(?:problem\+)?json$/.test(mediaType)) return;
+    if (!schema) {
+      mismatches.push(`${where}: ${mediaType} body not declared`);
+      return;
+    }
+    const validate = validatorOf(document, schema);
+    if (!validate(JSON.parse(body))) {
+      mismatches.push(`${where}: body does not match its schema: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+    }
   });
   return mismatches;
+}
+
+const ajv = new Ajv2020({ strict: false, validateFormats: false });
+const documentIds = new WeakMap<object, string>();
+let documents = 0;
+const validators = new WeakMap<object, ValidateFunction>();
+
+/**
+ * A validator of one response schema of the document, its `#/components/...` references read in
+ * the document itself. Formats are not checked: `format` is an annotation in JSON Schema 2020-12.
+ */
+function validatorOf(document: Document, schema: object): ValidateFunction {
+  let id = documentIds.get(document);
+  if (!id) {
+    documents += 1;
+    id = `https://fjord.test/openapi-${documents}.json`;
+    ajv.addSchema({ ...document, $id: id });
+    documentIds.set(document, id);
+  }
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/', `"${id}#/`)) as object);
+    validators.set(schema, validate);
+  }
+  return validate;
 }

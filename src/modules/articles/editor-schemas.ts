@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { idNumber, MAX_ID, PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
+import { idNumber, MAX_ID, PaginationQuerySchema, page, TimestampSchema, viewPage } from '../../shared/schemas.js';
 import {
   ArticleContentSchema,
   ArticleNameSchema,
+  ArticlePageSchema,
   CreateArticleInputSchema,
   HeroImageSchema,
   ListArticlesQuerySchema,
+  PublicArticleSchema,
   SnapshotCreditSchema,
   SourceSchema,
   TagRefSchema,
@@ -59,6 +61,7 @@ const editorFields = {
 
 export const EditorArticleSchema = z
   .object({
+    view: z.literal('editor').meta({ description: "Which view of the article this is: the head revision's" }),
     ...editorFields,
     title: z.string(),
     slug: z.string(),
@@ -73,6 +76,14 @@ export const EditorArticleSchema = z
   })
   .meta({ id: 'EditorArticle', description: "An article as editors see it: its head revision's content" });
 export type EditorArticle = z.infer<typeof EditorArticleSchema>;
+
+/** What GET /v1/articles/{article} answers: `view` tells a client, and a validator, which one it got. */
+export const ArticleViewSchema = z.discriminatedUnion('view', [PublicArticleSchema, EditorArticleSchema]).meta({
+  discriminator: {
+    propertyName: 'view',
+    mapping: { public: '#/components/schemas/Article', editor: '#/components/schemas/EditorArticle' },
+  },
+});
 
 export const RevisionResultSchema = EditorArticleSchema.extend({
   merged_onto: z
@@ -99,7 +110,20 @@ export const EditorArticleSummarySchema = z
   })
   .meta({ id: 'EditorArticleSummary' });
 export type EditorArticleSummary = z.infer<typeof EditorArticleSummarySchema>;
-export const EditorArticlePageSchema = page(EditorArticleSummarySchema, 'EditorArticlePage');
+export const EditorArticlePageSchema = viewPage(
+  EditorArticleSummarySchema,
+  'editor',
+  'EditorArticlePage',
+  'A page of articles as editors list them: every status',
+);
+
+/** What GET /v1/articles answers: `view` tells which list it is, even an empty one. */
+export const ArticleListSchema = z.discriminatedUnion('view', [ArticlePageSchema, EditorArticlePageSchema]).meta({
+  discriminator: {
+    propertyName: 'view',
+    mapping: { public: '#/components/schemas/ArticlePage', editor: '#/components/schemas/EditorArticlePage' },
+  },
+});
 export type EditorArticlePage = z.infer<typeof EditorArticlePageSchema>;
 
 export const ArticlesQuerySchema = ListArticlesQuerySchema.extend({

@@ -48,7 +48,8 @@ export function createEditorService({
     async list(query: ArticlesQuery): Promise<EditorArticlePage> {
       const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'string'] as const) : null;
       const rows = await repo.findRecordPage({ status: query.status, lang: query.lang, limit: query.limit, after });
-      return toPage(rows, query.limit, toEditorSummary, (last) => [last.article.updatedAt, last.article.id]);
+      const page = toPage(rows, query.limit, toEditorSummary, (last) => [last.article.updatedAt, last.article.id]);
+      return { view: 'editor', ...page };
     },
 
     async setCommentsOpen(name: string, open: boolean, actor: Actor): Promise<EditorArticle> {

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../errors.js';
 import { actorOf, hasRole } from '../../http/access.js';
 import { type CacheableSender, etagOf } from '../../http/caching.js';
@@ -15,7 +14,9 @@ import {
 import { SurrogateKeys } from '../../shared/changes.js';
 import type { SearchService } from '../search/service.js';
 import {
+  ArticleListSchema,
   ArticlesQuerySchema,
+  ArticleViewSchema,
   CreateArticleBodySchema,
   EditorArticlePageSchema,
   EditorArticleSchema,
@@ -69,7 +70,7 @@ export async function articlesRoutes(
           '503 `too_costly` with Retry-After.',
         querystring: ArticlesQuerySchema,
         response: {
-          200: jsonResponse(z.union([ArticlePageSchema, EditorArticlePageSchema]), 'A page of articles'),
+          200: jsonResponse(ArticleListSchema, 'A page of articles'),
           304: NotModifiedSchema,
           ...problemResponses(400, 401, 403, 503),
         },
@@ -111,7 +112,7 @@ export async function articlesRoutes(
           'article is its head revision (`EditorArticle`), and the ETag names that revision for If-Match.',
         params: ArticleRefParamsSchema,
         response: {
-          200: jsonResponse(z.union([PublicArticleSchema, EditorArticleSchema]), 'The article'),
+          200: jsonResponse(ArticleViewSchema, 'The article'),
           301: MovedPermanentlySchema,
           304: NotModifiedSchema,
           ...problemResponses(400, 404),

@@ -40,7 +40,8 @@ const optionalName = (max: number) =>
 /** What editors send: only what they know; the rest is stored as null. */
 export const CreditRefInputSchema = z
   .object({ name: nameText().trim().min(1).max(200), organization: optionalName(200), url: optionalUrl })
-  .strict();
+  .strict()
+  .meta({ id: 'CreditRefEdit', description: 'Who to credit for an image: as given, not a stored credit' });
 export const HeroImageInputSchema = z
   .object({
     url: optionalUrl,
@@ -52,18 +53,27 @@ export const HeroImageInputSchema = z
       .transform((v) => v ?? null),
     credit: CreditRefInputSchema.nullish().transform((v) => v ?? null),
   })
-  .strict();
-export const SourceInputSchema = z.object({ name: nameText().trim().min(1).max(200), url: optionalUrl }).strict();
+  .strict()
+  .meta({ id: 'HeroImageEdit', description: 'The image shown with the article' });
+export const SourceInputSchema = z
+  .object({ name: nameText().trim().min(1).max(200), url: optionalUrl })
+  .strict()
+  .meta({ id: 'SourceEdit', description: 'Where the story comes from' });
 
 /** A credit as a revision snapshot holds it: by value, so history survives a rename or deletion. */
-export const SnapshotCreditSchema = z.object({
-  credit_id: z.number().int().nullable(),
-  role: z.string().min(1).max(50),
-  name: z.string().min(1).max(200),
-  organization: z.string().max(200).nullable(),
-  url: nullableUrl,
-  license: z.string().max(200).nullable(),
-});
+export const SnapshotCreditSchema = z
+  .object({
+    credit_id: z.number().int().nullable(),
+    role: z.string().min(1).max(50),
+    name: z.string().min(1).max(200),
+    organization: z.string().max(200).nullable(),
+    url: nullableUrl,
+    license: z.string().max(200).nullable(),
+  })
+  .meta({
+    id: 'CreditSnapshot',
+    description: 'A credit as the revision holds it: by value, so history survives a rename or deletion',
+  });
 
 /** The full content of one revision. */
 export const ArticleContentSchema = z
@@ -94,6 +104,7 @@ export const ArticleCreditSchema = z
 
 export const PublicArticleSchema = z
   .object({
+    view: z.literal('public').meta({ description: 'Which view of the article this is: the published one' }),
     ...teaserFields,
     body: z.string().meta({ description: 'Markdown' }),
     body_html: z.string().meta({ description: 'The body rendered to sanitized HTML' }),
@@ -132,18 +143,20 @@ export const ArticleNameSchema = z.string().min(1).max(300).meta({
 export const ArticleRefParamsSchema = z.object({ article: ArticleNameSchema });
 
 /** A credit to attach: an existing one by id, or one described by value (found or created). */
-export const CreditInputSchema = z.union([
-  z.object({ role: nameText().min(1).max(50), credit_id: idNumber() }).strict(),
-  z
-    .object({
-      role: nameText().min(1).max(50),
-      name: nameText().trim().min(1).max(200),
-      organization: nameText().trim().max(200).nullish(),
-      url: linkUrl().nullish(),
-      license: text().trim().max(200).nullish(),
-    })
-    .strict(),
-]);
+export const CreditInputSchema = z
+  .union([
+    z.object({ role: nameText().min(1).max(50), credit_id: idNumber() }).strict(),
+    z
+      .object({
+        role: nameText().min(1).max(50),
+        name: nameText().trim().min(1).max(200),
+        organization: nameText().trim().max(200).nullish(),
+        url: linkUrl().nullish(),
+        license: text().trim().max(200).nullish(),
+      })
+      .strict(),
+  ])
+  .meta({ id: 'CreditAttachment', description: 'A credit to attach: an existing one by `credit_id`, or one by value' });
 export type CreditInput = z.infer<typeof CreditInputSchema>;
 
 export const CreateArticleInputSchema = z.object({

@@ -17,6 +17,7 @@ const parseJson = <T>(text: string | null): T | null => (text === null ? null : 
 /** The public shape of an article from its row: the read model a publication writes, with its tag and credit links. */
 export function toPublicArticle(row: ArticleRow, tags: TagLink[], credits: CreditLink[]): PublicArticle {
   return {
+    view: 'public',
     ...toTeaser(row, tags),
     body: row.body ?? '',
     body_html: row.bodyHtml ?? '',
@@ -96,12 +97,13 @@ export function createArticlesService({
       const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'string'] as const) : null;
       const rows = await repo.findPublishedPage({ limit: query.limit, after, tag: query.tag, lang: query.lang });
       const tags = await repo.tagsFor(rows.slice(0, query.limit).map((r) => r.id));
-      return toPage(
+      const page = toPage(
         rows,
         query.limit,
         (row) => toTeaser(row, tags.get(row.id) ?? []),
         (last) => [last.publishedAt ?? 0, last.id],
       );
+      return { view: 'public', ...page };
     },
 
     async count(): Promise<number> {

@@ -58,6 +58,7 @@ const renderBody = memoizeText(renderMarkdown, 4_000_000);
 export function toEditorArticle(record: EditorRecord): EditorArticle {
   const content = contentOf(record.head);
   return {
+    view: 'editor',
     ...commonFields(record),
     comments_open: record.article.commentsOpen,
     comment_count: record.article.commentCount,

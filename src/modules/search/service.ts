@@ -21,12 +21,13 @@ export function createSearchService({ runner, articles }: { runner: SearchRunner
       const after = input.cursor ? decodeCursor(input.cursor, ['number', 'id'] as const) : null;
       const hits = await runner.findMatches({ parsed, limit: input.limit, after, tag: input.tag, lang: input.lang });
       const tags = await articles.tagsFor(hits.slice(0, input.limit).map((h) => h.article.id));
-      return toPage(
+      const page = toPage(
         hits,
         input.limit,
         (hit) => ({ ...toTeaser(hit.article, tags.get(hit.article.id) ?? []), snippet: snippetToHtml(hit.snippet) }),
         (last) => [last.score, last.rowid],
       );
+      return { view: 'public', ...page };
     },
   };
 }

@@ -4,7 +4,7 @@
  * importing the articles module, which writes the search index.
  */
 import { z } from 'zod';
-import { page, TimestampSchema } from '../../shared/schemas.js';
+import { TimestampSchema, viewPage } from '../../shared/schemas.js';
 
 export const TagRefSchema = z.object({ slug: z.string(), name: z.string() }).meta({ id: 'TagRef' });
 
@@ -55,5 +55,5 @@ export const ArticleTeaserSchema = z
   .meta({ id: 'ArticleTeaser', description: 'What a list needs: no body' });
 export type ArticleTeaser = z.infer<typeof ArticleTeaserSchema>;
 
-export const ArticlePageSchema = page(ArticleTeaserSchema, 'ArticlePage');
+export const ArticlePageSchema = viewPage(ArticleTeaserSchema, 'public', 'ArticlePage', 'A page of published articles');
 export type ArticlePage = z.infer<typeof ArticlePageSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../shared/actor.js';
-import { nameText, PaginationQuerySchema, page } from '../../shared/schemas.js';
+import { nameText, PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
 
 export { type Principal, ROLES, type Role } from '../../shared/actor.js';
 
@@ -14,9 +14,9 @@ export const TokenSchema = z
     name: z.string(),
     role: RoleSchema,
     prefix: z.string().meta({ description: 'The first characters of the secret, to tell tokens apart' }),
-    created_at: z.iso.datetime(),
-    last_used_at: z.iso.datetime().nullable(),
-    revoked_at: z.iso.datetime().nullable(),
+    created_at: TimestampSchema,
+    last_used_at: TimestampSchema.nullable(),
+    revoked_at: TimestampSchema.nullable(),
   })
   .meta({ id: 'Token' });
 export type Token = z.infer<typeof TokenSchema>;

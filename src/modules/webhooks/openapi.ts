@@ -1,4 +1,5 @@
 /** The OpenAPI 3.1 `webhooks` section: what Fjord POSTs to a registered URL, one entry per family. */
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { EVENT_FAMILIES } from './event-schemas.js';
 
@@ -29,16 +30,64 @@ const signatureHeaders = () =>
     example,
   }));
 
-function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const json: Record<string, unknown> = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output' });
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
+
+function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+  const json: JsonSchema = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output' });
   // The document declares its dialect once; a $schema inside an operation would repeat it.
   delete json.$schema;
   return json;
 }
 
-export function webhookEventsDocument(): Record<string, unknown> {
-  return Object.fromEntries(
-    EVENT_FAMILIES.map(({ name, schema, summary }) => [
+const SCHEMA = '#/components/schemas/';
+const PARAMETER = '#/components/parameters/';
+const capitalized = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/**
+ * The `webhooks` section of the OpenAPI document, and the components it refers to: what every
+ * event carries (`WebhookEvent`) is said once, and each family (`ArticleEvent`...) adds its `type`
+ * and `data`. Sound as `allOf`, since events are open objects.
+ */
+export function webhookEventsDocument(): {
+  webhooks: Record<string, unknown>;
+  components: { schemas: Record<string, unknown>; parameters: Record<string, unknown> };
+} {
+  const families = EVENT_FAMILIES.map((family) => ({ ...family, json: jsonSchemaOf(family.schema) }));
+  const [first, ...others] = families;
+  const shared = Object.entries(first?.json.properties ?? {}).filter(([name, property]) =>
+    others.every(({ json }) => isDeepStrictEqual(json.properties?.[name], property)),
+  );
+  const isShared = (name: string) => shared.some(([shared]) => shared === name);
+  const schemas: Record<string, unknown> = {
+    WebhookEvent: {
+      type: 'object',
+      description: 'What every event carries. Receivers must accept fields added later.',
+      properties: Object.fromEntries(shared),
+      required: (first?.json.required ?? []).filter(isShared),
+      additionalProperties: {},
+    },
+  };
+  for (const { name, json } of families) {
+    const own = Object.entries(json.properties ?? {}).filter(([property]) => !isShared(property));
+    schemas[`${capitalized(name)}Event`] = {
+      allOf: [
+        { $ref: `${SCHEMA}WebhookEvent` },
+        {
+          type: 'object',
+          properties: Object.fromEntries(own),
+          required: (json.required ?? []).filter((property) => !isShared(property)),
+        },
+      ],
+    };
+  }
+  const parameters = Object.fromEntries(
+    signatureHeaders().map((header) => [
+      capitalized(header.name).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+      header,
+    ]),
+  );
+  const webhooks = Object.fromEntries(
+    EVENT_FAMILIES.map(({ name, summary }) => [
       name,
       {
         post: {
@@ -47,9 +96,12 @@ export function webhookEventsDocument(): Record<string, unknown> {
           summary,
           description:
             'Sent to each enabled webhook subscribed to the event type, to `<entity>.*` or to `*`, at least once: retried with backoff until a 2xx answer. A 410 answer disables the webhook; redirects are not followed.',
-          parameters: signatureHeaders(),
+          parameters: Object.keys(parameters).map((header) => ({ $ref: `${PARAMETER}${header}` })),
           security: [{ webhookSignature: [] }],
-          requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(schema) } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: `${SCHEMA}${capitalized(name)}Event` } } },
+          },
           responses: {
             '2XX': { description: 'Received: the delivery succeeded' },
             '410': { description: 'Gone: the webhook is disabled and sent nothing more' },
@@ -59,4 +111,5 @@ export function webhookEventsDocument(): Record<string, unknown> {
       },
     ]),
   );
+  return { webhooks, components: { schemas, parameters } };
 }

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { IdParamsSchema, MAX_ID, PaginationQuerySchema, page, SPOOFING_MESSAGE, text } from '../../shared/schemas.js';
+import {
+  IdParamsSchema,
+  MAX_ID,
+  PaginationQuerySchema,
+  page,
+  SPOOFING_MESSAGE,
+  TimestampSchema,
+  text,
+} from '../../shared/schemas.js';
 import { NO_SPOOFING_CHARACTERS } from '../../shared/unicode.js';
 import { SUBSCRIPTIONS } from '../events/catalogue.js';
 
@@ -25,8 +33,21 @@ export const WebhookUrlSchema = z
   })
   .meta({ description: 'Where events are POSTed: http or https, no credentials, at most 2048 characters' });
 
+/**
+ * One entry of a subscription. The enum documents what the check below accepts; the check, not
+ * the enum, validates, so that an unknown name gets a message listing the known ones.
+ */
+const EventSubscriptionSchema = z
+  .string()
+  .max(100)
+  .meta({
+    id: 'EventSubscription',
+    description: 'An event type, `<entity>.*` for every event of one entity, or `*` for all',
+    enum: [...SUBSCRIPTIONS],
+  });
+
 export const WebhookEventsSchema = z
-  .array(z.string().max(100))
+  .array(EventSubscriptionSchema)
   .min(1, 'must name at least one event')
   .max(SUBSCRIPTIONS.length, `must name at most ${SUBSCRIPTIONS.length} events`)
   .superRefine((events, ctx) => {
@@ -44,14 +65,14 @@ export const WebhookEventsSchema = z
     examples: [['article.published', 'article.unpublished'], ['*']],
   });
 
-const timestamp = z.iso.datetime();
+const timestamp = TimestampSchema;
 
 export const WebhookSchema = z
   .object({
     id: z.number().int(),
     url: z.string(),
     description: z.string(),
-    events: z.array(z.string()),
+    events: z.array(EventSubscriptionSchema),
     enabled: z.boolean(),
     disabled_reason: z
       .string()

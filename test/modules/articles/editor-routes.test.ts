@@ -33,6 +33,7 @@ describe('POST /v1/articles', () => {
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/v1/articles/${res.body.id}`);
     expect(res.body).toEqual({
+      view: 'editor',
       id: expect.any(String),
       lang: 'fr',
       status: 'draft',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../helpers/build-app.js';
-import { createPublishedArticle } from '../../helpers/factories.js';
+import { createPublishedArticle, createToken } from '../../helpers/factories.js';
 
 const { api, services } = await buildTestApp();
 
@@ -57,7 +57,13 @@ describe('GET /v1/articles', () => {
 
   it('returns an empty page for a tag nobody uses', async () => {
     const res = await api.get('/v1/articles').query({ tag: 'no-such-tag' }).expect(200);
-    expect(res.body).toEqual({ data: [], meta: { next_cursor: null } });
+    expect(res.body).toEqual({ view: 'public', data: [], meta: { next_cursor: null } });
+  });
+
+  it("says which list an empty page is: an editor's, with an editor token", async () => {
+    const editor = await createToken(services, 'editor');
+    const res = await api.get('/v1/articles').query({ lang: 'zz' }).set('Authorization', editor.header).expect(200);
+    expect(res.body).toEqual({ view: 'editor', data: [], meta: { next_cursor: null } });
   });
 
   it('never lists a draft', async () => {

@@ -108,6 +108,7 @@ describe('a scheduled publication that fails when it comes due', () => {
     const view = await ed.get(`/v1/articles/${bad.id}`);
     expect(view.status).toBe(200);
     expect(view.body).toEqual({
+      view: 'editor',
       id: bad.id,
       lang: 'en',
       status: 'draft',

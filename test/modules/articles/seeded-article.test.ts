@@ -24,6 +24,7 @@ describe('the seeded Stargate Norway article', () => {
     const res = await api.get(`/v1/articles/${SLUG}`).expect(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.body).toEqual({
+      view: 'public',
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       slug: SLUG,
       lang: 'fr',

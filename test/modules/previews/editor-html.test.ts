@@ -35,6 +35,7 @@ describe("the editor's view of an article", () => {
     const view = await ed(api.get(`/v1/articles/${id}`));
     expect(view.status).toBe(200);
     expect(view.body).toEqual({
+      view: 'editor',
       id,
       lang: 'fr',
       status: 'draft',
