@@ -166,9 +166,14 @@ describe('POST /v1/articles/{id}/revisions/{n}/restore', () => {
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({
       current_revision: 3,
-      conflicts: {
-        body: { base: 'Line one.\nLine two.', theirs: 'Line one.\nLine 2, rewritten.', yours: 'Line one.\nLine two.' },
-      },
+      conflicts: [
+        {
+          field: 'body',
+          base: 'Line one.\nLine two.',
+          theirs: 'Line one.\nLine 2, rewritten.',
+          yours: 'Line one.\nLine two.',
+        },
+      ],
     });
   });
 });

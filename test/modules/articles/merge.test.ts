@@ -54,7 +54,7 @@ describe('mergeEdit', () => {
     const head = { number: 2, content: content({ tags: [] }) };
     expect(mergeEdit(base, head, { tags: [{ slug: 'b', name: 'B' }] })).toEqual({
       kind: 'conflict',
-      conflicts: { tags: { base: [{ slug: 'a', name: 'A' }], theirs: [], yours: [{ slug: 'b', name: 'B' }] } },
+      conflicts: [{ field: 'tags', base: [{ slug: 'a', name: 'A' }], theirs: [], yours: [{ slug: 'b', name: 'B' }] }],
     });
   });
 
@@ -64,7 +64,53 @@ describe('mergeEdit', () => {
     expect(mergeEdit(head, head, target, { whole: true })).toMatchObject({ kind: 'write', content: target });
     expect(mergeEdit(base, head, target, { whole: true })).toMatchObject({
       kind: 'conflict',
-      conflicts: { title: { base: 'Title', theirs: 'Seen', yours: 'Old' } },
+      conflicts: [{ field: 'title', base: 'Title', theirs: 'Seen', yours: 'Old' }],
     });
+  });
+
+  it('does not merge a restored body: it equals the restored one, or conflicts whole', () => {
+    const two = { number: 2, content: content({ body: 'One.\n\nTwo.' }) };
+    const head = { number: 3, content: content({ body: 'One.\n\nTwo!' }) };
+    const target = content({ body: 'One!\n\nTwo.' });
+    expect(mergeEdit(two, head, target, { whole: true })).toEqual({
+      kind: 'conflict',
+      conflicts: [{ field: 'body', base: 'One.\n\nTwo.', theirs: 'One.\n\nTwo!', yours: 'One!\n\nTwo.' }],
+    });
+  });
+});
+
+describe('mergeEdit of the body', () => {
+  const base = { number: 1, content: content({ title: 'T', body: 'One.\n\nTwo.\n\nThree.' }) };
+
+  it('merges edits to different paragraphs, with the other fields', () => {
+    const head = { number: 2, content: content({ title: 'T2', body: 'One!\n\nTwo.\n\nThree.' }) };
+    expect(mergeEdit(base, head, { title: 'T', body: 'One.\n\nTwo.\n\nThree!', ai_generated: true })).toEqual({
+      kind: 'write',
+      content: content({ title: 'T2', body: 'One!\n\nTwo.\n\nThree!', ai_generated: true }),
+      changedFields: ['body', 'ai_generated'],
+      mergedOnto: 2,
+    });
+  });
+
+  it('lists each conflicting passage of the body after the conflicting fields before it', () => {
+    const head = { number: 2, content: content({ title: 'Theirs', body: 'One.\n\nTwo, theirs.\n\nThree.' }) };
+    expect(mergeEdit(base, head, { title: 'Mine', body: 'One.\n\nTwo, mine.\n\nThree!' })).toEqual({
+      kind: 'conflict',
+      conflicts: [
+        { field: 'title', base: 'T', theirs: 'Theirs', yours: 'Mine' },
+        {
+          field: 'body',
+          passage: { paragraphs: { start: 1, end: 2 }, lines: { start: 2, end: 3 } },
+          base: 'Two.',
+          theirs: 'Two, theirs.',
+          yours: 'Two, mine.',
+        },
+      ],
+    });
+  });
+
+  it('is a no-op when the merged body is the head’s', () => {
+    const head = { number: 2, content: content({ title: 'T', body: 'One!\n\nTwo.\n\nThree!' }) };
+    expect(mergeEdit(base, head, { body: 'One.\n\nTwo.\n\nThree!' })).toEqual({ kind: 'noop' });
   });
 });

@@ -10,8 +10,22 @@ import { bodyHtmlOf, contentOf, toEditorArticle, toRevisionSummary } from '../vi
 import type { DiffSide } from './diff.js';
 import { type Differ, inProcessDiffer } from './diff-runner.js';
 import { assertTagMatches, type EditBase } from './etag.js';
-import { mergeEdit } from './merge.js';
+import { type FieldConflict, mergeEdit } from './merge.js';
 import type { RevisionRow, RevisionsRepository, StoredRevision } from './revisions-repository.js';
+import { describePassage, paragraphCount } from './text-merge.js';
+
+/** "title, body (paragraph 3, before paragraph 5)": what a 409 says both sides changed. */
+function conflictNames(conflicts: FieldConflict[], baseBody: string): string {
+  const names = new Map<string, string[]>();
+  for (const { field, passage } of conflicts) {
+    const passages = names.get(field) ?? [];
+    if (passage) passages.push(describePassage(passage, paragraphCount(baseBody)));
+    names.set(field, passages);
+  }
+  return [...names]
+    .map(([field, passages]) => (passages.length ? `${field} (${passages.join(', ')})` : field))
+    .join(', ');
+}
 
 export interface RevisionOutcome {
   /** False when the edit changed nothing and nothing was written. */
@@ -83,7 +97,7 @@ export function createRevisionsService({
         const outcome = mergeEdit(baseRevision, head, edit, { whole });
         if (outcome.kind === 'conflict') {
           throw new ConflictError(
-            `Revision ${head.number} changed ${Object.keys(outcome.conflicts).join(', ')} since revision ${number}; merge by hand and post against revision ${head.number}`,
+            `Revision ${head.number} changed ${conflictNames(outcome.conflicts, baseRevision.content.body)} since revision ${number}; merge by hand and post against revision ${head.number}`,
             { current_revision: head.number, conflicts: outcome.conflicts },
           );
         }
