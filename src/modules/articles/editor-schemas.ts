@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ProblemSchema } from '../../http/problem.js';
 import { idNumber, MAX_ID, PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
+import { CONTENT_FIELDS } from './revisions/merge.js';
 import {
   ArticleContentSchema,
   CreateArticleInputSchema,
@@ -178,6 +180,63 @@ export const RevisionSchema = RevisionSummarySchema.extend({
   description: 'One revision with its full snapshot',
 });
 export type Revision = z.infer<typeof RevisionSchema>;
+
+const RangeSchema = z.object({ start: z.number().int(), end: z.number().int() });
+
+export const TextPassageSchema = z
+  .object({
+    paragraphs: RangeSchema.meta({
+      description:
+        'Paragraphs (blocks between blank lines) of the base body, counted from 0, `end` excluded; ' +
+        '`start` equal to `end` for paragraphs inserted before paragraph `start` (at the end when it is the count)',
+    }),
+    lines: RangeSchema.meta({
+      description: 'The same passage as lines of the base body, counted from 0, `end` excluded',
+    }),
+  })
+  .meta({ id: 'TextPassage', description: 'Where in the base body a conflicting passage is' });
+
+export const RevisionConflictSchema = z
+  .object({
+    field: z.enum(CONTENT_FIELDS),
+    passage: TextPassageSchema.optional().meta({
+      description: 'For the body: the passage both sides changed. Absent when the field conflicts as a whole',
+    }),
+    base: z.unknown().meta({ description: 'The value at the base revision, or the passage as it was there' }),
+    theirs: z.unknown().meta({ description: 'The value, or the passage, at the current revision' }),
+    yours: z.unknown().meta({ description: 'The value, or the passage, this edit sent' }),
+  })
+  .meta({
+    id: 'RevisionConflict',
+    description:
+      'A field both this edit and a newer revision changed, differently; for the body, one passage of it. ' +
+      'Passage texts are given without the blank lines around them; an empty one was deleted or is an insertion point',
+  });
+
+export const RevisionConflictProblemSchema = ProblemSchema.omit({ errors: true })
+  .extend({
+    type: z.string().meta({ description: 'A URI reference naming the problem type', examples: ['/problems/conflict'] }),
+    status: z.literal(409),
+    code: z.literal('conflict'),
+    current_revision: z.number().int().optional().meta({
+      description: 'The head revision the edit conflicts with: post again against it. Absent for a slug conflict',
+    }),
+    conflicts: z
+      .array(RevisionConflictSchema)
+      .optional()
+      .meta({
+        description:
+          'Every conflicting field, and every conflicting passage of the body, in the order of the fields and the text. ' +
+          'Absent for a slug conflict',
+      }),
+  })
+  .meta({
+    id: 'RevisionConflictProblem',
+    description:
+      'The edit was made against an older revision and changes what a newer one changed (`current_revision`, ' +
+      '`conflicts`), or its slug belongs to another article. Nothing was written',
+  });
+export type RevisionConflictProblem = z.infer<typeof RevisionConflictProblemSchema>;
 
 const ChangeSchema = z
   .object({ op: z.enum(['equal', 'insert', 'delete']), value: z.string() })

@@ -4,7 +4,7 @@ import { stargateNorway } from '../../../seeds/stargate-norway.js';
 import { buildTestApp } from '../../helpers/build-app.js';
 import { createDraftArticle, createToken } from '../../helpers/factories.js';
 
-const { api, services } = await buildTestApp();
+const { app, api, services } = await buildTestApp();
 const ada = await createToken(services, 'editor', 'Ada');
 const bob = await createToken(services, 'editor', 'Bob');
 
@@ -200,5 +200,49 @@ describe('POST /v1/articles/{id}/revisions merging the body by paragraph', () =>
         p[6] = 'Fin, relue.';
       }),
     });
+  });
+});
+
+describe('the 409 revision conflict in the OpenAPI document', () => {
+  type Operation = {
+    operationId?: string;
+    responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+  };
+  const document = app.swagger() as unknown as {
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, { properties: Record<string, unknown>; required: string[] }> };
+  };
+  const operation = (id: string) =>
+    Object.values(document.paths)
+      .flatMap((methods) => Object.values(methods))
+      .find((op) => op.operationId === id);
+
+  it.each(['createRevision', 'restoreRevision'])('is its own schema on %s', (id) => {
+    expect(operation(id)?.responses['409']?.content).toEqual({
+      'application/problem+json': { schema: { $ref: '#/components/schemas/RevisionConflictProblem' } },
+    });
+  });
+
+  it('carries the problem members, current_revision, and conflicts with their passage', () => {
+    const problem = document.components.schemas.RevisionConflictProblem;
+    expect(Object.keys(problem?.properties ?? {})).toEqual([
+      'type',
+      'title',
+      'status',
+      'detail',
+      'instance',
+      'code',
+      'request_id',
+      'current_revision',
+      'conflicts',
+    ]);
+    expect(Object.keys(document.components.schemas.RevisionConflict?.properties ?? {})).toEqual([
+      'field',
+      'passage',
+      'base',
+      'theirs',
+      'yours',
+    ]);
+    expect(document.components.schemas.TextPassage?.required).toEqual(['paragraphs', 'lines']);
   });
 });
