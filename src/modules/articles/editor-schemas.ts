@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProblemSchema } from '../../http/problem.js';
 import { idNumber, MAX_ID, PaginationQuerySchema, page, TimestampSchema } from '../../shared/schemas.js';
+import { DIFF_FORMATS, type DiffFormat } from './revisions/diff.js';
 import { CONTENT_FIELDS } from './revisions/merge.js';
 import {
   ArticleContentSchema,
@@ -242,27 +243,98 @@ const ChangeSchema = z
   .object({ op: z.enum(['equal', 'insert', 'delete']), value: z.string() })
   .meta({ id: 'TextChange' });
 
+const FieldChangeSchema = z.object({ field: z.enum(CONTENT_FIELDS), old: z.unknown(), new: z.unknown() }).meta({
+  id: 'FieldChange',
+  description: 'A changed field with its old value (null against no revision) and new one',
+});
+
+const diffOf = <F extends DiffFormat, B extends z.ZodType>(format: F, body: B, description: string, id: string) =>
+  z
+    .object({
+      from: z.number().int().nullable().meta({ description: 'Null when diffing revision 1 against nothing' }),
+      to: z.number().int(),
+      format: z.literal(format),
+      fields: z.array(FieldChangeSchema).meta({ description: 'Every changed field but the body' }),
+      body: body.nullable().meta({ description: 'Null when the body did not change' }),
+    })
+    .meta({ id, description });
+
+const TRUNCATED =
+  'True when the diff gave up and answers the whole old body deleted and the whole new one inserted instead: ' +
+  'beyond 500 changed lines (or 20,000 lines in all) for the line and unified diffs, 500 changed words and ' +
+  'spaces (or 200,000 characters in all) for the word diff';
+
 export const RevisionDiffSchema = z
-  .object({
-    from: z.number().int().nullable().meta({ description: 'Null when diffing revision 1 against nothing' }),
-    to: z.number().int(),
-    fields: z.array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() })),
-    body: z
-      .object({
-        lines: z.array(ChangeSchema),
-        words: z.array(ChangeSchema),
-        unified: z.string().meta({ description: 'A unified diff of the body' }),
-        truncated: z.object({ lines: z.boolean(), words: z.boolean(), unified: z.boolean() }).meta({
+  .discriminatedUnion('format', [
+    diffOf(
+      'hunks',
+      z.object({
+        hunks: z.array(
+          z
+            .object({
+              old_line: z
+                .number()
+                .int()
+                .meta({ description: 'The line of the old body where the hunk starts, from 1' }),
+              new_line: z
+                .number()
+                .int()
+                .meta({ description: 'The line of the new body where the hunk starts, from 1' }),
+              changes: z.array(ChangeSchema),
+            })
+            .meta({
+              id: 'BodyHunk',
+              description:
+                'Changed text with up to five words of unchanged text on its line before and after it (at most 80 characters each)',
+            }),
+        ),
+        granularity: z.enum(['words', 'lines', 'whole']).meta({
           description:
-            'True for each diff that gave up and answers the whole old body deleted and the whole new one ' +
-            'inserted instead: beyond 500 changed lines (or 20,000 lines in all) for the line and unified ' +
-            'diffs, 500 changed words and spaces (or 200,000 characters in all) for the word diff',
+            'What the hunks change: words, or whole lines where the word diff gave up, or the whole body where the line diff did too',
         }),
+      }),
+      'The default: the other changed fields whole, the body as hunks of changed words with a little context',
+      'RevisionDiffHunks',
+    ),
+    z
+      .object({
+        from: z.number().int().nullable().meta({ description: 'Null when diffing revision 1 against nothing' }),
+        to: z.number().int(),
+        format: z.literal('fields'),
+        fields: z.array(FieldChangeSchema).meta({ description: 'Every changed field, the body among them' }),
       })
-      .nullable()
-      .meta({ description: 'Null when the body did not change' }),
-  })
-  .meta({ id: 'RevisionDiff' });
+      .meta({ id: 'RevisionDiffFields', description: 'Every changed field with its old and new value, whole' }),
+    diffOf(
+      'lines',
+      z.object({ changes: z.array(ChangeSchema), truncated: z.boolean().meta({ description: TRUNCATED }) }),
+      'The body as a line diff: every line, changed or not',
+      'RevisionDiffLines',
+    ),
+    diffOf(
+      'words',
+      z.object({ changes: z.array(ChangeSchema), truncated: z.boolean().meta({ description: TRUNCATED }) }),
+      'The body as a word diff: every word and space, changed or not',
+      'RevisionDiffWords',
+    ),
+    diffOf(
+      'unified',
+      z.object({
+        unified: z.string().meta({ description: 'A unified diff of the body, as diff -u writes it' }),
+        truncated: z.boolean().meta({ description: TRUNCATED }),
+      }),
+      'The body as a unified diff',
+      'RevisionDiffUnified',
+    ),
+  ])
+  .meta({
+    id: 'RevisionDiff',
+    discriminator: {
+      propertyName: 'format',
+      mapping: Object.fromEntries(
+        DIFF_FORMATS.map((f) => [f, `#/components/schemas/RevisionDiff${f[0]?.toUpperCase()}${f.slice(1)}`]),
+      ),
+    },
+  });
 export type RevisionDiff = z.infer<typeof RevisionDiffSchema>;
 
 export const ArticleIdParamsSchema = z.object({ id: z.string().min(1).max(300) });
@@ -271,6 +343,14 @@ export const RevisionParamsSchema = z.object({
   n: z.coerce.number({ error: 'must be a number' }).int().positive().max(MAX_ID, `must be at most ${MAX_ID}`),
 });
 export const DiffQuerySchema = z.object({
+  format: z
+    .enum(DIFF_FORMATS, { error: `must be one of ${DIFF_FORMATS.join(', ')}` })
+    .default('hunks')
+    .meta({
+      description:
+        '`hunks` (the default): the body as its changed words with a little context; `fields`: every changed ' +
+        'field whole; `lines`, `words`: the whole line or word diff of the body; `unified`: a unified diff of the body',
+    }),
   to: z.coerce
     .number({ error: 'must be a number' })
     .int()

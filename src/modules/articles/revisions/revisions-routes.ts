@@ -128,9 +128,12 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         tags: ['articles'],
         summary: 'What changed from revision n to revision `to` (default: from n - 1 to n)',
         description:
-          'Each changed field with its old and new value; the body also as line and word diffs and a unified diff. ' +
-          'A diff past its bounds gives a whole replacement and says so in `body.truncated`; one that outlives ' +
-          'WORK_BUDGET_MS answers 503 `too_costly` with Retry-After.',
+          'One representation, chosen with `format`. By default (`hunks`) each changed field with its old and new ' +
+          'value, but the body as hunks: its changed words with up to five words of context on their line. ' +
+          '`fields` gives every changed field whole, the body too; `lines` and `words` the whole line or word diff ' +
+          'of the body; `unified` a unified diff. A diff past its bounds gives a whole replacement and says so ' +
+          '(`truncated`, or `granularity` for hunks); one that outlives WORK_BUDGET_MS answers 503 `too_costly` ' +
+          'with Retry-After.',
         params: RevisionParamsSchema,
         querystring: DiffQuerySchema,
         response: {
@@ -139,7 +142,7 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         },
       },
     },
-    async (request) => service.diff(request.params.id, request.params.n, request.query.to),
+    async (request) => service.diff(request.params.id, request.params.n, request.query.to, request.query.format),
   );
 
   r.post(

@@ -7,7 +7,7 @@ import type { Revision, RevisionBody, RevisionDiff, RevisionPage, RevisionResult
 import type { EditorService } from '../editor-service.js';
 import type { ArticleContent } from '../schemas.js';
 import { bodyHtmlOf, contentOf, toEditorArticle, toRevisionSummary } from '../views.js';
-import type { DiffSide } from './diff.js';
+import type { DiffFormat, DiffSide } from './diff.js';
 import { type Differ, inProcessDiffer } from './diff-runner.js';
 import { assertTagMatches, type EditBase } from './etag.js';
 import { type FieldConflict, mergeEdit } from './merge.js';
@@ -167,15 +167,15 @@ export function createRevisionsService({
       return { ...toRevisionSummary(row, article.publishedRevision), content, body_html: bodyHtmlOf(content) };
     },
 
-    /** From n to `to`; without `to`, what revision n changed (from n - 1, or from nothing for revision 1). */
-    async diff(id: string, n: number, to: number | undefined): Promise<RevisionDiff> {
+    /** From n to `to`; without `to`, what revision n changed (from n - 1, or from nothing for revision 1). In `format`. */
+    async diff(id: string, n: number, to: number | undefined, format: DiffFormat = 'hunks'): Promise<RevisionDiff> {
       await editor.record(id);
       const side = async (m: number): Promise<DiffSide> => ({ number: m, content: (await revisionOf(id, m)).content });
       if (to === undefined) {
         const target = await side(n);
-        return differ.diff(n > 1 ? await side(n - 1) : null, target);
+        return differ.diff(n > 1 ? await side(n - 1) : null, target, format);
       }
-      return differ.diff(await side(n), await side(to));
+      return differ.diff(await side(n), await side(to), format);
     },
   };
 }
