@@ -109,6 +109,21 @@ describe('mergeEdit of the body', () => {
     });
   });
 
+  it('conflicts on the whole body when the merged one would be longer than a body may be', () => {
+    // Theirs and mine each fit; merged, "A…\n\nTwo.\n\nB…" is 8 characters more than the two runs.
+    const head = { number: 2, content: content({ title: 'T', body: `${'a'.repeat(250_000)}\n\nTwo.\n\nThree.` }) };
+    const fits = `One.\n\nTwo.\n\n${'b'.repeat(249_992)}`;
+    expect(mergeEdit(base, head, { body: fits })).toMatchObject({
+      kind: 'write',
+      content: { body: `${'a'.repeat(250_000)}\n\nTwo.\n\n${'b'.repeat(249_992)}` },
+    });
+    const tooLong = `One.\n\nTwo.\n\n${'b'.repeat(249_993)}`;
+    expect(mergeEdit(base, head, { body: tooLong })).toEqual({
+      kind: 'conflict',
+      conflicts: [{ field: 'body', base: base.content.body, theirs: head.content.body, yours: tooLong }],
+    });
+  });
+
   it('is a no-op when the merged body is the head’s', () => {
     const head = { number: 2, content: content({ title: 'T', body: 'One!\n\nTwo.\n\nThree!' }) };
     expect(mergeEdit(base, head, { body: 'One.\n\nTwo.\n\nThree!' })).toEqual({ kind: 'noop' });

@@ -1,4 +1,4 @@
-import type { ArticleContent } from '../schemas.js';
+import { type ArticleContent, CreateArticleInputSchema } from '../schemas.js';
 import { mergeText, type Passage } from './text-merge.js';
 
 /** The fields of a revision snapshot, in the order editors read them. */
@@ -57,7 +57,8 @@ export interface NumberedContent {
  * value differs from the base. When the head has moved on, a change to a field the head did not
  * change since the base applies as it is; so does the same change made on both sides. The body,
  * changed on both sides, is merged by paragraph (text-merge.ts): a conflict only where both changed
- * the same passage. Any other field changed on both sides is a conflict as a whole. With any
+ * the same passage; a merged body the API would refuse as input (too long, nested too deep)
+ * conflicts whole. Any other field changed on both sides is a conflict as a whole. With any
  * conflict nothing is written. An edit that changes nothing is a no-op.
  *
  * A `whole` edit (a restore) asks for exactly its content: its changes are every field that differs
@@ -81,8 +82,11 @@ export function mergeEdit(
       Object.assign(content, { [field]: mine });
     } else if (field === 'body' && !whole) {
       const merged = mergeText(base.content.body, head.content.body, mine as string);
-      if (merged.kind === 'merged') content.body = merged.text;
-      else conflicts.push(...merged.conflicts.map((c) => ({ field, ...c })));
+      if (merged.kind === 'conflict') conflicts.push(...merged.conflicts.map((c) => ({ field, ...c })));
+      // Two bodies the API took can merge into one it would refuse (too long, nested too deep).
+      else if (!CreateArticleInputSchema.shape.body.safeParse(merged.text).success) {
+        conflicts.push({ field, base: base.content.body, theirs: head.content.body, yours: mine });
+      } else content.body = merged.text;
     } else {
       conflicts.push({ field, base: base.content[field], theirs: head.content[field], yours: mine });
     }
