@@ -21,6 +21,16 @@ describe('changedFields', () => {
     const b = content({ source: { url: null, name: 'X' } });
     expect(changedFields(a, b)).toEqual([]);
     expect(changedFields(a, content({ tags: [] }))).toEqual(['tags', 'source']);
+    const hero = (entries: [string, unknown][]) => content({ hero_image: Object.fromEntries(entries) as never });
+    const keys: [string, unknown][] = [
+      ['url', null],
+      ['alt', 'A'],
+      ['caption', null],
+      ['credit', null],
+    ];
+    for (const order of [keys, [...keys].reverse(), [keys[2], keys[0], keys[3], keys[1]] as [string, unknown][]]) {
+      expect(changedFields(hero(keys), hero(order))).toEqual([]);
+    }
   });
 });
 

@@ -315,6 +315,61 @@ describe('mergeText on other shapes of Markdown', () => {
   });
 });
 
+describe('mergeText where hunks meet', () => {
+  const conflictAt = (
+    start: number,
+    end: number,
+    lines: [number, number],
+    base: string,
+    theirs: string,
+    yours: string,
+  ) => ({
+    kind: 'conflict',
+    conflicts: [
+      { passage: { paragraphs: { start, end }, lines: { start: lines[0], end: lines[1] } }, base, theirs, yours },
+    ],
+  });
+
+  it('places an insertion after a paragraph followed by an unusual blank-line run before the next paragraph’s line', () => {
+    expect(mergeText('A\n\nB\n\n\nC', 'A\n\nB\n\nX\n\n\nC', 'A\n\nB\n\nY\n\n\nC')).toEqual(
+      conflictAt(2, 2, [5, 5], '', 'X', 'Y'),
+    );
+  });
+
+  it('names the start for different paragraphs inserted at the very beginning', () => {
+    expect(mergeText('A\n\nB', 'X\n\nA\n\nB', 'Y\n\nA\n\nB')).toEqual(conflictAt(0, 0, [0, 0], '', 'X', 'Y'));
+  });
+
+  it('merges my paragraph inserted before the one they edited, whichever side inserts', () => {
+    expect(mergeText('A\n\nB\n\nC', 'A\n\nB2\n\nC', 'A\n\nN\n\nB\n\nC')).toEqual({
+      kind: 'merged',
+      text: 'A\n\nN\n\nB2\n\nC',
+    });
+    expect(mergeText('A\n\nB\n\nC', 'A\n\nN\n\nB\n\nC', 'A\n\nB2\n\nC')).toEqual({
+      kind: 'merged',
+      text: 'A\n\nN\n\nB2\n\nC',
+    });
+  });
+
+  it('widens a passage to every paragraph a longer change on the other side covers', () => {
+    expect(mergeText('A\n\nB\n\nC\n\nD', 'A\n\nB2\n\nC\n\nD', 'A\n\nD')).toEqual(
+      conflictAt(1, 3, [2, 5], 'B\n\nC', 'B2\n\nC', ''),
+    );
+    expect(mergeText('A\n\nB\n\nC\n\nD', 'A\n\nD', 'A\n\nB2\n\nC\n\nD')).toEqual(
+      conflictAt(1, 3, [2, 5], 'B\n\nC', '', 'B2\n\nC'),
+    );
+  });
+
+  it('keeps a passage to the longer change when the other side’s change inside it ends sooner', () => {
+    expect(mergeText('A\n\nB\n\nC\n\nD\n\nE', 'A\n\nD\n\nE', 'A\n\nB\n\nC2\n\nD2\n\nE')).toEqual(
+      conflictAt(1, 3, [2, 5], 'B\n\nC', '', 'B\n\nC2'),
+    );
+    expect(mergeText('A\n\nB\n\nC\n\nD\n\nE', 'A\n\nD\n\nE', 'A\n\nB\n\nC2\n\nD\n\nE2')).toEqual(
+      conflictAt(1, 3, [2, 5], 'B\n\nC', '', 'B\n\nC2'),
+    );
+  });
+});
+
 describe('mergeText bounds', () => {
   const many = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag} ${i}`).join('\n\n');
 
@@ -344,6 +399,15 @@ describe('mergeText bounds', () => {
     });
   });
 
+  it('past the edit bound on my side only, answers the whole text as one conflicting passage', () => {
+    const count = MERGE_LIMITS.maxEdits;
+    const text = `${many(count, 'old')}\n\nEnd.`;
+    expect(mergeText(text, `${many(count, 'old')}\n\nEnd!`, `${many(count, 'new')}\n\nEnd.`)).toMatchObject({
+      kind: 'conflict',
+      conflicts: [{ passage: { paragraphs: { start: 0, end: count + 1 } }, theirs: `${many(count, 'old')}\n\nEnd!` }],
+    });
+  });
+
   it('past the token bound, answers the whole text as one conflict even for one change each side', () => {
     // Base and side together: 2 × count - 1 and 2 × count + 1 tokens.
     const count = MERGE_LIMITS.maxTokens / 4 + 1;
@@ -351,6 +415,13 @@ describe('mergeText bounds', () => {
     expect(mergeText(text, `${text}\n\nA`, `B\n\n${text}`)).toMatchObject({
       kind: 'conflict',
       conflicts: [{ passage: { paragraphs: { start: 0, end: count } }, base: text }],
+    });
+    // Only the longer side counts: a long insertion on one side is enough.
+    const base = many(count - 2, 'p');
+    expect(mergeText(base, `${base}\n\nA\n\nB\n\nC\n\nD`, `X${base.slice(3)}`)).toMatchObject({ kind: 'conflict' });
+    expect(mergeText(base, `${base}\n\nA\n\nB\n\nC`, `X${base.slice(3)}`)).toEqual({
+      kind: 'merged',
+      text: `X${base.slice(3)}\n\nA\n\nB\n\nC`,
     });
     const fits = many(count - 1, 'p');
     expect(mergeText(fits, `${fits}\n\nA`, `B\n\n${fits}`)).toEqual({ kind: 'merged', text: `B\n\n${fits}\n\nA` });

@@ -73,7 +73,8 @@ export function mergeEdit(
 ): MergeOutcome {
   const reference = whole ? head.content : base.content;
   const yours = CONTENT_FIELDS.filter((f) => f in edit && !sameValue(edit[f], reference[f]));
-  const theirs = new Set(base.number === head.number ? [] : changedFields(base.content, head.content));
+  // Nothing when the head is the base.
+  const theirs = new Set(changedFields(base.content, head.content));
   const content: ArticleContent = { ...head.content };
   const conflicts: FieldConflict[] = [];
   for (const field of yours) {

@@ -89,11 +89,10 @@ function hunksOf(base: string[], other: string[], side: Hunk['side']): Hunk[] | 
   return hunks;
 }
 
-/** What one side wrote in place of base tokens [start, end), given its hunks inside that range. */
-function sideTokens(hunks: Hunk[], start: number, end: number, base: string[], side: string[]): string[] {
-  const first = hunks[0];
-  const last = hunks[hunks.length - 1];
-  if (first === undefined || last === undefined) return base.slice(start, end);
+/** What one side wrote in place of base tokens [start, end), given its hunks (one or more) inside that range. */
+function sideTokens(hunks: Hunk[], start: number, end: number, side: string[]): string[] {
+  const first = hunks[0] as Hunk;
+  const last = hunks[hunks.length - 1] as Hunk;
   return side.slice(first.sideStart - (first.start - start), last.sideEnd + (end - last.end));
 }
 
@@ -115,8 +114,9 @@ function passageOf(base: string[], start: number, end: number): Passage {
   // An insertion between a paragraph and the blank lines after it is placed before the next paragraph.
   const from = start === end && start % 2 === 1 ? start + 1 : start;
   const before = base.slice(0, from).join('') + (LEADING_BLANK.exec(text)?.[0] ?? '');
-  // An insertion after a last line that has no line break begins the line after it.
-  const first = newlines(before) + (start === end && before !== '' && !before.endsWith('\n') ? 1 : 0);
+  // An insertion after a last line that has no line break begins the line after it (a passage
+  // that is not an insertion always starts a line).
+  const first = newlines(before) + (before !== '' && !before.endsWith('\n') ? 1 : 0);
   return {
     paragraphs: { start: paragraphsBefore(base, start), end: paragraphsBefore(base, end) },
     lines: { start: first, end: trimmed === '' ? first : first + newlines(trimmed) + 1 },
@@ -140,8 +140,6 @@ function wholeConflict(base: string, theirs: string, yours: string): TextMerge {
 
 /** Merges the changes `theirs` and `yours` each made to `base`. */
 export function mergeText(base: string, theirs: string, yours: string): TextMerge {
-  if (theirs === yours || base === yours) return { kind: 'merged', text: theirs };
-  if (base === theirs) return { kind: 'merged', text: yours };
   const b = tokenize(base);
   const t = tokenize(theirs);
   const y = tokenize(yours);
@@ -157,14 +155,16 @@ export function mergeText(base: string, theirs: string, yours: string): TextMerg
   let done = 0;
   let i = 0;
   while (i < hunks.length) {
-    const group = [hunks[i] as Hunk];
-    const start = group[0]?.start as number;
-    let end = group[0]?.end as number;
+    const first = hunks[i] as Hunk;
+    const group = [first];
+    const start = first.start;
+    let end = first.end;
     let insertionAtEnd = start === end;
     for (i += 1; i < hunks.length; i += 1) {
       const next = hunks[i] as Hunk;
       // Overlapping ranges share a base token; two insertions overlap at the same place.
-      const overlaps = next.start < end || (insertionAtEnd && next.start === end && next.end === end);
+      // (Sorted by start, a hunk that does not start before `end` and ends there is an insertion at `end`.)
+      const overlaps = next.start < end || (insertionAtEnd && next.end === end);
       if (!overlaps) break;
       group.push(next);
       if (next.end > end) {
@@ -174,31 +174,26 @@ export function mergeText(base: string, theirs: string, yours: string): TextMerg
     }
     merged.push(...b.slice(done, start));
     done = end;
-    const theirPart = sideTokens(
-      group.filter((h) => h.side === 'theirs'),
-      start,
-      end,
-      b,
-      t,
-    );
-    const yourPart = sideTokens(
-      group.filter((h) => h.side === 'yours'),
-      start,
-      end,
-      b,
-      y,
-    );
-    const oneSided = group.every((h) => h.side === group[0]?.side);
-    if (oneSided) {
-      merged.push(...(group[0]?.side === 'theirs' ? theirPart : yourPart));
-    } else if (theirPart.join('') === yourPart.join('')) {
-      merged.push(...theirPart);
+    const theirGroup = group.filter((h) => h.side === 'theirs');
+    const yourGroup = group.filter((h) => h.side === 'yours');
+    if (yourGroup.length === 0) {
+      merged.push(...sideTokens(theirGroup, start, end, t));
+      continue;
+    }
+    if (theirGroup.length === 0) {
+      merged.push(...sideTokens(yourGroup, start, end, y));
+      continue;
+    }
+    const theirPart = sideTokens(theirGroup, start, end, t).join('');
+    const yourPart = sideTokens(yourGroup, start, end, y).join('');
+    if (theirPart === yourPart) {
+      merged.push(theirPart);
     } else {
       conflicts.push({
         passage: passageOf(b, start, end),
         base: trimBlank(b.slice(start, end).join('')),
-        theirs: trimBlank(theirPart.join('')),
-        yours: trimBlank(yourPart.join('')),
+        theirs: trimBlank(theirPart),
+        yours: trimBlank(yourPart),
       });
     }
   }
