@@ -334,6 +334,12 @@ describe('hunksOf', () => {
     ]);
   });
 
+  it('ends the last hunk with at most five words of what follows, even when little follows', () => {
+    expect(hunksOf([del('a'), eq(' b c d e f g h')])).toEqual([
+      { old_line: 1, new_line: 1, changes: [del('a'), eq(' b c d e f')] },
+    ]);
+  });
+
   it('gives no context from a line that has nothing before or after the change', () => {
     expect(hunksOf([eq('a\n'), del('b'), eq('\nc')])).toEqual([{ old_line: 2, new_line: 2, changes: [del('b')] }]);
   });

@@ -360,6 +360,16 @@ describe('mergeText where hunks meet', () => {
     );
   });
 
+  it('names the last paragraph one side deleted and the other edited', () => {
+    expect(mergeText('A\n\nB', 'A', 'A\n\nB2')).toEqual(conflictAt(1, 2, [2, 3], 'B', '', 'B2'));
+  });
+
+  it('keeps a passage to a change that starts sooner and ends later than the other side’s', () => {
+    expect(mergeText('A\n\nB\n\nC\n\nD\n\nE', 'A\n\nE', 'A\n\nB\n\nC2\n\nD\n\nE')).toEqual(
+      conflictAt(1, 4, [2, 7], 'B\n\nC\n\nD', '', 'B\n\nC2\n\nD'),
+    );
+  });
+
   it('keeps a passage to the longer change when the other side’s change inside it ends sooner', () => {
     expect(mergeText('A\n\nB\n\nC\n\nD\n\nE', 'A\n\nD\n\nE', 'A\n\nB\n\nC2\n\nD2\n\nE')).toEqual(
       conflictAt(1, 3, [2, 5], 'B\n\nC', '', 'B\n\nC2'),
