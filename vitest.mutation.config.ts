@@ -19,6 +19,7 @@ export default defineConfig({
       'test/modules/articles/diff.test.ts',
       'test/modules/articles/etag.test.ts',
       'test/modules/articles/merge.test.ts',
+      'test/modules/articles/text-merge.test.ts',
       'test/modules/articles/schedule-failures.test.ts',
       'test/modules/comments/author-key.test.ts',
       'test/modules/comments/status-change.test.ts',
