@@ -6,12 +6,7 @@ import { NotFoundError } from '../../../errors.js';
 import type { PendingEvents } from '../catalogue.js';
 import { catalogueContent } from '../catalogue.pg.js';
 import { editorStatusFilter, type StatusColumns } from '../editor-status.js';
-import {
-  claimSlug,
-  lockArticle,
-  type PgArticleWriters,
-  recordAll,
-} from '../publishing/publication.pg.js';
+import { claimSlug, lockArticle, type PgArticleWriters, recordAll } from '../publishing/publication.pg.js';
 import type { ArticleContent } from '../schemas.js';
 import { revisionAudit, revisionRow, settingEvent, slugPlan } from './revision-rows.js';
 import type { EditorRecord, RevisionsRepository, StoredRevision } from './revisions-repository.js';
