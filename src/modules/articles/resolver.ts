@@ -30,7 +30,10 @@ export interface ArticleNames {
 /** What a reader's name leads to: the published article, or the current slug of one it used to name. */
 export type PublicName = { article: NamedArticle; movedTo: null } | { article: NamedArticle; movedTo: string };
 
-const readerNotFound = (name: string) => new NotFoundError(`No published article with id or slug "${name}"`);
+/** The 404 a reader gets for a name that leads to no published article: one wording wherever it is raised. */
+export const readerNotFound = (name: string) => new NotFoundError(`No published article with id or slug "${name}"`);
+/** The 404 an editor's route gets for a name that leads to no article at all. */
+export const editorNotFound = (name: string) => new NotFoundError(`No article with id or slug "${name}"`);
 
 export function createArticleResolver(names: ArticleNames) {
   return {
@@ -40,7 +43,7 @@ export function createArticleResolver(names: ArticleNames) {
      */
     async editorial(name: string): Promise<NamedArticle> {
       const found = await names.findByName(name);
-      if (!found) throw new NotFoundError(`No article with id or slug "${name}"`);
+      if (!found) throw editorNotFound(name);
       return found;
     },
 

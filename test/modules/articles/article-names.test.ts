@@ -96,6 +96,18 @@ describe('GET /v1/articles/{article} for readers', () => {
     expect(res.headers.location).toBe(`/v1/articles/${after}`);
   });
 
+  it('caches the redirect as the read it stands for, purged with the article', async () => {
+    const { id, before, after } = await renamed();
+    const read = await api.get(`/v1/articles/${after}`);
+    const res = await api.get(`/v1/articles/${before}`);
+    expect(res.status).toBe(301);
+    expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+/);
+    expect(res.headers['cache-control']).toBe(read.headers['cache-control']);
+    expect(res.headers['surrogate-key']).toBe(`article:${id}`);
+    expect(res.headers['cache-tag']).toBe(`article:${id}`);
+    expect(read.headers['surrogate-key']?.split(' ')).toContain(`article:${id}`);
+  });
+
   it('answers an unknown name, and a draft by any of its names, with the same 404', async () => {
     expect((await api.get('/v1/articles/no-such-name')).body).toEqual(noPublished('no-such-name'));
     for (const name of (await draftArticle()).names) {
@@ -137,6 +149,25 @@ describe('GET /v1/articles/{article}/comments', () => {
     expect(res.status).toBe(301);
     expect(res.headers.location).toBe(`/v1/articles/${after}/comments?limit=1`);
     expect((await api.get(res.headers.location as string)).status).toBe(200);
+  });
+
+  it('caches the redirect as the page it stands for, purged with the article or its comments', async () => {
+    const { id, before } = await renamed();
+    const res = await api.get(`/v1/articles/${before}/comments`);
+    expect(res.status).toBe(301);
+    const page = await api.get(res.headers.location as string);
+    expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+/);
+    expect(res.headers['cache-control']).toBe(page.headers['cache-control']);
+    expect(res.headers['surrogate-key']).toBe(`comments:${id} article:${id}`);
+    expect(res.headers['surrogate-key']).toBe(page.headers['surrogate-key']);
+  });
+
+  it("keeps an editor's redirect out of shared caches", async () => {
+    const { before } = await renamed();
+    const res = await ed(api.get(`/v1/articles/${before}/comments`));
+    expect(res.status).toBe(301);
+    expect(res.headers['cache-control']).toBe('private, no-cache');
+    expect(res.headers['surrogate-key']).toBeUndefined();
   });
 
   it('answers an unknown name, and a draft by any of its names, with the same 404', async () => {
