@@ -153,7 +153,7 @@ export type CreditInput = z.infer<typeof CreditInputSchema>;
  */
 const ArticleSlugSchema = SlugSchema.refine((slug) => !UUID_PATTERN.test(slug), {
   message: 'must not have the shape of an article id',
-});
+}).meta({ description: 'Never shaped like an article id (8-4-4-4-12 hex digits)' });
 
 export const CreateArticleInputSchema = z.object({
   title: text().trim().min(1).max(300),
