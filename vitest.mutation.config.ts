@@ -18,6 +18,7 @@ export default defineConfig({
       'test/modules/search/snippet.test.ts',
       'test/modules/articles/diff.test.ts',
       'test/modules/articles/etag.test.ts',
+      'test/modules/articles/resolver.test.ts',
       'test/modules/articles/merge.test.ts',
       'test/modules/articles/text-merge.test.ts',
       'test/modules/articles/schedule-failures.test.ts',

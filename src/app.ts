@@ -236,7 +236,7 @@ export async function buildApp({
     await worker.stop();
   });
 
-  const { send, serveFromCache } = createHttpCaching({
+  const { send, redirect, serveFromCache } = createHttpCaching({
     maxAgeSeconds: config.CACHE_MAX_AGE_S,
     staleWhileRevalidateSeconds: config.CACHE_STALE_WHILE_REVALIDATE_S,
     cache,
@@ -280,12 +280,13 @@ export async function buildApp({
       publishing: services.publishing,
       search: services.search,
       send,
+      redirect,
     });
     await revisionsRoutes(api, { service: services.revisions });
     await publishingRoutes(api, { service: services.publishing });
     await tagsRoutes(api, { service: services.tags, send });
     await creditsRoutes(api, { service: services.credits, send });
-    await commentsRoutes(api, { service: services.comments, send });
+    await commentsRoutes(api, { service: services.comments, send, redirect });
     await moderationRoutes(api, { service: services.moderation, send });
     await tokensRoutes(api, { service: services.tokens });
     await auditRoutes(api, { service: services.audit });

@@ -95,7 +95,8 @@ function headersOf(method: string, status: string, operation: Operation): Header
   // headers on the 200 and, as RFC 9110 §15.4.5 asks, on the 304 too.
   if ('304' in responses && (status === '200' || status === '304')) names.push(...CONDITIONAL);
   if ('304' in responses && status === '200') names.push('Content-Encoding');
-  if (status === '301') names.push('Location');
+  // A former slug's redirect is cached and purged as the read it stands for.
+  if (status === '301') names.push('Location', 'Cache-Control', 'Vary', 'Surrogate-Key', 'Cache-Tag');
   if (status === '401') names.push('WWW-Authenticate');
   if (status === '429' || status === '503') names.push('Retry-After');
   if (WRITES.has(method)) names.push(...RATE_LIMIT);

@@ -984,6 +984,7 @@ export interface components {
         };
         CreateArticleInput: {
             title: components["schemas"]["TextInput"];
+            /** @description Never shaped like an article id (8-4-4-4-12 hex digits) */
             slug?: components["schemas"]["Slug"];
             lang: components["schemas"]["LangInput"];
             standfirst?: components["schemas"]["TextInput"] | null;
@@ -1001,6 +1002,7 @@ export interface components {
         /** @description Any subset of the content; omitted fields carry over */
         NewRevisionInput: {
             title?: components["schemas"]["TextInput"];
+            /** @description Never shaped like an article id (8-4-4-4-12 hex digits) */
             slug?: components["schemas"]["Slug"];
             standfirst?: components["schemas"]["TextInput"] | null;
             /** @description Markdown; blockquotes, lists and emphasis nest at most 32 levels deep */
@@ -2096,6 +2098,10 @@ export interface components {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 Location: components["headers"]["Location"];
+                "Cache-Control": components["headers"]["Cache-Control"];
+                Vary: components["headers"]["Vary"];
+                "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                "Cache-Tag": components["headers"]["Cache-Tag"];
                 [name: string]: unknown;
             };
             content?: never;

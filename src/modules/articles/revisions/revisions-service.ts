@@ -127,7 +127,7 @@ export function createRevisionsService({
   return {
     /** Each method takes the article's name from the URL: its id, current slug or a former slug. */
     async post(name: string, body: RevisionBody, base: EditBase | undefined, actor: Actor): Promise<RevisionOutcome> {
-      const { id } = (await editor.record(name)).article;
+      const { id } = await editor.named(name);
       const edit = await editOf(body);
       return commit(id, base, edit, actor, body.message ?? null, { action: 'article.revise' });
     },
@@ -140,7 +140,7 @@ export function createRevisionsService({
       actor: Actor,
       message?: string,
     ): Promise<RevisionOutcome> {
-      const { id } = (await editor.record(name)).article;
+      const { id } = await editor.named(name);
       const target = await revisionOf(id, n);
       return commit(
         id,
@@ -173,7 +173,7 @@ export function createRevisionsService({
 
     /** From n to `to`; without `to`, what revision n changed (from n - 1, or from nothing for revision 1). In `format`. */
     async diff(name: string, n: number, to: number | undefined, format: DiffFormat = 'hunks'): Promise<RevisionDiff> {
-      const { id } = (await editor.record(name)).article;
+      const { id } = await editor.named(name);
       const side = async (m: number): Promise<DiffSide> => ({ number: m, content: (await revisionOf(id, m)).content });
       if (to === undefined) {
         const target = await side(n);
