@@ -294,3 +294,75 @@ describe('the response cache keeps compressed bodies', () => {
     expect(compressed).toEqual(['gzip']);
   });
 });
+
+/** A small app whose compressor fails while `failing` is set: what a client gets when compression breaks. */
+describe('a body that fails to compress', () => {
+  let failing = false;
+  const failingCompress = (body: string | Buffer, coding: ContentCoding) =>
+    failing ? Promise.reject(new Error('compressor out of memory')) : compress(body, coding);
+  const cache = new ResponseCache(1_000_000, { compress: failingCompress });
+  const { send, serveFromCache } = createHttpCaching({ maxAgeSeconds: 60, staleWhileRevalidateSeconds: 0, cache });
+  const small = Fastify();
+  small.setValidatorCompiler(validatorCompiler);
+  small.setSerializerCompiler(serializerCompiler);
+  small.decorateRequest('principal', null);
+  registerCompression(small, { compress: failingCompress });
+  small.addHook('preHandler', serveFromCache);
+  let version = 1;
+  const schema = z.object({ version: z.number(), text: z.string() });
+  const thing = () => ({ version, text: `version ${version} `.repeat(200) });
+  small.get('/thing', async (request, reply) => send(request, reply, schema, thing(), { keys: ['thing'] }));
+  small.get('/private', async (request, reply) => send(request, reply, schema, thing(), { private: true }));
+  small.post('/things', async (_request, reply) => reply.code(201).send(thing()));
+  afterAll(() => small.close());
+  const read = (url: string, coding: string) => small.inject({ url, headers: { 'accept-encoding': coding } });
+
+  it.each([
+    ['the reader that fills the cache', '/thing'],
+    ['a reader of a body no cache keeps', '/private'],
+  ])('reaches %s whole and uncompressed, with the ETag of that body', async (_, url) => {
+    version++;
+    cache.purge(['thing']);
+    failing = true;
+    const res = await read(url, 'br');
+    failing = false;
+    const plain = await read(url, 'identity');
+    expect(plain.statusCode).toBe(200);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.body).toBe(plain.body);
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(plain.body)));
+    expect(res.headers.etag).toBe(plain.headers.etag);
+    expect(res.headers.vary).toContain('Accept-Encoding');
+    // Once the compressor works again, the same body goes compressed.
+    const later = await read(url, 'br');
+    expect(later.headers['content-encoding']).toBe('br');
+    expect(decoded(later)).toBe(plain.body);
+  });
+
+  it('reaches every reader of a cached body that arrive together', async () => {
+    version++;
+    cache.purge(['thing']);
+    const plain = await read('/thing', 'identity');
+    failing = true;
+    const together = await Promise.all([read('/thing', 'br'), read('/thing', 'br'), read('/thing', 'br')]);
+    failing = false;
+    for (const res of together) {
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-cache']).toBe('hit');
+      expect(res.headers['content-encoding']).toBeUndefined();
+      expect(res.body).toBe(plain.body);
+      expect(res.headers.etag).toBe(plain.headers.etag);
+    }
+  });
+
+  it('reaches the writer of a body no sender chose a coding for', async () => {
+    failing = true;
+    const res = await small.inject({ method: 'POST', url: '/things', headers: { 'accept-encoding': 'gzip' } });
+    failing = false;
+    expect(res.statusCode).toBe(201);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.json()).toEqual(thing());
+  });
+});
