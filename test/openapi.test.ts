@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { withResponseHeaders } from '../src/http/openapi-headers.js';
 import { renderOpenApiYaml } from '../src/openapi-document.js';
 
 describe('openapi.yaml', () => {
@@ -51,5 +52,49 @@ describe('openapi.yaml', () => {
         }
       }
     }
+  });
+
+  it('declares Content-Encoding and Vary on every response with a body, whatever its status', async () => {
+    const { parse } = await import('yaml');
+    const document = parse(await renderOpenApiYaml());
+    const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
+    let bodies = 0;
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(methods as Record<string, { responses: object }>)) {
+        for (const [status, response] of Object.entries(op.responses as Record<string, Record<string, object>>)) {
+          const where = `${method.toUpperCase()} ${path} ${status}`;
+          if (!response.content) {
+            expect(response.headers, where).not.toHaveProperty(['Content-Encoding']);
+            continue;
+          }
+          bodies++;
+          expect(response.headers, where).toMatchObject({
+            'Content-Encoding': ref('Content-Encoding'),
+            Vary: ref('Vary'),
+          });
+        }
+      }
+    }
+    expect(bodies).toBeGreaterThan(100);
+  });
+
+  it('declares them once on a shared response, which keeps the headers it has', () => {
+    const problem = { content: { 'application/problem+json': {} }, headers: { 'Retry-After': { $ref: 'x' } } };
+    const document = withResponseHeaders({
+      paths: { '/a': { get: { responses: { '404': { $ref: '#/components/responses/NotFound' } } } } },
+      components: { responses: { NotFound: problem, Empty: { description: 'none' } } },
+    });
+    expect(document.paths['/a'].get.responses['404']).toEqual({ $ref: '#/components/responses/NotFound' });
+    expect(document.components.responses).toEqual({
+      NotFound: {
+        ...problem,
+        headers: {
+          'Retry-After': { $ref: 'x' },
+          Vary: { $ref: '#/components/headers/Vary' },
+          'Content-Encoding': { $ref: '#/components/headers/Content-Encoding' },
+        },
+      },
+      Empty: { description: 'none' },
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { isCompressible } from './content-coding.js';
+
 /**
  * Response headers of the OpenAPI document. The zod transform drops `headers` from response
  * entries, and most headers come from cross-cutting hooks rather than routes, so they are added to
@@ -9,7 +11,7 @@ interface Header {
   required?: boolean;
   schema: Record<string, unknown>;
 }
-type Response = { headers?: Record<string, unknown> };
+type Response = { $ref?: string; content?: Record<string, unknown>; headers?: Record<string, unknown> };
 type Operation = { parameters?: { in: string; name: string }[]; responses?: Record<string, Response> };
 
 const text = { type: 'string' };
@@ -87,14 +89,22 @@ const RATE_LIMIT: HeaderName[] = ['RateLimit-Limit', 'RateLimit-Remaining', 'Rat
 const CONDITIONAL: HeaderName[] = ['ETag', 'Cache-Control', 'Vary', 'Surrogate-Key', 'Cache-Tag'];
 const canonical = new Map(Object.keys(RESPONSE_HEADERS).map((name) => [name.toLowerCase(), name as HeaderName]));
 
+/**
+ * Every text or JSON body may go compressed (src/http/compression.ts), whatever its status, and says
+ * so in Vary: the headers of any response with such a body, shared or not.
+ */
+const hasCompressibleBody = (response: Response) =>
+  Object.keys(response.content ?? {}).some((type) => isCompressible(type));
+const COMPRESSED: HeaderName[] = ['Vary', 'Content-Encoding'];
+
 /** The headers one response carries, by what the document says of its operation. */
-function headersOf(method: string, status: string, operation: Operation): HeaderName[] {
+function headersOf(method: string, status: string, operation: Operation, response: Response): HeaderName[] {
   const names: HeaderName[] = ['X-Request-Id'];
   const responses = operation.responses ?? {};
   // An operation that answers 304 sends through caching.ts, which sets the validator and cache
   // headers on the 200 and, as RFC 9110 §15.4.5 asks, on the 304 too.
   if ('304' in responses && (status === '200' || status === '304')) names.push(...CONDITIONAL);
-  if ('304' in responses && status === '200') names.push('Content-Encoding');
+  if (hasCompressibleBody(response)) names.push(...COMPRESSED.filter((name) => !names.includes(name)));
   if (status === '301') names.push('Location');
   if (status === '401') names.push('WWW-Authenticate');
   if (status === '429' || status === '503') names.push('Retry-After');
@@ -114,8 +124,10 @@ export function withResponseHeaders<D extends object>(document: D): D {
   for (const operations of Object.values(paths)) {
     for (const [method, operation] of Object.entries(operations)) {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        // A shared response (components/responses) declares its own headers.
+        if (response.$ref !== undefined) continue;
         const headers: Record<string, unknown> = {};
-        for (const name of headersOf(method, status, operation)) headers[name] = ref(name);
+        for (const name of headersOf(method, status, operation, response)) headers[name] = ref(name);
         for (const [name, declared] of Object.entries(response.headers ?? {})) {
           const known = canonical.get(name.toLowerCase());
           headers[known ?? name] = known ? ref(known) : declared;
@@ -123,6 +135,13 @@ export function withResponseHeaders<D extends object>(document: D): D {
         response.headers = headers;
       }
     }
+  }
+  const shared = (components as { responses?: Record<string, Response> } | undefined)?.responses ?? {};
+  for (const response of Object.values(shared)) {
+    if (!hasCompressibleBody(response)) continue;
+    const headers: Record<string, unknown> = { ...response.headers };
+    for (const name of COMPRESSED) headers[name] ??= ref(name);
+    response.headers = headers;
   }
   return { ...document, components: { ...components, headers: RESPONSE_HEADERS } };
 }

@@ -17,6 +17,7 @@ const DECLARED_ONLY = [
   'RateLimit-Remaining',
   'RateLimit-Reset',
   'Idempotent-Replayed',
+  'Content-Encoding',
 ];
 
 const componentOf = (ref: HeaderRef) => ref.$ref.replace('#/components/headers/', '') as keyof typeof RESPONSE_HEADERS;
