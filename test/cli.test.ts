@@ -217,6 +217,7 @@ describe('fjord usage errors', () => {
       [['token', 'lst'], 'fjord: unknown command "lst"; did you mean list? (see fjord token --help)'],
       [['help', 'tokn'], 'fjord: unknown command "tokn"; did you mean token? (see fjord --help)'],
       [['help', 'token', 'lst'], 'fjord: unknown command "lst"; did you mean list? (see fjord token --help)'],
+      [['token', 'help', 'lst'], 'fjord: unknown command "lst"; did you mean list? (see fjord token --help)'],
       [['token'], 'fjord: expected a command: create, list, revoke (see fjord token --help)'],
       [
         ['token', 'create', '--name', 'x'],
