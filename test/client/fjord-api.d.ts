@@ -2398,8 +2398,6 @@ export interface components {
         "Cache-Control": string;
         /** @description Authorization: a token changes the response; Accept-Encoding: the body may be compressed */
         Vary: string;
-        /** @description `br` or `gzip`, as Accept-Encoding weighs them, on a body of 1 KiB or more (or any body when it refuses identity); absent on an uncompressed body. Each coding has its own ETag */
-        "Content-Encoding": "br" | "gzip";
         /** @description Space-separated keys of what the body shows, to purge a CDN by (public responses) */
         "Surrogate-Key": string;
         /** @description The Surrogate-Key keys, comma-separated (public responses) */
@@ -2577,7 +2575,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2657,7 +2654,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3107,7 +3103,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3179,7 +3174,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3281,7 +3275,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3352,7 +3345,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3456,7 +3448,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3545,7 +3536,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3622,7 +3612,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4006,7 +3995,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
