@@ -4,7 +4,7 @@ import { defaultConfig } from './config.js';
 import { openSqliteEngine } from './engine/sqlite.js';
 
 /** A collection this short fits on its line: `{ $ref: "#/components/headers/ETag" }`, `[ id, name ]`. */
-const ONE_LINE = 100;
+const ONE_LINE = 120;
 
 const mapAt = (node: unknown, key: string): YAMLMap | undefined => {
   const child = isMap(node) ? node.get(key, true) : undefined;
