@@ -56,7 +56,8 @@ function aliasSharedHeaders(yaml: Document) {
  * and the lists of names (`required`, enums) written on one line, as a reader of the file would.
  */
 export function toYaml(document: unknown): string {
-  const yaml = new Document(document);
+  // Only the anchors named below: an object the document holds twice is written out twice.
+  const yaml = new Document(document, { aliasDuplicateObjects: false });
   const short = (node: { toJSON(): unknown; flow?: boolean }) => {
     if (JSON.stringify(node.toJSON()).length <= ONE_LINE) node.flow = true;
   };
