@@ -5,7 +5,7 @@ import { type Config, defaultConfig } from './config.js';
 import type { Engine } from './engine/engine.js';
 import { registerAccessControl } from './http/access.js';
 import { createHttpCaching } from './http/caching.js';
-import { registerCompression } from './http/compression.js';
+import { compress as compressBody, registerCompression } from './http/compression.js';
 import { capConnections, connectionLimits, connectionOptions, watchResponses } from './http/connections.js';
 import { registerCors } from './http/cors.js';
 import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
@@ -63,6 +63,8 @@ export interface AppDeps {
    * absent, only requests do, as tests that move the clock expect.
    */
   schedulePollMs?: number;
+  /** Compresses response bodies; replaced only to inject a failure. */
+  compress?: typeof compressBody;
 }
 
 /** Every service the app is made of, built on one engine's repositories; scripts and seeds use them too. */
@@ -148,6 +150,7 @@ export async function buildApp({
   clock = systemClock,
   services: given,
   schedulePollMs,
+  compress = compressBody,
 }: AppDeps) {
   const limits = connectionLimits(config);
   const responses = watchResponses();
@@ -190,7 +193,7 @@ export async function buildApp({
 
   const cache =
     config.RESPONSE_CACHE_BYTES > 0
-      ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock })
+      ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock, compress })
       : null;
   // A write is announced before it is acknowledged, so the next read on this server sees it.
   if (cache) {
@@ -236,7 +239,7 @@ export async function buildApp({
     await worker.stop();
   });
 
-  const { send, serveFromCache } = createHttpCaching({
+  const { send, redirect, serveFromCache } = createHttpCaching({
     maxAgeSeconds: config.CACHE_MAX_AGE_S,
     staleWhileRevalidateSeconds: config.CACHE_STALE_WHILE_REVALIDATE_S,
     cache,
@@ -247,7 +250,7 @@ export async function buildApp({
     registerAccessControl(api, services.tokens, limitRefusals);
     registerIdempotency(api, { repo: engine.store.idempotency, clock, hashIp: services.hashIp });
     // After idempotency's onSend, which keeps the body as the handler sent it.
-    registerCompression(api);
+    registerCompression(api, { compress });
     // After the hooks above, since it reads what they add to each route's schema.
     registerImpliedResponses(api);
     // Scheduled publications are applied by the first request at or after their time: no cron.
@@ -280,12 +283,13 @@ export async function buildApp({
       publishing: services.publishing,
       search: services.search,
       send,
+      redirect,
     });
     await revisionsRoutes(api, { service: services.revisions });
     await publishingRoutes(api, { service: services.publishing });
     await tagsRoutes(api, { service: services.tags, send });
     await creditsRoutes(api, { service: services.credits, send });
-    await commentsRoutes(api, { service: services.comments, send });
+    await commentsRoutes(api, { service: services.comments, send, redirect });
     await moderationRoutes(api, { service: services.moderation, send });
     await tokensRoutes(api, { service: services.tokens });
     await auditRoutes(api, { service: services.audit });

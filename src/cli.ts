@@ -168,8 +168,39 @@ function fjordProgram(io: CliIo): Command {
  * The secret of a new token is alone on the last line of stdout, so scripts can take it with `tail -n 1`.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  // `fjord help token create` is `fjord token create --help`.
-  const args = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : argv;
+  const program = fjordProgram(io);
   // io.env already holds the values of a .env file: bin/fjord.js loads it before calling this.
-  return run(fjordProgram(io), args, io);
+  return run(program, withHelpResolved(program, argv), io);
+}
+
+const subcommand = (command: Command, name: string) =>
+  command.commands.find((sub) => sub.name() === name || sub.aliases().includes(name));
+
+/**
+ * `fjord help token create` and `fjord token help create` are `fjord token create --help`. A name
+ * no command has is run as typed up to that name, so it is the usage error `fjord tokn` gives, with
+ * its suggestion; a command that takes no further commands reads no further words
+ * (`fjord help token revoke 5` revokes nothing).
+ */
+function withHelpResolved(program: Command, argv: string[]): string[] {
+  let command = program;
+  for (const [at, word] of argv.entries()) {
+    if (word === 'help' && at + 1 < argv.length)
+      return [...argv.slice(0, at), ...helpArgs(command, argv.slice(at + 1))];
+    const next = subcommand(command, word);
+    if (!next) return argv;
+    command = next;
+  }
+  return argv;
+}
+
+function helpArgs(parent: Command, words: string[]): string[] {
+  let command = parent;
+  for (const [i, word] of words.entries()) {
+    if (command.commands.length === 0) return [...words.slice(0, i), '--help'];
+    const next = subcommand(command, word);
+    if (!next) return words.slice(0, i + 1);
+    command = next;
+  }
+  return [...words, '--help'];
 }

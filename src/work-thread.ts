@@ -25,7 +25,7 @@ const { databasePath } = workerData as { databasePath: string | null };
 const search = databasePath === null ? null : createSearchRepository(openReadOnlyDatabase(databasePath).db);
 
 serveThread<WorkRequest, unknown>(parentPort, (work) => {
-  if (work.kind === 'diff') return diffRevisions(work.from, work.to);
+  if (work.kind === 'diff') return diffRevisions(work.from, work.to, work.format);
   if (!search) throw new Error('this work thread has no database to search');
   return search.findMatches(work.query);
 });

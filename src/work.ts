@@ -1,6 +1,6 @@
 import { AppError } from './errors.js';
 import type { RevisionDiff } from './modules/articles/editor-schemas.js';
-import type { DiffSide } from './modules/articles/revisions/diff.js';
+import type { DiffFormat, DiffSide } from './modules/articles/revisions/diff.js';
 import type { Differ } from './modules/articles/revisions/diff-runner.js';
 import type { SearchHit, SearchQuery } from './modules/search/repository.js';
 import type { SearchRunner } from './modules/search/runner.js';
@@ -8,7 +8,7 @@ import { createThreadRunner } from './shared/thread-runner.js';
 
 export type WorkRequest =
   | { kind: 'search'; query: SearchQuery }
-  | { kind: 'diff'; from: DiffSide | null; to: DiffSide };
+  | { kind: 'diff'; from: DiffSide | null; to: DiffSide; format: DiffFormat };
 
 const RETRY_AFTER = { 'retry-after': '1' };
 
@@ -44,7 +44,7 @@ export function createWorkThread({
   });
   return {
     search: { findMatches: (query) => thread.run({ kind: 'search', query }) as Promise<SearchHit[]> },
-    differ: { diff: (from, to) => thread.run({ kind: 'diff', from, to }) as Promise<RevisionDiff> },
+    differ: { diff: (from, to, format) => thread.run({ kind: 'diff', from, to, format }) as Promise<RevisionDiff> },
     close: () => thread.close(),
   };
 }

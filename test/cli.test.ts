@@ -199,6 +199,8 @@ describe('fjord help and version', () => {
     expect(token.stdout).toMatch(/^Usage: fjord token \[options\] \[command\]\n/);
     for (const command of ['create', 'list', 'revoke']) expect(token.stdout).toMatch(new RegExp(`\\n  ${command} `));
     expect(await fjord('help', 'token')).toEqual(token);
+    // Words after a command that takes none are not run: this revokes nothing.
+    expect(await fjord('help', 'token', 'revoke', '1')).toEqual(await fjord('token', 'revoke', '--help'));
 
     const generate = await fjord('generate', '--help');
     expect(generate.stdout).toMatch(/^Usage: fjord generate \[options\]\n/);
@@ -213,6 +215,9 @@ describe('fjord usage errors', () => {
     const cases: [string[], string][] = [
       [['tokn', 'list'], 'fjord: unknown command "tokn"; did you mean token? (see fjord --help)'],
       [['token', 'lst'], 'fjord: unknown command "lst"; did you mean list? (see fjord token --help)'],
+      [['help', 'tokn'], 'fjord: unknown command "tokn"; did you mean token? (see fjord --help)'],
+      [['help', 'token', 'lst'], 'fjord: unknown command "lst"; did you mean list? (see fjord token --help)'],
+      [['token', 'help', 'lst'], 'fjord: unknown command "lst"; did you mean list? (see fjord token --help)'],
       [['token'], 'fjord: expected a command: create, list, revoke (see fjord token --help)'],
       [
         ['token', 'create', '--name', 'x'],

@@ -74,8 +74,8 @@ describe('openapi.yaml', () => {
     expect(await renderOpenApiYaml()).toBe(committed);
   });
 
-  it('stays under 143 KB', () => {
-    expect(Buffer.byteLength(committed)).toBeLessThan(143 * 1024);
+  it('stays under 152 KB', () => {
+    expect(Buffer.byteLength(committed)).toBeLessThan(152 * 1024);
   });
 
   it('refers only to what it defines', () => {

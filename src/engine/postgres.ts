@@ -48,9 +48,9 @@ export function openPgEngine(
     work: {
       search: inProcessRunner(createPgSearch(handle.db, workBudgetMs)),
       differ: {
-        diff: (from, to) => {
+        diff: (from, to, format) => {
           thread ??= createWorkThread({ databasePath: null, budgetMs: workBudgetMs });
-          return thread.differ.diff(from, to);
+          return thread.differ.diff(from, to, format);
         },
       },
     },

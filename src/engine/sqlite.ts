@@ -79,7 +79,7 @@ export function createSqliteEngine(handle: DatabaseHandle, { workBudgetMs }: { w
     work: file
       ? {
           search: { findMatches: (query) => work().search.findMatches(query) },
-          differ: { diff: (from, to) => work().differ.diff(from, to) },
+          differ: { diff: (from, to, format) => work().differ.diff(from, to, format) },
         }
       : { search: { findMatches: (query) => inMemorySearch().findMatches(query) }, differ: inProcessDiffer },
     foreign: {

@@ -49,6 +49,17 @@ export type CacheableSender = <S extends z.ZodType>(
   options?: SendOptions,
 ) => FastifyReply;
 
+/**
+ * A permanent redirect of a public read (a former slug): cached as long as the response it stands
+ * for, under `keys`, so a purge on any change to what it names reaches CDNs that keep it.
+ */
+export type CacheableRedirect = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  location: string,
+  keys: readonly string[],
+) => FastifyReply;
+
 type Serializer = (value: unknown) => string;
 const serializers = new WeakMap<z.ZodType, Serializer>();
 
@@ -123,6 +134,15 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
     }
   }
 
+  const redirect: CacheableRedirect = (request, reply, location, keys) => {
+    if (isShareable(request)) publicHeaders(reply, keys);
+    else {
+      reply.header('cache-control', 'private, no-cache');
+      varyOnAuthorization(reply);
+    }
+    return reply.redirect(location, 301);
+  };
+
   const send: CacheableSender = (request, reply, schema, value, options = {}) => {
     const body = serializerFor(schema, request)(value);
     const etag = etagOf(body, options.etagPrefix);
@@ -163,5 +183,5 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
     return sendWithValidator(request, reply, hit.body, hit.etag, (coding) => cache.variant(url, hit.body, coding));
   }
 
-  return { send, serveFromCache };
+  return { send, redirect, serveFromCache };
 }

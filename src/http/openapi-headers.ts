@@ -43,12 +43,6 @@ export const RESPONSE_HEADERS = {
     required: true,
     schema: text,
   },
-  'Content-Encoding': {
-    description:
-      '`br` or `gzip`, as Accept-Encoding weighs them, on a body of 1 KiB or more (or any body when it refuses ' +
-      'identity); absent on an uncompressed body. Each coding has its own ETag',
-    schema: { type: 'string', enum: ['br', 'gzip'] },
-  },
   'Surrogate-Key': {
     description: 'Space-separated keys of what the body shows, to purge a CDN by (public responses)',
     schema: text,
@@ -94,8 +88,8 @@ function headersOf(method: string, status: string, operation: Operation): Header
   // An operation that answers 304 sends through caching.ts, which sets the validator and cache
   // headers on the 200 and, as RFC 9110 §15.4.5 asks, on the 304 too.
   if ('304' in responses && (status === '200' || status === '304')) names.push(...CONDITIONAL);
-  if ('304' in responses && status === '200') names.push('Content-Encoding');
-  if (status === '301') names.push('Location');
+  // A former slug's redirect is cached and purged as the read it stands for.
+  if (status === '301') names.push('Location', 'Cache-Control', 'Vary', 'Surrogate-Key', 'Cache-Tag');
   if (status === '401') names.push('WWW-Authenticate');
   if (status === '429' || status === '503') names.push('Retry-After');
   if (WRITES.has(method)) names.push(...RATE_LIMIT);

@@ -97,7 +97,10 @@ export async function registerOpenApi(
         version: API_VERSION,
         description:
           'Articles, tags, credits and moderated reader comments. Errors are RFC 9457 problem documents ' +
-          '(application/problem+json). Every integer is a safe integer: at most 2^53 − 1 either side of zero.',
+          '(application/problem+json). Every integer is a safe integer: at most 2^53 − 1 either side of zero. ' +
+          'Any text or JSON body of 1 KiB or more goes compressed when Accept-Encoding allows it (Content-Encoding ' +
+          '`br` or `gzip`, as its weights prefer; any size when it refuses identity), with Vary: Accept-Encoding and ' +
+          'an ETag of its own for each coding.',
         license: { name: 'MIT', identifier: 'MIT' },
       },
       // Relative, so the document is true wherever the API is served, behind any host or proxy.

@@ -1,3 +1,5 @@
+import { UUID_PATTERN } from './ids.js';
+
 /** Letters that Unicode decomposition leaves whole but readers expect spelled out in a URL. */
 const SPELLED_OUT: Record<string, string> = {
   æ: 'ae',
@@ -37,10 +39,11 @@ export function slugify(text: string): string {
 
 /**
  * `base`, `base-2`, `base-3`... The base is shortened to make room for the suffix, so a slug of the
- * longest accepted length still gets one that the API will accept back and serve.
+ * longest accepted length still gets one that the API will accept back and serve. A base with the
+ * shape of an id (a title that is one) is never a candidate itself: URLs name articles by id first.
  */
 export function* slugCandidates(base: string): Generator<string, never> {
-  yield base;
+  if (!UUID_PATTERN.test(base)) yield base;
   for (let n = 2; ; n++) {
     const suffix = `-${n}`;
     yield `${base.slice(0, SLUG_LIMIT - suffix.length).replace(/-+$/, '')}${suffix}`;

@@ -144,7 +144,7 @@ export interface paths {
         put?: never;
         /**
          * Post a revision against a base revision; merged when it does not overlap newer changes
-         * @description Send `base_revision`, or If-Match with the ETag of GET /v1/articles/{article} (or of an earlier answer here); both may be sent if they name the same revision. If-Match is checked against the content of the revision it names: a weak, malformed or unknown tag, or several tags, get 412, and `*` gets 428, since it does not say which version was edited. If the head moved on since the base and none of the fields this edit changes was changed meanwhile, the edit is merged (`merged_onto`); otherwise 409 lists each conflicting field with its base, theirs and yours values. An edit that changes nothing returns 200.
+         * @description Send `base_revision`, or If-Match with the ETag of GET /v1/articles/{article} (or of an earlier answer here); both may be sent if they name the same revision. If-Match is checked against the content of the revision it names: a weak, malformed or unknown tag, or several tags, get 412, and `*` gets 428, since it does not say which version was edited. If the head moved on since the base and none of the fields this edit changes was changed meanwhile, the edit is merged (`merged_onto`). The body is merged by paragraph: edits to different paragraphs merge, and the same change made on both sides merges. Otherwise 409 lists each conflicting field, and each conflicting passage of the body, with its base, theirs and yours values. An edit that changes nothing returns 200.
          *
          *     Requires a token with the editor role (or admin).
          */
@@ -184,7 +184,7 @@ export interface paths {
         };
         /**
          * What changed from revision n to revision `to` (default: from n - 1 to n)
-         * @description Each changed field with its old and new value; the body also as line and word diffs and a unified diff. A diff past its bounds gives a whole replacement and says so in `body.truncated`; one that outlives WORK_BUDGET_MS answers 503 `too_costly` with Retry-After.
+         * @description One representation, chosen with `format`. By default (`hunks`) each changed field with its old and new value, but the body as hunks: its changed words with up to five words of context on their line. `fields` gives every changed field whole, the body too; `lines` and `words` the whole line or word diff of the body; `unified` a unified diff. A diff past its bounds gives a whole replacement and says so (`truncated`, or `granularity` for hunks); one that outlives WORK_BUDGET_MS answers 503 `too_costly` with Retry-After.
          *
          *     Requires a token with the editor role (or admin).
          */
@@ -984,6 +984,7 @@ export interface components {
         };
         CreateArticleInput: {
             title: components["schemas"]["TextInput"];
+            /** @description Never shaped like an article id (8-4-4-4-12 hex digits) */
             slug?: components["schemas"]["Slug"];
             lang: components["schemas"]["LangInput"];
             standfirst?: components["schemas"]["TextInput"] | null;
@@ -1001,6 +1002,7 @@ export interface components {
         /** @description Any subset of the content; omitted fields carry over */
         NewRevisionInput: {
             title?: components["schemas"]["TextInput"];
+            /** @description Never shaped like an article id (8-4-4-4-12 hex digits) */
             slug?: components["schemas"]["Slug"];
             standfirst?: components["schemas"]["TextInput"] | null;
             /** @description Markdown; blockquotes, lists and emphasis nest at most 32 levels deep */
@@ -1462,34 +1464,153 @@ export interface components {
             /** @description The body rendered to sanitized HTML by the renderer publication uses: what readers will see once it is published */
             body_html: string;
         } & components["schemas"]["RevisionSummaryFields"];
+        /** @description Where in the base body a conflicting passage is */
+        TextPassage: {
+            /** @description Paragraphs (blocks between blank lines) of the base body, counted from 0, `end` excluded; `start` equal to `end` for paragraphs inserted before paragraph `start` (at the end when it is the count) */
+            paragraphs: {
+                start: number;
+                end: number;
+            };
+            /** @description The same passage as lines of the base body, counted from 0, `end` excluded */
+            lines: {
+                start: number;
+                end: number;
+            };
+        };
+        /** @enum {string} */
+        ContentField: "title" | "slug" | "standfirst" | "body" | "tags" | "credits" | "hero_image" | "source" | "ai_generated";
+        /** @description A field both this edit and a newer revision changed, differently; for the body, one passage of it. Passage texts are given without the blank lines around them; an empty one was deleted or is an insertion point */
+        RevisionConflict: {
+            field: components["schemas"]["ContentField"];
+            /** @description For the body: the passage both sides changed. Absent when the field conflicts as a whole */
+            passage?: components["schemas"]["TextPassage"];
+            /** @description The value at the base revision, or the passage as it was there */
+            base: unknown;
+            /** @description The value, or the passage, at the current revision */
+            theirs: unknown;
+            /** @description The value, or the passage, this edit sent */
+            yours: unknown;
+        };
+        /** @description The edit was made against an older revision and changes what a newer one changed (`current_revision`, `conflicts`), or its slug belongs to another article. Nothing was written */
+        RevisionConflictProblem: components["schemas"]["ConflictProblem"] & {
+            /** @description The head revision the edit conflicts with: post again against it. Absent for a slug conflict */
+            current_revision?: number;
+            /** @description Every conflicting field, and every conflicting passage of the body, in the order of the fields and the text. Absent for a slug conflict */
+            conflicts?: components["schemas"]["RevisionConflict"][];
+        };
         TextChange: {
             /** @enum {string} */
             op: "equal" | "insert" | "delete";
             value: string;
         };
-        RevisionDiff: {
+        /** @description A changed field with its old value (null against no revision) and new one */
+        FieldChange: {
+            field: components["schemas"]["ContentField"];
+            old: unknown;
+            new: unknown;
+        };
+        /** @description Changed text with up to five words of unchanged text on its line before and after it (at most 80 characters each) */
+        BodyHunk: {
+            /** @description The line of the old body where the hunk starts, from 1 */
+            old_line: number;
+            /** @description The line of the new body where the hunk starts, from 1 */
+            new_line: number;
+            changes: components["schemas"]["TextChange"][];
+        };
+        /** @description The default: the other changed fields whole, the body as hunks of changed words with a little context */
+        RevisionDiffHunks: {
             /** @description Null when diffing revision 1 against nothing */
             from: number | null;
             to: number;
-            fields: {
-                field: string;
-                old: unknown;
-                new: unknown;
-            }[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            format: "hunks";
+            /** @description Every changed field but the body */
+            fields: components["schemas"]["FieldChange"][];
             /** @description Null when the body did not change */
             body: {
-                lines: components["schemas"]["TextChange"][];
-                words: components["schemas"]["TextChange"][];
-                /** @description A unified diff of the body */
-                unified: string;
-                /** @description True for each diff that gave up and answers the whole old body deleted and the whole new one inserted instead: beyond 500 changed lines (or 20,000 lines in all) for the line and unified diffs, 500 changed words and spaces (or 200,000 characters in all) for the word diff */
-                truncated: {
-                    lines: boolean;
-                    words: boolean;
-                    unified: boolean;
-                };
+                hunks: components["schemas"]["BodyHunk"][];
+                /**
+                 * @description What the hunks change: words, or whole lines where the word diff gave up, or the whole body where the line diff did too
+                 * @enum {string}
+                 */
+                granularity: "words" | "lines" | "whole";
             } | null;
         };
+        /** @description Every changed field with its old and new value, whole */
+        RevisionDiffFields: {
+            /** @description Null when diffing revision 1 against nothing */
+            from: number | null;
+            to: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            format: "fields";
+            /** @description Every changed field, the body among them */
+            fields: components["schemas"]["FieldChange"][];
+        };
+        /** @description The body as a line diff: every line, changed or not */
+        RevisionDiffLines: {
+            /** @description Null when diffing revision 1 against nothing */
+            from: number | null;
+            to: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            format: "lines";
+            /** @description Every changed field but the body */
+            fields: components["schemas"]["FieldChange"][];
+            /** @description Null when the body did not change */
+            body: {
+                changes: components["schemas"]["TextChange"][];
+                /** @description True when the diff gave up and answers the whole old body deleted and the whole new one inserted instead: beyond 500 changed lines (or 20,000 lines in all) for the line and unified diffs, 500 changed words and spaces (or 200,000 characters in all) for the word diff */
+                truncated: boolean;
+            } | null;
+        };
+        /** @description The body as a word diff: every word and space, changed or not */
+        RevisionDiffWords: {
+            /** @description Null when diffing revision 1 against nothing */
+            from: number | null;
+            to: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            format: "words";
+            /** @description Every changed field but the body */
+            fields: components["schemas"]["FieldChange"][];
+            /** @description Null when the body did not change */
+            body: {
+                changes: components["schemas"]["TextChange"][];
+                /** @description True when the diff gave up and answers the whole old body deleted and the whole new one inserted instead: beyond 500 changed lines (or 20,000 lines in all) for the line and unified diffs, 500 changed words and spaces (or 200,000 characters in all) for the word diff */
+                truncated: boolean;
+            } | null;
+        };
+        /** @description The body as a unified diff */
+        RevisionDiffUnified: {
+            /** @description Null when diffing revision 1 against nothing */
+            from: number | null;
+            to: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            format: "unified";
+            /** @description Every changed field but the body */
+            fields: components["schemas"]["FieldChange"][];
+            /** @description Null when the body did not change */
+            body: {
+                /** @description A unified diff of the body, as diff -u writes it */
+                unified: string;
+                /** @description True when the diff gave up and answers the whole old body deleted and the whole new one inserted instead: beyond 500 changed lines (or 20,000 lines in all) for the line and unified diffs, 500 changed words and spaces (or 200,000 characters in all) for the word diff */
+                truncated: boolean;
+            } | null;
+        };
+        RevisionDiff: components["schemas"]["RevisionDiffHunks"] | components["schemas"]["RevisionDiffFields"] | components["schemas"]["RevisionDiffLines"] | components["schemas"]["RevisionDiffWords"] | components["schemas"]["RevisionDiffUnified"];
         /** @description One editorial or administrative action */
         AuditEntry: {
             id: number;
@@ -1909,6 +2030,10 @@ export interface components {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 Location: components["headers"]["Location"];
+                "Cache-Control": components["headers"]["Cache-Control"];
+                Vary: components["headers"]["Vary"];
+                "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                "Cache-Tag": components["headers"]["Cache-Tag"];
                 [name: string]: unknown;
             };
             content?: never;
@@ -2205,8 +2330,6 @@ export interface components {
         "Cache-Control": string;
         /** @description Authorization: a token changes the response; Accept-Encoding: the body may be compressed */
         Vary: string;
-        /** @description `br` or `gzip`, as Accept-Encoding weighs them, on a body of 1 KiB or more (or any body when it refuses identity); absent on an uncompressed body. Each coding has its own ETag */
-        "Content-Encoding": "br" | "gzip";
         /** @description Space-separated keys of what the body shows, to purge a CDN by (public responses) */
         "Surrogate-Key": string;
         /** @description The Surrogate-Key keys, comma-separated (public responses) */
@@ -2384,7 +2507,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2464,7 +2586,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2636,7 +2757,20 @@ export interface operations {
             401: components["responses"]["UnauthorizedOnIdempotentWrite"];
             403: components["responses"]["ForbiddenOnIdempotentWrite"];
             404: components["responses"]["NotFoundOnIdempotentWrite"];
-            409: components["responses"]["ConflictOnIdempotentWrite"];
+            /** @description The edit conflicts with a newer revision, or its slug belongs to another article; nothing was written */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RevisionConflictProblem"];
+                };
+            };
             412: components["responses"]["PreconditionFailedOnIdempotentWrite"];
             413: components["responses"]["PayloadTooLargeOnIdempotentWrite"];
             415: components["responses"]["UnsupportedMediaTypeOnIdempotentWrite"];
@@ -2681,6 +2815,8 @@ export interface operations {
     diffRevisions: {
         parameters: {
             query?: {
+                /** @description `hunks` (the default): the body as its changed words with a little context; `fields`: every changed field whole; `lines`, `words`: the whole line or word diff of the body; `unified`: a unified diff of the body */
+                format?: "hunks" | "fields" | "lines" | "words" | "unified";
                 to?: number;
             };
             header?: never;
@@ -2769,7 +2905,20 @@ export interface operations {
             401: components["responses"]["UnauthorizedOnIdempotentWrite"];
             403: components["responses"]["ForbiddenOnIdempotentWrite"];
             404: components["responses"]["NotFoundOnIdempotentWrite"];
-            409: components["responses"]["ConflictOnIdempotentWrite"];
+            /** @description The edit conflicts with a newer revision, or its slug belongs to another article; nothing was written */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RevisionConflictProblem"];
+                };
+            };
             412: components["responses"]["PreconditionFailedOnIdempotentWrite"];
             413: components["responses"]["PayloadTooLargeOnIdempotentWrite"];
             415: components["responses"]["UnsupportedMediaTypeOnIdempotentWrite"];
@@ -2886,7 +3035,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2958,7 +3106,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3060,7 +3207,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3131,7 +3277,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3235,7 +3380,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3324,7 +3468,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3401,7 +3544,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3785,7 +3927,6 @@ export interface operations {
                     Vary: components["headers"]["Vary"];
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     "Cache-Tag": components["headers"]["Cache-Tag"];
-                    "Content-Encoding": components["headers"]["Content-Encoding"];
                     [name: string]: unknown;
                 };
                 content: {

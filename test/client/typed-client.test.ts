@@ -8,7 +8,7 @@ import createClient from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/build-app.js';
 import { createToken } from '../helpers/factories.js';
-import type { paths } from './fjord-api.js';
+import type { components, paths } from './fjord-api.js';
 
 const { app, services } = await buildTestApp();
 const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -35,6 +35,11 @@ function ok<T>(result: { data?: T; error?: unknown; response: Response }): T {
 function refused<E>(result: { data?: unknown; error?: E; response: Response }): E {
   if (result.error === undefined) throw new Error(`expected a problem, got ${result.response.status}`);
   return result.error;
+}
+
+/** The document gives a 409 of the revision routes the RevisionConflictProblem body. */
+function isRevisionConflict(problem: { status: number }): problem is components['schemas']['RevisionConflictProblem'] {
+  return problem.status === 409;
 }
 
 const timestamp = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -119,11 +124,13 @@ describe('an article through the typed client', () => {
     expect(second.response.status).toBe(409);
     expect(second.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const conflict = refused(second);
+    if (!isRevisionConflict(conflict)) throw new Error(`expected a 409, got ${conflict.status}`);
     expect(conflict.code).toBe('conflict');
     expect(conflict.current_revision).toBe(2);
-    expect(conflict.conflicts).toEqual({
-      title: { base: 'Base title', theirs: 'Title by Ada', yours: 'Title by Bob' },
-    });
+    // Typed as RevisionConflict[]: each names its field, and a body conflict its passage.
+    const [only] = conflict.conflicts ?? [];
+    expect(only?.field).toBe('title');
+    expect(only?.passage).toBeUndefined();
     expect(conflict).toEqual({
       type: '/problems/conflict',
       title: 'Conflict',
@@ -133,11 +140,11 @@ describe('an article through the typed client', () => {
       code: 'conflict',
       request_id: expect.any(String),
       current_revision: 2,
-      conflicts: { title: { base: 'Base title', theirs: 'Title by Ada', yours: 'Title by Bob' } },
+      conflicts: [{ field: 'title', base: 'Base title', theirs: 'Title by Ada', yours: 'Title by Bob' }],
     });
 
     const head = ok(await bob.GET('/v1/articles/{article}', { params: { path: { article: draft.id } } }));
-    if (!('status' in head)) throw new Error('an editor was given the public view');
+    if (head.view !== 'editor') throw new Error('an editor was given the public view');
     expect(head).toMatchObject({ revision: 2, title: 'Title by Ada', body: 'Body.' });
   });
 });

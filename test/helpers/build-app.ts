@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import supertest from 'supertest';
 import { afterAll, expect } from 'vitest';
-import { buildApp, createServices, type Services } from '../../src/app.js';
+import { type AppDeps, buildApp, createServices, type Services } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { Engine } from '../../src/engine/engine.js';
@@ -34,6 +34,8 @@ export async function buildTestApp(
     clock?: Clock;
     /** Replaces some of the services built from the database, to inject a failure into one of them. */
     adapt?: (services: Services, engine: Engine) => Services;
+    /** Replaces the compressor of response bodies, to inject a failure into it. */
+    compress?: AppDeps['compress'];
   } = {},
 ) {
   const test = await openTestEngine();
@@ -43,7 +45,13 @@ export async function buildTestApp(
   const config = defaultConfig({ RATE_LIMIT_MAX: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config });
   const built = createServices(engine, clock, config);
   const services = options.adapt ? options.adapt(built, engine) : built;
-  const app = await buildApp({ config, engine, services, ...(clock ? { clock } : {}) });
+  const app = await buildApp({
+    config,
+    engine,
+    services,
+    ...(clock ? { clock } : {}),
+    ...(options.compress ? { compress: options.compress } : {}),
+  });
   // Every suite doubles as a contract test: what it makes the server answer must be in openapi.yaml.
   const mismatches = observeContract(app);
   await app.ready();

@@ -74,6 +74,8 @@ describe('an id or revision number past 32 bits', () => {
       .set('if-match', '"r2147483648.AAAAAAAAAAAAAAAA.x"')
       .send({ title: 'x' })
       .expect(412);
-    expect(res.body.detail).toBe('If-Match names no version of this article; send the ETag of GET /v1/articles/{id}');
+    expect(res.body.detail).toBe(
+      'If-Match names no version of this article; send the ETag of GET /v1/articles/{article}',
+    );
   });
 });

@@ -49,13 +49,29 @@ describe('a revision diff on a file database', () => {
     await auth(api.post(`/v1/articles/${created.body.id}/revisions`))
       .send({ base_revision: 1, body: 'one\n2' })
       .expect(201);
-    const res = await auth(api.get(`/v1/articles/${created.body.id}/revisions/2/diff`)).expect(200);
-    expect(res.body.body.lines).toEqual([
-      { op: 'equal', value: 'one\n' },
-      { op: 'delete', value: 'two' },
-      { op: 'insert', value: '2' },
-    ]);
-    expect(res.body.body.truncated).toEqual({ lines: false, words: false, unified: false });
+    const res = await auth(api.get(`/v1/articles/${created.body.id}/revisions/2/diff?format=lines`)).expect(200);
+    expect(res.body.body).toEqual({
+      changes: [
+        { op: 'equal', value: 'one\n' },
+        { op: 'delete', value: 'two' },
+        { op: 'insert', value: '2' },
+      ],
+      truncated: false,
+    });
+    const hunks = await auth(api.get(`/v1/articles/${created.body.id}/revisions/2/diff`)).expect(200);
+    expect(hunks.body.body).toEqual({
+      hunks: [
+        {
+          old_line: 2,
+          new_line: 2,
+          changes: [
+            { op: 'delete', value: 'two' },
+            { op: 'insert', value: '2' },
+          ],
+        },
+      ],
+      granularity: 'words',
+    });
   });
 });
 

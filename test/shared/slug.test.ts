@@ -87,6 +87,12 @@ describe('uniqueSlug', () => {
     expect(uniqueSlug('b', (s) => taken.has(s))).toBe('b');
   });
 
+  it('never gives a slug with the shape of an id, which URLs would read as one', () => {
+    const id = '0190a5b2-7c3d-7e4f-8a1b-2c3d4e5f6a7b';
+    expect(uniqueSlug(id, () => false)).toBe(`${id}-2`);
+    expect(uniqueSlug(id, (s) => s === `${id}-2`)).toBe(`${id}-3`);
+  });
+
   it('stays within the slug limit when the base is already as long as it may be', () => {
     const base = `${'a'.repeat(198)}-b`;
     const slug = uniqueSlug(base, (s) => s === base);

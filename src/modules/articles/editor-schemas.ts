@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { ConflictProblemSchema } from '../../http/problem.js';
 import { idNumber, MAX_ID, PaginationQuerySchema, page, TimestampSchema, viewPage } from '../../shared/schemas.js';
+import { DIFF_FORMATS, type DiffFormat } from './revisions/diff.js';
+import { CONTENT_FIELDS } from './revisions/merge.js';
 import {
   ArticleContentSchema,
   ArticleNameSchema,
@@ -204,31 +207,157 @@ export const RevisionSchema = RevisionSummarySchema.extend({
 });
 export type Revision = z.infer<typeof RevisionSchema>;
 
+const RangeSchema = z.object({ start: z.number().int(), end: z.number().int() });
+
+export const TextPassageSchema = z
+  .object({
+    paragraphs: RangeSchema.meta({
+      description:
+        'Paragraphs (blocks between blank lines) of the base body, counted from 0, `end` excluded; ' +
+        '`start` equal to `end` for paragraphs inserted before paragraph `start` (at the end when it is the count)',
+    }),
+    lines: RangeSchema.meta({
+      description: 'The same passage as lines of the base body, counted from 0, `end` excluded',
+    }),
+  })
+  .meta({ id: 'TextPassage', description: 'Where in the base body a conflicting passage is' });
+
+/** The fields of an article's content, which diffs and conflicts name. */
+const ContentFieldSchema = z.enum(CONTENT_FIELDS).meta({ id: 'ContentField' });
+
+export const RevisionConflictSchema = z
+  .object({
+    field: ContentFieldSchema,
+    passage: TextPassageSchema.optional().meta({
+      description: 'For the body: the passage both sides changed. Absent when the field conflicts as a whole',
+    }),
+    base: z.unknown().meta({ description: 'The value at the base revision, or the passage as it was there' }),
+    theirs: z.unknown().meta({ description: 'The value, or the passage, at the current revision' }),
+    yours: z.unknown().meta({ description: 'The value, or the passage, this edit sent' }),
+  })
+  .meta({
+    id: 'RevisionConflict',
+    description:
+      'A field both this edit and a newer revision changed, differently; for the body, one passage of it. ' +
+      'Passage texts are given without the blank lines around them; an empty one was deleted or is an insertion point',
+  });
+
+export const RevisionConflictProblemSchema = ConflictProblemSchema.extend({
+  current_revision: z.number().int().optional().meta({
+    description: 'The head revision the edit conflicts with: post again against it. Absent for a slug conflict',
+  }),
+  conflicts: z
+    .array(RevisionConflictSchema)
+    .optional()
+    .meta({
+      description:
+        'Every conflicting field, and every conflicting passage of the body, in the order of the fields and the text. ' +
+        'Absent for a slug conflict',
+    }),
+}).meta({
+  id: 'RevisionConflictProblem',
+  description:
+    'The edit was made against an older revision and changes what a newer one changed (`current_revision`, ' +
+    '`conflicts`), or its slug belongs to another article. Nothing was written',
+});
+export type RevisionConflictProblem = z.infer<typeof RevisionConflictProblemSchema>;
+
 const ChangeSchema = z
   .object({ op: z.enum(['equal', 'insert', 'delete']), value: z.string() })
   .meta({ id: 'TextChange' });
 
+const FieldChangeSchema = z.object({ field: ContentFieldSchema, old: z.unknown(), new: z.unknown() }).meta({
+  id: 'FieldChange',
+  description: 'A changed field with its old value (null against no revision) and new one',
+});
+
+const diffOf = <F extends DiffFormat, B extends z.ZodType>(format: F, body: B, description: string, id: string) =>
+  z
+    .object({
+      from: z.number().int().nullable().meta({ description: 'Null when diffing revision 1 against nothing' }),
+      to: z.number().int(),
+      format: z.literal(format),
+      fields: z.array(FieldChangeSchema).meta({ description: 'Every changed field but the body' }),
+      body: body.nullable().meta({ description: 'Null when the body did not change' }),
+    })
+    .meta({ id, description });
+
+const TRUNCATED =
+  'True when the diff gave up and answers the whole old body deleted and the whole new one inserted instead: ' +
+  'beyond 500 changed lines (or 20,000 lines in all) for the line and unified diffs, 500 changed words and ' +
+  'spaces (or 200,000 characters in all) for the word diff';
+
 export const RevisionDiffSchema = z
-  .object({
-    from: z.number().int().nullable().meta({ description: 'Null when diffing revision 1 against nothing' }),
-    to: z.number().int(),
-    fields: z.array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() })),
-    body: z
-      .object({
-        lines: z.array(ChangeSchema),
-        words: z.array(ChangeSchema),
-        unified: z.string().meta({ description: 'A unified diff of the body' }),
-        truncated: z.object({ lines: z.boolean(), words: z.boolean(), unified: z.boolean() }).meta({
+  .discriminatedUnion('format', [
+    diffOf(
+      'hunks',
+      z.object({
+        hunks: z.array(
+          z
+            .object({
+              old_line: z
+                .number()
+                .int()
+                .meta({ description: 'The line of the old body where the hunk starts, from 1' }),
+              new_line: z
+                .number()
+                .int()
+                .meta({ description: 'The line of the new body where the hunk starts, from 1' }),
+              changes: z.array(ChangeSchema),
+            })
+            .meta({
+              id: 'BodyHunk',
+              description:
+                'Changed text with up to five words of unchanged text on its line before and after it (at most 80 characters each)',
+            }),
+        ),
+        granularity: z.enum(['words', 'lines', 'whole']).meta({
           description:
-            'True for each diff that gave up and answers the whole old body deleted and the whole new one ' +
-            'inserted instead: beyond 500 changed lines (or 20,000 lines in all) for the line and unified ' +
-            'diffs, 500 changed words and spaces (or 200,000 characters in all) for the word diff',
+            'What the hunks change: words, or whole lines where the word diff gave up, or the whole body where the line diff did too',
         }),
+      }),
+      'The default: the other changed fields whole, the body as hunks of changed words with a little context',
+      'RevisionDiffHunks',
+    ),
+    z
+      .object({
+        from: z.number().int().nullable().meta({ description: 'Null when diffing revision 1 against nothing' }),
+        to: z.number().int(),
+        format: z.literal('fields'),
+        fields: z.array(FieldChangeSchema).meta({ description: 'Every changed field, the body among them' }),
       })
-      .nullable()
-      .meta({ description: 'Null when the body did not change' }),
-  })
-  .meta({ id: 'RevisionDiff' });
+      .meta({ id: 'RevisionDiffFields', description: 'Every changed field with its old and new value, whole' }),
+    diffOf(
+      'lines',
+      z.object({ changes: z.array(ChangeSchema), truncated: z.boolean().meta({ description: TRUNCATED }) }),
+      'The body as a line diff: every line, changed or not',
+      'RevisionDiffLines',
+    ),
+    diffOf(
+      'words',
+      z.object({ changes: z.array(ChangeSchema), truncated: z.boolean().meta({ description: TRUNCATED }) }),
+      'The body as a word diff: every word and space, changed or not',
+      'RevisionDiffWords',
+    ),
+    diffOf(
+      'unified',
+      z.object({
+        unified: z.string().meta({ description: 'A unified diff of the body, as diff -u writes it' }),
+        truncated: z.boolean().meta({ description: TRUNCATED }),
+      }),
+      'The body as a unified diff',
+      'RevisionDiffUnified',
+    ),
+  ])
+  .meta({
+    id: 'RevisionDiff',
+    discriminator: {
+      propertyName: 'format',
+      mapping: Object.fromEntries(
+        DIFF_FORMATS.map((f) => [f, `#/components/schemas/RevisionDiff${f[0]?.toUpperCase()}${f.slice(1)}`]),
+      ),
+    },
+  });
 export type RevisionDiff = z.infer<typeof RevisionDiffSchema>;
 
 export const RevisionParamsSchema = z.object({
@@ -236,6 +365,14 @@ export const RevisionParamsSchema = z.object({
   n: z.coerce.number({ error: 'must be a number' }).int().positive().max(MAX_ID, `must be at most ${MAX_ID}`),
 });
 export const DiffQuerySchema = z.object({
+  format: z
+    .enum(DIFF_FORMATS, { error: `must be one of ${DIFF_FORMATS.join(', ')}` })
+    .default('hunks')
+    .meta({
+      description:
+        '`hunks` (the default): the body as its changed words with a little context; `fields`: every changed ' +
+        'field whole; `lines`, `words`: the whole line or word diff of the body; `unified`: a unified diff of the body',
+    }),
   to: z.coerce
     .number({ error: 'must be a number' })
     .int()

@@ -1,10 +1,9 @@
-import { NotFoundError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
 import { type ChangeFeed, SurrogateKeys } from '../../shared/changes.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
 import type { ArticlesQuery, CreateArticleBody, EditorArticle, EditorArticlePage } from './editor-schemas.js';
-import type { ArticleResolver } from './resolver.js';
+import { type ArticleResolver, editorNotFound, type NamedArticle } from './resolver.js';
 import type { EditorRecord, RevisionsRepository } from './revisions/revisions-repository.js';
 import type { ArticlesService } from './service.js';
 import { toEditorArticle, toEditorSummary } from './views.js';
@@ -28,12 +27,15 @@ export function createEditorService({
     const { id } = await resolver.editorial(name);
     const found = await repo.findRecord(id);
     // Gone between the two reads: as if it had not been found.
-    if (!found) throw new NotFoundError(`No article with id or slug "${name}"`);
+    if (!found) throw editorNotFound(name);
     return found;
   }
 
   return {
     record,
+
+    /** The article a name leads to, for a route that needs no more than its id, status and settings: one cheap read. */
+    named: (name: string): Promise<NamedArticle> => resolver.editorial(name),
 
     async create(body: CreateArticleBody, actor: Actor): Promise<EditorArticle> {
       const { message, ...input } = body;

@@ -102,8 +102,8 @@ export function createPgArticlesRepository(
       return row;
     },
 
-    // One round trip: the id first, then the current slug, then the slugs the article had before.
-    async findByName(name) {
+    // One round trip: every match by id, current slug and slug of before; the resolver picks one.
+    async findAllByName(name) {
       const { rows } = await db.execute<{
         id: string;
         slug: string;
@@ -112,28 +112,21 @@ export function createPgArticlesRepository(
         match: NamedArticle['match'];
         was_public: boolean;
       }>(sql`
-        select * from (
-          select id, slug, status, comments_open, 'id' as match, false as was_public, 0 as rank
-          from articles where id = ${name}
-          union all
-          select id, slug, status, comments_open, 'slug', false, 1 from articles where slug = ${name}
-          union all
-          select a.id, a.slug, a.status, a.comments_open, 'former', s.public_at is not null, 2
-          from article_slugs s join articles a on a.id = s.article_id where s.slug = ${name}
-        ) named
-        order by rank
-        limit 1`);
-      const [row] = rows;
-      return (
-        row && {
-          id: row.id,
-          slug: row.slug,
-          status: row.status,
-          commentsOpen: row.comments_open,
-          match: row.match,
-          wasPublic: row.was_public,
-        }
-      );
+        select id, slug, status, comments_open, 'id' as match, false as was_public
+        from articles where id = ${name}
+        union all
+        select id, slug, status, comments_open, 'slug', false from articles where slug = ${name}
+        union all
+        select a.id, a.slug, a.status, a.comments_open, 'former', s.public_at is not null
+        from article_slugs s join articles a on a.id = s.article_id where s.slug = ${name}`);
+      return rows.map((row) => ({
+        id: row.id,
+        slug: row.slug,
+        status: row.status,
+        commentsOpen: row.comments_open,
+        match: row.match,
+        wasPublic: row.was_public,
+      }));
     },
 
     // Conditions are built per query shape, as on SQLite, so each keeps its index seek.

@@ -223,16 +223,19 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
       return publishedById.get({ id });
     },
 
-    /** The article `name` names, by id, current slug or former slug; what that means is the resolver's. */
-    async findByName(name: string): Promise<NamedArticle | undefined> {
+    /** Every article `name` matches, by id, current slug or former slug; which one it names is the resolver's choice. */
+    async findAllByName(name: string): Promise<NamedArticle[]> {
+      const found: NamedArticle[] = [];
       const byId = nameById.get({ name });
-      if (byId) return { ...byId, match: 'id', wasPublic: false };
+      if (byId) found.push({ ...byId, match: 'id', wasPublic: false });
       const bySlug = nameBySlug.get({ name });
-      if (bySlug) return { ...bySlug, match: 'slug', wasPublic: false };
+      if (bySlug) found.push({ ...bySlug, match: 'slug', wasPublic: false });
       const former = nameByFormerSlug.get({ name });
-      if (!former) return undefined;
-      const { publicAt, ...article } = former;
-      return { ...article, match: 'former', wasPublic: publicAt !== null };
+      if (former) {
+        const { publicAt, ...article } = former;
+        found.push({ ...article, match: 'former', wasPublic: publicAt !== null });
+      }
+      return found;
     },
 
     /** One page of published articles, newest first, keyset on (published_at, id); returns up to limit + 1 rows. */

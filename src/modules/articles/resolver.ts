@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors.js';
 /**
  * Which article a URL names. Every /v1/articles/{article} route takes the article's id, its
  * current slug, or a slug it had before, and this module alone decides what such a name means:
- * the repositories of both engines only look the name up.
+ * the repositories of both engines only find every article the name matches (namedBy chooses).
  */
 
 /** The article a name was found for, with how the name matched it. */
@@ -22,15 +22,35 @@ export interface NamedArticle {
   wasPublic: boolean;
 }
 
-/** The one query each engine answers: the article `name` names by id, current slug or former slug. */
+/**
+ * The one query each engine answers: every article `name` matches, by id, current slug or former
+ * slug, each with how it matched, in no particular order. Which one the name names is decided here.
+ */
 export interface ArticleNames {
-  findByName(name: string): Promise<NamedArticle | undefined>;
+  findAllByName(name: string): Promise<NamedArticle[]>;
+}
+
+const PRECEDENCE: readonly NamedArticle['match'][] = ['id', 'slug', 'former'];
+
+/**
+ * Of every article a name matches, the one it names: by id first, so a slug that reads like another
+ * article's id cannot take it over; then by current slug; then by a slug an article had before.
+ */
+export function namedBy(matches: readonly NamedArticle[]): NamedArticle | undefined {
+  for (const match of PRECEDENCE) {
+    const found = matches.find((m) => m.match === match);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** What a reader's name leads to: the published article, or the current slug of one it used to name. */
 export type PublicName = { article: NamedArticle; movedTo: null } | { article: NamedArticle; movedTo: string };
 
-const readerNotFound = (name: string) => new NotFoundError(`No published article with id or slug "${name}"`);
+/** The 404 a reader gets for a name that leads to no published article: one wording wherever it is raised. */
+export const readerNotFound = (name: string) => new NotFoundError(`No published article with id or slug "${name}"`);
+/** The 404 an editor's route gets for a name that leads to no article at all. */
+export const editorNotFound = (name: string) => new NotFoundError(`No article with id or slug "${name}"`);
 
 export function createArticleResolver(names: ArticleNames) {
   return {
@@ -39,8 +59,8 @@ export function createArticleResolver(names: ArticleNames) {
      * or any slug it ever had. A former slug names the article directly; it is never redirected.
      */
     async editorial(name: string): Promise<NamedArticle> {
-      const found = await names.findByName(name);
-      if (!found) throw new NotFoundError(`No article with id or slug "${name}"`);
+      const found = namedBy(await names.findAllByName(name));
+      if (!found) throw editorNotFound(name);
       return found;
     },
 
@@ -50,7 +70,7 @@ export function createArticleResolver(names: ArticleNames) {
      * any name, or a slug readers were never shown, answers the 404 an unknown name does.
      */
     async public(name: string): Promise<PublicName> {
-      const found = await names.findByName(name);
+      const found = namedBy(await names.findAllByName(name));
       if (!found || found.status !== 'published') throw readerNotFound(name);
       if (found.match !== 'former') return { article: found, movedTo: null };
       if (!found.wasPublic) throw readerNotFound(name);

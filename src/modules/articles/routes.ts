@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../errors.js';
 import { actorOf, hasRole } from '../../http/access.js';
-import { type CacheableSender, etagOf } from '../../http/caching.js';
+import { type CacheableRedirect, type CacheableSender, etagOf } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import {
   jsonResponse,
@@ -35,6 +35,7 @@ export interface ArticlesRouteDeps {
   publishing: PublishingService;
   search: SearchService;
   send: CacheableSender;
+  redirect: CacheableRedirect;
 }
 
 /** An article's response shows the article, its tags and its credits: a change to any purges it. */
@@ -49,7 +50,7 @@ function articleKeys(article: PublicArticle): string[] {
 /** The article resource: one URL for everyone, where an editor's token turns the public view into the editorial one. */
 export async function articlesRoutes(
   app: FastifyInstance,
-  { service, editor, publishing, search, send }: ArticlesRouteDeps,
+  { service, editor, publishing, search, send, redirect }: ArticlesRouteDeps,
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -126,7 +127,8 @@ export async function articlesRoutes(
       }
       const found = await service.findPublished(request.params.article);
       if ('movedTo' in found) {
-        return reply.redirect(movedUrl(request.url, found.movedTo), 301);
+        // Purged with the article: a change to it (an unpublish, another rename) ends the redirect.
+        return redirect(request, reply, movedUrl(request.url, found.movedTo), [SurrogateKeys.article(found.id)]);
       }
       return send(request, reply, PublicArticleSchema, found.article, { keys: articleKeys(found.article) });
     },

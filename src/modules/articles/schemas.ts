@@ -10,6 +10,7 @@ export {
   TagRefSchema,
 } from '../teasers/schemas.js';
 
+import { UUID_PATTERN } from '../../shared/ids.js';
 import { nestingProblem } from '../../shared/markdown-nesting.js';
 import {
   CursorSchema,
@@ -159,9 +160,17 @@ export const CreditInputSchema = z
   .meta({ id: 'CreditAttachment', description: 'A credit to attach: an existing one by `credit_id`, or one by value' });
 export type CreditInput = z.infer<typeof CreditInputSchema>;
 
+/**
+ * A slug an editor gives an article. It may not have the shape of an article id: a URL names an
+ * article by id before slug, so such a slug would serve readers another article, or none.
+ */
+const ArticleSlugSchema = SlugSchema.refine((slug) => !UUID_PATTERN.test(slug), {
+  message: 'must not have the shape of an article id',
+}).meta({ description: 'Never shaped like an article id (8-4-4-4-12 hex digits)' });
+
 export const CreateArticleInputSchema = z.object({
   title: text().trim().min(1).max(300),
-  slug: SlugSchema.optional(),
+  slug: ArticleSlugSchema.optional(),
   lang: LangSchema,
   standfirst: text().trim().max(2000).nullish(),
   body: text()

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { decodeCursor, toPage } from '../../shared/cursor.js';
@@ -7,7 +7,7 @@ import { slugify } from '../../shared/slug.js';
 import { toTeaser } from '../teasers/teaser.js';
 import { createContentResolver } from './content.js';
 import type { ArticleRow, ArticlesRepository, CreditLink, TagLink } from './repository.js';
-import type { ArticleResolver } from './resolver.js';
+import { type ArticleResolver, readerNotFound } from './resolver.js';
 import type { ArticleContent, ArticlePage, CreateArticleInput, ListArticlesQuery, PublicArticle } from './schemas.js';
 
 export type { Actor } from '../../shared/actor.js';
@@ -43,9 +43,9 @@ export function createArticlesService({
    * The published article `name` names (its id or current slug), or the slug it now has when
    * `name` is a slug it was published under before.
    */
-  async function findPublished(name: string): Promise<{ article: PublicArticle } | { movedTo: string }> {
+  async function findPublished(name: string): Promise<{ article: PublicArticle } | { id: string; movedTo: string }> {
     const found = await resolver.public(name);
-    if (found.movedTo !== null) return { movedTo: found.movedTo };
+    if (found.movedTo !== null) return { id: found.article.id, movedTo: found.movedTo };
     const { id } = found.article;
     // The id is known: the row and its links are read at once, in one round trip on PostgreSQL's pool.
     const [row, tags, credits] = await Promise.all([
@@ -54,7 +54,7 @@ export function createArticlesService({
       repo.creditsFor([id]),
     ]);
     // Unpublished between the reads: as if it had not been found.
-    if (!row) throw new NotFoundError(`No published article with id or slug "${name}"`);
+    if (!row) throw readerNotFound(name);
     return { article: toPublicArticle(row, tags.get(id) ?? [], credits.get(id) ?? []) };
   }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { CacheableSender } from '../../http/caching.js';
+import type { CacheableRedirect, CacheableSender } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import { jsonResponse, MovedPermanentlySchema, NotModifiedSchema } from '../../http/responses.js';
 import { SurrogateKeys } from '../../shared/changes.js';
@@ -23,7 +23,7 @@ declare module 'fastify' {
 
 export async function commentsRoutes(
   app: FastifyInstance,
-  { service, send }: { service: CommentsService; send: CacheableSender },
+  { service, send, redirect }: { service: CommentsService; send: CacheableSender; redirect: CacheableRedirect },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -79,7 +79,11 @@ export async function commentsRoutes(
     },
     async (request, reply) => {
       const found = await service.listApproved(request.params.article, request.query);
-      if (found.movedTo !== null) return reply.redirect(movedUrl(request.url, found.movedTo), 301);
+      if (found.movedTo !== null) {
+        // Purged with the article or its comments, as the page it stands for.
+        const keys = [SurrogateKeys.comments(found.articleId), SurrogateKeys.article(found.articleId)];
+        return redirect(request, reply, movedUrl(request.url, found.movedTo), keys);
+      }
       return send(request, reply, CommentPageSchema, found.page, {
         keys: [SurrogateKeys.comments(found.articleId), SurrogateKeys.article(found.articleId)],
       });

@@ -189,9 +189,9 @@ export function createCommentsService({
     async listApproved(
       name: string,
       query: ListCommentsQuery,
-    ): Promise<{ movedTo: string } | { movedTo: null; articleId: string; page: CommentPage }> {
+    ): Promise<{ movedTo: string; articleId: string } | { movedTo: null; articleId: string; page: CommentPage }> {
       const { article, movedTo } = await resolver.public(name);
-      if (movedTo !== null) return { movedTo };
+      if (movedTo !== null) return { movedTo, articleId: article.id };
       const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'id'] as const) : null;
       const rows = await repo.findApprovedPage({ articleId: article.id, after, limit: query.limit });
       return {

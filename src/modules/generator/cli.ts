@@ -9,13 +9,29 @@ const ABOUT = `
 Fills a new database with generated French-like articles (several revisions each, tags, credits,
 search index) and threaded comments in every status. The same seed gives the same content, on
 SQLite and on PostgreSQL. Progress goes to stderr: a bar on a terminal, a line per tenth elsewhere.
+A new SQLite file appears only once it is complete: a run that fails or is stopped leaves none.
 `;
 
-function wholeNumber(value: string | undefined, name: string, fallback: number, command: Command): number {
+/**
+ * The most each flag takes. The generator holds a flag and a slug per article in memory (a few
+ * hundred bytes each), and a comment count per article in 32 bits; the seed is read as 32 bits.
+ */
+export const LIMITS = { articles: 1_000_000, comments: 100_000_000, seed: 4_294_967_295 } as const;
+
+const grouped = (n: number) => n.toLocaleString('en-US').replaceAll(',', '_');
+
+function wholeNumber(value: string | undefined, name: keyof typeof LIMITS, fallback: number, command: Command): number {
   if (value === undefined) return fallback;
   const digits = value.replaceAll('_', '');
-  if (!/^\d+$/.test(digits)) throw new UsageError(`--${name} must be a whole number, not "${value}"`, command);
-  return Number(digits);
+  const range = `0 to ${grouped(LIMITS[name])}`;
+  if (!/^\d+$/.test(digits)) {
+    throw new UsageError(`--${name} must be a whole number from ${range}, not "${value}"`, command);
+  }
+  const n = Number(digits);
+  if (!Number.isSafeInteger(n) || n > LIMITS[name]) {
+    throw new UsageError(`--${name} must be from ${range}, not ${value}`, command);
+  }
+  return n;
 }
 
 interface GenerateFlags {
@@ -33,9 +49,12 @@ interface GenerateFlags {
 export function generateCommand(env: CliIo['env'], out: Output, seedDemo: DemoSeed): Command {
   return new Command('generate')
     .description('fill a new database with generated content')
-    .option('--articles <n>', 'articles to generate (default 1000)')
-    .option('--comments <n>', 'comments, shared over the published articles (default 10 per article)')
-    .option('--seed <n>', 'seed of the generator (default 1)')
+    .option('--articles <n>', `articles to generate, at most ${grouped(LIMITS.articles)} (default 1000)`)
+    .option(
+      '--comments <n>',
+      `comments, shared over the published articles, at most ${grouped(LIMITS.comments)} (default 10 per article)`,
+    )
+    .option('--seed <n>', `seed of the generator, 0 to ${grouped(LIMITS.seed)} (default 1)`)
     .option(
       '--database <path|url>',
       'a SQLite file, or a postgres:// URL (default DATABASE_URL, else DATABASE_PATH, else ./data/fjord.db)',

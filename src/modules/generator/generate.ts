@@ -1,3 +1,4 @@
+import { existsSync, linkSync, rmSync } from 'node:fs';
 import { isPostgresUrl } from '../../db/url.js';
 import type { Engine } from '../../engine/engine.js';
 import { openSqliteEngine } from '../../engine/sqlite.js';
@@ -85,6 +86,28 @@ function slugAllocator(taken: Iterable<string>) {
  * benchmark's reference article is in every generated database.
  */
 export async function generate(options: GenerateOptions, seedDemo: DemoSeed): Promise<GenerateResult> {
+  const { database } = options;
+  // A new SQLite file is built under another name and given its own only when complete: a run that
+  // fails or is stopped half-way leaves nothing a server start would take for a database.
+  // (isPostgresUrl narrows to string, which would leave `never` below: its answer is kept as a boolean.)
+  const postgres: boolean = isPostgresUrl(database);
+  if (postgres || existsSync(database)) return fill(options, seedDemo);
+  const building = `${database}.${process.pid}.generating`;
+  const removeBuilding = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(building + suffix, { force: true });
+  };
+  removeBuilding();
+  try {
+    const result = await fill({ ...options, database: building }, seedDemo);
+    // A link fails where a file appeared meanwhile (a server started on it): never written over.
+    linkSync(building, database);
+    return result;
+  } finally {
+    removeBuilding();
+  }
+}
+
+async function fill(options: GenerateOptions, seedDemo: DemoSeed): Promise<GenerateResult> {
   const started = performance.now();
   const { engine, repository } = await openTarget(options.database);
   try {

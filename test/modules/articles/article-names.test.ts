@@ -96,6 +96,18 @@ describe('GET /v1/articles/{article} for readers', () => {
     expect(res.headers.location).toBe(`/v1/articles/${after}`);
   });
 
+  it('caches the redirect as the read it stands for, purged with the article', async () => {
+    const { id, before, after } = await renamed();
+    const read = await api.get(`/v1/articles/${after}`);
+    const res = await api.get(`/v1/articles/${before}`);
+    expect(res.status).toBe(301);
+    expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+/);
+    expect(res.headers['cache-control']).toBe(read.headers['cache-control']);
+    expect(res.headers['surrogate-key']).toBe(`article:${id}`);
+    expect(res.headers['cache-tag']).toBe(`article:${id}`);
+    expect(read.headers['surrogate-key']?.split(' ')).toContain(`article:${id}`);
+  });
+
   it('answers an unknown name, and a draft by any of its names, with the same 404', async () => {
     expect((await api.get('/v1/articles/no-such-name')).body).toEqual(noPublished('no-such-name'));
     for (const name of (await draftArticle()).names) {
@@ -137,6 +149,25 @@ describe('GET /v1/articles/{article}/comments', () => {
     expect(res.status).toBe(301);
     expect(res.headers.location).toBe(`/v1/articles/${after}/comments?limit=1`);
     expect((await api.get(res.headers.location as string)).status).toBe(200);
+  });
+
+  it('caches the redirect as the page it stands for, purged with the article or its comments', async () => {
+    const { id, before } = await renamed();
+    const res = await api.get(`/v1/articles/${before}/comments`);
+    expect(res.status).toBe(301);
+    const page = await api.get(res.headers.location as string);
+    expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+/);
+    expect(res.headers['cache-control']).toBe(page.headers['cache-control']);
+    expect(res.headers['surrogate-key']).toBe(`comments:${id} article:${id}`);
+    expect(res.headers['surrogate-key']).toBe(page.headers['surrogate-key']);
+  });
+
+  it("keeps an editor's redirect out of shared caches", async () => {
+    const { before } = await renamed();
+    const res = await ed(api.get(`/v1/articles/${before}/comments`));
+    expect(res.status).toBe(301);
+    expect(res.headers['cache-control']).toBe('private, no-cache');
+    expect(res.headers['surrogate-key']).toBeUndefined();
   });
 
   it('answers an unknown name, and a draft by any of its names, with the same 404', async () => {
@@ -286,14 +317,6 @@ describe('editor routes by any name', () => {
     expect(byId.body).toEqual(byFormer.body);
   });
 
-  it("takes a name as an id before a slug, so a slug spelled like another article's id cannot take it over", async () => {
-    const first = await create(fresh('first'));
-    const second = await create(first);
-    const res = await ed(api.get(`/v1/articles/${first}`));
-    expect(res.body).toMatchObject({ id: first });
-    expect((await ed(api.get(`/v1/articles/${second}`))).body).toMatchObject({ id: second, slug: first });
-  });
-
   it('every editor route answers an unknown name with the same 404 problem', async () => {
     const name = 'no-such-article-anywhere';
     const routes: [string, string, object | undefined][] = [
@@ -321,5 +344,130 @@ describe('editor routes by any name', () => {
     expect(archived.body).toEqual(noArticle(name));
     const queue = await as(moderator)(api.get(`/v1/comments?article=${name}`));
     expect(queue.body).toEqual(notFound(`No article with id or slug "${name}"`, '/v1/comments'));
+  });
+});
+
+const slugRefused = (instance: string) => ({
+  type: '/problems/validation_failed',
+  title: 'Validation failed',
+  status: 400,
+  detail: 'Invalid body: slug',
+  instance,
+  code: 'validation_failed',
+  request_id: expect.any(String),
+  errors: [{ in: 'body', path: 'slug', message: 'must not have the shape of an article id' }],
+});
+
+describe('a slug shaped like an id', () => {
+  const articleCount = async () => (await probe.rows<{ n: number }>(sql`select count(*) as n from articles`))[0]?.n;
+
+  it('is refused on create, storing nothing', async () => {
+    const first = await create(fresh('first'));
+    const before = await articleCount();
+    const res = await ed(api.post('/v1/articles')).send({ title: 'Takeover', slug: first, lang: 'en', body: 'B.' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(slugRefused('/v1/articles'));
+    expect(await articleCount()).toEqual(before);
+  });
+
+  it('is refused on a revision, whatever article it would name, writing nothing', async () => {
+    const first = await create(fresh('first'));
+    const second = await create(fresh('second'));
+    for (const slug of [first, '01234567-89ab-cdef-0123-456789abcdef']) {
+      const res = await ed(api.post(`/v1/articles/${second}/revisions`)).send({ base_revision: 1, slug });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual(slugRefused(`/v1/articles/${second}/revisions`));
+    }
+    expect((await ed(api.get(`/v1/articles/${second}`))).body).toMatchObject({ id: second, revision: 1 });
+  });
+
+  it('is never made from a title: the title that is an id gets a suffix', async () => {
+    const first = await create(fresh('first'));
+    const res = await ed(api.post('/v1/articles')).send({ title: first, lang: 'en', body: 'B.' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ title: first, slug: `${first}-2` });
+  });
+
+  it("lets a reader's GET of every listed slug answer the listed article", async () => {
+    const first = await create(fresh('listed'));
+    await publish(first);
+    const titled = (await ed(api.post('/v1/articles')).send({ title: first, lang: 'en', body: 'B.' })).body.id;
+    await publish(titled);
+    const list = await api.get('/v1/articles?limit=100');
+    expect(list.status).toBe(200);
+    const listed = list.body.data as { id: string; slug: string }[];
+    expect(listed.map((a) => a.id)).toEqual(expect.arrayContaining([first, titled]));
+    for (const { id, slug } of listed) {
+      const res = await api.get(`/v1/articles/${slug}`);
+      expect(res.status, slug).toBe(200);
+      expect(res.body.id, slug).toBe(id);
+    }
+  });
+});
+
+describe("a published article's new slug, not yet published", () => {
+  /** Published under `public`, with a head revision 2 that renames it to `pending`. */
+  async function pendingRename() {
+    const shown = fresh('shown');
+    const pending = fresh('pending');
+    const id = await create(shown);
+    await publish(id);
+    await revise(id, 1, { slug: pending });
+    return { id, shown, pending };
+  }
+
+  it('names the article on every editor route, while readers still get 404 for it', async () => {
+    const { id, shown, pending } = await pendingRename();
+    const view = await ed(api.get(`/v1/articles/${pending}`));
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ id, slug: pending, status: 'published', revision: 2 });
+    expect((await ed(api.get(`/v1/articles/${id}`))).body).toEqual(view.body);
+    const revisions = await ed(api.get(`/v1/articles/${pending}/revisions`));
+    expect(revisions.status).toBe(200);
+    expect(revisions.body.data.map((r: { number: number }) => r.number)).toEqual([2, 1]);
+    for (const path of ['', '/comments']) {
+      const res = await api.get(`/v1/articles/${pending}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual(noPublished(pending, path));
+    }
+    const res = await postComment(api, pending, { body: 'Too early' });
+    expect(res.status).toBe(404);
+    expect((await api.get(`/v1/articles/${shown}`)).body).toMatchObject({ id, slug: shown });
+  });
+
+  it('stays the article’s: another article cannot revise to it, and a new one gets a suffix', async () => {
+    const { pending } = await pendingRename();
+    const other = await create(fresh('other'));
+    const taken = await ed(api.post(`/v1/articles/${other}/revisions`)).send({ base_revision: 1, slug: pending });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ code: 'conflict', detail: `The slug "${pending}" belongs to another article` });
+    expect((await ed(api.get(`/v1/articles/${other}`))).body).toMatchObject({ revision: 1 });
+    const created = await ed(api.post('/v1/articles')).send({ title: 'Same', slug: pending, lang: 'en', body: 'B.' });
+    expect(created.status).toBe(201);
+    expect(created.body.slug).toBe(`${pending}-2`);
+  });
+
+  it('publishes by it; the slug readers had then redirects to it', async () => {
+    const { id, shown, pending } = await pendingRename();
+    const published = await ed(api.post(`/v1/articles/${pending}/publish`)).send({});
+    expect(published.status).toBe(200);
+    expect(published.body).toMatchObject({ id, slug: pending, status: 'published' });
+    expect((await api.get(`/v1/articles/${pending}`)).body).toMatchObject({ id, slug: pending });
+    const moved = await api.get(`/v1/articles/${shown}`);
+    expect(moved.status).toBe(301);
+    expect(moved.headers.location).toBe(`/v1/articles/${pending}`);
+  });
+
+  it('after a restore to the published slug, still names the article for editors and never for readers', async () => {
+    const { id, shown, pending } = await pendingRename();
+    const restored = await ed(api.post(`/v1/articles/${pending}/revisions/1/restore`)).send({ base_revision: 2 });
+    expect(restored.status).toBe(201);
+    expect(restored.body).toMatchObject({ id, revision: 3, slug: shown });
+    expect((await ed(api.get(`/v1/articles/${pending}`))).body).toMatchObject({ id, slug: shown, revision: 3 });
+    await publish(pending);
+    expect((await api.get(`/v1/articles/${shown}`)).body).toMatchObject({ id, slug: shown, revision: 3 });
+    const res = await api.get(`/v1/articles/${pending}`);
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(noPublished(pending));
   });
 });

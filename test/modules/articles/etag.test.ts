@@ -111,7 +111,7 @@ describe('parseIfMatch refusals', () => {
       refusal(
         412,
         'precondition_failed',
-        'If-Match names no version of this article; send the ETag of GET /v1/articles/{id}',
+        'If-Match names no version of this article; send the ETag of GET /v1/articles/{article}',
       ),
     );
   });

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { createPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
+import { stargateNorway } from '../../../seeds/stargate-norway.js';
 import { buildTestApp } from '../../helpers/build-app.js';
 import { createDraftArticle, createToken } from '../../helpers/factories.js';
 
@@ -89,29 +92,97 @@ describe('GET /v1/articles/{id}/revisions/{n}', () => {
 });
 
 describe('GET /v1/articles/{id}/revisions/{n}/diff', () => {
-  it('shows what revision n changed: per-field old and new, and the body as line, word and unified diffs', async () => {
+  it('shows what revision n changed: by default the other fields whole and the body as hunks', async () => {
     const { id, auth } = await articleWithHistory();
     const res = await auth(api.get(`/v1/articles/${id}/revisions/3/diff`));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       from: 2,
       to: 3,
-      fields: [{ field: 'body', old: 'Line one.\nLine two.', new: 'Line one.\nLine 2, rewritten.' }],
+      format: 'hunks',
+      fields: [],
       body: {
-        lines: [
+        hunks: [
+          {
+            old_line: 2,
+            new_line: 2,
+            changes: [
+              { op: 'equal', value: 'Line ' },
+              { op: 'delete', value: 'two' },
+              { op: 'insert', value: '2, rewritten' },
+              { op: 'equal', value: '.' },
+            ],
+          },
+        ],
+        granularity: 'words',
+      },
+    });
+  });
+
+  it('gives every changed field whole with ?format=fields', async () => {
+    const { id, auth } = await articleWithHistory();
+    const res = await auth(api.get(`/v1/articles/${id}/revisions/1/diff?to=3&format=fields`));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      from: 1,
+      to: 3,
+      format: 'fields',
+      fields: [
+        { field: 'title', old: 'Version one', new: 'Version two' },
+        { field: 'body', old: 'Line one.\nLine two.', new: 'Line one.\nLine 2, rewritten.' },
+      ],
+    });
+  });
+
+  it('gives the line diff, the word diff or a unified diff of the body when asked', async () => {
+    const { id, auth } = await articleWithHistory();
+    const diff = async (format: string) =>
+      (await auth(api.get(`/v1/articles/${id}/revisions/3/diff?format=${format}`)).expect(200)).body;
+    expect(await diff('lines')).toEqual({
+      from: 2,
+      to: 3,
+      format: 'lines',
+      fields: [],
+      body: {
+        changes: [
           { op: 'equal', value: 'Line one.\n' },
           { op: 'delete', value: 'Line two.' },
           { op: 'insert', value: 'Line 2, rewritten.' },
         ],
-        words: expect.arrayContaining([
-          { op: 'delete', value: 'two' },
-          { op: 'insert', value: '2, rewritten' },
-        ]),
-        unified: expect.stringContaining('-Line two.\n\\ No newline at end of file\n+Line 2, rewritten.'),
-        truncated: { lines: false, words: false, unified: false },
+        truncated: false,
       },
     });
-    expect(res.body.body.unified).toContain('--- body.md\trevision 2');
+    expect(await diff('words')).toEqual({
+      from: 2,
+      to: 3,
+      format: 'words',
+      fields: [],
+      body: {
+        changes: [
+          { op: 'equal', value: 'Line one.\nLine ' },
+          { op: 'delete', value: 'two' },
+          { op: 'insert', value: '2, rewritten' },
+          { op: 'equal', value: '.' },
+        ],
+        truncated: false,
+      },
+    });
+    expect(await diff('unified')).toEqual({
+      from: 2,
+      to: 3,
+      format: 'unified',
+      fields: [],
+      body: {
+        unified: createPatch(
+          'body.md',
+          'Line one.\nLine two.',
+          'Line one.\nLine 2, rewritten.',
+          'revision 2',
+          'revision 3',
+        ),
+        truncated: false,
+      },
+    });
   });
 
   it('diffs any two revisions with ?to, and leaves body null when the body did not change', async () => {
@@ -120,14 +191,65 @@ describe('GET /v1/articles/{id}/revisions/{n}/diff', () => {
     expect(res.body).toEqual({
       from: 1,
       to: 2,
+      format: 'hunks',
       fields: [{ field: 'title', old: 'Version one', new: 'Version two' }],
       body: null,
     });
   });
+
+  it('answers 400 naming the formats to a format it does not know', async () => {
+    const { id, auth } = await articleWithHistory();
+    const res = await auth(api.get(`/v1/articles/${id}/revisions/3/diff?format=html`));
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toEqual({
+      type: '/problems/bad_request',
+      title: 'Bad request',
+      status: 400,
+      code: 'bad_request',
+      detail: expect.any(String),
+      instance: `/v1/articles/${id}/revisions/3/diff`,
+      request_id: expect.any(String),
+      errors: [{ in: 'query', path: 'format', message: 'must be one of hunks, fields, lines, words, unified' }],
+    });
+  });
+});
+
+describe('GET …/diff of the seeded body with one word changed', () => {
+  it('answers a few hundred bytes by default, where every format together gave the body four times', async () => {
+    const article = await createDraftArticle(services, { ...stargateNorway, title: `Seeded ${randomUUID()}` });
+    const auth = (req: ReturnType<typeof api.get>) => req.set('authorization', ada.header);
+    await auth(api.post(`/v1/articles/${article.id}/revisions`))
+      .send({ base_revision: 1, body: stargateNorway.body.replace('faite jeudi', 'faite mercredi') })
+      .expect(201);
+    const res = await auth(api.get(`/v1/articles/${article.id}/revisions/2/diff`)).expect(200);
+    expect(res.body).toEqual({
+      from: 1,
+      to: 2,
+      format: 'hunks',
+      fields: [],
+      body: {
+        hunks: [
+          {
+            old_line: 1,
+            new_line: 1,
+            changes: [
+              { op: 'equal', value: 'L’annonce, faite ' },
+              { op: 'delete', value: 'jeudi' },
+              { op: 'insert', value: 'mercredi' },
+              { op: 'equal', value: ', intrigue. D’un côté, OpenAI' },
+            ],
+          },
+        ],
+        granularity: 'words',
+      },
+    });
+    expect(Buffer.byteLength(res.text)).toBeLessThan(400);
+  });
 });
 
 describe('GET …/diff of two very different long bodies', () => {
-  it('gives up past its bound and answers a whole replacement flagged truncated', async () => {
+  it('gives up past its bound and answers a whole replacement, flagged', async () => {
     // 3,000 changed lines each side took 2.8 s and held the event loop.
     const body = (tag: string) => Array.from({ length: 3000 }, (_, i) => `${tag} line ${i}.`).join('\n');
     const article = await createDraftArticle(services, { title: 'Long', body: body('old') });
@@ -135,14 +257,21 @@ describe('GET …/diff of two very different long bodies', () => {
     await auth(api.post(`/v1/articles/${article.id}/revisions`))
       .send({ base_revision: 1, body: body('new') })
       .expect(201);
-    const res = await auth(api.get(`/v1/articles/${article.id}/revisions/2/diff`)).expect(200);
-    expect(res.body.body.truncated).toEqual({ lines: true, words: true, unified: true });
-    expect(res.body.body.lines).toEqual([
+    const diff = async (format: string) =>
+      (await auth(api.get(`/v1/articles/${article.id}/revisions/2/diff?format=${format}`)).expect(200)).body.body;
+    const whole = [
       { op: 'delete', value: body('old') },
       { op: 'insert', value: body('new') },
-    ]);
-    expect(res.body.body.words).toEqual(res.body.body.lines);
-    expect(res.body.body.unified).toContain('@@ -1,3000 +1,3000 @@\n-old line 0.\n');
+    ];
+    expect(await diff('hunks')).toEqual({
+      hunks: [{ old_line: 1, new_line: 1, changes: whole }],
+      granularity: 'whole',
+    });
+    expect(await diff('lines')).toEqual({ changes: whole, truncated: true });
+    expect(await diff('words')).toEqual({ changes: whole, truncated: true });
+    const unified = await diff('unified');
+    expect(unified.truncated).toBe(true);
+    expect(unified.unified).toContain('@@ -1,3000 +1,3000 @@\n-old line 0.\n');
   });
 });
 
@@ -166,9 +295,14 @@ describe('POST /v1/articles/{id}/revisions/{n}/restore', () => {
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({
       current_revision: 3,
-      conflicts: {
-        body: { base: 'Line one.\nLine two.', theirs: 'Line one.\nLine 2, rewritten.', yours: 'Line one.\nLine two.' },
-      },
+      conflicts: [
+        {
+          field: 'body',
+          base: 'Line one.\nLine two.',
+          theirs: 'Line one.\nLine 2, rewritten.',
+          yours: 'Line one.\nLine two.',
+        },
+      ],
     });
   });
 });

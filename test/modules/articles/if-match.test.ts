@@ -119,17 +119,17 @@ describe('If-Match on POST /v1/articles/{id}/revisions', () => {
     [
       'a tag that is not an editor ETag',
       '"something-else"',
-      'If-Match names no version of this article; send the ETag of GET /v1/articles/{id}',
+      'If-Match names no version of this article; send the ETag of GET /v1/articles/{article}',
     ],
     [
       'a tag of the former format',
       '"r1.2jmj7l5rSw0yVb_vlWAYkK_YBwk"',
-      'If-Match names no version of this article; send the ETag of GET /v1/articles/{id}',
+      'If-Match names no version of this article; send the ETag of GET /v1/articles/{article}',
     ],
     [
       'revision 0',
       '"r0.AAAAAAAAAAAAAAAA.x"',
-      'If-Match names no version of this article; send the ETag of GET /v1/articles/{id}',
+      'If-Match names no version of this article; send the ETag of GET /v1/articles/{article}',
     ],
     [
       'a list of two tags',

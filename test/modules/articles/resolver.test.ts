@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../src/errors.js';
-import { createArticleResolver, movedUrl, type NamedArticle } from '../../../src/modules/articles/resolver.js';
+import { createArticleResolver, movedUrl, type NamedArticle, namedBy } from '../../../src/modules/articles/resolver.js';
 
 const article = (overrides: Partial<NamedArticle> = {}): NamedArticle => ({
   id: '01900000-0000-7000-8000-000000000001',
@@ -13,7 +13,8 @@ const article = (overrides: Partial<NamedArticle> = {}): NamedArticle => ({
 });
 
 /** A resolver over one stored answer, whatever the name. */
-const resolverOf = (found: NamedArticle | undefined) => createArticleResolver({ findByName: async () => found });
+const resolverOf = (found: NamedArticle | undefined) =>
+  createArticleResolver({ findAllByName: async () => (found ? [found] : []) });
 
 const notFound = (detail: string) => expect.objectContaining({ constructor: NotFoundError, message: detail });
 
@@ -67,6 +68,26 @@ describe('the resolver for editors and writes', () => {
     await expect(resolverOf(undefined).editorial('nope')).rejects.toEqual(
       notFound('No article with id or slug "nope"'),
     );
+  });
+});
+
+describe('namedBy', () => {
+  const byId = article({ id: '01900000-0000-7000-8000-00000000000a', match: 'id' });
+  const bySlug = article({ id: '01900000-0000-7000-8000-00000000000b', match: 'slug' });
+  const byFormer = article({ id: '01900000-0000-7000-8000-00000000000c', match: 'former', wasPublic: true });
+
+  it('takes an id before a slug, and a current slug before one of before, in whatever order they come', () => {
+    expect(namedBy([byFormer, bySlug, byId])).toBe(byId);
+    expect(namedBy([bySlug, byId])).toBe(byId);
+    expect(namedBy([byFormer, bySlug])).toBe(bySlug);
+    expect(namedBy([byFormer])).toBe(byFormer);
+    expect(namedBy([])).toBeUndefined();
+  });
+
+  it('makes readers and editors alike get the article an id names, not one with that slug', async () => {
+    const resolver = createArticleResolver({ findAllByName: async () => [bySlug, byId] });
+    expect(await resolver.editorial('n')).toBe(byId);
+    expect(await resolver.public('n')).toEqual({ article: byId, movedTo: null });
   });
 });
 

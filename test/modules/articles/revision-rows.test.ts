@@ -22,11 +22,11 @@ describe('slugPlan', () => {
     expect(slugPlan(draft, 'old', 'new')).toEqual({ slugs: 'claim', moveArticleSlug: true });
   });
 
-  it('only checks a new slug of a published article is free, and keeps its public slug', () => {
-    expect(slugPlan(published, 'old', 'new')).toEqual({ slugs: 'check', moveArticleSlug: false });
+  it('claims a new slug of a published article for editors, and keeps its public slug', () => {
+    expect(slugPlan(published, 'old', 'new')).toEqual({ slugs: 'claim', moveArticleSlug: false });
   });
 
-  it('neither claims nor checks an unchanged slug', () => {
+  it('claims nothing for an unchanged slug', () => {
     expect(slugPlan(draft, 'same', 'same')).toEqual({ slugs: 'none', moveArticleSlug: true });
     expect(slugPlan(published, 'same', 'same')).toEqual({ slugs: 'none', moveArticleSlug: false });
   });

@@ -89,7 +89,7 @@ describe('POST /v1/articles/{id}/revisions', () => {
       instance: `/v1/articles/${article.id}/revisions`,
       request_id: expect.any(String),
       current_revision: 2,
-      conflicts: { title: { base: 'Base title', theirs: 'Their title', yours: 'My title' } },
+      conflicts: [{ field: 'title', base: 'Base title', theirs: 'Their title', yours: 'My title' }],
     });
     const head = await api.get(`/v1/articles/${article.id}`).set('authorization', ada.header);
     expect(head.body).toMatchObject({ revision: 2, title: 'Their title', body: 'B' });

@@ -284,16 +284,19 @@ describe('refusing at schedule time what could not be published', () => {
     expect((await auditOf(article.id)).map((e: { action: string }) => e.action)).toEqual(['article.create']);
   });
 
-  it('answers 409 for a slug another article took, found by a trial publication, and stores nothing', async () => {
+  it("keeps a published article's pending slug from other articles, so its scheduled publication goes through", async () => {
     const article = await createPublishedArticle(services, { slug: 'first-slug' });
     await ed.post(`/v1/articles/${article.id}/revisions`, { base_revision: 1, slug: 'contested-slug' }).expect(201);
-    // A draft takes the slug meanwhile: drafts claim their working slug.
-    await createDraftArticle(services, { slug: 'contested-slug' });
-    const refused = await ed.post(`/v1/articles/${article.id}/publish`, { revision: 2, at: inAnHour() });
-    expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ code: 'conflict', slug: 'contested-slug' });
-    expect((await ed.get(`/v1/articles/${article.id}`)).body).toMatchObject({ scheduled: null, published_revision: 1 });
-    expect(await probe.rows(sql`select * from article_schedules where article_id = ${article.id}`)).toEqual([]);
+    // The revision claimed its slug: a draft asking for it meanwhile gets another one.
+    const other = await createDraftArticle(services, { slug: 'contested-slug' });
+    expect(other.slug).toBe('contested-slug-2');
+    const scheduled = await ed.post(`/v1/articles/${article.id}/publish`, { revision: 2, at: inAnHour() });
+    expect(scheduled.status).toBe(200);
+    expect((await ed.get(`/v1/articles/${article.id}`)).body).toMatchObject({
+      slug: 'contested-slug',
+      scheduled: { revision: 2 },
+      published_revision: 1,
+    });
   });
 
   it('never answers 500 for a body nested too deep for the real renderer, stored before any bound', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -152,7 +152,14 @@ describe('runGenerate', () => {
     const help = '(see fjord generate --help)';
     for (const [argv, stderr] of [
       [['--articels', '5'], `fjord: unknown option "--articels"; did you mean --articles? ${help}\n`],
-      [['--articles', 'many'], `fjord: --articles must be a whole number, not "many" ${help}\n`],
+      [['--articles', 'many'], `fjord: --articles must be a whole number from 0 to 1_000_000, not "many" ${help}\n`],
+      [
+        ['--articles', '99999999999999999999'],
+        `fjord: --articles must be from 0 to 1_000_000, not 99999999999999999999 ${help}\n`,
+      ],
+      [['--articles', '1_000_001'], `fjord: --articles must be from 0 to 1_000_000, not 1_000_001 ${help}\n`],
+      [['--comments', '100000001'], `fjord: --comments must be from 0 to 100_000_000, not 100000001 ${help}\n`],
+      [['--seed', '4294967296'], `fjord: --seed must be from 0 to 4_294_967_295, not 4294967296 ${help}\n`],
       [['--seed'], `fjord: option "--seed <n>" argument missing ${help}\n`],
       [['--database', ':memory:'], `fjord: --database must be a file ${help}\n`],
     ] as const) {
@@ -194,6 +201,27 @@ describe('runGenerate', () => {
       'postgres://fjord:***@db.example:5432/fjord',
     );
     expect(describeDatabase('./data/fjord.db')).toBe('./data/fjord.db');
+  });
+
+  it('leaves no database file behind when a run fails half-way, so a server start never takes one for a database', async () => {
+    const file = path('failed.db');
+    const stopAfterFirstBatch = () => {
+      throw new Error('disk full');
+    };
+    await expect(
+      generate({ articles: 600, comments: 0, seed: 1, database: file, onProgress: stopAfterFirstBatch }, demo),
+    ).rejects.toThrow('disk full');
+    expect(readdirSync(dir).filter((name) => name.startsWith('failed.db'))).toEqual([]);
+    // The same run, let through, makes the file.
+    await generate({ articles: 600, comments: 0, seed: 1, database: file }, demo);
+    expect(readdirSync(dir).filter((name) => name.startsWith('failed.db'))).toEqual(['failed.db']);
+  });
+
+  it('leaves no file when the numbers are refused', async () => {
+    const { out } = output();
+    const argv = ['--articles', '99999999999999999999', '--database', path('refused.db')];
+    expect(await runGenerate(argv, {}, out, demo)).toBe(64);
+    expect(existsSync(path('refused.db'))).toBe(false);
   });
 
   it('refuses a database that already holds content', async () => {

@@ -257,9 +257,8 @@ export function createPublishingService({
 
     /** Archives: gone from the public API for good, history kept. Archiving twice changes nothing. */
     async archive(name: string, actor: Actor): Promise<void> {
-      const current = await editor.record(name);
-      const id = current.article.id;
-      if (current.article.status === 'archived') return;
+      const { id, status } = await editor.named(name);
+      if (status === 'archived') return;
       await withdraw(id, 'archived', 'article.archive', actor);
     },
   };

@@ -86,7 +86,7 @@ export function parseIfMatch(header: string | undefined): EditBase | undefined {
   if (tag?.weak) throw preconditionFailed('A weak ETag never matches If-Match; send the ETag as it was given');
   const parts = EDITOR_TAG.exec(tag?.opaque ?? '');
   if (!parts?.[1] || !parts[2] || Number(parts[1]) > MAX_ID) {
-    throw preconditionFailed('If-Match names no version of this article; send the ETag of GET /v1/articles/{id}');
+    throw preconditionFailed('If-Match names no version of this article; send the ETag of GET /v1/articles/{article}');
   }
   return { revision: Number(parts[1]), tag: parts[2] };
 }

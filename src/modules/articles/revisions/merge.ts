@@ -1,4 +1,5 @@
-import type { ArticleContent } from '../schemas.js';
+import { type ArticleContent, CreateArticleInputSchema } from '../schemas.js';
+import { mergeText, type Passage } from './text-merge.js';
 
 /** The fields of a revision snapshot, in the order editors read them. */
 export const CONTENT_FIELDS = [
@@ -32,7 +33,10 @@ export function changedFields(from: ArticleContent | null, to: ArticleContent): 
   return CONTENT_FIELDS.filter((field) => from === null || !sameValue(from[field], to[field]));
 }
 
+/** One conflict: a whole field, or for the body one passage of it (`passage` says which). */
 export interface FieldConflict {
+  field: ContentField;
+  passage?: Passage;
   base: unknown;
   theirs: unknown;
   yours: unknown;
@@ -41,7 +45,7 @@ export interface FieldConflict {
 export type MergeOutcome =
   | { kind: 'noop' }
   | { kind: 'write'; content: ArticleContent; changedFields: ContentField[]; mergedOnto: number | null }
-  | { kind: 'conflict'; conflicts: Partial<Record<ContentField, FieldConflict>> };
+  | { kind: 'conflict'; conflicts: FieldConflict[] };
 
 export interface NumberedContent {
   number: number;
@@ -50,12 +54,16 @@ export interface NumberedContent {
 
 /**
  * Applies an edit made against `base` to the current `head`. The edit's changes are the fields whose
- * value differs from the base. When the head has moved on, the edit merges if none of its changes
- * touches a field changed since the base (or both sides made the same change); otherwise every
- * such field is a conflict and nothing is written. An edit that changes nothing is a no-op.
+ * value differs from the base. When the head has moved on, a change to a field the head did not
+ * change since the base applies as it is; so does the same change made on both sides. The body,
+ * changed on both sides, is merged by paragraph (text-merge.ts): a conflict only where both changed
+ * the same passage; a merged body the API would refuse as input (too long, nested too deep)
+ * conflicts whole. Any other field changed on both sides is a conflict as a whole. With any
+ * conflict nothing is written. An edit that changes nothing is a no-op.
  *
  * A `whole` edit (a restore) asks for exactly its content: its changes are every field that differs
- * from the head, so the result equals it, or it conflicts where it would undo an unseen change.
+ * from the head, so the result equals it, or it conflicts where it would undo an unseen change; its
+ * body is never merged, since a merged body would not be the one restored.
  */
 export function mergeEdit(
   base: NumberedContent,
@@ -65,18 +73,26 @@ export function mergeEdit(
 ): MergeOutcome {
   const reference = whole ? head.content : base.content;
   const yours = CONTENT_FIELDS.filter((f) => f in edit && !sameValue(edit[f], reference[f]));
-  if (base.number !== head.number) {
-    const theirs = new Set(changedFields(base.content, head.content));
-    const conflicts: Partial<Record<ContentField, FieldConflict>> = {};
-    for (const field of yours) {
-      if (theirs.has(field) && !sameValue(edit[field], head.content[field])) {
-        conflicts[field] = { base: base.content[field], theirs: head.content[field], yours: edit[field] };
-      }
-    }
-    if (Object.keys(conflicts).length > 0) return { kind: 'conflict', conflicts };
-  }
+  // Nothing when the head is the base.
+  const theirs = new Set(changedFields(base.content, head.content));
   const content: ArticleContent = { ...head.content };
-  for (const field of yours) Object.assign(content, { [field]: edit[field] });
+  const conflicts: FieldConflict[] = [];
+  for (const field of yours) {
+    const mine = edit[field];
+    if (!theirs.has(field) || sameValue(mine, head.content[field])) {
+      Object.assign(content, { [field]: mine });
+    } else if (field === 'body' && !whole) {
+      const merged = mergeText(base.content.body, head.content.body, mine as string);
+      if (merged.kind === 'conflict') conflicts.push(...merged.conflicts.map((c) => ({ field, ...c })));
+      // Two bodies the API took can merge into one it would refuse (too long, nested too deep).
+      else if (!CreateArticleInputSchema.shape.body.safeParse(merged.text).success) {
+        conflicts.push({ field, base: base.content.body, theirs: head.content.body, yours: mine });
+      } else content.body = merged.text;
+    } else {
+      conflicts.push({ field, base: base.content[field], theirs: head.content[field], yours: mine });
+    }
+  }
+  if (conflicts.length > 0) return { kind: 'conflict', conflicts };
   const changed = changedFields(head.content, content);
   if (changed.length === 0) return { kind: 'noop' };
   return {

@@ -9,22 +9,24 @@ import type { ArticleContent } from '../schemas.js';
 
 export interface SlugPlan {
   /**
-   * What the commit does about the slug in article_slugs: claim it for the article for good,
-   * only check that no other article has or had it, or nothing when the slug is unchanged.
+   * What the commit does about the slug in article_slugs: claim it for the article for good (it
+   * fails when another article has or had it), or nothing when the slug is unchanged.
    */
-  slugs: 'claim' | 'check' | 'none';
+  slugs: 'claim' | 'none';
   /** Whether articles.slug takes the new slug now. */
   moveArticleSlug: boolean;
 }
 
 /**
- * The slug rule of a commit that changes the head's slug to `slug`. A published article keeps its
- * public slug until the revision with the new one is published: a new slug is then only checked
- * free, and articles.slug stays. While unpublished, the slug is claimed and moves with the head.
+ * The slug rule of a commit that changes the head's slug to `slug`. The new slug is claimed at
+ * once, so editors reach the article by it and no other article can take it before it is
+ * published; it is not public until then (article_slugs.public_at stays null, readers get 404).
+ * A published article keeps its public slug in articles.slug until the revision with the new one
+ * is published; while unpublished, articles.slug moves with the head.
  */
 export function slugPlan(article: { publishedRevision: number | null }, headSlug: string, slug: string): SlugPlan {
   const published = article.publishedRevision !== null;
-  return { slugs: slug === headSlug ? 'none' : published ? 'check' : 'claim', moveArticleSlug: !published };
+  return { slugs: slug === headSlug ? 'none' : 'claim', moveArticleSlug: !published };
 }
 
 export interface RevisionInput {

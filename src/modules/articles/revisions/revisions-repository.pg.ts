@@ -6,13 +6,7 @@ import { NotFoundError } from '../../../errors.js';
 import type { PendingEvents } from '../catalogue.js';
 import { catalogueContent } from '../catalogue.pg.js';
 import { editorStatusFilter, type StatusColumns } from '../editor-status.js';
-import {
-  assertSlugFree,
-  claimSlug,
-  lockArticle,
-  type PgArticleWriters,
-  recordAll,
-} from '../publishing/publication.pg.js';
+import { claimSlug, lockArticle, type PgArticleWriters, recordAll } from '../publishing/publication.pg.js';
 import type { ArticleContent } from '../schemas.js';
 import { revisionAudit, revisionRow, settingEvent, slugPlan } from './revision-rows.js';
 import type { EditorRecord, RevisionsRepository, StoredRevision } from './revisions-repository.js';
@@ -86,7 +80,6 @@ export function createPgRevisionsRepository(
         const content = await catalogueContent(tx, decision.content, cmd.at, events);
         const plan = slugPlan(article, head.content.slug, content.slug);
         if (plan.slugs === 'claim') await claimSlug(tx, cmd.articleId, content.slug, cmd.at);
-        if (plan.slugs === 'check') await assertSlugFree(tx, cmd.articleId, content.slug);
         // Numbered by the atomic increment, never max(number) + 1; the row lock makes it head + 1.
         const [bumped] = await tx
           .update(articles)

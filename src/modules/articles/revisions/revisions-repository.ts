@@ -5,7 +5,7 @@ import { NotFoundError } from '../../../errors.js';
 import type { AuditEntry } from '../../audit/repository.js';
 import { catalogueContent, type PendingEvents } from '../catalogue.js';
 import { type EditorStatus, editorStatusFilter, type StatusColumns } from '../editor-status.js';
-import { type ArticleWriters, assertSlugFree, claimSlug, recordAll } from '../publishing/publication.js';
+import { type ArticleWriters, claimSlug, recordAll } from '../publishing/publication.js';
 import type { ArticleContent } from '../schemas.js';
 import { revisionAudit, revisionRow, settingEvent, slugPlan } from './revision-rows.js';
 
@@ -149,7 +149,6 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
         const content = catalogueContent(tx, decision.content, cmd.at, events);
         const plan = slugPlan(article, head.content.slug, content.slug);
         if (plan.slugs === 'claim') claimSlug(tx, cmd.articleId, content.slug, cmd.at);
-        if (plan.slugs === 'check') assertSlugFree(tx, cmd.articleId, content.slug);
         // Numbered by the atomic increment, never max(number) + 1, which races on PostgreSQL.
         const bumped = (plan.moveArticleSlug ? bumpHeadAndSlug : bumpHeadOnly).get({
           id: cmd.articleId,

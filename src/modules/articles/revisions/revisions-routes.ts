@@ -9,6 +9,7 @@ import {
   IfMatchHeadersSchema,
   RestoreBodySchema,
   RevisionBodySchema,
+  RevisionConflictProblemSchema,
   RevisionDiffSchema,
   RevisionListQuerySchema,
   RevisionPageSchema,
@@ -20,7 +21,14 @@ import { ArticleRefParamsSchema } from '../schemas.js';
 import { editBaseOf, editorEtagPrefix } from './etag.js';
 import type { RevisionOutcome, RevisionsService } from './revisions-service.js';
 
-const WRITE_STATUSES = problemResponses(400, 401, 403, 404, 409, 412, 428);
+const WRITE_STATUSES = {
+  ...problemResponses(400, 401, 403, 404, 409, 412, 428),
+  409: {
+    description:
+      'The edit conflicts with a newer revision, or its slug belongs to another article; nothing was written',
+    content: { 'application/problem+json': { schema: RevisionConflictProblemSchema } },
+  },
+};
 
 /** 201 with the new head, or 200 with the unchanged head when the edit changed nothing. */
 function sendOutcome(reply: FastifyReply, { created, result }: RevisionOutcome) {
@@ -50,8 +58,10 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
           'both may be sent if they name the same revision. If-Match is checked against the content of the revision ' +
           'it names: a weak, malformed or unknown tag, or several tags, get 412, and `*` gets 428, since it does not ' +
           'say which version was edited. If the head moved on since the base and none of ' +
-          'the fields this edit changes was changed meanwhile, the edit is merged (`merged_onto`); otherwise 409 lists ' +
-          'each conflicting field with its base, theirs and yours values. An edit that changes nothing returns 200.',
+          'the fields this edit changes was changed meanwhile, the edit is merged (`merged_onto`). The body is merged by ' +
+          'paragraph: edits to different paragraphs merge, and the same change made on both sides merges. Otherwise ' +
+          '409 lists each conflicting field, and each conflicting passage of the body, with its base, theirs and ' +
+          'yours values. An edit that changes nothing returns 200.',
         params: ArticleRefParamsSchema,
         headers: IfMatchHeadersSchema,
         body: RevisionBodySchema,
@@ -118,9 +128,12 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         tags: ['articles'],
         summary: 'What changed from revision n to revision `to` (default: from n - 1 to n)',
         description:
-          'Each changed field with its old and new value; the body also as line and word diffs and a unified diff. ' +
-          'A diff past its bounds gives a whole replacement and says so in `body.truncated`; one that outlives ' +
-          'WORK_BUDGET_MS answers 503 `too_costly` with Retry-After.',
+          'One representation, chosen with `format`. By default (`hunks`) each changed field with its old and new ' +
+          'value, but the body as hunks: its changed words with up to five words of context on their line. ' +
+          '`fields` gives every changed field whole, the body too; `lines` and `words` the whole line or word diff ' +
+          'of the body; `unified` a unified diff. A diff past its bounds gives a whole replacement and says so ' +
+          '(`truncated`, or `granularity` for hunks); one that outlives WORK_BUDGET_MS answers 503 `too_costly` ' +
+          'with Retry-After.',
         params: RevisionParamsSchema,
         querystring: DiffQuerySchema,
         response: {
@@ -129,7 +142,7 @@ export async function revisionsRoutes(app: FastifyInstance, { service }: { servi
         },
       },
     },
-    async (request) => service.diff(request.params.article, request.params.n, request.query.to),
+    async (request) => service.diff(request.params.article, request.params.n, request.query.to, request.query.format),
   );
 
   r.post(

@@ -7,11 +7,25 @@ import type { Revision, RevisionBody, RevisionDiff, RevisionPage, RevisionResult
 import type { EditorService } from '../editor-service.js';
 import type { ArticleContent } from '../schemas.js';
 import { bodyHtmlOf, contentOf, toEditorArticle, toRevisionSummary } from '../views.js';
-import type { DiffSide } from './diff.js';
+import type { DiffFormat, DiffSide } from './diff.js';
 import { type Differ, inProcessDiffer } from './diff-runner.js';
 import { assertTagMatches, type EditBase } from './etag.js';
-import { mergeEdit } from './merge.js';
+import { type FieldConflict, mergeEdit } from './merge.js';
 import type { RevisionRow, RevisionsRepository, StoredRevision } from './revisions-repository.js';
+import { describePassage, paragraphCount } from './text-merge.js';
+
+/** "title, body (paragraph 3, before paragraph 5)": what a 409 says both sides changed. */
+function conflictNames(conflicts: FieldConflict[], baseBody: string): string {
+  const names = new Map<string, string[]>();
+  for (const { field, passage } of conflicts) {
+    const passages = names.get(field) ?? [];
+    if (passage) passages.push(describePassage(passage, paragraphCount(baseBody)));
+    names.set(field, passages);
+  }
+  return [...names]
+    .map(([field, passages]) => (passages.length ? `${field} (${passages.join(', ')})` : field))
+    .join(', ');
+}
 
 export interface RevisionOutcome {
   /** False when the edit changed nothing and nothing was written. */
@@ -85,7 +99,7 @@ export function createRevisionsService({
         const outcome = mergeEdit(baseRevision, head, edit, { whole });
         if (outcome.kind === 'conflict') {
           throw new ConflictError(
-            `Revision ${head.number} changed ${Object.keys(outcome.conflicts).join(', ')} since revision ${number}; merge by hand and post against revision ${head.number}`,
+            `Revision ${head.number} changed ${conflictNames(outcome.conflicts, baseRevision.content.body)} since revision ${number}; merge by hand and post against revision ${head.number}`,
             { current_revision: head.number, conflicts: outcome.conflicts },
           );
         }
@@ -113,7 +127,7 @@ export function createRevisionsService({
   return {
     /** Each method takes the article's name from the URL: its id, current slug or a former slug. */
     async post(name: string, body: RevisionBody, base: EditBase | undefined, actor: Actor): Promise<RevisionOutcome> {
-      const { id } = (await editor.record(name)).article;
+      const { id } = await editor.named(name);
       const edit = await editOf(body);
       return commit(id, base, edit, actor, body.message ?? null, { action: 'article.revise' });
     },
@@ -126,7 +140,7 @@ export function createRevisionsService({
       actor: Actor,
       message?: string,
     ): Promise<RevisionOutcome> {
-      const { id } = (await editor.record(name)).article;
+      const { id } = await editor.named(name);
       const target = await revisionOf(id, n);
       return commit(
         id,
@@ -157,15 +171,15 @@ export function createRevisionsService({
       return { ...toRevisionSummary(row, article.publishedRevision), content, body_html: bodyHtmlOf(content) };
     },
 
-    /** From n to `to`; without `to`, what revision n changed (from n - 1, or from nothing for revision 1). */
-    async diff(name: string, n: number, to: number | undefined): Promise<RevisionDiff> {
-      const { id } = (await editor.record(name)).article;
+    /** From n to `to`; without `to`, what revision n changed (from n - 1, or from nothing for revision 1). In `format`. */
+    async diff(name: string, n: number, to: number | undefined, format: DiffFormat = 'hunks'): Promise<RevisionDiff> {
+      const { id } = await editor.named(name);
       const side = async (m: number): Promise<DiffSide> => ({ number: m, content: (await revisionOf(id, m)).content });
       if (to === undefined) {
         const target = await side(n);
-        return differ.diff(n > 1 ? await side(n - 1) : null, target);
+        return differ.diff(n > 1 ? await side(n - 1) : null, target, format);
       }
-      return differ.diff(await side(n), await side(to));
+      return differ.diff(await side(n), await side(to), format);
     },
   };
 }
