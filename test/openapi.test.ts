@@ -60,13 +60,22 @@ const problemFamily = (schema: Json): string[] => {
   return [ref.replace('#/components/schemas/', ''), ...parts.flatMap(problemFamily)];
 };
 
+/** The members an object schema names, its own and those of the parts its allOf refers to. */
+function membersOf(schema: Json): { properties: Record<string, Json>; required: string[] } {
+  const parts = ((schema.allOf as Json[] | undefined) ?? []).map((part) => membersOf(resolved<Json>(part)));
+  return {
+    properties: Object.assign({}, ...parts.map((part) => part.properties), schema.properties),
+    required: [...parts.flatMap((part) => part.required), ...((schema.required as string[] | undefined) ?? [])],
+  };
+}
+
 describe('openapi.yaml', () => {
   it('is what the routes generate (run `npm run openapi` after changing a route)', async () => {
     expect(await renderOpenApiYaml()).toBe(committed);
   });
 
-  it('stays under 180 KB', () => {
-    expect(Buffer.byteLength(committed)).toBeLessThan(180 * 1024);
+  it('stays under 152 KB', () => {
+    expect(Buffer.byteLength(committed)).toBeLessThan(152 * 1024);
   });
 
   it('refers only to what it defines', () => {
@@ -219,7 +228,7 @@ describe('openapi.yaml', () => {
         [publicView, 'public'],
         [editorView, 'editor'],
       ] as const) {
-        const schema = document.components.schemas[name] as { properties: Record<string, Json>; required: string[] };
+        const schema = membersOf(document.components.schemas[name] as Json);
         expect(schema.properties.view, name).toMatchObject({ type: 'string', const: view });
         expect(schema.required, name).toContain('view');
       }

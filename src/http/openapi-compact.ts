@@ -322,3 +322,78 @@ export function withPlainReferences<D extends object>(document: D): D {
   visit(document);
   return document;
 }
+
+/** A closed object schema: it refuses members it does not name. */
+const isClosedObject = (schema: ObjectSchema) =>
+  schema.type === 'object' && schema.properties !== undefined && schema.additionalProperties === false;
+
+/** Below this many characters of shared members, a composition says more than it saves. */
+const WORTH_SHARING = 300;
+
+/**
+ * A closed response schema that holds every member of another (`RevisionResult` all of
+ * `EditorArticle`'s, alike and alike required) says them by referring to an open component of
+ * those members (`EditorArticleFields`), as the other one then does too; each stays closed with
+ * `unevaluatedProperties: false`, which (unlike `additionalProperties`) sees the members the
+ * referred part names. Inputs are left whole: a request body reads plainest as one object.
+ */
+export function withClosedComposition<D extends object>(document: D): D {
+  const schemas = ((document as Document).components?.schemas ?? {}) as Record<string, ObjectSchema>;
+  const closed = Object.entries(schemas).filter(([name, schema]) => !name.endsWith('Input') && isClosedObject(schema));
+  const keys = (schema: ObjectSchema) => Object.keys(schema.properties ?? {});
+  const isRequired = (schema: ObjectSchema, key: string) => schema.required?.includes(key) ?? false;
+  const holds = (outer: ObjectSchema, inner: ObjectSchema) =>
+    keys(inner).every(
+      (key) =>
+        isDeepStrictEqual(outer.properties?.[key], inner.properties?.[key]) &&
+        isRequired(outer, key) === isRequired(inner, key),
+    );
+  const pairs = closed.flatMap(([name, schema]) =>
+    closed
+      .filter(([other, base]) => other !== name && keys(base).length < keys(schema).length && holds(schema, base))
+      .map(([base]) => ({ name, base, saves: JSON.stringify(schemas[base]?.properties).length }))
+      .filter(({ saves }) => saves >= WORTH_SHARING),
+  );
+  // The largest shares first; a schema is either composed or a base, so no chain of parts forms.
+  const composed = new Map<string, string>();
+  const bases = new Set<string>();
+  for (const { name, base } of pairs.sort((a, b) => b.saves - a.saves)) {
+    if (composed.has(name) || bases.has(name) || composed.has(base)) continue;
+    if (schemas[`${base}Fields`] !== undefined) continue;
+    composed.set(name, base);
+    bases.add(base);
+  }
+  const fieldsOf = (base: string) => `${SCHEMA}${base}Fields`;
+  for (const base of bases) {
+    const { type, properties, required, ...rest } = schemas[base] as ObjectSchema;
+    // Closed by `unevaluatedProperties` instead, which sees the members the referred part names.
+    delete rest.additionalProperties;
+    schemas[`${base}Fields`] = { type, properties, ...(required ? { required } : {}) };
+    schemas[base] = { allOf: [{ $ref: fieldsOf(base) }], ...rest, unevaluatedProperties: false };
+  }
+  for (const [name, base] of composed) {
+    const { type, properties = {}, required = [], ...rest } = schemas[name] as ObjectSchema;
+    delete rest.additionalProperties;
+    const shared = keys(schemas[`${base}Fields`] as ObjectSchema);
+    const ownRequired = required.filter((key) => !shared.includes(key));
+    schemas[name] = {
+      allOf: [{ $ref: fieldsOf(base) }],
+      ...rest,
+      type,
+      properties: Object.fromEntries(Object.entries(properties).filter(([key]) => !shared.includes(key))),
+      ...(ownRequired.length > 0 ? { required: ownRequired } : {}),
+      unevaluatedProperties: false,
+    };
+  }
+  // Each part of members is written just before the schema it was taken from.
+  const ordered = Object.entries(schemas).flatMap(([name, schema]) =>
+    name.endsWith('Fields') && bases.has(name.slice(0, -'Fields'.length))
+      ? []
+      : bases.has(name)
+        ? [[`${name}Fields`, schemas[`${name}Fields`]] as const, [name, schema] as const]
+        : [[name, schema] as const],
+  );
+  for (const name of Object.keys(schemas)) delete schemas[name];
+  Object.assign(schemas, Object.fromEntries(ordered));
+  return document;
+}

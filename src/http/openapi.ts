@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import {
+  withClosedComposition,
   withComposedSchemas,
   withMergedInputs,
   withoutRestatedBounds,
@@ -155,6 +156,7 @@ export async function registerOpenApi(
         withoutRestatedReferences,
         withoutUnusedSchemas,
         withComposedSchemas,
+        withClosedComposition,
         withResponseHeaders,
         withSharedResponses,
         withSharedParameters,

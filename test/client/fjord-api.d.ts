@@ -1371,43 +1371,7 @@ export interface components {
             /** @example the body could not be rendered to HTML (RangeError: …) */
             reason: string;
         };
-        /** @description An article as editors see it: its head revision's content */
-        EditorArticle: {
-            /**
-             * @description Which view of the article this is: the head revision's (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            view: "editor";
-            /** Format: uuid */
-            id: string;
-            lang: string;
-            status: components["schemas"]["ArticleStatus"];
-            /** @description Number of the head revision, which this view shows */
-            revision: number;
-            /** @description Number of the revision the public sees */
-            published_revision: number | null;
-            published_at: components["schemas"]["Timestamp"] | null;
-            /** @description The pending publication, if any */
-            scheduled: components["schemas"]["Schedule"] | null;
-            schedule_failure: components["schemas"]["ScheduleFailure"] | null;
-            comments_open: boolean;
-            comment_count: number;
-            created_at: components["schemas"]["Timestamp"];
-            updated_at: components["schemas"]["Timestamp"];
-            title: string;
-            slug: string;
-            standfirst: string | null;
-            body: string;
-            /** @description The body rendered to sanitized HTML by the renderer publication uses: what readers will see once it is published */
-            body_html: string;
-            tags: components["schemas"]["TagRef"][];
-            credits: components["schemas"]["CreditSnapshot"][];
-            hero_image: components["schemas"]["HeroImage"] | null;
-            source: components["schemas"]["Source"] | null;
-            ai_generated: boolean;
-        };
-        /** @description The article after a revision, restore or no-op */
-        RevisionResult: {
+        EditorArticleFields: {
             /**
              * @description Which view of the article this is: the head revision's
              * @constant
@@ -1440,9 +1404,20 @@ export interface components {
             hero_image: components["schemas"]["HeroImage"] | null;
             source: components["schemas"]["Source"] | null;
             ai_generated: boolean;
+        };
+        /** @description An article as editors see it: its head revision's content */
+        EditorArticle: components["schemas"]["EditorArticleFields"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            view: "editor";
+        };
+        /** @description The article after a revision, restore or no-op */
+        RevisionResult: {
             /** @description The head this edit was merged onto, when it was made against an older base */
             merged_onto: number | null;
-        };
+        } & components["schemas"]["EditorArticleFields"];
         EditorArticleSummary: {
             /** Format: uuid */
             id: string;
@@ -1467,7 +1442,7 @@ export interface components {
             data: components["schemas"]["EditorArticleSummary"][];
             meta: components["schemas"]["PageMeta"];
         };
-        RevisionSummary: {
+        RevisionSummaryFields: {
             number: number;
             created_at: components["schemas"]["Timestamp"];
             /** @description Name of the token that made it */
@@ -1478,25 +1453,17 @@ export interface components {
             /** @description Whether this is the revision the public sees */
             published: boolean;
         };
+        RevisionSummary: components["schemas"]["RevisionSummaryFields"];
         RevisionPage: {
             data: components["schemas"]["RevisionSummary"][];
             meta: components["schemas"]["PageMeta"];
         };
         /** @description One revision with its full snapshot */
         Revision: {
-            number: number;
-            created_at: components["schemas"]["Timestamp"];
-            /** @description Name of the token that made it */
-            author: string;
-            message: string | null;
-            changed_fields: string[];
-            merged_onto: number | null;
-            /** @description Whether this is the revision the public sees */
-            published: boolean;
             content: components["schemas"]["ArticleContent"];
             /** @description The body rendered to sanitized HTML by the renderer publication uses: what readers will see once it is published */
             body_html: string;
-        };
+        } & components["schemas"]["RevisionSummaryFields"];
         /** @description Where in the base body a conflicting passage is */
         TextPassage: {
             /** @description Paragraphs (blocks between blank lines) of the base body, counted from 0, `end` excluded; `start` equal to `end` for paragraphs inserted before paragraph `start` (at the end when it is the count) */
@@ -1743,8 +1710,7 @@ export interface components {
             /** @example 3 links, more than 2 */
             detail: string;
         };
-        /** @description A comment as moderators see it */
-        ModeratedComment: {
+        ModeratedCommentFields: {
             id: number;
             article: {
                 id: string;
@@ -1764,6 +1730,8 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
+        /** @description A comment as moderators see it */
+        ModeratedComment: components["schemas"]["ModeratedCommentFields"];
         ModerationEntry: {
             /** @description The token name, or "system" for the rules on arrival */
             actor: string;
@@ -1774,27 +1742,9 @@ export interface components {
             note: string | null;
         };
         CommentDetail: {
-            id: number;
-            article: {
-                id: string;
-                slug: string;
-                title: string | null;
-            };
-            parent_id: number | null;
-            depth: number;
-            author_name: string;
-            /** @description Null once erased */
-            author_email: string | null;
-            body: string;
-            status: components["schemas"]["CommentStatus"];
-            /** @description Every rule that fired when the comment arrived */
-            reasons: components["schemas"]["ModerationReason"][];
-            erased_at: components["schemas"]["Timestamp"] | null;
-            created_at: components["schemas"]["Timestamp"];
-            updated_at: components["schemas"]["Timestamp"];
             /** @description Oldest first */
             moderation_log: components["schemas"]["ModerationEntry"][];
-        };
+        } & components["schemas"]["ModeratedCommentFields"];
         ModeratedCommentPage: {
             data: components["schemas"]["ModeratedComment"][];
             meta: components["schemas"]["PageMeta"];
@@ -1879,7 +1829,7 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "editor" | "moderator";
-        Token: {
+        TokenFields: {
             id: number;
             name: string;
             role: components["schemas"]["Role"];
@@ -1889,28 +1839,21 @@ export interface components {
             last_used_at: components["schemas"]["Timestamp"] | null;
             revoked_at: components["schemas"]["Timestamp"] | null;
         };
+        Token: components["schemas"]["TokenFields"];
         TokenPage: {
             data: components["schemas"]["Token"][];
             meta: components["schemas"]["PageMeta"];
         };
         CreatedToken: {
-            id: number;
-            name: string;
-            role: components["schemas"]["Role"];
-            /** @description The first characters of the secret, to tell tokens apart */
-            prefix: string;
-            created_at: components["schemas"]["Timestamp"];
-            last_used_at: components["schemas"]["Timestamp"] | null;
-            revoked_at: components["schemas"]["Timestamp"] | null;
             /** @description The bearer token. Shown this once: only its hash is stored */
             secret: string;
-        };
+        } & components["schemas"]["TokenFields"];
         /**
          * @description An event type, `<entity>.*` for every event of one entity, or `*` for all
          * @enum {string}
          */
         EventSubscription: "*" | "article.*" | "comment.*" | "tag.*" | "credit.*" | "article.published" | "article.updated" | "article.unpublished" | "article.archived" | "article.scheduled" | "comment.created" | "comment.approved" | "comment.rejected" | "comment.spam" | "comment.pending" | "comment.erased" | "tag.created" | "tag.updated" | "tag.deleted" | "tag.published" | "tag.unpublished" | "credit.created" | "credit.updated" | "credit.deleted" | "credit.published" | "credit.unpublished";
-        Webhook: {
+        WebhookFields: {
             id: number;
             url: string;
             description: string;
@@ -1924,22 +1867,11 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
+        Webhook: components["schemas"]["WebhookFields"];
         CreatedWebhook: {
-            id: number;
-            url: string;
-            description: string;
-            events: components["schemas"]["EventSubscription"][];
-            enabled: boolean;
-            /** @description Why the webhook was disabled: a 410 answer, too many failures in a row, an admin */
-            disabled_reason: string | null;
-            disabled_at: components["schemas"]["Timestamp"] | null;
-            /** @description Deliveries given up in a row (each after its retries) since the last success; at WEBHOOKS_DISABLE_AFTER the webhook is disabled */
-            consecutive_failures: number;
-            created_at: components["schemas"]["Timestamp"];
-            updated_at: components["schemas"]["Timestamp"];
             /** @description The signing secret (`whsec_` and base64), shown this once: receivers verify each call with it (Standard Webhooks) */
             secret: string;
-        };
+        } & components["schemas"]["WebhookFields"];
         WebhookPage: {
             data: components["schemas"]["Webhook"][];
             meta: components["schemas"]["PageMeta"];
