@@ -22,6 +22,17 @@ function renamed<T>(value: T, renames: Map<string, string>): T {
   ) as T;
 }
 
+/** Calls `act` on every object of the document, parents before their members (which `act` may change). */
+function eachObject(value: unknown, act: (node: Json) => void): void {
+  if (Array.isArray(value)) {
+    for (const item of value) eachObject(item, act);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  act(value as Json);
+  for (const child of Object.values(value as Json)) eachObject(child, act);
+}
+
 /** The schemas the operations and webhooks refer to, directly or through other schemas. */
 function usedSchemas(document: Document): Set<string> {
   const schemas = document.components?.schemas ?? {};
@@ -157,13 +168,7 @@ export function withSharedParameters<D extends object>(document: D): D {
  * the regular expression zod checks a `uuid` or `date-time` format with (the format names it).
  */
 export function withoutRestatedBounds<D extends object>(document: D): D {
-  const visit = (value: unknown) => {
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
-    }
-    if (value === null || typeof value !== 'object') return;
-    const schema = value as Json;
+  eachObject(document, (schema) => {
     if (schema.minimum === Number.MIN_SAFE_INTEGER && schema.maximum === Number.MAX_SAFE_INTEGER) {
       delete schema.minimum;
       delete schema.maximum;
@@ -171,9 +176,7 @@ export function withoutRestatedBounds<D extends object>(document: D): D {
     if ((schema.format === 'uuid' || schema.format === 'date-time') && typeof schema.pattern === 'string') {
       delete schema.pattern;
     }
-    for (const child of Object.values(schema)) visit(child);
-  };
-  visit(document);
+  });
   return document;
 }
 
@@ -251,13 +254,7 @@ export function withoutRestatedReferences<D extends object>(document: D): D {
   };
   const asserted = (facts: [string, unknown][], key: string, value: unknown) =>
     facts.some(([k, v]) => k === key && isDeepStrictEqual(v, value));
-  const visit = (value: unknown) => {
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
-    }
-    if (value === null || typeof value !== 'object') return;
-    const schema = value as Json;
+  eachObject(document, (schema) => {
     if (typeof schema.$ref === 'string' && Object.keys(schema).length > 1) {
       const facts = factsOf(schema.$ref);
       for (const [key, sibling] of Object.entries(schema)) {
@@ -276,9 +273,7 @@ export function withoutRestatedReferences<D extends object>(document: D): D {
         }
       }
     }
-    for (const child of Object.values(schema)) visit(child);
-  };
-  visit(document);
+  });
   return document;
 }
 
@@ -299,13 +294,7 @@ export function wrapReferences<T>(schema: T): T {
 
 /** OpenAPI 3.1 lets keywords stand beside a `$ref`: `allOf` with one reference is that reference. */
 export function withPlainReferences<D extends object>(document: D): D {
-  const visit = (value: unknown) => {
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
-    }
-    if (value === null || typeof value !== 'object') return;
-    const schema = value as Json;
+  eachObject(document, (schema) => {
     const [only, ...others] = Array.isArray(schema.allOf) ? (schema.allOf as Json[]) : [];
     if (
       only &&
@@ -317,9 +306,7 @@ export function withPlainReferences<D extends object>(document: D): D {
       delete schema.allOf;
       schema.$ref = only.$ref;
     }
-    for (const child of Object.values(schema)) visit(child);
-  };
-  visit(document);
+  });
   return document;
 }
 
