@@ -26,12 +26,13 @@ const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '
  * Throws EnvFileError naming the line of the first thing that is none of these.
  */
 export function parseEnvFile(text: string, file = '.env'): Map<string, string> {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  // trim() below also drops a byte order mark: it is white space to JavaScript.
+  const lines = text.split(/\r?\n/);
   const values = new Map<string, string>();
   const fail = (line: number, what: string) => new EnvFileError(`${file} line ${line}: ${what}`);
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
-    const line = (lines[i] ?? '').trim();
+    const line = (lines[i] as string).trim();
     if (line === '' || line.startsWith('#')) continue;
     const equals = line.indexOf('=');
     if (equals === -1) throw fail(lineNo, 'expected NAME=value');
@@ -43,7 +44,7 @@ export function parseEnvFile(text: string, file = '.env'): Map<string, string> {
     let rest = line.slice(equals + 1).trimStart();
     const quote = rest[0];
     if (quote !== '"' && quote !== "'" && quote !== '`') {
-      values.set(name, rest.replace(/\s+#.*$/, '').trim());
+      values.set(name, rest.replace(/\s+#.*/, ''));
       continue;
     }
     // A quoted value: read on, line after line, up to its closing quote.
@@ -55,7 +56,7 @@ export function parseEnvFile(text: string, file = '.env'): Map<string, string> {
         i++;
         if (i >= lines.length) throw fail(start, `the ${quote} quote opened here is never closed`);
         value += '\n';
-        rest = lines[i] ?? '';
+        rest = lines[i] as string;
         pos = 0;
         continue;
       }

@@ -12,6 +12,7 @@ function errorOf(run: () => unknown): string {
     run();
   } catch (err) {
     expect(err).toBeInstanceOf(EnvFileError);
+    expect((err as Error).name).toBe('EnvFileError');
     return (err as Error).message;
   }
   throw new Error('no error');
@@ -72,6 +73,32 @@ describe('parseEnvFile', () => {
     expect(errorOf(() => parseEnvFile("A='x' y\n"))).toBe('.env line 1: unexpected "y" after the closing quote');
   });
 
+  it('reads a file saved with a byte order mark, indented lines and spaces around the value', () => {
+    const text = [
+      '\uFEFFPORT=3001',
+      '  # indented comment',
+      'A=x   # after spaces',
+      'B= "  quoted  "',
+      'C=a\uFEFFb',
+    ].join('\n');
+    expect(entries(text)).toEqual({ PORT: '3001', A: 'x', B: '  quoted  ', C: 'a\uFEFFb' });
+  });
+
+  it('keeps an unknown escape and a backslash ending a line of a double-quoted value as written', () => {
+    expect(entries('A="C:\\dir \\d"\nB="ends\\\nnext"')).toEqual({ A: 'C:\\dir \\d', B: 'ends\\\nnext' });
+  });
+
+  it('reads export only as a prefix, not inside a name', () => {
+    expect(entries('export  PORT=1')).toEqual({ PORT: '1' });
+    expect(errorOf(() => parseEnvFile('NOexport PORT=1'))).toBe(
+      '.env line 1: "NOexport PORT" is not a variable name (letters, digits and _)',
+    );
+  });
+
+  it('names the opening line of a quote left open on the last line', () => {
+    expect(errorOf(() => parseEnvFile('A=1\nB="open'))).toBe('.env line 2: the " quote opened here is never closed');
+  });
+
   it('reads .env.example whole, and every variable it sets is one Fjord reads, with valid values', () => {
     const example = parseEnvFile(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
     expect(example.size).toBeGreaterThan(20);
@@ -101,6 +128,14 @@ describe('loadEnvFile', () => {
     expect(env).toEqual({ PORT: '4000' });
   });
 
+  it('fails on a .env that is a folder, naming .env', () => {
+    const dir = folder({});
+    mkdirSync(join(dir, '.env'));
+    const env = {};
+    expect(errorOf(() => loadEnvFile(env, dir))).toBe('.env: is a directory');
+    expect(env).toEqual({});
+  });
+
   it('reads the file ENV_FILE names instead, relative to the working directory', () => {
     const dir = folder({ '.env': 'PORT=1\n', 'staging.env': 'PORT=2\n' });
     const env: Record<string, string | undefined> = { ENV_FILE: 'staging.env' };
@@ -119,6 +154,10 @@ describe('loadEnvFile', () => {
     mkdirSync(join(dir, 'conf'));
     expect(errorOf(() => loadEnvFile({ ENV_FILE: 'missing.env' }, dir))).toBe('ENV_FILE=missing.env: no such file');
     expect(errorOf(() => loadEnvFile({ ENV_FILE: 'conf' }, dir))).toBe('ENV_FILE=conf: is a directory');
+    writeFileSync(join(dir, 'plain.env'), 'PORT=1\n');
+    expect(errorOf(() => loadEnvFile({ ENV_FILE: 'plain.env/x' }, dir))).toBe(
+      'ENV_FILE=plain.env/x: cannot be read (ENOTDIR)',
+    );
     const env = {};
     expect(errorOf(() => loadEnvFile(env, dir))).toBe('.env line 2: expected NAME=value');
     expect(env).toEqual({});
@@ -156,5 +195,23 @@ describe('processConfig', () => {
   it('ends the process with 78 and one line for a bad file, and the usual lines for bad variables', () => {
     expect(ended({ ENV_FILE: 'missing.env' })).toBe('fjord: ENV_FILE=missing.env: no such file\n');
     expect(ended({ ENV_FILE: '', PORT: 'x' })).toBe('fjord: Invalid configuration:\n  - PORT="x": must be a number\n');
+  });
+
+  it('leaves an unexpected error to the caller, printing nothing and not exiting', () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const exit = vi.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`exit ${code}`);
+    });
+    const broken = new Proxy(
+      {},
+      {
+        get() {
+          throw new TypeError('environment unreadable');
+        },
+      },
+    );
+    expect(() => processConfig(broken)).toThrow(new TypeError('environment unreadable'));
+    expect(write).not.toHaveBeenCalled();
+    expect(exit).not.toHaveBeenCalled();
   });
 });

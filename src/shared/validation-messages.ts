@@ -86,7 +86,7 @@ function bound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>): string
       return quantity('character');
     case 'array':
     case 'set':
-      return quantity('item').replace(/^must be /, 'must have ');
+      return quantity('item').replace('must be ', 'must have ');
     case 'date':
       return `must be ${small ? 'on or after' : 'on or before'} ${new Date(Number(limit)).toISOString()}`;
     default: {

@@ -35,6 +35,14 @@ describe('listenFailure', () => {
       line: 'port 80 needs privileges this process does not have: set PORT to 1024 or above',
       exitCode: 78,
     });
+    expect(listenFailure(errno('EACCES'), { PORT: 1023, HOST: '0.0.0.0' })).toEqual({
+      line: 'port 1023 needs privileges this process does not have: set PORT to 1024 or above',
+      exitCode: 78,
+    });
+    expect(listenFailure(errno('EACCES'), { PORT: 1024, HOST: '0.0.0.0' })).toEqual({
+      line: 'this process may not listen on 0.0.0.0 port 1024: set PORT or HOST to another',
+      exitCode: 78,
+    });
     expect(listenFailure(errno('EACCES'), where)).toEqual({
       line: 'this process may not listen on 127.0.0.1 port 3000: set PORT or HOST to another',
       exitCode: 78,
@@ -45,6 +53,13 @@ describe('listenFailure', () => {
     });
     expect(listenFailure(errno('ENOTFOUND'), { PORT: 3000, HOST: 'nowhere.invalid' })).toEqual({
       line: 'HOST=nowhere.invalid does not resolve to an address: set HOST to an address, such as 127.0.0.1, or 0.0.0.0 for all',
+      exitCode: 78,
+    });
+  });
+
+  it('says the same of a host whose lookup failed for now as of one that does not resolve', () => {
+    expect(listenFailure(errno('EAI_AGAIN'), { PORT: 3000, HOST: 'db.internal' })).toEqual({
+      line: 'HOST=db.internal does not resolve to an address: set HOST to an address, such as 127.0.0.1, or 0.0.0.0 for all',
       exitCode: 78,
     });
   });

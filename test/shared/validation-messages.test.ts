@@ -27,6 +27,7 @@ describe('validation messages in Fjord’s words', () => {
       'list: must be an array',
       'nested: must be an object',
     ]);
+    expect(messages(z.symbol(), 'x')).toEqual([': must be a value of type symbol']);
   });
 
   it('words lengths, sizes and bounds, inclusive or not', () => {
@@ -74,6 +75,49 @@ describe('validation messages in Fjord’s words', () => {
     ]);
   });
 
+  it('words sets like arrays, dates by the instant, and exact sizes', () => {
+    const schema = z.object({
+      tags: z.set(z.string()).max(2),
+      some: z.set(z.string()).min(1),
+      pair: z.set(z.string()).size(2),
+      two: z.array(z.string()).length(2),
+      from: z.date().min(new Date('2026-01-01T00:00:00Z')),
+      until: z.date().max(new Date('2026-12-31T23:59:59Z')),
+    });
+    const value = {
+      tags: new Set(['a', 'b', 'c']),
+      some: new Set(),
+      pair: new Set(['a']),
+      two: ['a', 'b', 'c'],
+      from: new Date('2025-12-31T23:59:59Z'),
+      until: new Date('2027-01-01T00:00:00Z'),
+    };
+    expect(messages(schema, value)).toEqual([
+      'tags: must have at most 2 items',
+      'some: must not be empty',
+      'pair: must have exactly 2 items',
+      'two: must have exactly 2 items',
+      'from: must be on or after 2026-01-01T00:00:00.000Z',
+      'until: must be on or before 2026-12-31T23:59:59.000Z',
+    ]);
+  });
+
+  it('words a bound that a custom check raises without a message of its own', () => {
+    const raising = (issue: Record<string, unknown>) =>
+      z.unknown().check((payload) => {
+        payload.issues.push({ input: payload.value, ...issue } as never);
+      });
+    expect(messages(raising({ code: 'too_small', origin: 'string', minimum: 3, inclusive: false }), 'abc')).toEqual([
+      ': must be more than 3 characters',
+    ]);
+    expect(messages(raising({ code: 'too_big', origin: 'array', maximum: 3, inclusive: false }), [])).toEqual([
+      ': must have fewer than 3 items',
+    ]);
+    expect(messages(raising({ code: 'too_small', origin: 'number', minimum: 5, exact: true }), 4)).toEqual([
+      ': must be 5',
+    ]);
+  });
+
   it('lists the allowed values of an enum or a literal', () => {
     expect(messages(z.enum(['a', 'b', 'c']), 'd')).toEqual([': must be one of "a", "b" or "c"']);
     expect(messages(z.enum(['a', 'b']), 'd')).toEqual([': must be "a" or "b"']);
@@ -90,9 +134,26 @@ describe('validation messages in Fjord’s words', () => {
       day: z.iso.date(),
       code: z.string().regex(/^[a-z]+$/),
       prefix: z.string().startsWith('x-'),
+      suffix: z.string().endsWith('.md'),
+      contains: z.string().includes('@'),
       ip: z.ipv4(),
+      emoji: z.emoji(),
+      postal: z.stringFormat('postal_code', (v) => /^[0-9]{4}$/.test(v)),
     });
-    const value = { email: 'ada', url: 'nope', uuid: '1', at: 'noon', day: '15/01', code: 'A', prefix: 'y', ip: '1' };
+    const value = {
+      email: 'ada',
+      url: 'nope',
+      uuid: '1',
+      at: 'noon',
+      day: '15/01',
+      code: 'A',
+      prefix: 'y',
+      suffix: 'a.txt',
+      contains: 'ada',
+      ip: '1',
+      emoji: 'a',
+      postal: 'x',
+    };
     expect(messages(schema, value)).toEqual([
       'email: must be an e-mail address such as ada@example.com',
       'url: must be a URL such as https://example.com/',
@@ -101,7 +162,11 @@ describe('validation messages in Fjord’s words', () => {
       'day: must be a date such as 2026-01-15',
       'code: must match the pattern /^[a-z]+$/',
       'prefix: must start with "x-"',
+      'suffix: must end with ".md"',
+      'contains: must contain "@"',
       'ip: must be an IPv4 address',
+      'emoji: must be a valid emoji',
+      'postal: must be a valid postal code',
     ]);
   });
 
@@ -113,6 +178,9 @@ describe('validation messages in Fjord’s words', () => {
     expect(messages(z.union([z.string(), z.number()]), true)).toEqual([': does not match any of the accepted forms']);
     expect(messages(z.record(z.string().max(1), z.string()), { bc: 'x' })).toEqual([
       'bc: has a key that is not accepted',
+    ]);
+    expect(messages(z.map(z.object({}), z.number()), new Map([[{}, 'x']]))).toEqual([
+      ': holds a value that is not accepted',
     ]);
     expect(
       messages(

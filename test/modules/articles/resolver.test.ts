@@ -99,6 +99,9 @@ describe('movedUrl', () => {
       '/v1/articles/new/comments?limit=5&cursor=abc',
     );
     expect(movedUrl('/v1/articles/old%2Dslug/comments', 'new')).toBe('/v1/articles/new/comments');
+    expect(movedUrl('/v1/articles/old/comments/01900000-0000-7000-8000-000000000009/replies?limit=2', 'new')).toBe(
+      '/v1/articles/new/comments/01900000-0000-7000-8000-000000000009/replies?limit=2',
+    );
   });
 
   it('answers a path on this server even for a request line naming a host', () => {
