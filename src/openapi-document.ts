@@ -6,6 +6,13 @@ import { openSqliteEngine } from './engine/sqlite.js';
 /** A collection this short fits on its line: `{ $ref: "#/components/headers/ETag" }`, `[ id, name ]`. */
 const ONE_LINE = 120;
 
+/**
+ * A list of response headers is written once, as an anchor, when at least three responses carry it;
+ * the most shared lists first, up to this many aliases in the whole file: SnakeYAML, which the Java
+ * client generators read YAML with, refuses more than 50 by default.
+ */
+const MAX_ALIASES = 40;
+
 const mapAt = (node: unknown, key: string): YAMLMap | undefined => {
   const child = isMap(node) ? node.get(key, true) : undefined;
   return isMap(child) ? child : undefined;
@@ -21,11 +28,20 @@ const mapAt = (node: unknown, key: string): YAMLMap | undefined => {
 function aliasSharedHeaders(yaml: Document) {
   const first = new Map<string, { node: YAMLMap; anchor: string }>();
   const named = new Set<string>();
-  const share = (response: unknown, label: string, fallback = label) => {
+  const uses = new Map<string, number>();
+  const keyOf = (response: unknown) => {
     const headers = mapAt(response, 'headers');
-    if (!headers || !isMap(response)) return;
-    const key = JSON.stringify(headers.toJSON());
-    if (key.length <= ONE_LINE) return;
+    const key = headers && isMap(response) ? JSON.stringify(headers.toJSON()) : '';
+    return key.length > ONE_LINE ? { headers: headers as YAMLMap, key } : undefined;
+  };
+  const count = (response: unknown) => {
+    const found = keyOf(response);
+    if (found) uses.set(found.key, (uses.get(found.key) ?? 0) + 1);
+  };
+  const share = (response: unknown, label: string, fallback = label) => {
+    const found = keyOf(response);
+    if (!found || !isMap(response) || !aliased.has(found.key)) return;
+    const { headers, key } = found;
     const seen = first.get(key);
     if (!seen) {
       const anchor = `${named.has(`${label}-headers`) ? fallback : label}-headers`;
@@ -37,18 +53,29 @@ function aliasSharedHeaders(yaml: Document) {
     response.set('headers', yaml.createAlias(seen.node, seen.anchor));
   };
   const components = mapAt(yaml.contents, 'components');
-  // A shared error response's headers are named after what they go with: `OnWrite` → `Write-headers`.
-  for (const pair of mapAt(components, 'responses')?.items ?? []) {
-    const name = String(pair.key);
-    share(pair.value, name.replace(/^\w+On(IdempotentWrite|Write)$/, '$1'), name);
-  }
-  for (const path of mapAt(yaml.contents, 'paths')?.items ?? []) {
-    for (const { value: operation } of isMap(path.value) ? path.value.items : []) {
-      const id = isMap(operation) ? String(operation.get('operationId')) : '';
-      for (const status of mapAt(operation, 'responses')?.items ?? [])
-        share(status.value, `${id}-${String(status.key)}`);
+  const responses = (visitResponse: (response: unknown, label: string, fallback?: string) => void) => {
+    // A shared error response's headers are named after what they go with: `OnWrite` → `Write-headers`.
+    for (const pair of mapAt(components, 'responses')?.items ?? []) {
+      const name = String(pair.key);
+      visitResponse(pair.value, name.replace(/^\w+On(IdempotentWrite|Write)$/, '$1'), name);
     }
+    for (const path of mapAt(yaml.contents, 'paths')?.items ?? []) {
+      for (const { value: operation } of isMap(path.value) ? path.value.items : []) {
+        const id = isMap(operation) ? String(operation.get('operationId')) : '';
+        for (const status of mapAt(operation, 'responses')?.items ?? [])
+          visitResponse(status.value, `${id}-${String(status.key)}`);
+      }
+    }
+  };
+  responses(count);
+  const aliased = new Set<string>();
+  let budget = MAX_ALIASES;
+  for (const [key, n] of [...uses].sort(([, a], [, b]) => b - a)) {
+    if (n < 3 || n - 1 > budget) continue;
+    aliased.add(key);
+    budget -= n - 1;
   }
+  responses(share);
 }
 
 /**
@@ -57,7 +84,9 @@ function aliasSharedHeaders(yaml: Document) {
  */
 export function toYaml(document: unknown): string {
   // Only the anchors named below: an object the document holds twice is written out twice.
-  const yaml = new Document(document, { aliasDuplicateObjects: false });
+  // YAML 1.1 rules for what to quote, so that parsers of either version read the same document: a
+  // 1.1 parser (js-yaml, PyYAML, Go's yaml.v2) would read a bare `n` as false, a date as a timestamp.
+  const yaml = new Document(document, { version: '1.1', aliasDuplicateObjects: false });
   const short = (node: { toJSON(): unknown; flow?: boolean }) => {
     if (JSON.stringify(node.toJSON()).length <= ONE_LINE) node.flow = true;
   };

@@ -110,6 +110,9 @@ describe('toYaml', () => {
       '/v1/credits': {
         post: { operationId: 'createCredit', responses: { '201': { description: 'Made', headers } } },
       },
+      '/v1/tokens': {
+        post: { operationId: 'createToken', responses: { '201': { description: 'Issued', headers } } },
+      },
     },
   };
 
@@ -119,5 +122,12 @@ describe('toYaml', () => {
     expect(yaml.match(/RateLimit-Limit:/g)).toHaveLength(1);
     expect(yaml).toContain('headers: &createTag-201-headers');
     expect(yaml).toContain('headers: *createTag-201-headers');
+  });
+
+  it("writes out a list that only two responses share, since each alias counts against parsers' limits", () => {
+    const { '/v1/tokens': _, ...two } = document.paths;
+    const yaml = toYaml({ paths: two });
+    expect(yaml.match(/RateLimit-Limit:/g)).toHaveLength(2);
+    expect(yaml).not.toContain('&');
   });
 });
