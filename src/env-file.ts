@@ -21,19 +21,22 @@ const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '
 
 /**
  * Parses dotenv text: `NAME=value` lines, `#` comments, an optional `export `, values bare
- * (a ` #` starts a comment), in single quotes (as written) or double quotes (\n, \t, \" and \\
- * escapes); quoted values may span lines. A later line wins over an earlier one of the same name.
+ * (a `#` at their start or after white space starts a comment: `A= # later` is empty, `A=b#c` is
+ * `b#c`), in single quotes or backticks (as written) or double quotes (\n, \t, \" and \\ escapes);
+ * quoted values may span lines, and keep every space inside their quotes. A later line wins over
+ * an earlier one of the same name.
  * Throws EnvFileError naming the line of the first thing that is none of these.
  */
 export function parseEnvFile(text: string, file = '.env'): Map<string, string> {
-  // trim() below also drops a byte order mark: it is white space to JavaScript.
+  // trimStart() below also drops a byte order mark: it is white space to JavaScript.
   const lines = text.split(/\r?\n/);
   const values = new Map<string, string>();
   const fail = (line: number, what: string) => new EnvFileError(`${file} line ${line}: ${what}`);
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
-    const line = (lines[i] as string).trim();
-    if (line === '' || line.startsWith('#')) continue;
+    // Only the start: the end of a line that opens a quote belongs to the quoted value.
+    const line = (lines[i] as string).trimStart();
+    if (line.trimEnd() === '' || line.startsWith('#')) continue;
     const equals = line.indexOf('=');
     if (equals === -1) throw fail(lineNo, 'expected NAME=value');
     const name = line
@@ -44,7 +47,7 @@ export function parseEnvFile(text: string, file = '.env'): Map<string, string> {
     let rest = line.slice(equals + 1).trimStart();
     const quote = rest[0];
     if (quote !== '"' && quote !== "'" && quote !== '`') {
-      values.set(name, rest.replace(/\s+#.*/, ''));
+      values.set(name, rest.startsWith('#') ? '' : rest.replace(/\s+#.*/, '').trimEnd());
       continue;
     }
     // A quoted value: read on, line after line, up to its closing quote.

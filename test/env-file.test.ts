@@ -84,6 +84,19 @@ describe('parseEnvFile', () => {
     expect(entries(text)).toEqual({ PORT: '3001', A: 'x', B: '  quoted  ', C: 'a\uFEFFb' });
   });
 
+  it('reads a value that is only a comment as empty, and keeps a # inside a word', () => {
+    expect(entries('DATABASE_URL= # set me\nB=#also\nC=b#c\nD=plain   ')).toEqual({
+      DATABASE_URL: '',
+      B: '',
+      C: 'b#c',
+      D: 'plain',
+    });
+  });
+
+  it('keeps the spaces inside quotes that end a line, and the lines after', () => {
+    expect(entries('A="foo   \n  bar"\nB=`x  `   ')).toEqual({ A: 'foo   \n  bar', B: 'x  ' });
+  });
+
   it('keeps an unknown escape and a backslash ending a line of a double-quoted value as written', () => {
     expect(entries('A="C:\\dir \\d"\nB="ends\\\nnext"')).toEqual({ A: 'C:\\dir \\d', B: 'ends\\\nnext' });
   });
