@@ -365,6 +365,19 @@ describe('context', () => {
     expect(leadingContext(word)).toBe('w'.repeat(HUNK_CONTEXT.chars));
     expect(trailingContext(`a ${word}`)).toBe('w'.repeat(HUNK_CONTEXT.chars));
   });
+
+  it('counts characters as code points, never keeping half of an emoji', () => {
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    // One character before the emoji puts every 80th UTF-16 unit in the middle of a pair.
+    const leading = leadingContext(`x${'😀'.repeat(100)}`);
+    const trailing = trailingContext(`${'🌊'.repeat(100)}x`);
+    expect(leading).toBe(`x${'😀'.repeat(HUNK_CONTEXT.chars - 1)}`);
+    expect(trailing).toBe(`${'🌊'.repeat(HUNK_CONTEXT.chars - 1)}x`);
+    expect(leading).not.toMatch(lone);
+    expect(trailing).not.toMatch(lone);
+    expect(leadingContext('🇳🇴 fjord 😀😀 ok')).toBe('🇳🇴 fjord 😀😀 ok');
+    expect(trailingContext('🇳🇴 fjord 😀😀 ok')).toBe('🇳🇴 fjord 😀😀 ok');
+  });
 });
 
 describe('replacementPatch', () => {

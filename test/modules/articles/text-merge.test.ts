@@ -380,6 +380,120 @@ describe('mergeText where hunks meet', () => {
   });
 });
 
+describe('mergeText on a paragraph both sides inserted, next to a paragraph one side changed', () => {
+  // Runs of equal paragraphs let the two diffs align the same insertion differently: on one side as an
+  // insertion, on the other as a change of the paragraph next to it. Applying both would hold it twice.
+  const conflict = (at: number, line: number, baseText: string, theirs: string, yours: string) => ({
+    kind: 'conflict',
+    conflicts: [
+      {
+        passage: { paragraphs: { start: at, end: at + 1 }, lines: { start: line, end: line + 1 } },
+        base: baseText,
+        theirs,
+        yours,
+      },
+    ],
+  });
+
+  it('conflicts rather than holding it twice when the other side also deleted the paragraph after it', () => {
+    expect(mergeText('A\n\nA\n\nC\n\nB', 'NEW\n\nA\n\nA\n\nC\n\nB', 'NEW\n\nA\n\nC\n\nB')).toEqual(
+      conflict(0, 0, 'A', 'NEW\n\nA', 'NEW'),
+    );
+    expect(mergeText('A\n\nA\n\nC\n\nB', 'NEW\n\nA\n\nC\n\nB', 'NEW\n\nA\n\nA\n\nC\n\nB')).toEqual(
+      conflict(0, 0, 'A', 'NEW', 'NEW\n\nA'),
+    );
+  });
+
+  it('conflicts rather than holding it twice inside the text, whichever side deleted', () => {
+    const base = 'B\n\nC\n\nB\n\nA\n\nC\n\nB';
+    const kept = 'B\n\nC\n\nNEW\n\nB\n\nA\n\nC\n\nB';
+    const deletedB = 'B\n\nC\n\nNEW\n\nA\n\nC\n\nB';
+    expect(mergeText(base, kept, deletedB)).toEqual(conflict(2, 4, 'B', 'NEW\n\nB', 'NEW'));
+    expect(mergeText(base, deletedB, kept)).toEqual(conflict(2, 4, 'B', 'NEW', 'NEW\n\nB'));
+  });
+
+  it('conflicts rather than holding it twice when the diff sees the deleted paragraph replaced by it', () => {
+    const base = 'A\n\nC\n\nB\n\nB\n\nA\n\nB';
+    const deletedA = 'A\n\nC\n\nB\n\nB\n\nNEW\n\nB';
+    const kept = 'A\n\nC\n\nB\n\nB\n\nNEW\n\nA\n\nB';
+    expect(mergeText(base, deletedA, kept)).toEqual(conflict(4, 8, 'A', 'NEW', 'NEW\n\nA'));
+    expect(mergeText(base, kept, deletedA)).toEqual(conflict(4, 8, 'A', 'NEW\n\nA', 'NEW'));
+  });
+
+  it('conflicts on the whole stretch when the two diffs see the paragraph written at places apart', () => {
+    // Theirs reads as "A, then NEW and A1 in place of the second A"; yours as "NEW in place of the first A".
+    expect(mergeText('A\n\nA', 'A\n\nNEW\n\nA1', 'NEW\n\nA')).toEqual({
+      kind: 'conflict',
+      conflicts: [
+        {
+          passage: { paragraphs: { start: 0, end: 2 }, lines: { start: 0, end: 3 } },
+          base: 'A\n\nA',
+          theirs: 'A\n\nNEW\n\nA1',
+          yours: 'NEW\n\nA',
+        },
+      ],
+    });
+  });
+
+  it('conflicts on one paragraph both sides added at different places, which may be meant once', () => {
+    expect(mergeText('A\n\nB\n\nC', '---\n\nA\n\nB\n\nC', 'A\n\nB\n\n---\n\nC')).toEqual({
+      kind: 'conflict',
+      conflicts: [
+        {
+          passage: { paragraphs: { start: 0, end: 2 }, lines: { start: 0, end: 3 } },
+          base: 'A\n\nB',
+          theirs: '---\n\nA\n\nB',
+          yours: 'A\n\nB\n\n---',
+        },
+      ],
+    });
+  });
+
+  it('conflicts when one side inserted a paragraph the other wrote in place of the next one', () => {
+    // Theirs reads as "X in place of B, then B2 inserted before C".
+    expect(mergeText('A\n\nB\n\nC', 'A\n\nX\n\nB2\n\nC', 'A\n\nX\n\nB\n\nC')).toEqual({
+      kind: 'conflict',
+      conflicts: [
+        {
+          passage: { paragraphs: { start: 1, end: 2 }, lines: { start: 2, end: 3 } },
+          base: 'B',
+          theirs: 'X',
+          yours: 'X\n\nB',
+        },
+      ],
+    });
+  });
+
+  it('never holds the paragraph twice, nor drops it, when the merge succeeds', () => {
+    const change = fc.oneof(
+      fc.constant({ kind: 'none' as const, at: 0 }),
+      fc.record({ kind: fc.constantFrom('edit' as const, 'delete' as const), at: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('A', 'B', 'C'), { minLength: 1, maxLength: 6 }),
+        fc.nat(),
+        change,
+        change,
+        (parts, i, theirChange, yourChange) => {
+          const at = i % (parts.length + 1);
+          const apply = ({ kind, at: j }: { kind: 'none' | 'edit' | 'delete'; at: number }, tag: string) => {
+            const side: string[] = [...parts];
+            const k = j % side.length;
+            if (kind === 'edit') side[k] = `${side[k]}${tag}`;
+            if (kind === 'delete') side.splice(k, 1);
+            side.splice(kind === 'delete' && k < at ? at - 1 : at, 0, 'NEW');
+            return join(side);
+          };
+          const result = mergeText(join(parts), apply(theirChange, '1'), apply(yourChange, '2'));
+          if (result.kind === 'merged') expect(result.text.split('\n\n').filter((p) => p === 'NEW')).toEqual(['NEW']);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('mergeText bounds', () => {
   const many = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag} ${i}`).join('\n\n');
 

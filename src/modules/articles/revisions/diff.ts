@@ -87,19 +87,22 @@ function wordChanges(oldBody: string, newBody: string): TextChange[] | undefined
   return changes && toChanges(changes);
 }
 
-/** Around each change, at most this many words of unchanged text, on its own line, and this many characters. */
+/**
+ * Around each change, at most this many words of unchanged text, on its own line, and this many
+ * characters (code points: a cut never splits a surrogate pair, which strict UTF-8 clients reject).
+ */
 export const HUNK_CONTEXT = { words: 5, chars: 80 } as const;
 
 /** The start of an unchanged run that follows a change: its first words, up to the first line break. */
 export function leadingContext(text: string): string {
   const lineEnd = text.indexOf('\n');
-  const piece = (lineEnd === -1 ? text : text.slice(0, lineEnd)).slice(0, HUNK_CONTEXT.chars);
+  const piece = [...(lineEnd === -1 ? text : text.slice(0, lineEnd))].slice(0, HUNK_CONTEXT.chars).join('');
   return (piece.match(/\s*\S+/g) ?? []).slice(0, HUNK_CONTEXT.words).join('');
 }
 
 /** The end of an unchanged run that precedes a change: its last words, back to the last line break. */
 export function trailingContext(text: string): string {
-  const piece = text.slice(text.lastIndexOf('\n') + 1).slice(-HUNK_CONTEXT.chars);
+  const piece = [...text.slice(text.lastIndexOf('\n') + 1)].slice(-HUNK_CONTEXT.chars).join('');
   return (piece.match(/\S+\s*/g) ?? []).slice(-HUNK_CONTEXT.words).join('');
 }
 

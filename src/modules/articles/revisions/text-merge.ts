@@ -138,6 +138,30 @@ function wholeConflict(base: string, theirs: string, yours: string): TextMerge {
   };
 }
 
+/** The paragraphs a hunk writes. */
+function writtenParagraphs(hunk: Hunk, side: string[]): string[] {
+  const written: string[] = [];
+  for (let k = hunk.sideStart; k < hunk.sideEnd; k += 1)
+    if (k % 2 === 0 && side[k] !== '') written.push(side[k] as string);
+  return written;
+}
+
+/**
+ * Whether a group of hunks from both sides can be applied one after the other (sorted by start,
+ * insertions first): no two share a base token or insert at the same place, and neither side
+ * writes a paragraph the other side also writes there. That paragraph would then be one change made
+ * on both sides, which the two diffs aligned differently, and applying both would hold it twice.
+ */
+function followsInOrder(group: Hunk[], theirs: string[], yours: string[]): boolean {
+  for (let k = 1; k < group.length; k += 1) {
+    const previous = group[k - 1] as Hunk;
+    const hunk = group[k] as Hunk;
+    if (hunk.start < previous.end || hunk.end === previous.start) return false;
+  }
+  const theirWritten = new Set(group.filter((h) => h.side === 'theirs').flatMap((h) => writtenParagraphs(h, theirs)));
+  return !group.some((h) => h.side === 'yours' && writtenParagraphs(h, yours).some((p) => theirWritten.has(p)));
+}
+
 /** Merges the changes `theirs` and `yours` each made to `base`. */
 export function mergeText(base: string, theirs: string, yours: string): TextMerge {
   const b = tokenize(base);
@@ -162,14 +186,19 @@ export function mergeText(base: string, theirs: string, yours: string): TextMerg
     let insertionAtEnd = start === end;
     for (i += 1; i < hunks.length; i += 1) {
       const next = hunks[i] as Hunk;
-      // Overlapping ranges share a base token; two insertions overlap at the same place.
-      // (Sorted by start, a hunk that does not start before `end` and ends there is an insertion at `end`.)
-      const overlaps = next.start < end || (insertionAtEnd && next.end === end);
-      if (!overlaps) break;
+      const insertion = next.start === next.end;
+      // Overlapping ranges share a base token. An insertion also joins the hunks it touches: the two
+      // diffs may align one insertion made on both sides differently, as an insertion on one side and
+      // a change that starts or ends there on the other, and only the group shows it.
+      // (Sorted by start, a hunk that starts at `end` can only touch the group, and ends there only if it is an insertion.)
+      const joins = next.start < end || (next.start === end && (insertionAtEnd || insertion));
+      if (!joins) break;
       group.push(next);
       if (next.end > end) {
         end = next.end;
         insertionAtEnd = false;
+      } else if (insertion) {
+        insertionAtEnd = true;
       }
     }
     merged.push(...b.slice(done, start));
@@ -188,6 +217,8 @@ export function mergeText(base: string, theirs: string, yours: string): TextMerg
     const yourPart = sideTokens(yourGroup, start, end, y).join('');
     if (theirPart === yourPart) {
       merged.push(theirPart);
+    } else if (followsInOrder(group, t, y)) {
+      for (const hunk of group) merged.push(...(hunk.side === 'theirs' ? t : y).slice(hunk.sideStart, hunk.sideEnd));
     } else {
       conflicts.push({
         passage: passageOf(b, start, end),
@@ -199,7 +230,81 @@ export function mergeText(base: string, theirs: string, yours: string): TextMerg
   }
   if (conflicts.length > 0) return { kind: 'conflict', conflicts };
   merged.push(...b.slice(done));
-  return { kind: 'merged', text: merged.join('') };
+  const text = merged.join('');
+  const repeated = repeatedPassages(b, t, y, theirHunks, yourHunks, text);
+  return repeated.length > 0 ? { kind: 'conflict', conflicts: repeated } : { kind: 'merged', text };
+}
+
+/** Base tokens [start, end), widened until no hunk straddles either edge. */
+function widened(start: number, end: number, hunks: Hunk[]): { start: number; end: number } {
+  let span = { start, end };
+  for (let wider = true; wider; ) {
+    wider = false;
+    for (const h of hunks) {
+      if (h.start < span.end && h.end > span.start && (h.start < span.start || h.end > span.end)) {
+        span = { start: Math.min(span.start, h.start), end: Math.max(span.end, h.end) };
+        wider = true;
+      }
+    }
+  }
+  return span;
+}
+
+/** How many times each paragraph occurs in a text. */
+function paragraphCounts(tokens: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let k = 0; k < tokens.length; k += 2)
+    counts.set(tokens[k] as string, (counts.get(tokens[k] as string) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The passages where both sides wrote one paragraph that the merge then holds more often than either
+ * side does. The two diffs can align one insertion made on both sides at places far enough apart to
+ * merge as two changes; the paragraph would then be saved twice. From the first change writing it to
+ * the last, the passage is a conflict: only the authors know whether they meant it once.
+ */
+function repeatedPassages(
+  b: string[],
+  t: string[],
+  y: string[],
+  theirHunks: Hunk[],
+  yourHunks: Hunk[],
+  text: string,
+): PassageConflict[] {
+  const theirWritten = new Set(theirHunks.flatMap((h) => writtenParagraphs(h, t)));
+  const shared = new Set(yourHunks.flatMap((h) => writtenParagraphs(h, y)).filter((p) => theirWritten.has(p)));
+  if (shared.size === 0) return [];
+  const [mergedCounts, theirCounts, yourCounts] = [tokenize(text), t, y].map(paragraphCounts) as [
+    Map<string, number>,
+    Map<string, number>,
+    Map<string, number>,
+  ];
+  const hunks = [...theirHunks, ...yourHunks];
+  const spans: { start: number; end: number }[] = [];
+  for (const paragraph of shared) {
+    const most = Math.max(theirCounts.get(paragraph) ?? 0, yourCounts.get(paragraph) ?? 0);
+    if ((mergedCounts.get(paragraph) ?? 0) <= most) continue;
+    const writing = hunks.filter((h) => writtenParagraphs(h, h.side === 'theirs' ? t : y).includes(paragraph));
+    spans.push(widened(Math.min(...writing.map((h) => h.start)), Math.max(...writing.map((h) => h.end)), hunks));
+  }
+  spans.sort((p, q) => p.start - q.start);
+  const joined: { start: number; end: number }[] = [];
+  for (const span of spans) {
+    const last = joined[joined.length - 1];
+    if (last !== undefined && span.start <= last.end) last.end = Math.max(last.end, span.end);
+    else joined.push(span);
+  }
+  const sidePart = (sideHunks: Hunk[], side: string[], { start, end }: { start: number; end: number }) => {
+    const inside = sideHunks.filter((h) => h.start >= start && h.end <= end);
+    return (inside.length === 0 ? b.slice(start, end) : sideTokens(inside, start, end, side)).join('');
+  };
+  return joined.map((span) => ({
+    passage: passageOf(b, span.start, span.end),
+    base: trimBlank(b.slice(span.start, span.end).join('')),
+    theirs: trimBlank(sidePart(theirHunks, t, span)),
+    yours: trimBlank(sidePart(yourHunks, y, span)),
+  }));
 }
 
 /** The paragraphs of a text, as passages count them. */
