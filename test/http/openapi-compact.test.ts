@@ -125,7 +125,7 @@ describe('toYaml', () => {
   });
 
   it("writes out a list that only two responses share, since each alias counts against parsers' limits", () => {
-    const { '/v1/tokens': _, ...two } = document.paths;
+    const two = { '/v1/tags': document.paths['/v1/tags'], '/v1/credits': document.paths['/v1/credits'] };
     const yaml = toYaml({ paths: two });
     expect(yaml.match(/RateLimit-Limit:/g)).toHaveLength(2);
     expect(yaml).not.toContain('&');
