@@ -8,7 +8,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import { events, webhookDeliveries, webhooks } from '../../db/pg/schema.js';
 import { withLockingTransaction } from '../../db/pg/tx.js';
-import { type DeliveryQueue, inLockOrder, type Settlement, toClaimed } from './queue.js';
+import { type DeliveryQueue, inLockOrder, type Settlement, streakAfter, toClaimed } from './queue.js';
 import { STOPPED } from './repository.js';
 
 export async function disablePgWebhook(tx: PgTransaction, id: number, reason: string, at: number): Promise<void> {
@@ -49,15 +49,8 @@ async function settleOne(tx: PgTransaction, s: Settlement): Promise<void> {
     .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leaseUntil, delivery.leaseUntil)))
     .returning({ id: webhookDeliveries.id });
   if (mine.length === 0) return;
-  // A delivery given up (past its retry window, or a 410) counts against the webhook; a retry
-  // still to come does not, so a receiver that is down for a while gets its events back.
   const givenUp = s.verdict.status === 'failed';
-  const streak =
-    s.verdict.status === 'succeeded'
-      ? 0
-      : givenUp
-        ? sql`${webhooks.failureStreak} + 1`
-        : sql`${webhooks.failureStreak}`;
+  const streak = streakAfter(s.verdict, webhooks.failureStreak);
   // The webhook's row lock orders the attempts of every node: each sees the streak the last left.
   const [webhook] = await tx
     .update(webhooks)

@@ -3,11 +3,21 @@
  * (`lease_until`), then settled with the attempt's result. SQLite: one writer at a time, so one
  * UPDATE ... RETURNING claims a batch that no other process can also claim.
  */
-import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { type AnyColumn, and, eq, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { events, webhookDeliveries, webhooks } from '../../db/schema.js';
 import type { AttemptResult, Verdict } from './outcome.js';
 import { disableWebhook, stopPending } from './repository.js';
+
+/**
+ * A webhook's failure streak after a settlement, as SQL on either engine's column: a delivery given
+ * up (past its retry window, or a 410) counts against the webhook; a retry still to come does not,
+ * so a receiver that is down for a while gets its events back; a success starts it again.
+ */
+export function streakAfter(verdict: Verdict, column: AnyColumn): SQL | 0 {
+  if (verdict.status === 'succeeded') return 0;
+  return verdict.status === 'failed' ? sql`${column} + 1` : sql`${column}`;
+}
 
 /** A delivery claimed for one attempt, with what the attempt needs. */
 export interface ClaimedDelivery {
@@ -128,15 +138,8 @@ function settleOne(tx: Tx, s: Settlement): void {
     .returning({ id: webhookDeliveries.id })
     .get();
   if (!mine) return;
-  // A delivery given up (past its retry window, or a 410) counts against the webhook; a retry
-  // still to come does not, so a receiver that is down for a while gets its events back.
   const givenUp = s.verdict.status === 'failed';
-  const streak =
-    s.verdict.status === 'succeeded'
-      ? 0
-      : givenUp
-        ? sql`${webhooks.failureStreak} + 1`
-        : sql`${webhooks.failureStreak}`;
+  const streak = streakAfter(s.verdict, webhooks.failureStreak);
   const webhook = tx
     .update(webhooks)
     .set({ failureStreak: streak })
