@@ -89,11 +89,6 @@ export function createPgArticlesRepository(
       }
     },
 
-    async findById(id) {
-      const [row] = await db.select().from(articles).where(eq(articles.id, id));
-      return row;
-    },
-
     async findPublishedById(id) {
       const [row] = await db
         .select()

@@ -215,10 +215,6 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
       }
     },
 
-    async findById(id: string): Promise<ArticleRow | undefined> {
-      return db.select().from(articles).where(eq(articles.id, id)).get();
-    },
-
     async findPublishedById(id: string): Promise<ArticleRow | undefined> {
       return publishedById.get({ id });
     },
