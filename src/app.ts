@@ -239,7 +239,7 @@ export async function buildApp({
     await worker.stop();
   });
 
-  const { send, redirect, serveFromCache } = createHttpCaching({
+  const { send, sendDocument, redirect, serveFromCache } = createHttpCaching({
     maxAgeSeconds: config.CACHE_MAX_AGE_S,
     staleWhileRevalidateSeconds: config.CACHE_STALE_WHILE_REVALIDATE_S,
     cache,
@@ -283,6 +283,7 @@ export async function buildApp({
       publishing: services.publishing,
       search: services.search,
       send,
+      sendDocument,
       redirect,
     });
     await revisionsRoutes(api, { service: services.revisions });

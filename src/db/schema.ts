@@ -54,6 +54,31 @@ export const articles = sqliteTable(
   ],
 );
 
+/**
+ * What readers are sent of each article, rendered once: its public JSON (`body`, with the `etag` and
+ * surrogate `keys` a response carries) and its teaser, the item of a list page. Every article has a
+ * row (a trigger adds it); triggers on the tables these documents show empty the row and bump
+ * `version` in the transaction of the write, and a reader stores what it rendered only while
+ * `version` is still the one it read, so a render of older state is never kept. `slug` is the
+ * current public slug, set with the documents, so a reader's slug is one indexed fetch.
+ */
+export const articleDocuments = sqliteTable(
+  'article_documents',
+  {
+    articleId: text('article_id')
+      .primaryKey()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull().default(0),
+    slug: text('slug'),
+    /** First: a list reads the teaser only, and the body after it stays unread. */
+    teaser: text('teaser'),
+    etag: text('etag'),
+    keys: text('keys'),
+    body: text('body'),
+  },
+  (t) => [uniqueIndex('article_documents_slug').on(t.slug)],
+);
+
 /** Every slug an article has had, current included: old public ones redirect, none is ever reused. */
 export const articleSlugs = sqliteTable(
   'article_slugs',

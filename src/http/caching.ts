@@ -60,6 +60,18 @@ export type CacheableRedirect = (
   keys: readonly string[],
 ) => FastifyReply;
 
+/**
+ * Sends a body serialized before (a stored document, a page joined from stored teasers) exactly as
+ * CacheableSender sends the body it serializes: same headers, ETag rules and response cache. `etag`
+ * is the stored `etagOf(body)` when there is one, so the read does no hashing.
+ */
+export type DocumentSender = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: string,
+  options: { keys: readonly string[]; etag?: string },
+) => FastifyReply;
+
 type Serializer = (value: unknown) => string;
 const serializers = new WeakMap<z.ZodType, Serializer>();
 
@@ -145,7 +157,13 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
 
   const send: CacheableSender = (request, reply, schema, value, options = {}) => {
     const body = serializerFor(schema, request)(value);
-    const etag = etagOf(body, options.etagPrefix);
+    return sendBody(request, reply, body, etagOf(body, options.etagPrefix), options);
+  };
+
+  const sendDocument: DocumentSender = (request, reply, body, { keys, etag }) =>
+    sendBody(request, reply, body, etag ?? etagOf(body), { keys });
+
+  function sendBody(request: FastifyRequest, reply: FastifyReply, body: string, etag: string, options: SendOptions) {
     if (options.private || !isShareable(request)) {
       reply.header('cache-control', 'private, no-cache');
       varyOnAuthorization(reply);
@@ -162,7 +180,7 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
     }
     publicHeaders(reply, keys);
     return sendWithValidator(request, reply, body, etag, encoder);
-  };
+  }
 
   /**
    * preHandler hook: answers an anonymous GET from the cache when it holds the request. It runs
@@ -183,5 +201,5 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
     return sendWithValidator(request, reply, hit.body, hit.etag, (coding) => cache.variant(url, hit.body, coding));
   }
 
-  return { send, redirect, serveFromCache };
+  return { send, sendDocument, redirect, serveFromCache };
 }

@@ -26,6 +26,7 @@ type Same<Table extends keyof typeof sqlite & keyof typeof pg> =
 export type SchemaParity = [
   Assert<Same<'articles'>>,
   Assert<Same<'articleSlugs'>>,
+  Assert<Same<'articleDocuments'>>,
   Assert<Same<'articleRevisions'>>,
   Assert<Same<'articleSchedules'>>,
   Assert<Same<'tags'>>,

@@ -64,6 +64,23 @@ export const articles = pgTable(
   ],
 );
 
+/** src/db/schema.ts's article_documents: readers' rendered documents, emptied by triggers on each write they show. */
+export const articleDocuments = pgTable(
+  'article_documents',
+  {
+    articleId: text('article_id')
+      .primaryKey()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull().default(0),
+    slug: text('slug'),
+    teaser: text('teaser'),
+    etag: text('etag'),
+    keys: text('keys'),
+    body: text('body'),
+  },
+  (t) => [uniqueIndex('article_documents_slug').on(t.slug)],
+);
+
 export const articleSlugs = pgTable(
   'article_slugs',
   {

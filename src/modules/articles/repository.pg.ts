@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import { toDomainError } from '../../db/errors.js';
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import {
   articleCredits,
+  articleDocuments,
   articleRevisions,
   articleSlugs,
   articles,
@@ -15,6 +16,7 @@ import { slugCandidates, uniqueSlug } from '../../shared/slug.js';
 import { teaserColumnsOf } from '../teasers/teaser.js';
 import type { PendingEvents } from './catalogue.js';
 import { catalogueContent } from './catalogue.pg.js';
+import type { ArticleDocument } from './documents.js';
 import { linksByArticle } from './links.js';
 import { type PgArticleWriters, recordAll } from './publishing/publication.pg.js';
 import type { ArticlesRepository, NewArticle } from './repository.js';
@@ -22,6 +24,22 @@ import type { NamedArticle } from './resolver.js';
 import { revisionRow } from './revisions/revision-rows.js';
 
 const teaserColumns = teaserColumnsOf(articles);
+const documentColumns = { body: articleDocuments.body, etag: articleDocuments.etag, keys: articleDocuments.keys };
+const entryColumns = {
+  id: articles.id,
+  publishedAt: articles.publishedAt,
+  version: articleDocuments.version,
+  teaser: articleDocuments.teaser,
+};
+
+/** Stores what a reader rendered; a failure (a slug another document holds, the database gone) only means the next read renders again. */
+async function storeUnlessStale(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch {
+    // nothing stored
+  }
+}
 
 /** How many slug candidates one query checks: a title rarely collides more than a few times. */
 const SLUG_BATCH = 16;
@@ -49,6 +67,96 @@ export function createPgArticlesRepository(
   writers: Pick<PgArticleWriters, 'appendAudit' | 'recordEvent'>,
 ): ArticlesRepository {
   return {
+    async findDocumentById(id) {
+      const [found] = await db
+        .select(documentColumns)
+        .from(articleDocuments)
+        .where(and(eq(articleDocuments.articleId, id), isNotNull(articleDocuments.body)));
+      return found as ArticleDocument | undefined;
+    },
+
+    async findDocumentBySlug(slug) {
+      const [found] = await db
+        .select(documentColumns)
+        .from(articleDocuments)
+        .where(and(eq(articleDocuments.slug, slug), isNotNull(articleDocuments.body)));
+      return found as ArticleDocument | undefined;
+    },
+
+    async findDocumentSource(id) {
+      const [found] = await db
+        .select({ row: articles, version: articleDocuments.version })
+        .from(articles)
+        .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
+        .where(and(eq(articles.id, id), eq(articles.status, 'published')));
+      return found;
+    },
+
+    // At READ COMMITTED an update waits for a writer holding the row, then sees its new version: a
+    // write committed after the render was read keeps the render out.
+    async storeDocuments(id, version, documents) {
+      await storeUnlessStale(() =>
+        db
+          .update(articleDocuments)
+          .set({
+            slug: documents.slug,
+            teaser: documents.teaser,
+            etag: documents.etag,
+            keys: documents.keys,
+            body: documents.body,
+          })
+          .where(and(eq(articleDocuments.articleId, id), eq(articleDocuments.version, version))),
+      );
+    },
+
+    async storeTeasers(teasers) {
+      if (teasers.length === 0) return;
+      await storeUnlessStale(() =>
+        db.execute(sql`
+          update article_documents d set teaser = v.teaser
+          from unnest(${teasers.map((t) => t.id)}::text[], ${teasers.map((t) => t.version)}::int[], ${teasers.map((t) => t.teaser)}::text[]) as v(id, version, teaser)
+          where d.article_id = v.id and d.version = v.version`),
+      );
+    },
+
+    async teaserRowsOf(ids) {
+      return db
+        .select(teaserColumns)
+        .from(articles)
+        .where(inArray(articles.id, [...ids]));
+    },
+
+    async findTeaserPage(q) {
+      if (q.tag) {
+        const conditions: SQL[] = [eq(tags.slug, q.tag), eq(articles.status, 'published')];
+        if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
+        if (q.after) {
+          conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
+        }
+        return db
+          .select(entryColumns)
+          .from(tags)
+          .innerJoin(articleTags, eq(articleTags.tagId, tags.id))
+          .innerJoin(articles, eq(articles.id, articleTags.articleId))
+          .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
+          .where(and(...conditions))
+          .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
+          .limit(q.limit + 1);
+      }
+      const conditions: SQL[] = [eq(articles.status, 'published')];
+      if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
+      if (q.after) {
+        conditions.push(sql`(${articles.publishedAt}, ${articles.id}) < (${q.after[0]}, ${q.after[1]})`);
+      }
+      return db
+        .select(entryColumns)
+        .from(articles)
+        .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
+        .where(and(...conditions))
+        .orderBy(desc(articles.publishedAt), desc(articles.id))
+        .limit(q.limit + 1);
+    },
+
     async insert(input: NewArticle) {
       try {
         return await withTransaction(db, async (tx) => {

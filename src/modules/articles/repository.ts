@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { toDomainError } from '../../db/errors.js';
+import { toDomainError, withoutWaiting } from '../../db/errors.js';
 import {
   articleCredits,
+  articleDocuments,
   articleRevisions,
   articleSlugs,
   articles,
@@ -14,6 +15,7 @@ import { uniqueSlug } from '../../shared/slug.js';
 import type { AuditEntry } from '../audit/repository.js';
 import { type TeaserRow, teaserColumnsOf } from '../teasers/teaser.js';
 import { catalogueContent, type PendingEvents, type TagLink } from './catalogue.js';
+import type { ArticleDocument, RenderedDocuments } from './documents.js';
 import { linksByArticle } from './links.js';
 import { type ArticleWriters, recordAll } from './publishing/publication.js';
 import type { NamedArticle } from './resolver.js';
@@ -42,6 +44,28 @@ export interface PublishedPageQuery {
   after: readonly [publishedAt: number, id: string] | null;
   tag?: string | undefined;
   lang?: string | undefined;
+}
+
+/** An item of a page of published articles: its stored teaser, or null with the version to store one at. */
+export interface TeaserEntry {
+  id: string;
+  publishedAt: number | null;
+  /** The documents' version read with the page; null when the article has no documents row (never stored). */
+  version: number | null;
+  teaser: string | null;
+}
+
+/** A published article's row with the version of its documents, read in one statement. */
+export interface DocumentSource {
+  row: ArticleRow;
+  version: number | null;
+}
+
+/** A teaser rendered from state read after `version` was: stored only if no write has bumped it since. */
+export interface RenderedTeaser {
+  id: string;
+  version: number;
+  teaser: string;
 }
 
 export interface NewArticle {
@@ -172,7 +196,155 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
       .prepare();
   });
 
+  // Stored documents: one indexed fetch answers a reader (see documents.ts).
+  const documentColumns = { body: articleDocuments.body, etag: articleDocuments.etag, keys: articleDocuments.keys };
+  const documentById = db
+    .select(documentColumns)
+    .from(articleDocuments)
+    .where(and(eq(articleDocuments.articleId, sql.placeholder('id')), isNotNull(articleDocuments.body)))
+    .prepare();
+  const documentBySlug = db
+    .select(documentColumns)
+    .from(articleDocuments)
+    .where(and(eq(articleDocuments.slug, sql.placeholder('slug')), isNotNull(articleDocuments.body)))
+    .prepare();
+  const documentSource = db
+    .select({ row: articles, version: articleDocuments.version })
+    .from(articles)
+    .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
+    .where(and(eq(articles.id, sql.placeholder('id')), eq(articles.status, 'published')))
+    .prepare();
+  const storeDocuments = db
+    .update(articleDocuments)
+    .set({
+      slug: sql.placeholder('slug'),
+      teaser: sql.placeholder('teaser'),
+      etag: sql.placeholder('etag'),
+      keys: sql.placeholder('keys'),
+      body: sql.placeholder('body'),
+    } as Record<string, unknown>)
+    .where(
+      and(
+        eq(articleDocuments.articleId, sql.placeholder('id')),
+        eq(articleDocuments.version, sql.placeholder('version')),
+      ),
+    )
+    .prepare();
+  const storeTeaser = db
+    .update(articleDocuments)
+    .set({ teaser: sql.placeholder('teaser') } as Record<string, unknown>)
+    .where(
+      and(
+        eq(articleDocuments.articleId, sql.placeholder('id')),
+        eq(articleDocuments.version, sql.placeholder('version')),
+      ),
+    )
+    .prepare();
+  const teaserRowsOf = db.select(teaserColumns).from(articles).where(sql`${articles.id} in ${idsParam}`).prepare();
+  const entryColumns = {
+    id: articles.id,
+    publishedAt: articles.publishedAt,
+    version: articleDocuments.version,
+    teaser: articleDocuments.teaser,
+  };
+  const entryPage = memo((byLang: boolean, byCursor: boolean) => {
+    const conditions: SQL[] = [eq(articles.status, 'published')];
+    if (byLang) conditions.push(eq(articles.lang, sql.placeholder('lang')));
+    if (byCursor) {
+      conditions.push(
+        sql`(${articles.publishedAt}, ${articles.id}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`,
+      );
+    }
+    return db
+      .select(entryColumns)
+      .from(articles)
+      .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
+      .where(and(...conditions))
+      .orderBy(desc(articles.publishedAt), desc(articles.id))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+  });
+  const entryPageByTag = memo((byCursor: boolean) => {
+    const conditions: SQL[] = [
+      eq(tags.slug, sql.placeholder('tag')),
+      eq(articles.status, 'published'),
+      sql`(${sql.placeholder('lang')} is null or ${articles.lang} = ${sql.placeholder('lang')})`,
+    ];
+    if (byCursor) {
+      conditions.push(
+        sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`,
+      );
+    }
+    return db
+      .select(entryColumns)
+      .from(tags)
+      .innerJoin(articleTags, eq(articleTags.tagId, tags.id))
+      .innerJoin(articles, eq(articles.id, articleTags.articleId))
+      .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
+      .where(and(...conditions))
+      .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+  });
+
+  /** Stores what a reader rendered, unless a write bumped the version since it read; never waits on another process's write. */
+  function storeUnlessStale(write: () => void): void {
+    try {
+      withoutWaiting(db, write);
+    } catch {
+      // Busy with another process's write, or a slug another document holds: the next read renders again.
+    }
+  }
+
   return {
+    /** The stored response of the published article with this id; undefined when none is stored. */
+    async findDocumentById(id: string): Promise<ArticleDocument | undefined> {
+      return documentById.get({ id }) as ArticleDocument | undefined;
+    },
+
+    /** The stored response of the published article whose current slug this is; undefined when none is stored. */
+    async findDocumentBySlug(slug: string): Promise<ArticleDocument | undefined> {
+      return documentBySlug.get({ slug }) as ArticleDocument | undefined;
+    },
+
+    /** A published article's row and its documents' version, read together: what a document is rendered from. */
+    async findDocumentSource(id: string): Promise<DocumentSource | undefined> {
+      return documentSource.get({ id });
+    },
+
+    /** Stores an article's documents if `version` is still theirs: a write since then keeps the render out. */
+    async storeDocuments(id: string, version: number, documents: RenderedDocuments): Promise<void> {
+      storeUnlessStale(() => storeDocuments.run({ id, version, ...documents }));
+    },
+
+    /** Stores teasers, each if its version is still current, in one transaction. */
+    async storeTeasers(teasers: readonly RenderedTeaser[]): Promise<void> {
+      if (teasers.length === 0) return;
+      storeUnlessStale(() =>
+        db.transaction(() => {
+          for (const t of teasers) storeTeaser.run({ id: t.id, version: t.version, teaser: t.teaser });
+        }),
+      );
+    },
+
+    /** The teaser columns of these articles, to render the teasers a page lacks. */
+    async teaserRowsOf(ids: readonly string[]): Promise<TeaserRow[]> {
+      return teaserRowsOf.all({ ids: JSON.stringify(ids) });
+    },
+
+    /** One page of published articles as stored teasers, keyset as findPublishedPage; up to limit + 1 entries. */
+    async findTeaserPage(q: PublishedPageQuery): Promise<TeaserEntry[]> {
+      const params = {
+        lang: q.lang ?? null,
+        tag: q.tag ?? null,
+        afterAt: q.after?.[0] ?? null,
+        afterId: q.after?.[1] ?? null,
+        limit: q.limit + 1,
+      };
+      if (q.tag) return entryPageByTag(q.after !== null).all(params);
+      return entryPage(q.lang !== undefined, q.after !== null).all(params);
+    },
+
     /** Creates an article with its revision 1 in one transaction; the slug gets a -2, -3... suffix on collision. */
     async insert(input: NewArticle): Promise<ArticleRow> {
       try {

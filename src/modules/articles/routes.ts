@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../errors.js';
 import { actorOf, hasRole } from '../../http/access.js';
-import { type CacheableRedirect, type CacheableSender, etagOf } from '../../http/caching.js';
+import { type CacheableRedirect, type CacheableSender, type DocumentSender, etagOf } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import {
   jsonResponse,
@@ -26,7 +26,7 @@ import type { EditorService } from './editor-service.js';
 import type { PublishingService } from './publishing/publishing-service.js';
 import { movedUrl } from './resolver.js';
 import { editorEtagPrefix } from './revisions/etag.js';
-import { ArticlePageSchema, ArticleRefParamsSchema, type PublicArticle, PublicArticleSchema } from './schemas.js';
+import { ArticlePageSchema, ArticleRefParamsSchema } from './schemas.js';
 import type { ArticlesService } from './service.js';
 
 export interface ArticlesRouteDeps {
@@ -35,22 +35,15 @@ export interface ArticlesRouteDeps {
   publishing: PublishingService;
   search: SearchService;
   send: CacheableSender;
+  /** Sends the stored documents of published articles, serialized when they were rendered. */
+  sendDocument: DocumentSender;
   redirect: CacheableRedirect;
-}
-
-/** An article's response shows the article, its tags and its credits: a change to any purges it. */
-function articleKeys(article: PublicArticle): string[] {
-  return [
-    SurrogateKeys.article(article.id),
-    ...article.tags.map((t) => SurrogateKeys.tag(t.slug)),
-    ...article.credits.map((c) => SurrogateKeys.credit(c.id)),
-  ];
 }
 
 /** The article resource: one URL for everyone, where an editor's token turns the public view into the editorial one. */
 export async function articlesRoutes(
   app: FastifyInstance,
-  { service, editor, publishing, search, send, redirect }: ArticlesRouteDeps,
+  { service, editor, publishing, search, send, sendDocument, redirect }: ArticlesRouteDeps,
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -96,7 +89,7 @@ export async function articlesRoutes(
       if (hasRole(request.principal, 'editor')) {
         return send(request, reply, EditorArticlePageSchema, await editor.list({ ...query, status }));
       }
-      return send(request, reply, ArticlePageSchema, await service.listPublished(query), { keys });
+      return sendDocument(request, reply, await service.listPage(query), { keys });
     },
   );
 
@@ -125,12 +118,12 @@ export async function articlesRoutes(
         const article = await editor.get(request.params.article);
         return send(request, reply, EditorArticleSchema, article, { etagPrefix: editorEtagPrefix(article) });
       }
-      const found = await service.findPublished(request.params.article);
+      const found = await service.findDocument(request.params.article);
       if ('movedTo' in found) {
         // Purged with the article: a change to it (an unpublish, another rename) ends the redirect.
         return redirect(request, reply, movedUrl(request.url, found.movedTo), [SurrogateKeys.article(found.id)]);
       }
-      return send(request, reply, PublicArticleSchema, found.article, { keys: articleKeys(found.article) });
+      return sendDocument(request, reply, found.body, { keys: found.keys.split(' '), etag: found.etag });
     },
   );
 

@@ -1,32 +1,19 @@
 import { ValidationError } from '../../errors.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
-import { decodeCursor, toPage } from '../../shared/cursor.js';
-import { uuidv7 } from '../../shared/ids.js';
+import { decodeCursor, encodeCursor, toPage } from '../../shared/cursor.js';
+import { UUID_PATTERN, uuidv7 } from '../../shared/ids.js';
 import { slugify } from '../../shared/slug.js';
 import { toTeaser } from '../teasers/teaser.js';
 import { createContentResolver } from './content.js';
-import type { ArticleRow, ArticlesRepository, CreditLink, TagLink } from './repository.js';
+import { type ArticleDocument, pageBody, renderDocuments, renderTeaser, toPublicArticle } from './documents.js';
+import type { ArticleRow, ArticlesRepository, RenderedTeaser } from './repository.js';
 import { type ArticleResolver, readerNotFound } from './resolver.js';
 import type { ArticleContent, ArticlePage, CreateArticleInput, ListArticlesQuery, PublicArticle } from './schemas.js';
 
 export type { Actor } from '../../shared/actor.js';
 
-const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
-
-/** The public shape of an article from its row: the read model a publication writes, with its tag and credit links. */
-export function toPublicArticle(row: ArticleRow, tags: TagLink[], credits: CreditLink[]): PublicArticle {
-  return {
-    view: 'public',
-    ...toTeaser(row, tags),
-    body: row.body ?? '',
-    body_html: row.bodyHtml ?? '',
-    credits,
-    source: parseJson(row.source),
-    comments_open: row.commentsOpen,
-    revision: row.publishedRevision ?? 0,
-  };
-}
+export { toPublicArticle } from './documents.js';
 
 export function createArticlesService({
   repo,
@@ -58,8 +45,66 @@ export function createArticlesService({
     return { article: toPublicArticle(row, tags.get(id) ?? [], credits.get(id) ?? []) };
   }
 
+  /**
+   * The stored response of the published article `name` names, or the slug it now has when `name`
+   * is a slug it was published under before. The common case, a stored document under its id or
+   * current slug, is one indexed fetch. Otherwise the name is resolved and the documents rendered
+   * from a read that starts with their version, and stored only if no write has bumped it since:
+   * a render of state a write has replaced is sent to this reader alone, never kept.
+   */
+  async function findDocument(name: string): Promise<ArticleDocument | { id: string; movedTo: string }> {
+    // Article ids have the shape of a UUID and slugs never do, so the shape says which the name can be.
+    const stored = UUID_PATTERN.test(name) ? await repo.findDocumentById(name) : await repo.findDocumentBySlug(name);
+    if (stored) return stored;
+    const found = await resolver.public(name);
+    if (found.movedTo !== null) return { id: found.article.id, movedTo: found.movedTo };
+    const { id } = found.article;
+    const source = await repo.findDocumentSource(id);
+    // Unpublished between the reads: as if it had not been found.
+    if (!source) throw readerNotFound(name);
+    // Read after the version: a write committed before these reads bumped it.
+    const [tags, credits] = await Promise.all([repo.tagsFor([id]), repo.creditsFor([id])]);
+    const documents = renderDocuments(source.row, tags.get(id) ?? [], credits.get(id) ?? []);
+    if (source.version !== null) await repo.storeDocuments(id, source.version, documents);
+    return documents;
+  }
+
+  /**
+   * A page of published articles as the body ArticlePageSchema serializes, joined from stored
+   * teasers; teasers not stored yet are rendered from a read that follows the page's (which gave
+   * their version), and stored unless a write bumped it since.
+   */
+  async function listPage(query: ListArticlesQuery): Promise<string> {
+    const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'string'] as const) : null;
+    const entries = await repo.findTeaserPage({ limit: query.limit, after, tag: query.tag, lang: query.lang });
+    const shown = entries.slice(0, query.limit);
+    const rendered = new Map<string, string>();
+    const missing = shown.filter((e) => e.teaser === null).map((e) => e.id);
+    if (missing.length > 0) {
+      const [rows, tags] = await Promise.all([repo.teaserRowsOf(missing), repo.tagsFor(missing)]);
+      for (const row of rows) rendered.set(row.id, renderTeaser(row, tags.get(row.id) ?? []));
+      const toStore: RenderedTeaser[] = [];
+      for (const e of shown) {
+        const teaser = rendered.get(e.id);
+        if (e.teaser === null && e.version !== null && teaser !== undefined)
+          toStore.push({ id: e.id, version: e.version, teaser });
+      }
+      await repo.storeTeasers(toStore);
+    }
+    const teasers: string[] = [];
+    for (const e of shown) {
+      const teaser = e.teaser ?? rendered.get(e.id);
+      if (teaser !== undefined) teasers.push(teaser);
+    }
+    const last = shown.at(-1);
+    const next = entries.length > query.limit && last ? encodeCursor([last.publishedAt ?? 0, last.id]) : null;
+    return pageBody(teasers, next);
+  }
+
   return {
     findPublished,
+    findDocument,
+    listPage,
 
     /** Creates an article as a draft whose revision 1 holds the given content. */
     async create(input: CreateArticleInput, actor: Actor, message: string | null = null): Promise<ArticleRow> {
