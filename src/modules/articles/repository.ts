@@ -288,11 +288,19 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
   });
 
   /** Stores what a reader rendered, unless a write bumped the version since it read; never waits on another process's write. */
+  // Nor does it wait for the disk: a document is rendered again if a crash loses it, and the next
+  // write that must last (synchronous=FULL) syncs the log with these pages before its own, in order,
+  // so no later invalidation can survive without the store it follows.
   function storeUnlessStale(write: () => void): void {
+    const client = db.$client;
+    const synchronous = Number(client.pragma('synchronous', { simple: true }));
+    client.pragma('synchronous = NORMAL');
     try {
       withoutWaiting(db, write);
     } catch {
       // Busy with another process's write, or a slug another document holds: the next read renders again.
+    } finally {
+      client.pragma(`synchronous = ${synchronous}`);
     }
   }
 
