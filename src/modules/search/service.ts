@@ -1,4 +1,4 @@
-import { decodeCursor, toPage } from '../../shared/cursor.js';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import type { ArticlePage } from '../teasers/schemas.js';
 import { type TagsReader, toTeaser } from '../teasers/teaser.js';
 import { checkSearchLimit, parseSearch, snippetToHtml } from './query.js';
@@ -19,15 +19,27 @@ export function createSearchService({ runner, articles }: { runner: SearchRunner
       const parsed = parseSearch(input.q);
       checkSearchLimit(input.limit);
       const after = input.cursor ? decodeCursor(input.cursor, ['number', 'id'] as const) : null;
-      const hits = await runner.findMatches({ parsed, limit: input.limit, after, tag: input.tag, lang: input.lang });
-      const tags = await articles.tagsFor(hits.slice(0, input.limit).map((h) => h.article.id));
-      const page = toPage(
-        hits,
-        input.limit,
-        (hit) => ({ ...toTeaser(hit.article, tags.get(hit.article.id) ?? []), snippet: snippetToHtml(hit.snippet) }),
-        (last) => [last.score, last.rowid],
-      );
-      return { view: 'public', ...page };
+      const run = async (): Promise<ArticlePage> => {
+        const { hits, more } = await runner.findMatches({
+          parsed,
+          limit: input.limit,
+          after,
+          tag: input.tag,
+          lang: input.lang,
+        });
+        const tags = await articles.tagsFor(hits.map((h) => h.article.id));
+        const last = hits.at(-1);
+        return {
+          view: 'public',
+          data: hits.map((hit) => ({
+            ...toTeaser(hit.article, tags.get(hit.article.id) ?? []),
+            snippet: snippetToHtml(hit.snippet),
+          })),
+          // As toPage gives it: the keys of the last hit shown, when another ranks after it.
+          meta: { next_cursor: more && last ? encodeCursor([last.score, last.rowid]) : null },
+        };
+      };
+      return run();
     },
   };
 }
