@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import type { ArticlePage } from '../teasers/schemas.js';
 import { type TagsReader, toTeaser } from '../teasers/teaser.js';
+import { type SearchCache, searchCacheKey } from './cache.js';
 import { checkSearchLimit, parseSearch, snippetToHtml } from './query.js';
 import type { SearchRunner } from './runner.js';
 
@@ -12,7 +13,19 @@ export interface SearchInput {
   lang?: string | undefined;
 }
 
-export function createSearchService({ runner, articles }: { runner: SearchRunner; articles: TagsReader }) {
+/** What a page weighs in the cache: its JSON, two bytes a UTF-16 code unit as V8 may hold it. */
+const weigh = (page: ArticlePage) => JSON.stringify(page).length * 2;
+
+export function createSearchService({
+  runner,
+  articles,
+  cache = null,
+}: {
+  runner: SearchRunner;
+  articles: TagsReader;
+  /** Pages already answered, purged by writes; absent, every search runs. */
+  cache?: SearchCache<ArticlePage> | null;
+}) {
   return {
     /** Published articles matching `q`, best first, each with a highlighted snippet (safe HTML). */
     async search(input: SearchInput): Promise<ArticlePage> {
@@ -39,7 +52,7 @@ export function createSearchService({ runner, articles }: { runner: SearchRunner
           meta: { next_cursor: more && last ? encodeCursor([last.score, last.rowid]) : null },
         };
       };
-      return run();
+      return cache ? cache.get(searchCacheKey(parsed, input), run, weigh) : run();
     },
   };
 }
