@@ -37,6 +37,7 @@ import { creditsRoutes } from './modules/credits/routes.js';
 import { createCreditsService } from './modules/credits/service.js';
 import { previewsRoutes } from './modules/previews/routes.js';
 import { createPreviewsService } from './modules/previews/service.js';
+import { createSearchCache } from './modules/search/cache.js';
 import { createSearchService } from './modules/search/service.js';
 import { tagsRoutes } from './modules/tags/routes.js';
 import { createTagsService } from './modules/tags/service.js';
@@ -98,7 +99,11 @@ export function createServices(engine: Engine, clock: Clock = systemClock, confi
       clock,
       changes,
     }),
-    search: createSearchService({ runner: work.search, articles: store.articles }),
+    search: createSearchService({
+      runner: work.search,
+      articles: store.articles,
+      cache: createSearchCache(engine, changes),
+    }),
     tags: createTagsService({ repo: store.tags, clock, changes }),
     credits: createCreditsService({ repo: store.credits, clock, changes }),
     tokens: createTokensService({ repo: store.tokens, clock }),

@@ -2,7 +2,7 @@ import { AppError } from './errors.js';
 import type { RevisionDiff } from './modules/articles/editor-schemas.js';
 import type { DiffFormat, DiffSide } from './modules/articles/revisions/diff.js';
 import type { Differ } from './modules/articles/revisions/diff-runner.js';
-import type { SearchHit, SearchQuery } from './modules/search/repository.js';
+import type { SearchMatches, SearchQuery } from './modules/search/repository.js';
 import type { SearchRunner } from './modules/search/runner.js';
 import { createThreadRunner } from './shared/thread-runner.js';
 
@@ -43,7 +43,7 @@ export function createWorkThread({
     busy: () => new AppError('unavailable', 'Too many searches and diffs are waiting; retry shortly', {}, RETRY_AFTER),
   });
   return {
-    search: { findMatches: (query) => thread.run({ kind: 'search', query }) as Promise<SearchHit[]> },
+    search: { findMatches: (query) => thread.run({ kind: 'search', query }) as Promise<SearchMatches> },
     differ: { diff: (from, to, format) => thread.run({ kind: 'diff', from, to, format }) as Promise<RevisionDiff> },
     close: () => thread.close(),
   };

@@ -4,7 +4,7 @@ import { articles, searchDocuments } from '../../db/pg/schema.js';
 import { teaserColumnsOf } from '../teasers/teaser.js';
 import { tsvectorLiteral } from './fold.js';
 import { toTsQuery } from './query.js';
-import type { SearchDocument, SearchHit, SearchQuery, SearchRepository } from './repository.js';
+import type { SearchDocument, SearchHit, SearchMatches, SearchQuery, SearchRepository } from './repository.js';
 import { buildSnippet } from './snippet.js';
 
 function documentOf(doc: SearchDocument) {
@@ -90,9 +90,11 @@ export function createPgSearchRepository(
   };
 }
 
-async function findMatches(db: PgExecutor, q: SearchQuery): Promise<SearchHit[]> {
+async function findMatches(db: PgExecutor, q: SearchQuery): Promise<SearchMatches> {
   const ranked = await rank(db, q);
-  return ranked.length === 0 ? [] : page(db, q, ranked);
+  // The extra row only says a next page exists: no text is read, no snippet built for it.
+  const shown = ranked.slice(0, q.limit);
+  return { hits: shown.length === 0 ? [] : await page(db, q, shown), more: ranked.length > q.limit };
 }
 
 /** The page's index rows and scores, ranked on search_documents alone unless a filter needs articles. */
@@ -123,7 +125,7 @@ async function rank(db: PgExecutor, q: SearchQuery): Promise<{ rowid: number; sc
   return ranked.rows;
 }
 
-/** The teasers and snippets of the ranked rows, in their order. */
+/** The teasers and snippets of the page's rows, in their order. */
 async function page(db: PgExecutor, q: SearchQuery, ranked: { rowid: number; score: number }[]): Promise<SearchHit[]> {
   const rows = await db
     .select({
