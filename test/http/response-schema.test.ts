@@ -8,6 +8,7 @@ import supertest from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp, createServices } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
+import { renderDocuments } from '../../src/modules/articles/documents.js';
 import { openTestEngine } from '../helpers/engine.js';
 import { createPublishedArticle, TEST_ACTOR } from '../helpers/factories.js';
 
@@ -94,4 +95,21 @@ describe('public responses with private fields in the data', () => {
       expect(miss.text).not.toContain('private');
     });
   }
+
+  // Published articles and list pages are sent as stored documents (src/modules/articles/documents.ts):
+  // what guards those URLs is the render, which must drop what a careless read adds at any level.
+  it('renders stored article documents and teasers without private fields in the rows', async () => {
+    const repo = database.engine.store.articles;
+    const source = await repo.findDocumentSource(article.id);
+    if (!source) throw new Error('the article is published');
+    const tags = (await repo.tagsFor([article.id])).get(article.id) ?? [];
+    const credits = (await repo.creditsFor([article.id])).get(article.id) ?? [];
+    expect(tags).toHaveLength(1);
+    expect(credits).toHaveLength(1);
+    const honestDocuments = renderDocuments(source.row, tags, credits);
+    const leaked = renderDocuments({ ...source.row, ...LEAK }, leaky(tags), leaky(credits));
+    expect(leaked).toEqual(honestDocuments);
+    expect(JSON.parse(leaked.body)).toEqual((await honest.get(`/v1/articles/${article.slug}`)).body);
+    expect(`${leaked.body}${leaked.teaser}`).not.toContain('private');
+  });
 });
