@@ -54,3 +54,30 @@ export async function registerCors(app: FastifyInstance, origins: Config['CORS_O
     maxAge: 600,
   });
 }
+
+/** The CORS headers of an answer that is not a preflight, as name, value pairs, and whether Vary names Origin. */
+export interface CorsBlock {
+  headers: readonly string[];
+  varyOrigin: boolean;
+}
+
+/**
+ * What registerCors sets on an answer that is not a preflight, made once per case: every origin
+ * (`*`), or with origins listed, an allowed origin (one block each), and any other or none (Vary
+ * only). For answers written without the plugin's hook (src/http/early-hits.ts).
+ */
+export function corsBlocks(origins: Config['CORS_ORIGINS']): (origin: string | undefined) => CorsBlock {
+  const exposed = ['access-control-expose-headers', EXPOSED_HEADERS.join(', ')];
+  if (origins === '*') {
+    const any: CorsBlock = { headers: ['access-control-allow-origin', '*', ...exposed], varyOrigin: false };
+    return () => any;
+  }
+  const none: CorsBlock = { headers: [], varyOrigin: true };
+  const allowed = new Map(
+    origins.map((origin): [string, CorsBlock] => [
+      origin,
+      { headers: ['access-control-allow-origin', origin, ...exposed], varyOrigin: true },
+    ]),
+  );
+  return (origin) => (origin === undefined ? none : (allowed.get(origin) ?? none));
+}

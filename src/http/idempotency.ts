@@ -64,11 +64,12 @@ function replay(reply: FastifyReply, stored: StoredResponse) {
  * and validated, the first response is stored (as remembersAnswer says), a retry with the same key and body
  * replays it without running the handler, the same key with another body is a 422, and a duplicate
  * that arrives while the first attempt runs is a 409, so a write can never happen twice.
+ * Returns whether outcomes are waiting to be written, which the next request of this context settles.
  */
 export function registerIdempotency(
   app: FastifyInstance,
   { repo, clock, hashIp }: { repo: IdempotencyRepository; clock: Clock; hashIp: IpHasher },
-) {
+): { waiting: () => boolean } {
   let prunedAt = Number.NEGATIVE_INFINITY;
   const unsettled = createUnsettled(repo);
 
@@ -151,4 +152,5 @@ export function registerIdempotency(
     }
     return payload;
   });
+  return { waiting: () => unsettled.size > 0 };
 }
