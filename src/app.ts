@@ -4,10 +4,11 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { type Config, defaultConfig } from './config.js';
 import type { Engine } from './engine/engine.js';
 import { registerAccessControl } from './http/access.js';
-import { createHttpCaching } from './http/caching.js';
+import { createHttpCaching, publicCacheControl } from './http/caching.js';
 import { compress as compressBody, registerCompression } from './http/compression.js';
 import { capConnections, connectionLimits, connectionOptions, watchResponses } from './http/connections.js';
-import { registerCors } from './http/cors.js';
+import { corsBlocks, registerCors } from './http/cors.js';
+import { createFirstHook } from './http/early-hits.js';
 import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { registerHardening, SECURITY_HEADERS } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
@@ -180,10 +181,15 @@ export async function buildApp({
   responses.watch(app.server);
   // JSON is the only body the API reads: anything else is a 415, not a string for the schema to refuse.
   app.removeContentTypeParser(['text/plain']);
-  // First of all hooks, so every answer, refusals by later hooks included, names the request it answers.
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
+  const cache =
+    config.RESPONSE_CACHE_BYTES > 0
+      ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock, compress })
+      : null;
+  // First of all hooks, so every answer, refusals by later hooks included, names the request it
+  // answers and carries the security headers; another process's writes are purged here, before any
+  // lookup; and, once the app is built, anonymous cache hits are answered here (src/http/early-hits.ts).
+  const first = createFirstHook({ cache, foreign: engine.foreign.check });
+  app.addHook('onRequest', first.hook);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -195,11 +201,6 @@ export async function buildApp({
     rateLimitStore: sharedRateLimitStore(config, { counter: engine.rateLimits, clock, log: app.log }),
   });
   await registerOpenApi(app, webhookEventsDocument());
-
-  const cache =
-    config.RESPONSE_CACHE_BYTES > 0
-      ? new ResponseCache(config.RESPONSE_CACHE_BYTES, { maxAgeMs: config.CACHE_MAX_AGE_S * 1000, clock, compress })
-      : null;
   // A write is announced before it is acknowledged, so the next read on this server sees it.
   if (cache) {
     services.changes.subscribe((keys) => cache.purge(keys));
@@ -222,8 +223,9 @@ export async function buildApp({
   ];
   // A write that changes nothing public (a pending comment, a draft) announces no keys, yet may
   // have queued deliveries: every write this process acknowledged wakes the worker.
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) wake();
+    done();
   });
   // A schedule comes due whether or not a request arrives (behind a CDN, none may): every
   // schedulePollMs the pass runs too, so a publication and its events never wait for traffic.
@@ -250,10 +252,12 @@ export async function buildApp({
     cache,
   });
 
+  let idempotency: ReturnType<typeof registerIdempotency> = { waiting: () => false };
+  const { publishing } = services;
   // Every route of the API lives in this context, where a route without config.access cannot register.
   await app.register(async (api) => {
     registerAccessControl(api, services.tokens, limitRefusals);
-    registerIdempotency(api, { repo: engine.store.idempotency, clock, hashIp: services.hashIp });
+    idempotency = registerIdempotency(api, { repo: engine.store.idempotency, clock, hashIp: services.hashIp });
     // After idempotency's onSend, which keeps the body as the handler sent it.
     registerCompression(api, { compress });
     // After the hooks above, since it reads what they add to each route's schema.
@@ -264,21 +268,20 @@ export async function buildApp({
     // and anything else (the database itself) is logged and left for a later request.
     // Not for the health probe: it must say at once whether the database answers, never wait on
     // due work (on a database that hangs, a pass waits for the pool's connect timeout).
-    api.addHook('onRequest', async (request) => {
-      if (request.routeOptions.url === '/healthz') return;
-      await services.publishing.applyDue(request.log).catch((err: unknown) => {
-        request.log.error({ err }, 'applying due schedules failed');
-      });
+    // Most requests find nothing to do: they go on at once, without a promise.
+    api.addHook('onRequest', (request, _reply, done) => {
+      if (request.routeOptions.url === '/healthz' || !publishing.duePassNeeded()) {
+        done();
+        return;
+      }
+      publishing.applyDue(request.log).then(
+        () => done(),
+        (err: unknown) => {
+          request.log.error({ err }, 'applying due schedules failed');
+          done();
+        },
+      );
     });
-    // Another process (a second server, the CLI) wrote: nothing cached here may be served any more.
-    const check = engine.foreign.check;
-    if (cache && check) {
-      api.addHook('onRequest', async () => {
-        const change = check();
-        if (change === 'all') cache.clear();
-        else if (change) cache.purge(change);
-      });
-    }
     // After validation, since the cache is keyed on the validated request; before every handler.
     api.addHook('preHandler', serveFromCache);
     await systemRoutes(api, { engine: engine.kind, ping: () => engine.ping() });
@@ -303,6 +306,18 @@ export async function buildApp({
     await changesRoutes(api, { service: services.feed });
     await webhooksRoutes(api, { service: services.webhooks });
   });
+
+  // From now on a hit is answered by the first hook, unless something above must run first.
+  if (cache) {
+    const { waiting } = idempotency;
+    const pressured = app.hasDecorator('isUnderPressure') ? () => app.isUnderPressure() : () => false;
+    first.serveHits({
+      cache,
+      cacheControl: publicCacheControl(config.CACHE_MAX_AGE_S, config.CACHE_STALE_WHILE_REVALIDATE_S),
+      cors: corsBlocks(config.CORS_ORIGINS),
+      mustWait: () => publishing.duePassNeeded() || waiting() || pressured(),
+    });
+  }
 
   return app;
 }

@@ -128,6 +128,11 @@ export function sendWithValidator(
   return reply.type('application/json; charset=utf-8').send(body);
 }
 
+/** The Cache-Control of every public response: one string, made once. */
+export function publicCacheControl(maxAgeSeconds: number, staleWhileRevalidateSeconds: number): string {
+  return `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${staleWhileRevalidateSeconds}`;
+}
+
 /**
  * Public GETs: a strong ETag and 304s, Cache-Control and Surrogate-Key headers for CDNs, and an
  * in-memory cache of serialized bodies that later requests are answered from before any handler runs.
@@ -135,7 +140,7 @@ export function sendWithValidator(
 export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, cache }: CachingOptions) {
   /** The cache's generation when each anonymous read was looked up and missed: what its `set` is checked against. */
   const readsSince = new WeakMap<FastifyRequest, number>();
-  const publicControl = `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${staleWhileRevalidateSeconds}`;
+  const publicControl = publicCacheControl(maxAgeSeconds, staleWhileRevalidateSeconds);
 
   function publicHeaders(reply: FastifyReply, keys: readonly string[]) {
     reply.header('cache-control', publicControl);
@@ -176,7 +181,11 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
     if (cache && options.keys && since !== undefined) {
       const url = cacheKeyOf(request);
       // Stored, its compressed bodies are kept with it: the next reader in that coding gets them.
-      if (cache.set(url, { body, etag, keys }, since)) encoder = (coding) => cache.variant(url, body, coding);
+      if (cache.set(url, { body, etag, keys }, since)) {
+        encoder = (coding) => cache.variant(url, body, coding);
+        // This URL, as sent, was routed and validated into `url`: it may be answered before either next time.
+        cache.alias(request.url, url);
+      }
     }
     publicHeaders(reply, keys);
     return sendWithValidator(request, reply, body, etag, encoder);
@@ -196,6 +205,7 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
       readsSince.set(request, cache.generation);
       return;
     }
+    cache.alias(request.url, url);
     publicHeaders(reply, hit.keys);
     reply.header('x-cache', 'hit');
     return sendWithValidator(request, reply, hit.body, hit.etag, (coding) => cache.variant(url, hit.body, coding));

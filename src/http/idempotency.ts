@@ -64,19 +64,25 @@ function replay(reply: FastifyReply, stored: StoredResponse) {
  * and validated, the first response is stored (as remembersAnswer says), a retry with the same key and body
  * replays it without running the handler, the same key with another body is a 422, and a duplicate
  * that arrives while the first attempt runs is a 409, so a write can never happen twice.
+ * Returns whether outcomes are waiting to be written, which the next request of this context settles.
  */
 export function registerIdempotency(
   app: FastifyInstance,
   { repo, clock, hashIp }: { repo: IdempotencyRepository; clock: Clock; hashIp: IpHasher },
-) {
+): { waiting: () => boolean } {
   let prunedAt = Number.NEGATIVE_INFINITY;
   const unsettled = createUnsettled(repo);
 
   app.decorateRequest('idempotency', null);
 
   // Any request will do, so a refused outcome is written as soon as the database takes writes again.
-  app.addHook('onRequest', async (request) => {
-    if (unsettled.size > 0) await unsettled.settle(request.log);
+  // Callback style: while nothing waits, which is nearly always, a request goes on without a promise.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (unsettled.size === 0) {
+      done();
+      return;
+    }
+    unsettled.settle(request.log).then(() => done(), done);
   });
 
   app.addHook('onRoute', (route) => {
@@ -151,4 +157,5 @@ export function registerIdempotency(
     }
     return payload;
   });
+  return { waiting: () => unsettled.size > 0 };
 }

@@ -15,6 +15,10 @@ export interface CachedResponse {
 interface Entry extends CachedResponse {
   bytes: number;
   expiresAt: number;
+  /** Request URLs, exactly as sent, known to be validated into this entry's key (see `alias`). */
+  aliases?: string[];
+  /** Compressed bodies made and finished, by coding: what a hit can be answered with at once. */
+  settled?: Map<ContentCoding, Buffer>;
 }
 
 export interface ResponseCacheOptions {
@@ -35,10 +39,18 @@ const ENTRY_OVERHEAD_BYTES = 256;
  * memory is dropped and counted as a clear: every read under way then is refused, which is safe.
  */
 const REMEMBERED_PURGES = 10_000;
+/**
+ * Raw URLs kept per entry: spellings of one request (parameter order, percent-encoding, a trailing
+ * slash) each validate into the same key, and a client cycling through them must not grow memory.
+ * Past this many, the oldest spelling is forgotten and goes the validated way again.
+ */
+export const MAX_ALIASES = 4;
 
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private readonly byKey = new Map<string, Set<string>>();
+  /** Raw request URL → the key of the entry it was validated into. */
+  private readonly aliases = new Map<string, string>();
   private bytes = 0;
   /** Counts purges and clears; a read notes it when it begins (`generation`) and hands it to `set`. */
   private purges = 0;
@@ -100,6 +112,46 @@ export class ResponseCache {
   }
 
   /**
+   * The response stored for a request URL exactly as sent, when that URL was named with `alias`:
+   * the URL was routed and validated into the entry's key before, so it can be answered without
+   * either. Any other URL (a spelling never validated, one that validation refuses) is unknown here.
+   */
+  getByAlias(raw: string): CachedResponse | undefined {
+    const url = this.aliases.get(raw);
+    return url === undefined ? undefined : this.get(url);
+  }
+
+  /**
+   * Notes that the request URL `raw`, as sent, was routed and validated into `url`, the key of a
+   * stored entry. Kept with the entry, counted in its bytes, at most MAX_ALIASES of them.
+   */
+  alias(raw: string, url: string): void {
+    const entry = this.entries.get(url);
+    if (!entry || this.aliases.get(raw) === url) return;
+    const previous = this.aliases.get(raw);
+    if (previous !== undefined) this.unalias(raw, previous);
+    entry.aliases ??= [];
+    if (entry.aliases.length >= MAX_ALIASES) {
+      const oldest = entry.aliases[0];
+      if (oldest !== undefined) this.unalias(oldest, url);
+    }
+    entry.aliases.push(raw);
+    this.aliases.set(raw, url);
+    const bytes = raw.length + ENTRY_OVERHEAD_BYTES;
+    entry.bytes += bytes;
+    this.bytes += bytes;
+    this.evict();
+  }
+
+  /**
+   * The body of `response` (as `get` returned it) in `coding`, when it was compressed already and
+   * the compression has finished; undefined otherwise (ask `variant`).
+   */
+  compressedNow(response: CachedResponse, coding: ContentCoding): Buffer | undefined {
+    return (response as Entry).settled?.get(coding);
+  }
+
+  /**
    * Stores `response`, unless a purge of one of its keys (or a clear) came after `readSince`, the
    * `generation` noted when the read began: then it may be stale, and it is dropped.
    * Returns whether it was stored.
@@ -148,6 +200,8 @@ export class ResponseCache {
     made.then(
       (compressed) => {
         if (this.entries.get(url) !== entry) return;
+        entry.settled ??= new Map();
+        entry.settled.set(coding, compressed);
         entry.bytes += compressed.length;
         this.bytes += compressed.length;
         this.evict();
@@ -180,6 +234,7 @@ export class ResponseCache {
     this.purgedAt.clear();
     this.entries.clear();
     this.byKey.clear();
+    this.aliases.clear();
     this.bytes = 0;
   }
 
@@ -196,11 +251,23 @@ export class ResponseCache {
     return keys.some((key) => (this.purgedAt.get(key) ?? 0) > generation);
   }
 
+  private unalias(raw: string, url: string): void {
+    this.aliases.delete(raw);
+    const entry = this.entries.get(url);
+    const at = entry?.aliases?.indexOf(raw) ?? -1;
+    if (!entry || at < 0) return;
+    entry.aliases?.splice(at, 1);
+    const bytes = raw.length + ENTRY_OVERHEAD_BYTES;
+    entry.bytes -= bytes;
+    this.bytes -= bytes;
+  }
+
   private delete(url: string): void {
     const entry = this.entries.get(url);
     if (!entry) return;
     this.entries.delete(url);
     this.bytes -= entry.bytes;
+    for (const raw of entry.aliases ?? []) this.aliases.delete(raw);
     for (const key of entry.keys) {
       const urls = this.byKey.get(key);
       urls?.delete(url);

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import { RESPONSE_HEADERS } from '../../src/http/openapi-headers.js';
@@ -45,12 +46,37 @@ export function observeContract(app: FastifyInstance): string[] {
   const mismatches: string[] = [];
   let document: Document | undefined;
   const bodies = new WeakMap<object, string>();
+  // Cache hits are written straight to the response, headers and body, bypassing the reply
+  // (src/http/early-hits.ts): what they wrote is read from the response itself.
+  const written = new WeakMap<ServerResponse, Map<string, string>>();
+  app.server.prependListener('request', (_request, response: ServerResponse) => {
+    const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+    Object.assign(response, {
+      writeHead: (...args: unknown[]) => {
+        const headers = args.find(Array.isArray) as string[] | undefined;
+        if (headers) {
+          const sent = new Map<string, string>();
+          for (let i = 0; i + 1 < headers.length; i += 2)
+            sent.set(String(headers[i]).toLowerCase(), String(headers[i + 1]));
+          written.set(response, sent);
+        }
+        return writeHead(...args);
+      },
+      end: (...args: unknown[]) => {
+        if (written.has(response) && typeof args[0] === 'string') bodies.set(response, args[0]);
+        return end(...args);
+      },
+    });
+  });
   // What was sent, for onResponse to check against the schema: JSON bodies are strings by then.
   app.addHook('onSend', async (request, _reply, payload) => {
     if (typeof payload === 'string') bodies.set(request, payload);
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
+    const sent = written.get(reply.raw);
+    const headerOf = (name: string) => reply.getHeader(name) ?? sent?.get(name.toLowerCase());
     const url = request.routeOptions.url;
     if (!url) return;
     document ??= app.swagger() as unknown as Document;
@@ -66,15 +92,15 @@ export function observeContract(app: FastifyInstance): string[] {
     const declared = Object.values(response.headers ?? {}).map(componentOf);
     for (const name of declared) {
       const header = RESPONSE_HEADERS[name] as { required?: boolean };
-      if (header.required && reply.getHeader(name) === undefined) mismatches.push(`${where}: no ${name} header`);
+      if (header.required && headerOf(name) === undefined) mismatches.push(`${where}: no ${name} header`);
     }
     for (const name of DECLARED_ONLY) {
-      if (reply.getHeader(name) !== undefined && !declared.includes(name as keyof typeof RESPONSE_HEADERS)) {
+      if (headerOf(name) !== undefined && !declared.includes(name as keyof typeof RESPONSE_HEADERS)) {
         mismatches.push(`${where}: undeclared ${name} header`);
       }
     }
-    const body = bodies.get(request);
-    const mediaType = String(reply.getHeader('content-type') ?? '').split(';')[0] ?? '';
+    const body = bodies.get(request) ?? bodies.get(reply.raw);
+    const mediaType = String(headerOf('content-type') ?? '').split(';')[0] ?? '';
     const schema = response.content?.[mediaType]?.schema;
     if (body === undefined || !/^application\/(?:problem\+)?json$/.test(mediaType)) return;
     if (!schema) {

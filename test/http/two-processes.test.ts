@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ResponseCache } from '../../src/http/response-cache.js';
 import { createPublishedArticle, createToken, TEST_ACTOR } from '../helpers/factories.js';
 import { buildFileApp, tempDir } from '../helpers/file-app.js';
 
@@ -96,6 +97,27 @@ describe('the response cache of one process', () => {
     cli.prepare("update articles set status = 'archived' where id = ?").run(article.id);
 
     expect((await a.api.get(url)).headers['x-cache']).toBeUndefined();
+  });
+
+  it('looks for a commit by another process before answering a hit ahead of validation', async () => {
+    const article = await createPublishedArticle(a.services);
+    const url = `/v1/articles/${article.slug}`;
+    await a.api.get(url).expect(200);
+    const early = vi.spyOn(ResponseCache.prototype, 'getByAlias');
+    try {
+      const hit = await a.api.get(url).expect(200);
+      expect(hit.headers['x-cache']).toBe('hit');
+      expect(early.mock.results.filter((r) => r.value !== undefined)).toHaveLength(1);
+
+      cli.prepare("update articles set status = 'archived' where id = ?").run(article.id);
+
+      const after = await a.api.get(url);
+      expect(after.status).toBe(404);
+      expect(after.headers['x-cache']).toBeUndefined();
+      expect(early.mock.results.filter((r) => r.value !== undefined)).toHaveLength(1);
+    } finally {
+      early.mockRestore();
+    }
   });
 
   it('keeps serving from the cache while nothing was committed elsewhere', async () => {

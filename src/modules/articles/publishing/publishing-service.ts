@@ -166,14 +166,18 @@ export function createPublishingService({
     }
   }
 
+  /** Whether a pass would run at `now`: a schedule known to be due, or the next due time not read back for recheckMs. */
+  function passNeededAt(now: number): boolean {
+    return (nextDue !== null && now >= nextDue) || now - checkedAt >= due.recheckMs;
+  }
+
   /**
    * Publishes what has come due. A schedule that fails is marked failed; only the database failing
    * as a whole makes this throw, and the caller must not let that fail its request.
    */
   function applyDue(log: SchedulerLog = UNLOGGED): Promise<void> {
     const now = clock.now();
-    const isDue = nextDue !== null && now >= nextDue;
-    if (!isDue && now - checkedAt < due.recheckMs) return Promise.resolve();
+    if (!passNeededAt(now)) return Promise.resolve();
     // Concurrent requests wait for the pass under way instead of applying the same rows again.
     running ??= applyPass(now, log).finally(() => {
       running = null;
@@ -194,6 +198,15 @@ export function createPublishingService({
 
   return {
     applyDue,
+
+    /**
+     * Whether applyDue would do anything now. False means it would return at once: what this process
+     * knows to be scheduled is still ahead, and the database was read for others' schedules less
+     * than recheckMs ago. A request may then be answered (from the response cache too) with no pass.
+     */
+    duePassNeeded(): boolean {
+      return passNeededAt(clock.now());
+    },
 
     /** Publishes a revision (default: the head) now, or schedules it when `at` is in the future. */
     async publish(name: string, body: PublishBody, actor: Actor): Promise<EditorArticle> {
