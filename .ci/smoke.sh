@@ -14,7 +14,8 @@ log="$work/server.log"
 if [ "$mode" = compiled ]; then
   # The runtime image's layout: compiled JavaScript beside migrations/, no TypeScript tooling.
   mkdir -p "$work/app"
-  cp -r "$root/dist/." "$work/app/"
+  # dist/src and dist/seeds only: `npm start` links migrations/ into dist/ for a checkout.
+  cp -r "$root/dist/src" "$root/dist/seeds" "$work/app/"
   cp -r "$root/migrations" "$root/migrations-pg" "$root/package.json" "$work/app/"
   ln -s "$root/node_modules" "$work/app/node_modules"
   cmd=(node src/server.js)

@@ -4,6 +4,9 @@
  * never fails a build on a figure. With BENCH_DATABASE_URL (or TEST_DATABASE_URL) naming a
  * PostgreSQL server, the same scenarios run again on a database generated there for the run, on one
  * node and on two nodes sharing the load, each against a ceiling of as many bare Fastify processes.
+ * `--only <pattern>` runs only the scenarios whose name matches (a case-insensitive regular
+ * expression: `--only 'list|tag'`, `--only hostile`, `--only writes`). BENCH_CACHE names a folder of
+ * generated databases to reuse (read only: each run works on a copy) instead of bench/.cache.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
@@ -11,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DriverResult, DriverTask } from './driver.js';
 import { HOSTILE_CLIENTS, readersUnderHostileLoad } from './hostile.js';
+import { MIXED_ROW, readersUnderWrites, unexpectedWrites } from './mixed.js';
 import { benchServerUrl, combine, createBenchDatabase, splitConnections } from './postgres.js';
 import { build, output, peakRssMb, ROOT, runToEnd, SERVER_ENV, type Started, startProcess } from './processes.js';
 import { type Row, table, targets, targetTable } from './report.js';
@@ -20,6 +24,8 @@ import { cursorAt, DEEP_LIST, type Scenario, scenarios } from './scenarios.js';
 const IDENTITY = { headers: { 'accept-encoding': 'identity' } };
 
 const CACHE = join(ROOT, 'bench/.cache');
+/** Where generated databases are kept: BENCH_CACHE when set (shared between checkouts), else bench/.cache. */
+const DATABASES = process.env.BENCH_CACHE || CACHE;
 const SEED_SLUG = 'openai-choisit-elle-la-norvege-pour-renforcer-ou-contourner-la-souverainete-numerique-europeenne';
 
 const { values } = parseArgs({
@@ -30,8 +36,12 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '2' },
+    only: { type: 'string' },
   },
 });
+/** Which scenarios run: all, or those whose name matches --only. */
+const only = values.only ? new RegExp(values.only, 'i') : null;
+const selected = (name: string) => only === null || only.test(name);
 const articles = Number(values.articles);
 const params = {
   articles,
@@ -40,17 +50,21 @@ const params = {
   duration: Math.min(Number(values.duration), 120),
   connections: Number(values.connections),
   rounds: Math.min(Number(values.rounds), 5),
+  ...(values.only ? { only: values.only } : {}),
 };
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 /** A generated database per (articles, comments, seed), kept between runs; each run works on a copy. */
 async function cachedDatabase(): Promise<string> {
-  mkdirSync(CACHE, { recursive: true });
-  const file = join(CACHE, `fjord-${params.articles}-${params.comments}-${params.seed}.db`);
-  if (existsSync(file)) return file;
+  mkdirSync(DATABASES, { recursive: true });
+  const file = join(DATABASES, `fjord-${params.articles}-${params.comments}-${params.seed}.db`);
+  if (existsSync(file)) {
+    log(`using ${file} (copied, never written)`);
+    return file;
+  }
   const partial = `${file}.partial`;
   rmSync(partial, { force: true });
-  log(`generating ${params.articles} articles and ${params.comments} comments (cached in bench/.cache)`);
+  log(`generating ${params.articles} articles and ${params.comments} comments (cached in ${DATABASES})`);
   const args = ['--articles', String(params.articles), '--comments', String(params.comments)];
   await runToEnd(['bin/fjord.js', 'generate', ...args, '--seed', String(params.seed), '--database', partial]);
   renameSync(partial, file);
@@ -103,6 +117,7 @@ interface Targets {
 async function scenarioRows(list: Scenario[], targets: Targets, label = ''): Promise<Row[]> {
   const rows: Row[] = [];
   for (const scenario of list) {
+    if (!selected(scenario.name)) continue;
     if (scenario.unavailable) {
       rows.push({ scenario: scenario.name, fjord: null, ceiling: null, unavailable: scenario.unavailable });
       continue;
@@ -170,7 +185,7 @@ async function hostileRow(serverJs: string, env: Record<string, string>, token: 
     const { readers, attackers } = worst;
     const unexpected = readers.requests - (readers.statuses['200'] ?? 0) + readers.errors + readers.timeouts;
     return {
-      scenario: `readers under hostile load (${HOSTILE_CLIENTS} clients: costly searches and diffs)`,
+      scenario: HOSTILE_ROW,
       fjord: readers,
       ceiling: null,
       attackers: attackers.statuses,
@@ -179,6 +194,49 @@ async function hostileRow(serverJs: string, env: Record<string, string>, token: 
   } finally {
     await server.stop();
   }
+}
+
+const HOSTILE_ROW = `readers under hostile load (${HOSTILE_CLIENTS} clients: costly searches and diffs)`;
+
+/**
+ * Readers of the server at `url` while the newsroom writes one request in 20 (bench/mixed.ts). The
+ * worst round is kept, as for the hostile row: it is a bound, not a best.
+ */
+async function mixedRow(url: string, database: string, adminToken: string): Promise<Row> {
+  let worst: Awaited<ReturnType<typeof readersUnderWrites>> | null = null;
+  for (let round = 0; round < params.rounds; round++) {
+    log(`${MIXED_ROW}: round ${round + 1}/${params.rounds}`);
+    const run = await readersUnderWrites(url, {
+      adminToken,
+      slug: SEED_SLUG,
+      tag: 'technologie',
+      database,
+      connections: params.connections,
+      duration: params.duration,
+    });
+    log(
+      `  reads alone p99 ${run.alone.p99} ms; writes ${Math.round(run.writers.rps)}/s, statuses ${JSON.stringify(run.writers.statuses)}`,
+    );
+    if (!worst || run.readers.p99 > worst.readers.p99) worst = run;
+  }
+  if (!worst) throw new Error('no round of the mixed scenario ran');
+  const { readers, writers, alone } = worst;
+  const unexpected =
+    readers.requests - (readers.statuses['200'] ?? 0) + readers.errors + readers.timeouts + unexpectedWrites(writers);
+  return {
+    scenario: MIXED_ROW,
+    fjord: readers,
+    ceiling: null,
+    writes: writers,
+    readsAlone: alone,
+    ...(unexpected > 0 ? { unexpected } : {}),
+  };
+}
+
+/** An admin token for the mixed row's approvals (an editor may not moderate). */
+async function adminToken(env: Record<string, string>): Promise<string> {
+  const printed = await output(['bin/fjord.js', 'token', 'create', '--role', 'admin', '--name', 'bench admin'], env);
+  return printed.trim().split('\n').at(-1) ?? '';
 }
 
 interface PostgresResult {
@@ -272,8 +330,12 @@ async function postgresRows(serverJs: string, serverUrl: string, work: string): 
       { cached: [first.url, second.url], uncached: urls(uncached), ceiling: urls(ceilings), database: database.url },
       'PostgreSQL, two nodes: ',
     );
+    if (selected(MIXED_ROW)) {
+      const admin = await adminToken({ DATABASE_URL: database.url, IP_HASH_KEY: env.IP_HASH_KEY });
+      oneNode.push(await mixedRow(first.url, database.url, admin));
+    }
     const peak = peakRssMb(first.child.pid);
-    oneNode.push(await hostileRow(serverJs, env, context.editorToken));
+    if (selected(HOSTILE_ROW)) oneNode.push(await hostileRow(serverJs, env, context.editorToken));
     return {
       coldStartRunsMs: starts,
       coldStartMs: [...starts].sort((a, b) => a - b)[1] as number,
@@ -339,7 +401,9 @@ async function main() {
       ceiling: ceiling.url,
       database,
     });
-    rows.push(await hostileRow(serverJs, env, context.editorToken));
+    if (selected(MIXED_ROW))
+      rows.push(await mixedRow(fjord.url, database, await adminToken({ DATABASE_PATH: database })));
+    if (selected(HOSTILE_ROW)) rows.push(await hostileRow(serverJs, env, context.editorToken));
     const facts = { articles: params.articles, coldStartMs, peakRssMb: peakRssMb(fjord.child.pid) };
     const checked = targets(rows, facts);
     // The SQLite servers stop before PostgreSQL's start: each engine has the machine to itself.

@@ -15,7 +15,7 @@ const SEEDER = { name: 'fjord seed', tokenId: null };
  * restart never duplicates or overwrites content. Returns the slugs it created.
  */
 export async function seed({ articles, publishing }: SeedContext): Promise<string[]> {
-  if ((await articles.count()) > 0) return [];
+  if (await articles.any()) return [];
   const article = await articles.create(stargateNorway, SEEDER, 'Imported from the source page');
   // A past `at` publishes now with that publication date.
   await publishing.publish(article.id, { at: STARGATE_NORWAY_PUBLISHED_AT }, SEEDER);

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
-import PinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { Config } from '../config.js';
 
 /** Paths that carry a secret: a preview token opens a draft to whoever holds it. */
@@ -58,9 +59,11 @@ export function logFormat(setting: LogFormat | undefined, isTTY: boolean): LogFo
 /**
  * Where the server's logs go in `pretty` format: one line per entry on stdout, its fields inline,
  * colored on a terminal. Written synchronously, so that the last lines before an exit are not lost.
+ * pino-pretty is loaded here, not at start: JSON logs (a collector's, the benchmark's) never need it.
  */
 export function prettyLogStream(colorize: boolean, destination: number | NodeJS.WritableStream = 1) {
-  return PinoPretty({
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pretty({
     colorize,
     destination,
     sync: true,

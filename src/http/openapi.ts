@@ -1,6 +1,5 @@
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import {
   withClosedComposition,
@@ -162,11 +161,72 @@ export async function registerOpenApi(
         withSharedParameters,
       ].reduce((document, step) => step(document), jsonSchemaTransformObject(documentObject) as Document),
   });
-  // Every asset is served from the package itself, so the reference works with no internet access.
-  await app.register(swaggerUi, {
+  registerDocs(app);
+}
+
+/** The URLs @fastify/swagger-ui answers under /docs (its page, its settings, the document, its assets), all GET and HEAD. */
+const DOCS_ROUTES = [
+  '/docs',
+  '/docs/static/index.html',
+  '/docs/static/swagger-initializer.js',
+  '/docs/json',
+  '/docs/yaml',
+  '/docs/static/*',
+];
+
+/** Headers of the reference's own answer that this server sets itself on the way out. */
+const HOP_HEADERS = new Set(['connection', 'content-length', 'date', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * The reference page, /docs: @fastify/swagger-ui (with @fastify/static and the files it serves) is
+ * loaded by the first request for it, not at start, in an instance of its own that this server's
+ * routes for the same URLs hand each request to. What a reader gets is what the plugin answers:
+ * its status, headers and bytes, under this server's headers, and this server's 404 when it has no
+ * such file. Every asset is served from the package itself, so the reference works with no internet access.
+ */
+function registerDocs(app: FastifyInstance): void {
+  let docs: Promise<FastifyInstance> | null = null;
+  const load = () => {
+    docs ??= docsInstance(app).catch((err: unknown) => {
+      docs = null;
+      throw err;
+    });
+    return docs;
+  };
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const answer = await (await load()).inject({
+      // HEAD is answered as GET, whose headers (Content-Length included) this server keeps and whose body it drops.
+      method: 'GET',
+      url: request.url,
+      headers: request.headers,
+    });
+    // A file it does not have is this server's 404, under the reference's CSP as before.
+    if (answer.statusCode === 404) {
+      const csp = answer.headers['content-security-policy'];
+      if (csp !== undefined) reply.header('content-security-policy', csp);
+      return reply.callNotFound();
+    }
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (!HOP_HEADERS.has(name) && value !== undefined) reply.header(name, value);
+    }
+    reply.code(answer.statusCode);
+    // A redirect or a 304 has no body, and gets no Content-Type for one.
+    return answer.rawPayload.length > 0 ? reply.send(answer.rawPayload) : reply.send();
+  };
+  for (const url of DOCS_ROUTES) app.get(url, { schema: { hide: true } }, handler);
+}
+
+async function docsInstance(app: FastifyInstance): Promise<FastifyInstance> {
+  const { default: swaggerUi } = await import('@fastify/swagger-ui');
+  const docs = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
+  // The app's document, as built for /openapi.json: /docs/json and /docs/yaml serve it as they did.
+  await docs.register(swagger, { mode: 'static', specification: { document: app.swagger() as never } });
+  await docs.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { deepLinking: true, validatorUrl: null },
     staticCSP: true,
     transformStaticCSP: () => DOCS_CSP,
   });
+  await docs.ready();
+  return docs;
 }

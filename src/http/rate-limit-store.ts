@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor, RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
 import type { Config } from '../config.js';
 import type { RateLimitCounter } from '../db/pg/rate-limits.js';
 import type { Clock } from '../shared/clock.js';
@@ -30,6 +31,8 @@ const PRUNE_EVERY_MS = 60_000;
  * attempt and REDIS_COMMAND_TIMEOUT_MS in all: an unreachable Redis delays a write by that, no more.
  */
 export function redisRateLimitStore(url: string, log: FastifyBaseLogger, nameSpace = 'fjord-rate-limit:') {
+  // Loaded only when REDIS_URL is set: a single node never pays for the client at start.
+  const { Redis } = createRequire(import.meta.url)('ioredis') as { Redis: typeof RedisClient };
   const redis = new Redis(url, {
     connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,

@@ -1,10 +1,26 @@
+import { createRequire } from 'node:module';
 import { Marked } from 'marked';
-import sanitizeHtml from 'sanitize-html';
+import type SanitizeHtml from 'sanitize-html';
 import { nestingProblem } from './markdown-nesting.js';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
-const SANITIZE: sanitizeHtml.IOptions = {
+/**
+ * sanitize-html and the parsers it brings (htmlparser2, postcss) are loaded by the first render,
+ * not at start: a server that only reads stored articles never needs them.
+ */
+let sanitizer: ((html: string) => string) | null = null;
+function sanitize(html: string): string {
+  sanitizer ??= createSanitizer(createRequire(import.meta.url)('sanitize-html') as typeof SanitizeHtml);
+  return sanitizer(html);
+}
+
+function createSanitizer(sanitizeHtml: typeof SanitizeHtml): (html: string) => string {
+  const options = sanitizeOptions(sanitizeHtml);
+  return (html) => sanitizeHtml(html, options);
+}
+
+const sanitizeOptions = (sanitizeHtml: typeof SanitizeHtml): SanitizeHtml.IOptions => ({
   allowedTags: [...sanitizeHtml.defaults.allowedTags.filter((t) => t !== 'iframe'), 'img', 'del', 'ins', 'sup', 'sub'],
   allowedAttributes: {
     a: ['href', 'title', 'rel'],
@@ -20,7 +36,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
   transformTags: {
     a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer' }),
   },
-};
+});
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -37,7 +53,7 @@ function asPlainText(markdown: string): string {
 export function renderMarkdown(markdown: string): string {
   if (nestingProblem(markdown)) return asPlainText(markdown);
   try {
-    return sanitizeHtml(marked.parse(markdown) as string, SANITIZE).trim();
+    return sanitize(marked.parse(markdown) as string).trim();
   } catch {
     return asPlainText(markdown);
   }

@@ -56,4 +56,32 @@ describe('system endpoints', () => {
     expect(assets.length).toBeGreaterThan(0);
     for (const asset of assets) expect(asset).not.toMatch(/^(https?:)?\/\//);
   });
+
+  it('the reference reads the same document as /openapi.json, as JSON and as YAML', async () => {
+    const document = (await api.get('/openapi.json').expect(200)).body;
+    expect((await api.get('/docs/json').expect(200)).body).toEqual(document);
+    const yaml = await api.get('/docs/yaml').expect(200);
+    expect(yaml.headers['content-type']).toBe('application/x-yaml');
+    expect(parse(yaml.text)).toEqual(document);
+  });
+
+  it("serves the reference's assets with their validators, a HEAD with the GET's length, and a 304 when unchanged", async () => {
+    const css = await api.get('/docs/static/index.css').expect(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.text).toContain('body');
+    const head = await api.head('/docs/static/index.css').expect(200);
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(css.text)));
+    const again = await api
+      .get('/docs/static/index.css')
+      .set('if-none-match', css.headers.etag ?? '')
+      .expect(304);
+    expect(again.headers['content-type']).toBeUndefined();
+    expect(again.text).toBe('');
+  });
+
+  it('redirects the old index URL of the reference to its page', async () => {
+    const res = await api.get('/docs/static/index.html').expect(302);
+    expect(res.headers.location).toBe('/docs/');
+    expect(res.headers['content-type']).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import { toDomainError } from '../../db/errors.js';
 import type { PgDatabase, PgTransaction } from '../../db/pg/client.js';
 import {
@@ -303,9 +303,9 @@ export function createPgArticlesRepository(
       return row;
     },
 
-    async countAll() {
-      const [row] = await db.select({ n: count() }).from(articles);
-      return row?.n ?? 0;
+    async hasAny() {
+      const rows = await db.select({ id: articles.id }).from(articles).limit(1);
+      return rows.length > 0;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { toDomainError, withoutWaiting } from '../../db/errors.js';
 import {
@@ -448,8 +448,8 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
       return db.select().from(credits).where(eq(credits.id, id)).get();
     },
 
-    async countAll(): Promise<number> {
-      return db.select({ n: count() }).from(articles).get()?.n ?? 0;
+    async hasAny(): Promise<boolean> {
+      return db.select({ id: articles.id }).from(articles).limit(1).get() !== undefined;
     },
   };
 }

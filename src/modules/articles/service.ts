@@ -151,8 +151,9 @@ export function createArticlesService({
       return { view: 'public', ...page };
     },
 
-    async count(): Promise<number> {
-      return repo.countAll();
+    /** Whether the database holds any article; reads one row, where counting them all reads an index through. */
+    async any(): Promise<boolean> {
+      return repo.hasAny();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { type CliIo, prepare, run, UsageError } from '../../command-line.js';
 import { createProgress } from '../../shared/progress.js';
-import { type DemoSeed, describeDatabase, generate } from './generate.js';
+import type { DemoSeed } from './generate.js';
 
 export type Output = Pick<CliIo, 'stdout' | 'stderr'>;
 
@@ -74,6 +74,9 @@ export function generateCommand(env: CliIo['env'], out: Output, seedDemo: DemoSe
       const onProgress = flags.quiet
         ? undefined
         : createProgress({ label: 'generate', unit: 'articles', stream: out.stderr });
+      // The generator (its vocabulary, text and both engines' writers) is loaded by this command only:
+      // every other `fjord` command starts without it.
+      const { describeDatabase, generate } = await import('./generate.js');
       const result = await generate({ ...options, onProgress }, seedDemo);
       out.stdout.write(
         `generated ${result.articles} articles (${result.published} published) and ${result.comments} comments ` +
