@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { toDomainError } from '../../db/errors.js';
+import { groupWriterOf } from '../../db/group-commit.js';
 import {
   articleCredits,
   articleRevisions,
@@ -71,6 +72,7 @@ function memo<A extends unknown[], R>(build: (...args: A) => R): (...args: A) =>
 }
 
 export function createArticlesRepository(db: Database, writers: Pick<ArticleWriters, 'appendAudit' | 'recordEvent'>) {
+  const write = groupWriterOf(db);
   const slugTaken = db
     .select({ slug: articleSlugs.slug })
     .from(articleSlugs)
@@ -173,10 +175,13 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
   });
 
   return {
-    /** Creates an article with its revision 1 in one transaction; the slug gets a -2, -3... suffix on collision. */
+    /**
+     * Creates an article with its revision 1 in one transaction; the slug gets a -2, -3... suffix on
+     * collision. Concurrent creations share one transaction (group commit), each in its own savepoint.
+     */
     async insert(input: NewArticle): Promise<ArticleRow> {
       try {
-        return db.transaction((tx) => {
+        return await write((tx) => {
           const slug = uniqueSlug(input.content.slug, (s) => slugTaken.get({ slug: s }) !== undefined);
           const events: PendingEvents = [];
           const content = catalogueContent(tx, { ...input.content, slug }, input.at, events);
