@@ -14,7 +14,7 @@ import {
 import { uniqueSlug } from '../../shared/slug.js';
 import type { AuditEntry } from '../audit/repository.js';
 import { type TeaserRow, teaserColumnsOf } from '../teasers/teaser.js';
-import { catalogueContent, type PendingEvents, type TagLink } from './catalogue.js';
+import { type PendingEvents, preparedCatalogue, type TagLink } from './catalogue.js';
 import { linksByArticle } from './links.js';
 import { type ArticleWriters, recordAll } from './publishing/publication.js';
 import type { NamedArticle } from './resolver.js';
@@ -73,6 +73,7 @@ function memo<A extends unknown[], R>(build: (...args: A) => R): (...args: A) =>
 
 export function createArticlesRepository(db: Database, writers: Pick<ArticleWriters, 'appendAudit' | 'recordEvent'>) {
   const write = groupWriterOf(db);
+  const catalogue = preparedCatalogue(db);
   const slugTaken = db
     .select({ slug: articleSlugs.slug })
     .from(articleSlugs)
@@ -184,7 +185,7 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
         return await write((tx) => {
           const slug = uniqueSlug(input.content.slug, (s) => slugTaken.get({ slug: s }) !== undefined);
           const events: PendingEvents = [];
-          const content = catalogueContent(tx, { ...input.content, slug }, input.at, events);
+          const content = catalogue({ ...input.content, slug }, input.at, events);
           tx.insert(articles)
             .values({
               id: input.id,

@@ -4,7 +4,7 @@ import { groupWriterOf } from '../../../db/group-commit.js';
 import { articleRevisions, articleSchedules, articles } from '../../../db/schema.js';
 import { NotFoundError } from '../../../errors.js';
 import type { AuditEntry } from '../../audit/repository.js';
-import { catalogueContent, type PendingEvents } from '../catalogue.js';
+import { type PendingEvents, preparedCatalogue } from '../catalogue.js';
 import { type EditorStatus, editorStatusFilter, type StatusColumns } from '../editor-status.js';
 import { type ArticleWriters, claimSlug, recordAll } from '../publishing/publication.js';
 import type { ArticleContent } from '../schemas.js';
@@ -133,6 +133,7 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
     .prepare();
 
   const write = groupWriterOf(db);
+  const catalogue = preparedCatalogue(db);
 
   function recordOf(id: string): EditorRecord {
     const record = recordById.get({ id });
@@ -164,7 +165,7 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
         const decision = cmd.decide(head, cmd.base === head.number ? head : revision(cmd.base));
         if (decision.kind === 'noop') return { written: false, record: recordOf(cmd.articleId), mergedOnto: null };
         const events: PendingEvents = [];
-        const content = catalogueContent(tx, decision.content, cmd.at, events);
+        const content = catalogue(decision.content, cmd.at, events);
         const plan = slugPlan(article, head.content.slug, content.slug);
         if (plan.slugs === 'claim') claimSlug(tx, cmd.articleId, content.slug, cmd.at);
         // Numbered by the atomic increment, never max(number) + 1, which races on PostgreSQL.
