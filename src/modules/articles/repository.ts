@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { toDomainError, withoutWaiting } from '../../db/errors.js';
+import { groupWriterOf } from '../../db/group-commit.js';
 import {
   articleCredits,
   articleDocuments,
@@ -14,7 +15,7 @@ import {
 import { uniqueSlug } from '../../shared/slug.js';
 import type { AuditEntry } from '../audit/repository.js';
 import { type TeaserRow, teaserColumnsOf } from '../teasers/teaser.js';
-import { catalogueContent, type PendingEvents, type TagLink } from './catalogue.js';
+import { type PendingEvents, preparedCatalogue, type TagLink } from './catalogue.js';
 import type { ArticleDocument, RenderedDocuments } from './documents.js';
 import { linksByArticle } from './links.js';
 import { type ArticleWriters, recordAll } from './publishing/publication.js';
@@ -95,6 +96,8 @@ function memo<A extends unknown[], R>(build: (...args: A) => R): (...args: A) =>
 }
 
 export function createArticlesRepository(db: Database, writers: Pick<ArticleWriters, 'appendAudit' | 'recordEvent'>) {
+  const write = groupWriterOf(db);
+  const catalogue = preparedCatalogue(db);
   const slugTaken = db
     .select({ slug: articleSlugs.slug })
     .from(articleSlugs)
@@ -353,13 +356,16 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
       return entryPage(q.lang !== undefined, q.after !== null).all(params);
     },
 
-    /** Creates an article with its revision 1 in one transaction; the slug gets a -2, -3... suffix on collision. */
+    /**
+     * Creates an article with its revision 1 in one transaction; the slug gets a -2, -3... suffix on
+     * collision. Concurrent creations share one transaction (group commit), each in its own savepoint.
+     */
     async insert(input: NewArticle): Promise<ArticleRow> {
       try {
-        return db.transaction((tx) => {
+        return await write((tx) => {
           const slug = uniqueSlug(input.content.slug, (s) => slugTaken.get({ slug: s }) !== undefined);
           const events: PendingEvents = [];
-          const content = catalogueContent(tx, { ...input.content, slug }, input.at, events);
+          const content = catalogue({ ...input.content, slug }, input.at, events);
           tx.insert(articles)
             .values({
               id: input.id,

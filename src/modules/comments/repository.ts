@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, isNull, lt, min, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { createGroupCommit, type Outcome } from '../../db/group-commit.js';
+import { groupWriterOf } from '../../db/group-commit.js';
 import { articles, commentDuplicates, commentModerationLog, comments } from '../../db/schema.js';
 import { commentEvent } from '../events/catalogue.js';
 import type { recordEvent } from '../events/outbox.js';
@@ -185,35 +185,25 @@ export function createCommentsRepository(db: Database, writers: CommentWriters) 
     .values({ commentId: sql.placeholder('commentId'), ipHash: sql.placeholder('ipHash'), at: sql.placeholder('at') })
     .prepare();
 
-  const insertCommitted = createGroupCommit<NewComment, CommentRow | null>((items) =>
-    db.transaction((tx) =>
-      items.map((c): Outcome<CommentRow | null> => {
-        try {
-          return {
-            value: tx.transaction((sp) => {
-              const original = duplicate.get({ email: c.authorEmail, articleId: c.articleId, body: c.body });
-              if (original !== undefined) {
-                if (c.countDuplicate) insertDuplicate.run({ commentId: original.id, ipHash: c.ipHash, at: c.at });
-                return null;
-              }
-              const row = insertComment.get({ ...c, spamReasons: JSON.stringify(c.reasons) });
-              if (!row) throw new Error('the comment insert returned no row');
-              insertArrival.run({ commentId: row.id, actor: c.actor, toStatus: c.status, at: c.at });
-              if (c.status === 'approved') recount(sp, [c.articleId]);
-              // In the comment's savepoint: a comment refused with it is never announced.
-              writers.recordEvent(
-                sp,
-                commentEvent('comment.created', { id: row.id, articleId: row.articleId, status: row.status }, c.at),
-              );
-              return row;
-            }),
-          };
-        } catch (error) {
-          return { error };
-        }
-      }),
-    ),
-  );
+  const write = groupWriterOf(db);
+  const insertCommitted = (c: NewComment): Promise<CommentRow | null> =>
+    write((sp) => {
+      const original = duplicate.get({ email: c.authorEmail, articleId: c.articleId, body: c.body });
+      if (original !== undefined) {
+        if (c.countDuplicate) insertDuplicate.run({ commentId: original.id, ipHash: c.ipHash, at: c.at });
+        return null;
+      }
+      const row = insertComment.get({ ...c, spamReasons: JSON.stringify(c.reasons) });
+      if (!row) throw new Error('the comment insert returned no row');
+      insertArrival.run({ commentId: row.id, actor: c.actor, toStatus: c.status, at: c.at });
+      if (c.status === 'approved') recount(sp, [c.articleId]);
+      // In the comment's savepoint: a comment refused with it is never announced.
+      writers.recordEvent(
+        sp,
+        commentEvent('comment.created', { id: row.id, articleId: row.articleId, status: row.status }, c.at),
+      );
+      return row;
+    });
 
   return {
     async findById(id: number): Promise<CommentRow | undefined> {
@@ -264,7 +254,7 @@ export function createCommentsRepository(db: Database, writers: CommentWriters) 
      * count; returns null for a duplicate (same article, e-mail and body), storing only a record of
      * it for the flood limits when `countDuplicate` says so. The check runs inside the same
      * transaction, so two identical posts racing each other cannot both be stored. Concurrent
-     * posts share one commit (group commit).
+     * writes (comments, revisions, new articles) share one commit (group commit).
      */
     insert: insertCommitted,
 

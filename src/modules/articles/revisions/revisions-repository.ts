@@ -1,9 +1,10 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
+import { groupWriterOf } from '../../../db/group-commit.js';
 import { articleRevisions, articleSchedules, articles } from '../../../db/schema.js';
 import { NotFoundError } from '../../../errors.js';
 import type { AuditEntry } from '../../audit/repository.js';
-import { catalogueContent, type PendingEvents } from '../catalogue.js';
+import { type PendingEvents, preparedCatalogue } from '../catalogue.js';
 import { type EditorStatus, editorStatusFilter, type StatusColumns } from '../editor-status.js';
 import { type ArticleWriters, claimSlug, recordAll } from '../publishing/publication.js';
 import type { ArticleContent } from '../schemas.js';
@@ -103,7 +104,7 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
         ...(withSlug ? { slug: sql`${sql.placeholder('slug')}` } : {}),
       })
       .where(eq(articles.id, sql.placeholder('id')))
-      .returning({ number: articles.headRevision })
+      .returning()
       .prepare();
   const bumpHeadAndSlug = bumpHead(true);
   const bumpHeadOnly = bumpHead(false);
@@ -120,7 +121,19 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
       mergedOnto: sql.placeholder('mergedOnto'),
       createdAt: sql.placeholder('createdAt'),
     })
+    .returning()
     .prepare();
+  // A commit reads the article and its schedule, then builds the record it returns from the rows it
+  // writes: the head revision's snapshot is read once, and the joined record not at all.
+  const articleWithSchedule = db
+    .select({ article: articles, schedule: articleSchedules })
+    .from(articles)
+    .leftJoin(articleSchedules, eq(articleSchedules.articleId, articles.id))
+    .where(eq(articles.id, sql.placeholder('id')))
+    .prepare();
+
+  const write = groupWriterOf(db);
+  const catalogue = preparedCatalogue(db);
 
   function recordOf(id: string): EditorRecord {
     const record = recordById.get({ id });
@@ -136,17 +149,23 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
     };
 
   return {
-    /** Appends one revision, numbered by the atomic head_revision increment, with its audit row. */
+    /**
+     * Appends one revision, numbered by the atomic head_revision increment, with its audit row.
+     * Concurrent commits share one transaction (group commit), each in its own savepoint: one
+     * refused (a conflict, a slug taken) rolls back alone, and each sees the heads written before it.
+     */
     async commit(cmd: RevisionCommand): Promise<CommitResult> {
-      return db.transaction((tx) => {
-        const article = recordOf(cmd.articleId).article;
+      return write((tx) => {
+        const found = articleWithSchedule.get({ id: cmd.articleId });
+        if (!found) throw new NotFoundError(`No article with id ${cmd.articleId}`);
+        const { article, schedule } = found;
         const revision = loader(cmd.articleId);
         const head = revision(article.headRevision);
         if (!head) throw new Error(`head revision of ${cmd.articleId} is missing`);
         const decision = cmd.decide(head, cmd.base === head.number ? head : revision(cmd.base));
         if (decision.kind === 'noop') return { written: false, record: recordOf(cmd.articleId), mergedOnto: null };
         const events: PendingEvents = [];
-        const content = catalogueContent(tx, decision.content, cmd.at, events);
+        const content = catalogue(decision.content, cmd.at, events);
         const plan = slugPlan(article, head.content.slug, content.slug);
         if (plan.slugs === 'claim') claimSlug(tx, cmd.articleId, content.slug, cmd.at);
         // Numbered by the atomic increment, never max(number) + 1, which races on PostgreSQL.
@@ -156,12 +175,14 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
           slug: content.slug,
         });
         if (!bumped) throw new Error(`article ${cmd.articleId} vanished inside its transaction`);
-        const { number } = bumped;
+        const number = bumped.headRevision;
         if (number !== head.number + 1) throw new Error(`head of ${cmd.articleId} moved during its transaction`);
-        insertRevision.run(revisionRow({ ...cmd, ...decision, number, content }));
+        const written = insertRevision.get(revisionRow({ ...cmd, ...decision, number, content }));
+        if (!written) throw new Error(`revision ${number} of ${cmd.articleId} was not stored`);
         writers.appendAudit(tx, revisionAudit(cmd, decision.audit, number));
         recordAll(tx, events, writers);
-        return { written: true, record: recordOf(cmd.articleId), mergedOnto: decision.mergedOnto };
+        // Nothing after the bump writes the article row: it is the record's as it commits.
+        return { written: true, record: { article: bumped, head: written, schedule }, mergedOnto: decision.mergedOnto };
       });
     },
 

@@ -1,0 +1,1 @@
+CREATE INDEX "comments_article_email" ON "comments" USING btree ("article_id","author_email");

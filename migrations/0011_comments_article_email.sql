@@ -1,0 +1,1 @@
+CREATE INDEX `comments_article_email` ON `comments` (`article_id`,`author_email`);
