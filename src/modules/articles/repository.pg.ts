@@ -92,38 +92,41 @@ export function createPgArticlesRepository(
       return found;
     },
 
-    // At READ COMMITTED an update waits for a writer holding the row, then sees its new version: a
-    // write committed after the render was read keeps the render out.
+    // The row is locked first, skipping it when a writer holds it: a reader never waits for a write
+    // (an open transaction elsewhere would hold its connection), and one that committed since the
+    // render was read bumped the version, which READ COMMITTED checks again on the locked row.
     async storeDocuments(id, version, documents) {
       await storeUnlessStale(() =>
-        db
-          .update(articleDocuments)
-          .set({
-            slug: documents.slug,
-            teaser: documents.teaser,
-            etag: documents.etag,
-            keys: documents.keys,
-            body: documents.body,
-          })
-          .where(and(eq(articleDocuments.articleId, id), eq(articleDocuments.version, version))),
+        db.execute(sql`
+          update article_documents d
+          set slug = ${documents.slug}, teaser = ${documents.teaser}, etag = ${documents.etag},
+              keys = ${documents.keys}, body = ${documents.body}
+          where d.article_id = (select article_id from article_documents where article_id = ${id} for update skip locked)
+            and d.version = ${version}`),
       );
     },
 
     async storeTeasers(teasers) {
       if (teasers.length === 0) return;
+      // One array parameter per column (a bare JS array would be spread into a list of parameters).
+      const ids = sql.param(teasers.map((t) => t.id));
+      const versions = sql.param(teasers.map((t) => t.version));
+      const texts = sql.param(teasers.map((t) => t.teaser));
       await storeUnlessStale(() =>
         db.execute(sql`
           update article_documents d set teaser = v.teaser
-          from unnest(${teasers.map((t) => t.id)}::text[], ${teasers.map((t) => t.version)}::int[], ${teasers.map((t) => t.teaser)}::text[]) as v(id, version, teaser)
-          where d.article_id = v.id and d.version = v.version`),
+          from unnest(${ids}::text[], ${versions}::int[], ${texts}::text[]) as v(id, version, teaser)
+          where d.article_id = v.id and d.version = v.version
+            and d.article_id in (select article_id from article_documents where article_id = any(${ids}::text[]) for update skip locked)`),
       );
     },
 
+    // Published only: an article withdrawn since the page was read is left out, not shown as its draft.
     async teaserRowsOf(ids) {
       return db
         .select(teaserColumns)
         .from(articles)
-        .where(inArray(articles.id, [...ids]));
+        .where(and(inArray(articles.id, [...ids]), eq(articles.status, 'published')));
     },
 
     async findTeaserPage(q) {

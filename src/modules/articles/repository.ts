@@ -243,7 +243,12 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
       ),
     )
     .prepare();
-  const teaserRowsOf = db.select(teaserColumns).from(articles).where(sql`${articles.id} in ${idsParam}`).prepare();
+  // Published only: an article withdrawn since the page was read is left out, not shown as its draft.
+  const teaserRowsOf = db
+    .select(teaserColumns)
+    .from(articles)
+    .where(and(sql`${articles.id} in ${idsParam}`, eq(articles.status, 'published')))
+    .prepare();
   const entryColumns = {
     id: articles.id,
     publishedAt: articles.publishedAt,

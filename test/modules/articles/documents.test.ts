@@ -375,4 +375,29 @@ describe('a render of state a write replaced is never stored', () => {
     expect(page).not.toContain('stale');
     expect(JSON.parse(page).data[0].tags).toEqual([{ slug: 'teased', name: 'Teased renamed' }]);
   });
+
+  it('a teaser rendered at the current version is stored and served as it was stored', async () => {
+    const first = await createPublishedArticle(services, articleInput({ tags: ['Kept'] }));
+    const second = await createPublishedArticle(services, articleInput({ tags: ['Kept'] }));
+    const ids = [first.id, second.id].sort();
+    await api.get('/v1/articles').query({ tag: 'kept' }).expect(200);
+    const rendered = await probe.rows<{ article_id: string; version: number; teaser: string }>(
+      sql`select article_id, version, teaser from article_documents where article_id in (${ids[0]}, ${ids[1]}) order by article_id`,
+    );
+    expect(rendered.map((r) => r.teaser === null)).toEqual([false, false]);
+    await probe.run(sql`update article_documents set teaser = null where article_id in (${ids[0]}, ${ids[1]})`);
+    // Teasers told apart from a fresh render by their title, so the page shows which were stored.
+    const stored = rendered.map((r) => ({
+      id: r.article_id,
+      version: Number(r.version),
+      teaser: JSON.stringify({ ...JSON.parse(r.teaser), title: `Stored ${r.article_id}` }),
+    }));
+    await engine.store.articles.storeTeasers(stored);
+    const kept = await probe.rows<{ article_id: string; teaser: string | null }>(
+      sql`select article_id, teaser from article_documents where article_id in (${ids[0]}, ${ids[1]}) order by article_id`,
+    );
+    expect(kept).toEqual(stored.map((t) => ({ article_id: t.id, teaser: t.teaser })));
+    const page = JSON.parse((await api.get('/v1/articles').query({ tag: 'kept' }).expect(200)).text);
+    expect(page.data.map((t: { title: string }) => t.title).sort()).toEqual(ids.map((id) => `Stored ${id}`));
+  });
 });
