@@ -58,7 +58,12 @@ function linkMigrations() {
     try {
       lstatSync(link);
     } catch {
-      symlinkSync(at(folder), link, 'junction');
+      try {
+        symlinkSync(at(folder), link, 'junction');
+      } catch (error) {
+        // Another start made it meanwhile.
+        if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
+      }
     }
   }
 }
@@ -70,7 +75,14 @@ function compile() {
   try {
     lock = openSync(LOCK, 'wx');
   } catch {
-    if (Date.now() - statSync(LOCK).mtimeMs < LOCK_STALE_MS) return;
+    // Held by another compilation, unless it is stale; gone meanwhile, the next start compiles.
+    let heldSince;
+    try {
+      heldSince = statSync(LOCK).mtimeMs;
+    } catch {
+      return;
+    }
+    if (Date.now() - heldSince < LOCK_STALE_MS) return;
     lock = openSync(LOCK, 'w');
   }
   try {
@@ -108,10 +120,14 @@ if (process.argv[2] === '--compile') {
     detached: true,
     stdio: 'ignore',
   });
-  try {
-    setPriority(compiler.pid ?? 0, 19);
-  } catch {
-    // Not permitted here: it runs at normal priority.
+  // A compiler that cannot be spawned (a process limit) leaves the next start on tsx too.
+  compiler.on('error', () => {});
+  if (compiler.pid !== undefined) {
+    try {
+      setPriority(compiler.pid, 19);
+    } catch {
+      // Not permitted here: it runs at normal priority.
+    }
   }
   compiler.unref();
   const { register } = await import('tsx/esm/api');
