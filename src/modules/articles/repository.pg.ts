@@ -19,7 +19,7 @@ import { catalogueContent } from './catalogue.pg.js';
 import type { ArticleDocument } from './documents.js';
 import { linksByArticle } from './links.js';
 import { type PgArticleWriters, recordAll } from './publishing/publication.pg.js';
-import type { ArticlesRepository, NewArticle } from './repository.js';
+import type { ArticlesRepository, NewArticle, PublishedPageQuery } from './repository.js';
 import type { NamedArticle } from './resolver.js';
 import { revisionRow } from './revisions/revision-rows.js';
 
@@ -59,6 +59,26 @@ async function freeSlug(tx: PgTransaction, base: string): Promise<string> {
     const taken = new Set(rows.map((r) => r.slug));
     if (batch.some((slug) => !taken.has(slug))) return uniqueSlug(base, (slug) => taken.has(slug));
   }
+}
+
+/** The conditions of a list page, shared by the teaser rows and the stored teasers. */
+function pageConditions(q: PublishedPageQuery): SQL[] {
+  const conditions: SQL[] = [eq(articles.status, 'published')];
+  if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
+  if (q.after) {
+    conditions.push(sql`(${articles.publishedAt}, ${articles.id}) < (${q.after[0]}, ${q.after[1]})`);
+  }
+  return conditions;
+}
+
+/** The conditions of a tag page, which walks the tag's own (tag_id, published_at, article_id) index. */
+function tagPageConditions(q: PublishedPageQuery & { tag: string }): SQL[] {
+  const conditions: SQL[] = [eq(tags.slug, q.tag), eq(articles.status, 'published')];
+  if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
+  if (q.after) {
+    conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
+  }
+  return conditions;
 }
 
 /** articles/repository.ts on PostgreSQL: the same reads, and the insert as one serializable transaction. */
@@ -131,11 +151,7 @@ export function createPgArticlesRepository(
 
     async findTeaserPage(q) {
       if (q.tag) {
-        const conditions: SQL[] = [eq(tags.slug, q.tag), eq(articles.status, 'published')];
-        if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
-        if (q.after) {
-          conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
-        }
+        const conditions = tagPageConditions({ ...q, tag: q.tag });
         return db
           .select(entryColumns)
           .from(tags)
@@ -146,11 +162,7 @@ export function createPgArticlesRepository(
           .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
           .limit(q.limit + 1);
       }
-      const conditions: SQL[] = [eq(articles.status, 'published')];
-      if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
-      if (q.after) {
-        conditions.push(sql`(${articles.publishedAt}, ${articles.id}) < (${q.after[0]}, ${q.after[1]})`);
-      }
+      const conditions = pageConditions(q);
       return db
         .select(entryColumns)
         .from(articles)
@@ -238,11 +250,7 @@ export function createPgArticlesRepository(
     // Conditions are built per query shape, as on SQLite, so each keeps its index seek.
     async findPublishedPage(q) {
       if (q.tag) {
-        const conditions: SQL[] = [eq(tags.slug, q.tag), eq(articles.status, 'published')];
-        if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
-        if (q.after) {
-          conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
-        }
+        const conditions = tagPageConditions({ ...q, tag: q.tag });
         return db
           .select(teaserColumns)
           .from(tags)
@@ -252,11 +260,7 @@ export function createPgArticlesRepository(
           .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
           .limit(q.limit + 1);
       }
-      const conditions: SQL[] = [eq(articles.status, 'published')];
-      if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
-      if (q.after) {
-        conditions.push(sql`(${articles.publishedAt}, ${articles.id}) < (${q.after[0]}, ${q.after[1]})`);
-      }
+      const conditions = pageConditions(q);
       return db
         .select(teaserColumns)
         .from(articles)

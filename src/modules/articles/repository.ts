@@ -157,10 +157,8 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
     .orderBy(asc(articleCredits.articleId), asc(articleCredits.position))
     .prepare();
 
-  // One statement per shape, so each keeps its index seek: an optional condition written as
-  // `? is null or …` would turn the cursor's range seek into a scan from the top.
-  // Lists read the teaser's columns only: the body and its HTML are most of a row's bytes.
-  const page = memo((byLang: boolean, byCursor: boolean) => {
+  // The conditions of a list page and of a tag page, shared by the teaser rows and the stored teasers.
+  const pageConditions = (byLang: boolean, byCursor: boolean): SQL[] => {
     const conditions: SQL[] = [eq(articles.status, 'published')];
     if (byLang) conditions.push(eq(articles.lang, sql.placeholder('lang')));
     if (byCursor) {
@@ -168,16 +166,9 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
         sql`(${articles.publishedAt}, ${articles.id}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`,
       );
     }
-    return db
-      .select(teaserColumns)
-      .from(articles)
-      .where(and(...conditions))
-      .orderBy(desc(articles.publishedAt), desc(articles.id))
-      .limit(sql.placeholder('limit'))
-      .prepare();
-  });
-  // A tag page walks the tag's own (tag_id, published_at, article_id) index; lang is a filter on it.
-  const pageByTag = memo((byCursor: boolean) => {
+    return conditions;
+  };
+  const tagPageConditions = (byCursor: boolean): SQL[] => {
     const conditions: SQL[] = [
       eq(tags.slug, sql.placeholder('tag')),
       eq(articles.status, 'published'),
@@ -188,6 +179,25 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
         sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`,
       );
     }
+    return conditions;
+  };
+
+  // One statement per shape, so each keeps its index seek: an optional condition written as
+  // `? is null or …` would turn the cursor's range seek into a scan from the top.
+  // Lists read the teaser's columns only: the body and its HTML are most of a row's bytes.
+  const page = memo((byLang: boolean, byCursor: boolean) => {
+    const conditions = pageConditions(byLang, byCursor);
+    return db
+      .select(teaserColumns)
+      .from(articles)
+      .where(and(...conditions))
+      .orderBy(desc(articles.publishedAt), desc(articles.id))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+  });
+  // A tag page walks the tag's own (tag_id, published_at, article_id) index; lang is a filter on it.
+  const pageByTag = memo((byCursor: boolean) => {
+    const conditions = tagPageConditions(byCursor);
     return db
       .select(teaserColumns)
       .from(tags)
@@ -256,13 +266,7 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
     teaser: articleDocuments.teaser,
   };
   const entryPage = memo((byLang: boolean, byCursor: boolean) => {
-    const conditions: SQL[] = [eq(articles.status, 'published')];
-    if (byLang) conditions.push(eq(articles.lang, sql.placeholder('lang')));
-    if (byCursor) {
-      conditions.push(
-        sql`(${articles.publishedAt}, ${articles.id}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`,
-      );
-    }
+    const conditions = pageConditions(byLang, byCursor);
     return db
       .select(entryColumns)
       .from(articles)
@@ -273,16 +277,7 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
       .prepare();
   });
   const entryPageByTag = memo((byCursor: boolean) => {
-    const conditions: SQL[] = [
-      eq(tags.slug, sql.placeholder('tag')),
-      eq(articles.status, 'published'),
-      sql`(${sql.placeholder('lang')} is null or ${articles.lang} = ${sql.placeholder('lang')})`,
-    ];
-    if (byCursor) {
-      conditions.push(
-        sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`,
-      );
-    }
+    const conditions = tagPageConditions(byCursor);
     return db
       .select(entryColumns)
       .from(tags)
