@@ -49,7 +49,7 @@ export interface SqliteEngine extends Engine {
 /**
  * SQLite: one file (or memory), one writer at a time. On a file, searches and diffs run on a work
  * thread with its own read-only connection; other processes' commits are noticed through
- * `PRAGMA data_version` before each request.
+ * `PRAGMA data_version`, read once a turn of the event loop (src/db/commit-watcher.ts).
  */
 export function createSqliteEngine(handle: DatabaseHandle, { workBudgetMs }: { workBudgetMs: number }): SqliteEngine {
   const { db, sqlite } = handle;
