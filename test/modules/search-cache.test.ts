@@ -6,8 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSearchCache } from '../../src/modules/search/cache.js';
 import type { SearchRunner } from '../../src/modules/search/runner.js';
-import { createSearchService } from '../../src/modules/search/service.js';
-import type { ArticlePage } from '../../src/modules/teasers/schemas.js';
+import { createSearchService, type SearchAnswer } from '../../src/modules/search/service.js';
 import { buildTestApp } from '../helpers/build-app.js';
 import { createPublishedArticle, createToken } from '../helpers/factories.js';
 
@@ -27,7 +26,7 @@ const { api, services, engine } = await buildTestApp({
     search: createSearchService({
       runner: counted(engine.work.search),
       articles: engine.store.articles,
-      cache: createSearchCache<ArticlePage>(engine, built.changes),
+      cache: createSearchCache<SearchAnswer>(engine, built.changes),
     }),
   }),
 });
@@ -58,7 +57,8 @@ describe('the search result cache', () => {
     expect(again.res.text).toBe(first.res.text);
     expect(again.res.headers.etag).toBe(first.res.headers.etag);
     const direct = await uncached.search({ q: 'glaciers', limit: 2 });
-    expect(JSON.parse(again.res.text)).toEqual(direct);
+    expect(again.res.text).toBe(direct.body);
+    expect(again.res.headers.etag).toBe(direct.etag);
   });
 
   it('answers every spelling of one query from one entry, as the index folds them', async () => {
@@ -84,7 +84,7 @@ describe('the search result cache', () => {
       const query: Record<string, string | number> = { q: 'glaciers', limit: 1, ...(cursor ? { cursor } : {}) };
       const res = await get(query);
       expect((await search(query)).res.text).toBe(res.text);
-      expect(res.body).toEqual(await uncached.search({ q: 'glaciers', limit: 1, ...(cursor ? { cursor } : {}) }));
+      expect(res.text).toBe((await uncached.search({ q: 'glaciers', limit: 1, ...(cursor ? { cursor } : {}) })).body);
       pages.push(...slugs(res));
       cursor = res.body.meta.next_cursor;
     } while (cursor);

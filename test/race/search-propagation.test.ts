@@ -13,8 +13,7 @@ import { defaultConfig } from '../../src/config.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { createSearchCache } from '../../src/modules/search/cache.js';
 import type { SearchRunner } from '../../src/modules/search/runner.js';
-import { createSearchService } from '../../src/modules/search/service.js';
-import type { ArticlePage } from '../../src/modules/teasers/schemas.js';
+import { createSearchService, type SearchAnswer } from '../../src/modules/search/service.js';
 import { openSibling, openTestEngine, TEST_ENGINE } from '../helpers/engine.js';
 import { createPublishedArticle, createToken } from '../helpers/factories.js';
 import { tempDir } from '../helpers/file-app.js';
@@ -39,7 +38,7 @@ async function buildNode(engine: Engine) {
     search: createSearchService({
       runner,
       articles: engine.store.articles,
-      cache: createSearchCache<ArticlePage>(engine, built.changes),
+      cache: createSearchCache<SearchAnswer>(engine, built.changes),
     }),
   };
   const app = await buildApp({ config, engine, services });

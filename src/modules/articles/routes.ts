@@ -26,7 +26,7 @@ import type { EditorService } from './editor-service.js';
 import type { PublishingService } from './publishing/publishing-service.js';
 import { movedUrl } from './resolver.js';
 import { editorEtagPrefix } from './revisions/etag.js';
-import { ArticlePageSchema, ArticleRefParamsSchema } from './schemas.js';
+import { ArticleRefParamsSchema } from './schemas.js';
 import type { ArticlesService } from './service.js';
 
 export interface ArticlesRouteDeps {
@@ -84,7 +84,8 @@ export async function articlesRoutes(
       }
       const keys = query.tag ? [SurrogateKeys.articles, SurrogateKeys.tag(query.tag)] : [SurrogateKeys.articles];
       if (q !== undefined) {
-        return send(request, reply, ArticlePageSchema, await search.search({ ...query, q }), { keys });
+        const found = await search.search({ ...query, q });
+        return sendDocument(request, reply, found.body, { keys, etag: found.etag });
       }
       if (hasRole(request.principal, 'editor')) {
         return send(request, reply, EditorArticlePageSchema, await editor.list({ ...query, status }));

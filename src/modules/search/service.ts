@@ -1,5 +1,7 @@
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { etagOf } from '../../http/caching.js';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
-import type { ArticlePage } from '../teasers/schemas.js';
+import { type ArticlePage, ArticlePageSchema } from '../teasers/schemas.js';
 import { type TagsReader, toTeaser } from '../teasers/teaser.js';
 import { type SearchCache, searchCacheKey } from './cache.js';
 import { checkSearchLimit, parseSearch, snippetToHtml } from './query.js';
@@ -13,8 +15,21 @@ export interface SearchInput {
   lang?: string | undefined;
 }
 
-/** What a page weighs in the cache: its JSON, two bytes a UTF-16 code unit as V8 may hold it. */
-const weigh = (page: ArticlePage) => JSON.stringify(page).length * 2;
+/**
+ * A page of results as sent: the JSON the route's response schema makes of it, and that body's
+ * ETag. The cache keeps this, so a repeated search is answered like a stored document, without
+ * serializing or hashing again.
+ */
+export interface SearchAnswer {
+  body: string;
+  etag: string;
+}
+
+/** The serializer Fastify compiles for the route's declared response (src/http/caching.ts serializerFor). */
+const serializePage = serializerCompiler({ schema: ArticlePageSchema, method: 'GET', url: '/v1/articles' });
+
+/** What an answer weighs in the cache: two bytes a UTF-16 code unit as V8 may hold its body. */
+const weigh = (answer: SearchAnswer) => answer.body.length * 2;
 
 export function createSearchService({
   runner,
@@ -24,15 +39,15 @@ export function createSearchService({
   runner: SearchRunner;
   articles: TagsReader;
   /** Pages already answered, purged by writes; absent, every search runs. */
-  cache?: SearchCache<ArticlePage> | null;
+  cache?: SearchCache<SearchAnswer> | null;
 }) {
   return {
-    /** Published articles matching `q`, best first, each with a highlighted snippet (safe HTML). */
-    async search(input: SearchInput): Promise<ArticlePage> {
+    /** Published articles matching `q`, best first, each with a highlighted snippet (safe HTML), as sent. */
+    async search(input: SearchInput): Promise<SearchAnswer> {
       const parsed = parseSearch(input.q);
       checkSearchLimit(input.limit);
       const after = input.cursor ? decodeCursor(input.cursor, ['number', 'id'] as const) : null;
-      const run = async (): Promise<ArticlePage> => {
+      const run = async (): Promise<SearchAnswer> => {
         const { hits, more } = await runner.findMatches({
           parsed,
           limit: input.limit,
@@ -42,7 +57,7 @@ export function createSearchService({
         });
         const tags = await articles.tagsFor(hits.map((h) => h.article.id));
         const last = hits.at(-1);
-        return {
+        const page: ArticlePage = {
           view: 'public',
           data: hits.map((hit) => ({
             ...toTeaser(hit.article, tags.get(hit.article.id) ?? []),
@@ -51,6 +66,8 @@ export function createSearchService({
           // As toPage gives it: the keys of the last hit shown, when another ranks after it.
           meta: { next_cursor: more && last ? encodeCursor([last.score, last.rowid]) : null },
         };
+        const body = serializePage(page);
+        return { body, etag: etagOf(body) };
       };
       return cache ? cache.get(searchCacheKey(parsed, input), run, weigh) : run();
     },
