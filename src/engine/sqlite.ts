@@ -7,11 +7,11 @@ import { createPublishingRepository } from '../modules/articles/publishing/publi
 import { createArticlesRepository } from '../modules/articles/repository.js';
 import { inProcessDiffer } from '../modules/articles/revisions/diff-runner.js';
 import { createRevisionsRepository } from '../modules/articles/revisions/revisions-repository.js';
-import { appendAudit, createAuditRepository } from '../modules/audit/repository.js';
+import { createAuditRepository, preparedAuditor } from '../modules/audit/repository.js';
 import { createChangesRepository } from '../modules/changes/repository.js';
 import { createCommentsRepository } from '../modules/comments/repository.js';
 import { createCreditsRepository } from '../modules/credits/repository.js';
-import { recordEvent } from '../modules/events/outbox.js';
+import { preparedRecorder } from '../modules/events/outbox.js';
 import { createPreviewsRepository } from '../modules/previews/repository.js';
 import { createSearchRepository, indexDocument, reindexTag, removeDocument } from '../modules/search/repository.js';
 import { inProcessRunner, type SearchRunner } from '../modules/search/runner.js';
@@ -23,6 +23,8 @@ import { createWorkThread } from '../work.js';
 import type { Engine, Store } from './engine.js';
 
 export function createSqliteStore(db: Database): Store {
+  const recordEvent = preparedRecorder(db);
+  const appendAudit = preparedAuditor(db);
   return {
     articles: createArticlesRepository(db, { appendAudit, recordEvent }),
     revisions: createRevisionsRepository(db, { appendAudit, recordEvent }),

@@ -2,7 +2,7 @@ import { and, asc, countDistinct, eq, exists, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { articleCredits, credits } from '../../db/schema.js';
 import { ConflictError } from '../../errors.js';
-import type { AuditEntry, appendAudit } from '../audit/repository.js';
+import type { AppendAudit, AuditEntry } from '../audit/repository.js';
 import { creditEvent } from '../events/catalogue.js';
 import type { recordEvent } from '../events/outbox.js';
 
@@ -17,7 +17,7 @@ type AuditFields = Omit<AuditEntry, 'at' | 'subjectType' | 'subjectId'>;
 
 /** What a credit change writes beside the credit, in its transaction (audit entry, event); passed in by the store. */
 export interface CreditWriters {
-  appendAudit: typeof appendAudit;
+  appendAudit: AppendAudit;
   recordEvent: typeof recordEvent;
 }
 

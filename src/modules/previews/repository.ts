@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { toDomainError } from '../../db/errors.js';
 import { previewLinks } from '../../db/schema.js';
-import type { AuditEntry, appendAudit } from '../audit/repository.js';
+import type { AppendAudit, AuditEntry } from '../audit/repository.js';
 
 export type PreviewLinkRow = typeof previewLinks.$inferSelect;
 
@@ -18,7 +18,7 @@ export interface NewPreviewLink {
 
 /** What a link change writes beside the link, in its transaction; passed in by the store. */
 export interface PreviewWriters {
-  appendAudit: typeof appendAudit;
+  appendAudit: AppendAudit;
 }
 
 /** The audit row of a link change: never the token, nor its hash. */

@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.js';
 import { toDomainError } from '../../db/errors.js';
 import { articleTags, tags } from '../../db/schema.js';
 import { ConflictError } from '../../errors.js';
-import type { AuditEntry, appendAudit } from '../audit/repository.js';
+import type { AppendAudit, AuditEntry } from '../audit/repository.js';
 import { tagEvent } from '../events/catalogue.js';
 import type { recordEvent } from '../events/outbox.js';
 import type { reindexTag } from '../search/repository.js';
@@ -22,7 +22,7 @@ type AuditFields = Omit<AuditEntry, 'at' | 'subjectType' | 'subjectId'>;
  * depend on the audit, search and events modules.
  */
 export interface TagWriters {
-  appendAudit: typeof appendAudit;
+  appendAudit: AppendAudit;
   reindexTag: typeof reindexTag;
   recordEvent: typeof recordEvent;
 }

@@ -2,7 +2,7 @@ import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { withoutWaiting } from '../../db/errors.js';
 import { apiTokens } from '../../db/schema.js';
-import type { AuditEntry, appendAudit } from '../audit/repository.js';
+import type { AppendAudit, AuditEntry } from '../audit/repository.js';
 import type { Role } from './schemas.js';
 
 export type TokenRow = typeof apiTokens.$inferSelect;
@@ -10,7 +10,7 @@ type AuditFields = Omit<AuditEntry, 'at' | 'subjectId' | 'subjectType'>;
 
 /** What a token change writes beside the token, in its transaction; passed in by the store. */
 export interface TokenWriters {
-  appendAudit: typeof appendAudit;
+  appendAudit: AppendAudit;
 }
 
 export function createTokensRepository(db: Database, writers: TokenWriters) {

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { events, webhookDeliveries, webhooks } from '../../db/schema.js';
-import type { AuditEntry, appendAudit } from '../audit/repository.js';
+import type { AppendAudit, AuditEntry } from '../audit/repository.js';
 import type { EventInput } from '../events/catalogue.js';
 import { recordEvent } from '../events/outbox.js';
 
@@ -121,7 +121,7 @@ export function stopPending(tx: Tx, id: number): void {
 
 /** What an admin change writes beside the webhook, in its transaction; passed in by the store. */
 export interface WebhookWriters {
-  appendAudit: typeof appendAudit;
+  appendAudit: AppendAudit;
 }
 
 /** The audit entry's details: what was set or changed, never the secret. */

@@ -13,7 +13,7 @@ import {
   type RevisionCommand,
 } from '../../../src/modules/articles/revisions/revisions-repository.js';
 import type { ArticleContent } from '../../../src/modules/articles/schemas.js';
-import { type AuditEntry, appendAudit } from '../../../src/modules/audit/repository.js';
+import { type AppendAudit, preparedAuditor } from '../../../src/modules/audit/repository.js';
 import { recordEvent } from '../../../src/modules/events/outbox.js';
 import { openTestEngine, sql } from '../../helpers/engine.js';
 import { articleInput, createDraftArticle, TEST_ACTOR } from '../../helpers/factories.js';
@@ -186,9 +186,10 @@ describe.runIf(t.engine.kind === 'sqlite')('a group commit of revisions whose tr
    * A writer whose audit entry for `poisoned` leaves a foreign key broken until COMMIT: every
    * savepoint is released, and then the transaction itself fails, as it would on a full disk.
    */
+  const appendAudit = preparedAuditor(db);
   const failingAtCommit = (poisoned: string) => ({
     recordEvent,
-    appendAudit: (tx: Parameters<typeof appendAudit>[0], entry: AuditEntry) => {
+    appendAudit: ((tx, entry) => {
       appendAudit(tx, entry);
       if (entry.subjectId !== poisoned) return;
       // On the connection, inside the transaction the audit entry is written in.
@@ -196,7 +197,7 @@ describe.runIf(t.engine.kind === 'sqlite')('a group commit of revisions whose tr
       db.run(
         sql`INSERT INTO article_slugs (slug, article_id, created_at) VALUES ('orphan-slug', 'no-such-article', 0)`,
       );
-    },
+    }) satisfies AppendAudit,
   });
 
   it('acknowledges none of its revisions, and leaves every article as it was', async () => {

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/app.js';
 import { withStartupLock } from '../../../src/db/pg/migrate.js';
-import { appendAudit } from '../../../src/modules/audit/repository.js';
+import { preparedAuditor } from '../../../src/modules/audit/repository.js';
 import { appendAudit as appendPgAudit } from '../../../src/modules/audit/repository.pg.js';
 import { createCommentsRepository, type NewComment } from '../../../src/modules/comments/repository.js';
 import type { EventInput } from '../../../src/modules/events/catalogue.js';
@@ -40,7 +40,7 @@ function failingTags(): TagsRepository {
     });
   }
   return createTagsRepository(engine.handle.db, {
-    appendAudit,
+    appendAudit: preparedAuditor(engine.handle.db),
     reindexTag,
     recordEvent: (tx, e) => {
       recordEvent(tx, e);

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EventInput, tagEvent } from '../../../src/modules/events/catalogue.js';
-import { recordEvent } from '../../../src/modules/events/outbox.js';
+import { preparedRecorder, recordEvent } from '../../../src/modules/events/outbox.js';
 import { recordEvent as recordPgEvent } from '../../../src/modules/events/outbox.pg.js';
 import { openTestEngine, sql, type TestEngine } from '../../helpers/engine.js';
 
@@ -15,6 +15,16 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
+
+/**
+ * On SQLite, the store's writes record on statements prepared once (preparedRecorder), and other
+ * callers build them per call (recordEvent): every case runs on both.
+ */
+const sqliteRecorders = {
+  'built per call': () => recordEvent,
+  'prepared once': () => preparedRecorder((t.engine as Extract<TestEngine['engine'], { kind: 'sqlite' }>).handle.db),
+};
+let recordSqlite: typeof recordEvent = recordEvent;
 
 /** Records `e` in a transaction of its own, rolled back when `fail` is set. */
 async function record(e: EventInput, fail = false): Promise<void> {
@@ -27,7 +37,7 @@ async function record(e: EventInput, fail = false): Promise<void> {
       });
     } else {
       t.engine.handle.db.transaction((tx) => {
-        recordEvent(tx, e);
+        recordSqlite(tx, e);
         if (fail) throw boom;
       });
     }
@@ -44,7 +54,11 @@ async function addWebhook(events: string[], enabled = true): Promise<number> {
   return Number(row?.id);
 }
 
-describe('the outbox', () => {
+describe.each(Object.entries(sqliteRecorders))('the outbox (on SQLite, statements %s)', (_, recorder) => {
+  beforeEach(() => {
+    if (t.engine.kind === 'sqlite') recordSqlite = recorder();
+  });
+
   it('appends the event with its feed entry, and a delivery for each enabled webhook that wants it', async () => {
     const all = await addWebhook(['*']);
     const tags = await addWebhook(['tag.*']);

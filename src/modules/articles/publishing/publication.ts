@@ -15,7 +15,7 @@ import {
   tags,
 } from '../../../db/schema.js';
 import { ConflictError } from '../../../errors.js';
-import type { appendAudit } from '../../audit/repository.js';
+import type { AppendAudit } from '../../audit/repository.js';
 import type { EventInput } from '../../events/catalogue.js';
 import type { recordEvent } from '../../events/outbox.js';
 import type { indexDocument, removeDocument } from '../../search/repository.js';
@@ -38,7 +38,7 @@ type ArticleRow = typeof articles.$inferSelect;
  * not depend on the audit, search and events modules.
  */
 export interface ArticleWriters {
-  appendAudit: typeof appendAudit;
+  appendAudit: AppendAudit;
   indexDocument: typeof indexDocument;
   removeDocument: typeof removeDocument;
   recordEvent: typeof recordEvent;
