@@ -13,6 +13,7 @@ import { handleFrameworkError, registerErrorHandling } from './http/error-handle
 import { registerHardening, SECURITY_HEADERS } from './http/hardening.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerImpliedResponses } from './http/implied-responses.js';
+import { lazyChildLoggers } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { sharedRateLimitStore } from './http/rate-limit-store.js';
 import { ResponseCache } from './http/response-cache.js';
@@ -162,6 +163,7 @@ export async function buildApp({
   const responses = watchResponses();
   const app = Fastify({
     logger,
+    ...(logger ? { childLoggerFactory: lazyChildLoggers } : {}),
     trustProxy: trustProxyOption(config.TRUST_PROXY),
     // genReqId reads X-Request-Id itself, so that a client's value is checked before it is trusted.
     requestIdHeader: false,
