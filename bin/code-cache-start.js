@@ -1,10 +1,11 @@
 // Copied by bin/bundle.js to dist/src/server.js: runs the server's bundle (server.cjs beside it)
 // with V8's code cache. Node 20 caches no compiled code between runs (module.enableCompileCache
 // came in Node 22), and compiling the 4 MB bundle was the largest cost left in a cold start. The
-// first start compiles it and, a few seconds after, writes what V8 compiled to server.cjs.cache;
-// later starts hand that to V8 and skip most of the parsing and compiling. A cache that is missing,
-// older than the bundle or refused by V8 (another Node version, other flags) is only slower: it is
-// written again where the folder is writable, and not at all where it is not.
+// first start compiles it and, a few seconds after (or on exit, if sooner), writes what V8
+// compiled to server.cjs.cache; later starts hand that to V8 and skip most of the parsing and
+// compiling. A cache that is missing, older than the bundle or refused by V8 (another Node
+// version, other flags) is only slower: it is written again where the folder is writable, and
+// not at all where it is not.
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
@@ -45,7 +46,15 @@ const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {
   cachedData,
 });
 if (cachedData === undefined || script.cachedDataRejected) {
-  setTimeout(() => writeCache(script), WRITE_AFTER_MS).unref();
+  let written = false;
+  const write = () => {
+    if (written) return;
+    written = true;
+    writeCache(script);
+  };
+  setTimeout(write, WRITE_AFTER_MS).unref();
+  // A process stopped sooner (a restart, a benchmark's start) leaves it too.
+  process.once('exit', write);
 }
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
