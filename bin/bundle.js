@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// `node bin/bundle.js [dist]`: bundles the compiled server in dist/ (tsc's output) in place. The
+// `node bin/bundle.js [dist]`: bundles the server into dist/, after tsc has compiled into it. The
 // server and the modules and packages it imports become one file, dist/src/server.cjs, which
 // dist/src/server.js runs with V8's code cache (bin/code-cache-start.js); the work thread's
 // script, dist/src/work-thread.js, becomes one file too. Loading one large file instead of some
 // 850 small ones halves the CPU time of a cold start, and the code cache takes a third off the
 // rest. Every way of running dist/ (`npm start`, the image, the benchmark, the compiled smoke
 // test) still runs dist/src/server.js; the other compiled modules stay beside it, unused.
-// Run after tsc, never on an already bundled dist/.
+// The bundles are built from the TypeScript sources (the tsconfig's isolatedModules keeps esbuild's
+// output the same as tsc's), never from dist/, which a concurrent compilation may be rewriting.
 //
 // One file per entry, no shared chunks: chunks are evaluated before the entry's own modules,
 // which would reorder the schemas registered for the OpenAPI document.
@@ -35,6 +36,7 @@ const EXTERNAL = [
 /** @param {string} dist the folder tsc compiled into */
 export async function bundle(dist) {
   const { build } = await import('esbuild');
+  const root = fileURLToPath(new URL('..', import.meta.url));
   const outdir = resolve(dist, 'src');
   /** @type {import('esbuild').BuildOptions} */
   const common = {
@@ -49,52 +51,52 @@ export async function bundle(dist) {
   rmSync(join(outdir, 'server.cjs.cache'), { force: true });
   await build({
     ...common,
-    entryPoints: [join(outdir, 'server.js')],
+    entryPoints: [join(root, 'src/server.ts')],
     outfile: join(outdir, 'server.cjs'),
     format: 'cjs',
     // import() of an external (@fastify/swagger-ui, a CommonJS package) as require(): a function
     // restored from the code cache has lost the callback that import() needs in a vm.Script.
     supported: { 'dynamic-import': false },
-    plugins: [keepModuleUrls(outdir, 'new URL(PATH, require("node:url").pathToFileURL(__filename)).href')],
+    plugins: [keepModuleUrls(root, 'new URL(PATH, require("node:url").pathToFileURL(__filename)).href')],
   });
   copyFileSync(fileURLToPath(new URL('code-cache-start.js', import.meta.url)), join(outdir, 'server.js'));
   rmSync(join(outdir, 'server.js.map'), { force: true });
   // The thread's script is loaded by a Worker, once, off the event loop: an ES module as before.
   await build({
     ...common,
-    entryPoints: [join(outdir, 'work-thread.js')],
+    entryPoints: [join(root, 'src/work-thread.ts')],
     outfile: join(outdir, 'work-thread.js'),
-    allowOverwrite: true,
     format: 'esm',
     // Bundled CommonJS packages require Node's own modules: give them a require.
     banner: {
       js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
     },
-    plugins: [keepModuleUrls(outdir, 'new URL(PATH, import.meta.url).href')],
+    plugins: [keepModuleUrls(root, 'new URL(PATH, import.meta.url).href')],
   });
 }
 
 /**
  * A module's `import.meta.url` would be its bundle's (or, in CommonJS, empty): it is rewritten to
- * the URL the module had in dist/, from which the migrations folder, the work thread's script and
- * `createRequire` are found. `url` is the expression of that URL, PATH standing for the module's
- * path relative to the bundle's folder.
- * @param {string} outdir
+ * the URL its compiled module has in dist/, from which the migrations folder, the work thread's
+ * script and `createRequire` are found. `url` is the expression of that URL, PATH standing for the
+ * compiled module's path relative to the bundles' folder, dist/src.
+ * @param {string} root the checkout, whose src/ and seeds/ tsc compiles into dist/src and dist/seeds
  * @param {string} url
  * @returns {import('esbuild').Plugin}
  */
-function keepModuleUrls(outdir, url) {
+function keepModuleUrls(root, url) {
   return {
     name: 'keep-module-urls',
     setup(build) {
-      build.onLoad({ filter: /\.js$/ }, (args) => {
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
         if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
         const source = readFileSync(args.path, 'utf8');
         if (!source.includes('import.meta.url')) return undefined;
-        const path = JSON.stringify(relative(outdir, args.path).split(sep).join('/'));
+        const compiled = relative(join(root, 'src'), args.path).replace(/\.ts$/, '.js');
+        const path = JSON.stringify(compiled.split(sep).join('/'));
         return {
           contents: source.replaceAll('import.meta.url', url.replace('PATH', path)),
-          loader: 'js',
+          loader: 'ts',
           resolveDir: dirname(args.path),
         };
       });
