@@ -11,7 +11,7 @@
 //
 // One file per entry, no shared chunks: chunks are evaluated before the entry's own modules,
 // which would reorder the schemas registered for the OpenAPI document.
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -47,8 +47,10 @@ export async function bundle(dist) {
     sourcemap: 'linked',
     logLevel: 'warning',
   };
+  // Code caches of earlier bundles (see bin/code-cache-start.js), and any left half written.
+  const earlierCache = /^server\.cjs\.(.+\.)?cache(\.\d+)?$/;
+  for (const name of readdirSync(outdir)) if (earlierCache.test(name)) rmSync(join(outdir, name));
   // CommonJS, because Node 20 can hand V8 a code cache for a script, not for an ES module.
-  rmSync(join(outdir, 'server.cjs.cache'), { force: true });
   await build({
     ...common,
     entryPoints: [join(root, 'src/server.ts')],

@@ -3,9 +3,11 @@
 // came in Node 22), and compiling the 4 MB bundle was the largest cost left in a cold start. The
 // first start compiles it and, a few seconds after (or on exit, if sooner), writes what V8
 // compiled to server.cjs.cache; later starts hand that to V8 and skip most of the parsing and
-// compiling. A cache that is missing, older than the bundle or refused by V8 (another Node
-// version, other flags) is only slower: it is written again where the folder is writable, and
-// not at all where it is not.
+// compiling. The cache is named after the bundle's size and modification time: V8 checks only a
+// source's length, so a cache must never meet another bundle (one written by a server still
+// running an earlier build, say). A cache that is missing or refused by V8 (another Node version,
+// other flags) is only slower: it is written again where the folder is writable, and not at all
+// where it is not.
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
@@ -16,12 +18,13 @@ import vm from 'node:vm';
 const WRITE_AFTER_MS = 5_000;
 
 const file = fileURLToPath(new URL('./server.cjs', import.meta.url));
-const cacheFile = `${file}.cache`;
+const source = readFileSync(file, 'utf8');
+const { size, mtimeMs } = statSync(file);
+const cacheFile = `${file}.${size}-${Math.trunc(mtimeMs)}.cache`;
 
 /** @returns {Buffer | undefined} */
 function readCache() {
   try {
-    if (statSync(cacheFile).mtimeMs < statSync(file).mtimeMs) return undefined;
     return readFileSync(cacheFile);
   } catch {
     return undefined;
@@ -41,7 +44,7 @@ function writeCache(script) {
 }
 
 const cachedData = readCache();
-const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {
+const script = new vm.Script(Module.wrap(source), {
   filename: file,
   cachedData,
 });
