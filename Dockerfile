@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build stage: compiles the native SQLite driver and the TypeScript sources.
+# Build stage: compiles the native SQLite driver and the TypeScript sources, and bundles the server.
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -10,6 +10,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src src
 COPY seeds seeds
+COPY bin bin
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: compiled JavaScript only, as the unprivileged `node` user, data on a volume.

@@ -94,6 +94,8 @@ export async function build(cache: string): Promise<string> {
   const dist = join(cache, 'dist');
   rmSync(dist, { recursive: true, force: true });
   await runToEnd([join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist]);
+  // As `npm run build` and `npm start` build it: the server bundled in place.
+  await runToEnd([join(ROOT, 'bin/bundle.js'), dist]);
   symlinkSync(join(ROOT, 'migrations'), join(dist, 'migrations'));
   symlinkSync(join(ROOT, 'migrations-pg'), join(dist, 'migrations-pg'));
   return join(dist, 'src/server.js');
