@@ -1,3 +1,5 @@
+// First: the heap's growth is set before any other module allocates.
+import './heap-flags.js';
 import { seed } from '../seeds/index.js';
 import { buildApp, createServices } from './app.js';
 import { SchemaVersionError } from './db/schema-version.js';
