@@ -14,6 +14,11 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
+// V8's heap flags first (src/heap-flags.ts, as tsc compiled it beside this file): a code cache
+// carries a hash of V8's flags, and one written after the server set them would be refused by the
+// next start, which compiles before the server runs. The bundle sets the same values again.
+await import('./heap-flags.js');
+
 /** Long enough for the start's own compiling (the first requests' included) to be in the cache. */
 const WRITE_AFTER_MS = 5_000;
 
