@@ -71,9 +71,17 @@ function pageConditions(q: PublishedPageQuery): SQL[] {
   return conditions;
 }
 
+/**
+ * The tag's id as a value the planner knows before it runs the page. Joined to `tags` instead,
+ * PostgreSQL cannot take the page's order from the (tag_id, published_at, article_id) index across
+ * the join: it read and sorted every link of the tag for 21 of them (245 ms for 1,150 links, against
+ * 0.5 ms walking the index backward with the id given).
+ */
+const tagIdOf = (slug: string) => sql`(select ${tags.id} from ${tags} where ${tags.slug} = ${slug})`;
+
 /** The conditions of a tag page, which walks the tag's own (tag_id, published_at, article_id) index. */
 function tagPageConditions(q: PublishedPageQuery & { tag: string }): SQL[] {
-  const conditions: SQL[] = [eq(tags.slug, q.tag), eq(articles.status, 'published')];
+  const conditions: SQL[] = [sql`${articleTags.tagId} = ${tagIdOf(q.tag)}`, eq(articles.status, 'published')];
   if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
   if (q.after) {
     conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
@@ -98,7 +106,7 @@ function listEntries(db: PgDatabase, q: PublishedPageQuery) {
  * them with the read model), so `articles` is read only for a language to filter on.
  */
 function tagEntries(db: PgDatabase, q: PublishedPageQuery & { tag: string }) {
-  const conditions: SQL[] = [eq(tags.slug, q.tag)];
+  const conditions: SQL[] = [sql`${articleTags.tagId} = ${tagIdOf(q.tag)}`];
   if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
   if (q.after) {
     conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
@@ -110,8 +118,7 @@ function tagEntries(db: PgDatabase, q: PublishedPageQuery & { tag: string }) {
       version: articleDocuments.version,
       teaser: articleDocuments.teaser,
     })
-    .from(tags)
-    .innerJoin(articleTags, eq(articleTags.tagId, tags.id))
+    .from(articleTags)
     .$dynamic();
   const filtered = q.lang !== undefined ? links.innerJoin(articles, eq(articles.id, articleTags.articleId)) : links;
   return filtered
@@ -276,8 +283,7 @@ export function createPgArticlesRepository(
         const conditions = tagPageConditions({ ...q, tag: q.tag });
         return db
           .select(teaserColumns)
-          .from(tags)
-          .innerJoin(articleTags, eq(articleTags.tagId, tags.id))
+          .from(articleTags)
           .innerJoin(articles, eq(articles.id, articleTags.articleId))
           .where(and(...conditions))
           .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
