@@ -16,7 +16,7 @@ export interface CachingOptions {
  * A strong validator derived from the exact bytes sent: equal bodies, equal tags, on every node.
  * A prefix lets the tag also name a version (the editor view's `"r3.…"` stands in for base_revision).
  */
-export function etagOf(body: string, prefix = ''): string {
+export function etagOf(body: string | Buffer, prefix = ''): string {
   return `"${prefix}${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
@@ -68,7 +68,7 @@ export type CacheableRedirect = (
 export type DocumentSender = (
   request: FastifyRequest,
   reply: FastifyReply,
-  body: string,
+  body: string | Buffer,
   options: { keys: readonly string[]; etag?: string },
 ) => FastifyReply;
 
@@ -118,7 +118,7 @@ export function varyOnAuthorization(reply: FastifyReply) {
 export function sendWithValidator(
   request: FastifyRequest,
   reply: FastifyReply,
-  body: string,
+  body: string | Buffer,
   etag: string,
   encoder?: Encoder,
 ) {
@@ -168,7 +168,13 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
   const sendDocument: DocumentSender = (request, reply, body, { keys, etag }) =>
     sendBody(request, reply, body, etag ?? etagOf(body), { keys });
 
-  function sendBody(request: FastifyRequest, reply: FastifyReply, body: string, etag: string, options: SendOptions) {
+  function sendBody(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: string | Buffer,
+    etag: string,
+    options: SendOptions,
+  ) {
     if (options.private || !isShareable(request)) {
       reply.header('cache-control', 'private, no-cache');
       varyOnAuthorization(reply);
@@ -180,9 +186,11 @@ export function createHttpCaching({ maxAgeSeconds, staleWhileRevalidateSeconds, 
     let encoder: Encoder | undefined;
     if (cache && options.keys && since !== undefined) {
       const url = cacheKeyOf(request);
+      // The cache keeps text; bytes (a page of stored teasers) are decoded once, for it alone.
+      const text = typeof body === 'string' ? body : body.toString();
       // Stored, its compressed bodies are kept with it: the next reader in that coding gets them.
-      if (cache.set(url, { body, etag, keys }, since)) {
-        encoder = (coding) => cache.variant(url, body, coding);
+      if (cache.set(url, { body: text, etag, keys }, since)) {
+        encoder = (coding) => cache.variant(url, text, coding);
         // This URL, as sent, was routed and validated into `url`: it may be answered before either next time.
         cache.alias(request.url, url);
       }

@@ -64,7 +64,7 @@ function choose(request: FastifyRequest, reply: FastifyReply, bytes: number, eta
  * it: the body they were chosen for, and where its compressed forms come from. Read once, by the
  * first onSend of the reply; an error answer sent after it is a body of its own.
  */
-const chosen = new WeakMap<FastifyReply, Choice & { body: string; encoder: Encoder | undefined }>();
+const chosen = new WeakMap<FastifyReply, Choice & { body: string | Buffer; encoder: Encoder | undefined }>();
 
 /**
  * For a sender that checks If-None-Match: chooses the coding `body` will be sent in, and returns the
@@ -74,7 +74,7 @@ const chosen = new WeakMap<FastifyReply, Choice & { body: string; encoder: Encod
 export function chooseVariant(
   request: FastifyRequest,
   reply: FastifyReply,
-  body: string,
+  body: string | Buffer,
   etag: string,
   encoder?: Encoder,
 ): string {

@@ -75,11 +75,20 @@ export function renderDocuments(row: ArticleRow, tags: TagLink[], credits: Credi
   };
 }
 
+const PAGE_START = Buffer.from('{"view":"public","data":[');
+const COMMA = Buffer.from(',');
+
 /**
- * A page of published articles from its stored teasers, as ArticlePageSchema serializes
- * `{ view, data, meta: { next_cursor } }`: the schema's key order, JSON.stringify's spelling.
+ * A page of published articles from its stored teasers' UTF-8 bytes, as ArticlePageSchema
+ * serializes `{ view, data, meta: { next_cursor } }`: the schema's key order, JSON.stringify's spelling.
  */
-export function pageBody(teasers: readonly string[], nextCursor: string | null): string {
+export function pageBody(teasers: readonly Uint8Array[], nextCursor: string | null): Buffer {
   const cursor = nextCursor === null ? 'null' : JSON.stringify(nextCursor);
-  return `{"view":"public","data":[${teasers.join(',')}],"meta":{"next_cursor":${cursor}}}`;
+  const parts: Uint8Array[] = [PAGE_START];
+  teasers.forEach((teaser, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(teaser);
+  });
+  parts.push(Buffer.from(`],"meta":{"next_cursor":${cursor}}}`));
+  return Buffer.concat(parts);
 }

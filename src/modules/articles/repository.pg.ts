@@ -71,14 +71,61 @@ function pageConditions(q: PublishedPageQuery): SQL[] {
   return conditions;
 }
 
+/**
+ * The tag's id as a value the planner knows before it runs the page. Joined to `tags` instead,
+ * PostgreSQL cannot take the page's order from the (tag_id, published_at, article_id) index across
+ * the join: it read and sorted every link of the tag for 21 of them (245 ms for 1,150 links, against
+ * 0.5 ms walking the index backward with the id given).
+ */
+const tagIdOf = (slug: string) => sql`(select ${tags.id} from ${tags} where ${tags.slug} = ${slug})`;
+
 /** The conditions of a tag page, which walks the tag's own (tag_id, published_at, article_id) index. */
 function tagPageConditions(q: PublishedPageQuery & { tag: string }): SQL[] {
-  const conditions: SQL[] = [eq(tags.slug, q.tag), eq(articles.status, 'published')];
+  const conditions: SQL[] = [sql`${articleTags.tagId} = ${tagIdOf(q.tag)}`, eq(articles.status, 'published')];
   if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
   if (q.after) {
     conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
   }
   return conditions;
+}
+
+/** A list page's entries: the articles in the page's order and their stored teasers. */
+function listEntries(db: PgDatabase, q: PublishedPageQuery) {
+  return db
+    .select(entryColumns)
+    .from(articles)
+    .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
+    .where(and(...pageConditions(q)))
+    .orderBy(desc(articles.publishedAt), desc(articles.id))
+    .limit(q.limit + 1);
+}
+
+/**
+ * A tag page's entries from the tag's (tag_id, published_at, article_id) index and the stored
+ * teasers: article_tags holds only published articles' links (publication.pg.ts writes and clears
+ * them with the read model), so `articles` is read only for a language to filter on.
+ */
+function tagEntries(db: PgDatabase, q: PublishedPageQuery & { tag: string }) {
+  const conditions: SQL[] = [sql`${articleTags.tagId} = ${tagIdOf(q.tag)}`];
+  if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
+  if (q.after) {
+    conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
+  }
+  const links = db
+    .select({
+      id: articleTags.articleId,
+      publishedAt: articleTags.publishedAt,
+      version: articleDocuments.version,
+      teaser: articleDocuments.teaser,
+    })
+    .from(articleTags)
+    .$dynamic();
+  const filtered = q.lang !== undefined ? links.innerJoin(articles, eq(articles.id, articleTags.articleId)) : links;
+  return filtered
+    .leftJoin(articleDocuments, eq(articleDocuments.articleId, articleTags.articleId))
+    .where(and(...conditions))
+    .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
+    .limit(q.limit + 1);
 }
 
 /** articles/repository.ts on PostgreSQL: the same reads, and the insert as one serializable transaction. */
@@ -149,27 +196,10 @@ export function createPgArticlesRepository(
         .where(and(inArray(articles.id, [...ids]), eq(articles.status, 'published')));
     },
 
+    // A stored teaser arrives as text and leaves as its UTF-8 bytes, the form a page is joined in.
     async findTeaserPage(q) {
-      if (q.tag) {
-        const conditions = tagPageConditions({ ...q, tag: q.tag });
-        return db
-          .select(entryColumns)
-          .from(tags)
-          .innerJoin(articleTags, eq(articleTags.tagId, tags.id))
-          .innerJoin(articles, eq(articles.id, articleTags.articleId))
-          .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
-          .where(and(...conditions))
-          .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
-          .limit(q.limit + 1);
-      }
-      const conditions = pageConditions(q);
-      return db
-        .select(entryColumns)
-        .from(articles)
-        .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
-        .where(and(...conditions))
-        .orderBy(desc(articles.publishedAt), desc(articles.id))
-        .limit(q.limit + 1);
+      const entries = q.tag ? await tagEntries(db, { ...q, tag: q.tag }) : await listEntries(db, q);
+      return entries.map((e) => ({ ...e, teaser: e.teaser === null ? null : Buffer.from(e.teaser) }));
     },
 
     async insert(input: NewArticle) {
@@ -253,8 +283,7 @@ export function createPgArticlesRepository(
         const conditions = tagPageConditions({ ...q, tag: q.tag });
         return db
           .select(teaserColumns)
-          .from(tags)
-          .innerJoin(articleTags, eq(articleTags.tagId, tags.id))
+          .from(articleTags)
           .innerJoin(articles, eq(articles.id, articleTags.articleId))
           .where(and(...conditions))
           .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))

@@ -53,7 +53,8 @@ export interface TeaserEntry {
   publishedAt: number | null;
   /** The documents' version read with the page; null when the article has no documents row (never stored). */
   version: number | null;
-  teaser: string | null;
+  /** The stored teaser's UTF-8 bytes: a page is joined and sent as bytes, never decoded. */
+  teaser: Buffer | null;
 }
 
 /** A published article's row with the version of its documents, read in one statement. */
@@ -157,7 +158,7 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
     .orderBy(asc(articleCredits.articleId), asc(articleCredits.position))
     .prepare();
 
-  // The conditions of a list page and of a tag page, shared by the teaser rows and the stored teasers.
+  // The conditions of a list page and of a tag page.
   const pageConditions = (byLang: boolean, byCursor: boolean): SQL[] => {
     const conditions: SQL[] = [eq(articles.status, 'published')];
     if (byLang) conditions.push(eq(articles.lang, sql.placeholder('lang')));
@@ -168,17 +169,14 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
     }
     return conditions;
   };
+  const tagCursor = sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`;
   const tagPageConditions = (byCursor: boolean): SQL[] => {
     const conditions: SQL[] = [
       eq(tags.slug, sql.placeholder('tag')),
       eq(articles.status, 'published'),
       sql`(${sql.placeholder('lang')} is null or ${articles.lang} = ${sql.placeholder('lang')})`,
     ];
-    if (byCursor) {
-      conditions.push(
-        sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`,
-      );
-    }
+    if (byCursor) conditions.push(tagCursor);
     return conditions;
   };
 
@@ -259,16 +257,19 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
     .from(articles)
     .where(and(sql`${articles.id} in ${idsParam}`, eq(articles.status, 'published')))
     .prepare();
-  const entryColumns = {
-    id: articles.id,
-    publishedAt: articles.publishedAt,
-    version: articleDocuments.version,
-    teaser: articleDocuments.teaser,
-  };
+  // A stored teaser is read as its UTF-8 bytes (a cast from text to blob copies them as they are):
+  // a page is joined, hashed and sent as bytes, where text made a string of each teaser that the
+  // hash and the socket then encoded back, three passes over the page's 17 KB.
+  const teaserBytes = sql<Buffer | null>`cast(${articleDocuments.teaser} as blob)`;
   const entryPage = memo((byLang: boolean, byCursor: boolean) => {
     const conditions = pageConditions(byLang, byCursor);
     return db
-      .select(entryColumns)
+      .select({
+        id: articles.id,
+        publishedAt: articles.publishedAt,
+        version: articleDocuments.version,
+        teaser: teaserBytes,
+      })
       .from(articles)
       .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
       .where(and(...conditions))
@@ -276,14 +277,23 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
       .limit(sql.placeholder('limit'))
       .prepare();
   });
-  const entryPageByTag = memo((byCursor: boolean) => {
-    const conditions = tagPageConditions(byCursor);
-    return db
-      .select(entryColumns)
-      .from(tags)
-      .innerJoin(articleTags, eq(articleTags.tagId, tags.id))
-      .innerJoin(articles, eq(articles.id, articleTags.articleId))
-      .leftJoin(articleDocuments, eq(articleDocuments.articleId, articles.id))
+  // article_tags holds only published articles' links, with their published_at (publication.ts
+  // writes and clears them with the read model), so a tag page walks the tag's index and reads
+  // nothing of `articles` but a language to filter on: a lookup of two B-trees less per item.
+  const entryPageByTag = memo((byLang: boolean, byCursor: boolean) => {
+    const conditions: SQL[] = [eq(tags.slug, sql.placeholder('tag'))];
+    if (byLang) conditions.push(eq(articles.lang, sql.placeholder('lang')));
+    if (byCursor) conditions.push(tagCursor);
+    const columns = {
+      id: articleTags.articleId,
+      publishedAt: articleTags.publishedAt,
+      version: articleDocuments.version,
+      teaser: teaserBytes,
+    };
+    const links = db.select(columns).from(tags).innerJoin(articleTags, eq(articleTags.tagId, tags.id));
+    const filtered = byLang ? links.innerJoin(articles, eq(articles.id, articleTags.articleId)) : links;
+    return filtered
+      .leftJoin(articleDocuments, eq(articleDocuments.articleId, articleTags.articleId))
       .where(and(...conditions))
       .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
       .limit(sql.placeholder('limit'))
@@ -352,7 +362,7 @@ export function createArticlesRepository(db: Database, writers: Pick<ArticleWrit
         afterId: q.after?.[1] ?? null,
         limit: q.limit + 1,
       };
-      if (q.tag) return entryPageByTag(q.after !== null).all(params);
+      if (q.tag) return entryPageByTag(q.lang !== undefined, q.after !== null).all(params);
       return entryPage(q.lang !== undefined, q.after !== null).all(params);
     },
 

@@ -70,11 +70,11 @@ export function createArticlesService({
   }
 
   /**
-   * A page of published articles as the body ArticlePageSchema serializes, joined from stored
+   * A page of published articles as the bytes ArticlePageSchema serializes, joined from stored
    * teasers; teasers not stored yet are rendered from a read that follows the page's (which gave
    * their version), and stored unless a write bumped it since.
    */
-  async function listPage(query: ListArticlesQuery): Promise<string> {
+  async function listPage(query: ListArticlesQuery): Promise<Buffer> {
     const after = query.cursor ? decodeCursor(query.cursor, ['integer', 'string'] as const) : null;
     const entries = await repo.findTeaserPage({ limit: query.limit, after, tag: query.tag, lang: query.lang });
     const shown = entries.slice(0, query.limit);
@@ -91,10 +91,13 @@ export function createArticlesService({
       }
       await repo.storeTeasers(toStore);
     }
-    const teasers: string[] = [];
+    const teasers: Uint8Array[] = [];
     for (const e of shown) {
-      const teaser = e.teaser ?? rendered.get(e.id);
-      if (teaser !== undefined) teasers.push(teaser);
+      if (e.teaser !== null) teasers.push(e.teaser);
+      else {
+        const teaser = rendered.get(e.id);
+        if (teaser !== undefined) teasers.push(Buffer.from(teaser));
+      }
     }
     const last = shown.at(-1);
     const next = entries.length > query.limit && last ? encodeCursor([last.publishedAt ?? 0, last.id]) : null;
