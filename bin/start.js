@@ -30,7 +30,15 @@ const STAMP = at('dist/.compiled');
 /** Held while a compilation runs, so that starts meanwhile do not begin another. */
 const LOCK = at('dist/.compiling');
 const LOCK_STALE_MS = 10 * 60_000;
-const SOURCES = ['src', 'seeds', 'bin/bundle.js', 'bin/code-cache-start.js', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const SOURCES = [
+  'src',
+  'seeds',
+  'bin/bundle.js',
+  'bin/code-cache-start.js',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package.json',
+];
 
 /**
  * The latest modification time among the files under `path`.
