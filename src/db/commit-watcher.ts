@@ -16,7 +16,9 @@ const nextTurn = globalThis.setImmediate;
  * sent after another process acknowledged a commit was sent after that commit, so the read at the
  * turn's first lookup, which follows the poll, already sees it. Later lookups in the same turn add
  * nothing a client could observe, and each pragma costs some 16 µs: under load a turn answers
- * dozens of requests.
+ * dozens of requests. This holds for readings taken while requests are read, as the callers do (the
+ * first request hook, a search's lookup before it awaits anything): a reading taken in a timer or
+ * in a setImmediate callback would serve until the next turn's check phase.
  */
 const versions = new WeakMap<BetterSqlite3.Database, () => unknown>();
 
