@@ -79,14 +79,19 @@ function pageConditions(q: PublishedPageQuery): SQL[] {
  */
 const tagIdOf = (slug: string) => sql`(select ${tags.id} from ${tags} where ${tags.slug} = ${slug})`;
 
-/** The conditions of a tag page, which walks the tag's own (tag_id, published_at, article_id) index. */
-function tagPageConditions(q: PublishedPageQuery & { tag: string }): SQL[] {
-  const conditions: SQL[] = [sql`${articleTags.tagId} = ${tagIdOf(q.tag)}`, eq(articles.status, 'published')];
+/** The conditions on a tag's links, which walk the tag's own (tag_id, published_at, article_id) index. */
+function tagLinkConditions(q: PublishedPageQuery & { tag: string }): SQL[] {
+  const conditions: SQL[] = [sql`${articleTags.tagId} = ${tagIdOf(q.tag)}`];
   if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
   if (q.after) {
     conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
   }
   return conditions;
+}
+
+/** The conditions of a tag page read from `articles`: the tag's links, of published articles. */
+function tagPageConditions(q: PublishedPageQuery & { tag: string }): SQL[] {
+  return [...tagLinkConditions(q), eq(articles.status, 'published')];
 }
 
 /** A list page's entries: the articles in the page's order and their stored teasers. */
@@ -106,11 +111,6 @@ function listEntries(db: PgDatabase, q: PublishedPageQuery) {
  * them with the read model), so `articles` is read only for a language to filter on.
  */
 function tagEntries(db: PgDatabase, q: PublishedPageQuery & { tag: string }) {
-  const conditions: SQL[] = [sql`${articleTags.tagId} = ${tagIdOf(q.tag)}`];
-  if (q.lang !== undefined) conditions.push(eq(articles.lang, q.lang));
-  if (q.after) {
-    conditions.push(sql`(${articleTags.publishedAt}, ${articleTags.articleId}) < (${q.after[0]}, ${q.after[1]})`);
-  }
   const links = db
     .select({
       id: articleTags.articleId,
@@ -123,7 +123,7 @@ function tagEntries(db: PgDatabase, q: PublishedPageQuery & { tag: string }) {
   const filtered = q.lang !== undefined ? links.innerJoin(articles, eq(articles.id, articleTags.articleId)) : links;
   return filtered
     .leftJoin(articleDocuments, eq(articleDocuments.articleId, articleTags.articleId))
-    .where(and(...conditions))
+    .where(and(...tagLinkConditions(q)))
     .orderBy(desc(articleTags.publishedAt), desc(articleTags.articleId))
     .limit(q.limit + 1);
 }

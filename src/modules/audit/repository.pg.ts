@@ -1,19 +1,11 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { PgDatabase, PgExecutor } from '../../db/pg/client.js';
 import { auditLog } from '../../db/pg/schema.js';
-import type { AuditEntry, AuditRepository } from './repository.js';
+import { type AuditEntry, type AuditRepository, auditValues } from './repository.js';
 
 /** Called inside the transaction of the action it records, so an action and its audit row land together. */
 export async function appendAudit(tx: PgExecutor, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({
-    at: entry.at,
-    actor: entry.actor,
-    action: entry.action,
-    articleId: entry.articleId ?? null,
-    subjectType: entry.subjectType,
-    subjectId: entry.subjectId,
-    details: JSON.stringify(entry.details ?? {}),
-  });
+  await tx.insert(auditLog).values(auditValues(entry));
 }
 
 export function createPgAuditRepository(db: PgDatabase): AuditRepository {

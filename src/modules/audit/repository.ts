@@ -15,7 +15,8 @@ export interface AuditEntry {
 
 type Writer = Pick<Database, 'insert'>;
 
-const auditValues = (entry: AuditEntry) => ({
+/** The audit row an entry makes, on either engine. */
+export const auditValues = (entry: AuditEntry) => ({
   at: entry.at,
   actor: entry.actor,
   action: entry.action,
