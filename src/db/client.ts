@@ -59,6 +59,36 @@ export function ensurePrivateFile(path: string): void {
   }
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/** The longest pause between two tries of `retryWhileBusy`, in ms. */
+const MAX_BUSY_PAUSE_MS = 100;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Runs `run` again, after a growing pause, while it fails with SQLITE_BUSY, until `timeoutMs` has
+ * passed; then its last error is thrown. Some statements fail at once instead of waiting on
+ * busy_timeout: switching to WAL needs the exclusive lock, and SQLite refuses to wait for it while
+ * another connection holds the write lock, since both could then wait forever. A process starting
+ * beside one that migrates met that at its first statement. It pauses the thread: it is for
+ * startup, before anything is served.
+ */
+export function retryWhileBusy<T>(run: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_BUSY_PAUSE_MS)) {
+    try {
+      return run();
+    } catch (err) {
+      const left = deadline - Date.now();
+      if (!isBusy(err) || left <= 0) throw err;
+      Atomics.wait(pause, 0, 0, Math.min(pauseMs, left));
+    }
+  }
+}
+
 /**
  * Every `db.transaction()` starts IMMEDIATE: it takes the write lock first, waiting on
  * busy_timeout. A DEFERRED one reads first and then fails at once with SQLITE_BUSY when another
@@ -89,7 +119,7 @@ export function openDatabase(path: string, { busyTimeoutMs = 1000 }: DatabaseOpt
     // Switching to WAL takes the lock: a process starting while another one migrates or seeds
     // waits for it, as the migration itself does, instead of failing at its first statement.
     sqlite.pragma(`busy_timeout = ${STARTUP_BUSY_TIMEOUT_MS}`);
-    sqlite.pragma('journal_mode = WAL');
+    retryWhileBusy(() => sqlite.pragma('journal_mode = WAL'), STARTUP_BUSY_TIMEOUT_MS);
     sqlite.pragma('synchronous = FULL');
   }
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
