@@ -79,7 +79,11 @@ export const articleDocuments = sqliteTable(
   (t) => [uniqueIndex('article_documents_slug').on(t.slug)],
 );
 
-/** Every slug an article has had, current included: old public ones redirect, none is ever reused. */
+/**
+ * The slugs an article holds: every one readers were served under (they redirect, and are never
+ * reused), and the working slugs still in use (its head's, a pending schedule's); a working slug
+ * nothing uses any more is released for other articles (see modules/articles/slug-claims.ts).
+ */
 export const articleSlugs = sqliteTable(
   'article_slugs',
   {

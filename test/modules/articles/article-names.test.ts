@@ -275,11 +275,12 @@ describe('editor routes by any name', () => {
     expect(published.body).toMatchObject({ id, status: 'published' });
   });
 
-  it('publishes a draft by its working slug of before', async () => {
-    const { id, working, slug } = await draftArticle();
+  it('answers 404 for a draft by the working slug it let go, publishing nothing', async () => {
+    const { id, working } = await draftArticle();
     const res = await ed(api.post(`/v1/articles/${working}/publish`)).send({});
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id, slug, status: 'published' });
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(noArticle(working, '/publish'));
+    expect((await ed(api.get(`/v1/articles/${id}`))).body).toMatchObject({ id, status: 'draft' });
   });
 
   it('PATCH and DELETE /v1/articles/{article} by a former slug act on the article', async () => {
@@ -458,13 +459,15 @@ describe("a published article's new slug, not yet published", () => {
     expect(moved.headers.location).toBe(`/v1/articles/${pending}`);
   });
 
-  it('after a restore to the published slug, still names the article for editors and never for readers', async () => {
+  it('after a restore to the published slug, is let go: it names no article, for editors or readers', async () => {
     const { id, shown, pending } = await pendingRename();
     const restored = await ed(api.post(`/v1/articles/${pending}/revisions/1/restore`)).send({ base_revision: 2 });
     expect(restored.status).toBe(201);
     expect(restored.body).toMatchObject({ id, revision: 3, slug: shown });
-    expect((await ed(api.get(`/v1/articles/${pending}`))).body).toMatchObject({ id, slug: shown, revision: 3 });
-    await publish(pending);
+    const forEditor = await ed(api.get(`/v1/articles/${pending}`));
+    expect(forEditor.status).toBe(404);
+    expect(forEditor.body).toEqual(noArticle(pending));
+    await publish(id);
     expect((await api.get(`/v1/articles/${shown}`)).body).toMatchObject({ id, slug: shown, revision: 3 });
     const res = await api.get(`/v1/articles/${pending}`);
     expect(res.status).toBe(404);

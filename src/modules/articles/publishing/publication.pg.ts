@@ -19,6 +19,7 @@ import type { indexDocument, removeDocument } from '../../search/repository.pg.j
 import type { PendingEvents } from '../catalogue.js';
 import { ensureCredit, ensureTag } from '../catalogue.pg.js';
 import type { ArticleContent } from '../schemas.js';
+import { releasableSlugs } from '../slug-claims.js';
 import {
   type Publication,
   publicationEvent,
@@ -93,8 +94,9 @@ export async function assertSlugFree(tx: PgTransaction, articleId: string, slug:
 }
 
 /**
- * Records a slug as the article's for good, so its URL keeps answering (with a redirect) after a
- * rename. Of two articles claiming one new slug at once, the second insert waits for the first and
+ * Records a slug as the article's. Once public it is the article's for good, so its URL keeps
+ * answering (with a redirect) after a rename; until then releaseSlugs lets it go when nothing holds
+ * it. Of two articles claiming one new slug at once, the second insert waits for the first and
  * then meets its key: the same refusal as assertSlugFree's.
  */
 export async function claimSlug(tx: PgTransaction, articleId: string, slug: string, at: number): Promise<void> {
@@ -105,6 +107,34 @@ export async function claimSlug(tx: PgTransaction, articleId: string, slug: stri
     if (driverCode(err) === UNIQUE_VIOLATION) slugTaken(slug);
     throw err;
   }
+}
+
+/**
+ * Releases the article's working slugs that nothing holds any more (see slug-claims.ts), so another
+ * article may take them. Call it after the command's other writes to the article, its revisions and
+ * its schedule: it reads what holds the slugs as they are then, guarded by the article's row lock.
+ * An article claiming a released slug meanwhile sees the row until this transaction commits, and is
+ * refused as before: a slug is never held by two articles.
+ */
+export async function releaseSlugs(tx: PgTransaction, articleId: string): Promise<void> {
+  const article = await articleRow(tx, articleId);
+  const neverPublic = and(eq(articleSlugs.articleId, articleId), isNull(articleSlugs.publicAt));
+  const claims = await tx
+    .select({ slug: articleSlugs.slug, publicAt: articleSlugs.publicAt })
+    .from(articleSlugs)
+    .where(neverPublic);
+  const [schedule] = await tx
+    .select({ revision: articleSchedules.revision })
+    .from(articleSchedules)
+    .where(and(eq(articleSchedules.articleId, articleId), isNull(articleSchedules.failedAt)));
+  const slugOf = async (n: number | null | undefined) => (n == null ? null : (await snapshotOf(tx, articleId, n)).slug);
+  const released = releasableSlugs(claims, {
+    head: (await snapshotOf(tx, articleId, article.headRevision)).slug,
+    current: article.slug,
+    published: await slugOf(article.publishedRevision),
+    scheduled: await slugOf(schedule?.revision),
+  });
+  if (released.length > 0) await tx.delete(articleSlugs).where(and(neverPublic, inArray(articleSlugs.slug, released)));
 }
 
 /** From now on the slug was public: after a rename it redirects, unlike a draft's working slug that no reader saw. */
@@ -196,6 +226,8 @@ export async function writePublication(
   await markSlugPublic(tx, content.slug, p.at);
   await tx.update(articles).set(publishedColumns(content, p)).where(eq(articles.id, p.articleId));
   await tx.delete(articleSchedules).where(eq(articleSchedules.articleId, p.articleId));
+  // A schedule this publication replaced no longer holds the slug it would have published under.
+  await releaseSlugs(tx, p.articleId);
   await tx.delete(articleTags).where(eq(articleTags.articleId, p.articleId));
   for (const [position, tag] of content.tags.entries()) {
     const tagId = await ensureTag(tx, tag, p.at, events);
@@ -237,6 +269,8 @@ export async function clearPublication(
   await tx.delete(articleTags).where(eq(articleTags.articleId, articleId));
   await tx.delete(articleCredits).where(eq(articleCredits.articleId, articleId));
   await tx.delete(articleSchedules).where(eq(articleSchedules.articleId, articleId));
+  // A cancelled schedule no longer holds the slug it would have published under.
+  await releaseSlugs(tx, articleId);
   await writers.removeDocument(tx, articleId);
   events.push(...(await visibilityChanges(tx, articleId, before, at, writers)));
 }

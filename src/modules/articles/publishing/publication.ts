@@ -21,6 +21,7 @@ import type { recordEvent } from '../../events/outbox.js';
 import type { indexDocument, removeDocument } from '../../search/repository.js';
 import { ensureCredit, ensureTag, type PendingEvents, type Tx } from '../catalogue.js';
 import type { ArticleContent } from '../schemas.js';
+import { releasableSlugs } from '../slug-claims.js';
 import {
   type Publication,
   publicationEvent,
@@ -74,10 +75,44 @@ export function assertSlugFree(tx: Tx, articleId: string, slug: string): { held:
   return { held: owner !== undefined };
 }
 
-/** Records a slug as the article's for good, so its URL keeps answering (with a redirect) after a rename. */
+/**
+ * Records a slug as the article's. Once public it is the article's for good, so its URL keeps
+ * answering (with a redirect) after a rename; until then releaseSlugs lets it go when nothing holds it.
+ */
 export function claimSlug(tx: Tx, articleId: string, slug: string, at: number): void {
   if (!assertSlugFree(tx, articleId, slug).held)
     tx.insert(articleSlugs).values({ slug, articleId, createdAt: at }).run();
+}
+
+/**
+ * Releases the article's working slugs that nothing holds any more (see slug-claims.ts), so another
+ * article may take them. Call it after the command's other writes to the article, its revisions and
+ * its schedule: it reads what holds the slugs as they are then.
+ */
+export function releaseSlugs(tx: Tx, articleId: string): void {
+  const article = articleRow(tx, articleId);
+  const neverPublic = and(eq(articleSlugs.articleId, articleId), isNull(articleSlugs.publicAt));
+  const claims = tx
+    .select({ slug: articleSlugs.slug, publicAt: articleSlugs.publicAt })
+    .from(articleSlugs)
+    .where(neverPublic)
+    .all();
+  const schedule = tx
+    .select({ revision: articleSchedules.revision })
+    .from(articleSchedules)
+    .where(and(eq(articleSchedules.articleId, articleId), isNull(articleSchedules.failedAt)))
+    .get();
+  const slugOf = (n: number | null | undefined) => (n == null ? null : snapshotOf(tx, articleId, n).slug);
+  const released = releasableSlugs(claims, {
+    head: snapshotOf(tx, articleId, article.headRevision).slug,
+    current: article.slug,
+    published: slugOf(article.publishedRevision),
+    scheduled: slugOf(schedule?.revision),
+  });
+  if (released.length > 0)
+    tx.delete(articleSlugs)
+      .where(and(neverPublic, inArray(articleSlugs.slug, released)))
+      .run();
 }
 
 /** From now on the slug was public: after a rename it redirects, unlike a draft's working slug that no reader saw. */
@@ -152,6 +187,8 @@ export function writePublication(tx: Tx, p: Publication, writers: ArticleWriters
   markSlugPublic(tx, content.slug, p.at);
   tx.update(articles).set(publishedColumns(content, p)).where(eq(articles.id, p.articleId)).run();
   tx.delete(articleSchedules).where(eq(articleSchedules.articleId, p.articleId)).run();
+  // A schedule this publication replaced no longer holds the slug it would have published under.
+  releaseSlugs(tx, p.articleId);
   tx.delete(articleTags).where(eq(articleTags.articleId, p.articleId)).run();
   content.tags.forEach((tag, position) => {
     const tagId = ensureTag(tx, tag, p.at, events);
@@ -193,6 +230,8 @@ export function clearPublication(
   tx.delete(articleTags).where(eq(articleTags.articleId, articleId)).run();
   tx.delete(articleCredits).where(eq(articleCredits.articleId, articleId)).run();
   tx.delete(articleSchedules).where(eq(articleSchedules.articleId, articleId)).run();
+  // A cancelled schedule no longer holds the slug it would have published under.
+  releaseSlugs(tx, articleId);
   writers.removeDocument(tx, articleId);
   events.push(...visibilityChanges(tx, articleId, before, at));
 }

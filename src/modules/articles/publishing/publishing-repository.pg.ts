@@ -6,10 +6,12 @@ import { NotFoundError } from '../../../errors.js';
 import type { PendingEvents } from '../catalogue.js';
 import {
   articleRow,
+  claimSlug,
   clearPublication,
   lockArticle,
   type PgArticleWriters,
   recordAll,
+  releaseSlugs,
   writePublication,
 } from './publication.pg.js';
 import { type DueSchedule, type PublishingRepository, TrialSucceeded } from './publishing-repository.js';
@@ -69,11 +71,15 @@ export function createPgPublishingRepository(db: PgDatabase, writers: PgArticleW
         } catch (err) {
           if (!(err instanceof TrialSucceeded)) throw err;
         }
+        // The trial's claim went with it: the slug is held for the schedule, so no other article takes
+        // it before it comes due, and one a replaced schedule alone held is released.
+        await claimSlug(tx, articleId, slug, s.now);
         const row = { revision, at: s.at, createdAt: s.now, failedAt: null, failureReason: null };
         await tx
           .insert(articleSchedules)
           .values({ articleId, ...row })
           .onConflictDoUpdate({ target: articleSchedules.articleId, set: row });
+        await releaseSlugs(tx, articleId);
         await tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, articleId));
         await writers.appendAudit(tx, { ...s.audit, at: s.now, articleId, subjectId: articleId });
         await writers.recordEvent(tx, scheduleEvent({ articleId, slug, revision, at: s.at }, s.now));

@@ -3,7 +3,15 @@ import type { Database } from '../../../db/client.js';
 import { withoutWaiting } from '../../../db/errors.js';
 import { articleSchedules, articles } from '../../../db/schema.js';
 import type { PendingEvents } from '../catalogue.js';
-import { type ArticleWriters, articleRow, clearPublication, recordAll, writePublication } from './publication.js';
+import {
+  type ArticleWriters,
+  articleRow,
+  claimSlug,
+  clearPublication,
+  recordAll,
+  releaseSlugs,
+  writePublication,
+} from './publication.js';
 import { type AuditFields, firstPublishedAt, type Publication, scheduleEvent, withdrawalEvent } from './read-model.js';
 
 export type { Publication } from './read-model.js';
@@ -58,11 +66,15 @@ export function createPublishingRepository(db: Database, writers: ArticleWriters
         } catch (err) {
           if (!(err instanceof TrialSucceeded)) throw err;
         }
+        // The trial's claim went with it: the slug is held for the schedule, so no other article takes
+        // it before it comes due, and one a replaced schedule alone held is released.
+        claimSlug(tx, articleId, slug, s.now);
         const row = { revision, at: s.at, createdAt: s.now, failedAt: null, failureReason: null };
         tx.insert(articleSchedules)
           .values({ articleId, ...row })
           .onConflictDoUpdate({ target: articleSchedules.articleId, set: row })
           .run();
+        releaseSlugs(tx, articleId);
         tx.update(articles).set({ updatedAt: s.now }).where(eq(articles.id, articleId)).run();
         writers.appendAudit(tx, { ...s.audit, at: s.now, articleId, subjectId: articleId });
         writers.recordEvent(tx, scheduleEvent({ articleId, slug, revision, at: s.at }, s.now));

@@ -9,8 +9,9 @@ import type { ArticleContent } from '../schemas.js';
 
 export interface SlugPlan {
   /**
-   * What the commit does about the slug in article_slugs: claim it for the article for good (it
-   * fails when another article has or had it), or nothing when the slug is unchanged.
+   * What the commit does about the slug in article_slugs: claim it for the article (it fails when
+   * another article holds it) and release the working slugs nothing holds any more, the one the head
+   * moved away from among them (see slug-claims.ts); or nothing when the slug is unchanged.
    */
   slugs: 'claim' | 'none';
   /** Whether articles.slug takes the new slug now. */
@@ -20,7 +21,8 @@ export interface SlugPlan {
 /**
  * The slug rule of a commit that changes the head's slug to `slug`. The new slug is claimed at
  * once, so editors reach the article by it and no other article can take it before it is
- * published; it is not public until then (article_slugs.public_at stays null, readers get 404).
+ * published; it is not public until then (article_slugs.public_at stays null, readers get 404),
+ * and is released if nothing holds it any more before then (see slug-claims.ts).
  * A published article keeps its public slug in articles.slug until the revision with the new one
  * is published; while unpublished, articles.slug moves with the head.
  */

@@ -6,7 +6,13 @@ import { NotFoundError } from '../../../errors.js';
 import type { PendingEvents } from '../catalogue.js';
 import { catalogueContent } from '../catalogue.pg.js';
 import { editorStatusFilter, type StatusColumns } from '../editor-status.js';
-import { claimSlug, lockArticle, type PgArticleWriters, recordAll } from '../publishing/publication.pg.js';
+import {
+  claimSlug,
+  lockArticle,
+  type PgArticleWriters,
+  recordAll,
+  releaseSlugs,
+} from '../publishing/publication.pg.js';
 import type { ArticleContent } from '../schemas.js';
 import { revisionAudit, revisionRow, settingEvent, slugPlan } from './revision-rows.js';
 import type { EditorRecord, RevisionsRepository, StoredRevision } from './revisions-repository.js';
@@ -94,6 +100,8 @@ export function createPgRevisionsRepository(
         const { number } = bumped;
         if (number !== head.number + 1) throw new Error(`head of ${cmd.articleId} moved during its transaction`);
         await tx.insert(articleRevisions).values(revisionRow({ ...cmd, ...decision, number, content }));
+        // Once the head is written: the slug it moved away from is released if nothing else holds it.
+        if (plan.slugs === 'claim') await releaseSlugs(tx, cmd.articleId);
         await writers.appendAudit(tx, revisionAudit(cmd, decision.audit, number));
         await recordAll(tx, events, writers);
         return { written: true, record: await existingRecord(tx, cmd.articleId), mergedOnto: decision.mergedOnto };

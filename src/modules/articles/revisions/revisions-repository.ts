@@ -6,7 +6,7 @@ import { NotFoundError } from '../../../errors.js';
 import type { AuditEntry } from '../../audit/repository.js';
 import { type PendingEvents, preparedCatalogue } from '../catalogue.js';
 import { type EditorStatus, editorStatusFilter, type StatusColumns } from '../editor-status.js';
-import { type ArticleWriters, claimSlug, recordAll } from '../publishing/publication.js';
+import { type ArticleWriters, claimSlug, recordAll, releaseSlugs } from '../publishing/publication.js';
 import type { ArticleContent } from '../schemas.js';
 import { revisionAudit, revisionRow, settingEvent, slugPlan } from './revision-rows.js';
 
@@ -179,6 +179,8 @@ export function createRevisionsRepository(db: Database, writers: Pick<ArticleWri
         if (number !== head.number + 1) throw new Error(`head of ${cmd.articleId} moved during its transaction`);
         const written = insertRevision.get(revisionRow({ ...cmd, ...decision, number, content }));
         if (!written) throw new Error(`revision ${number} of ${cmd.articleId} was not stored`);
+        // Once the head is written: the slug it moved away from is released if nothing else holds it.
+        if (plan.slugs === 'claim') releaseSlugs(tx, cmd.articleId);
         writers.appendAudit(tx, revisionAudit(cmd, decision.audit, number));
         recordAll(tx, events, writers);
         // Nothing after the bump writes the article row: it is the record's as it commits.
