@@ -2306,7 +2306,7 @@ export interface components {
          * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
          */
         WebhookSignature: string;
-        /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+        /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
         Article: string;
         /** @description Opaque cursor from meta.next_cursor of the previous page */
         Cursor: string;
@@ -2570,7 +2570,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -2606,7 +2606,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -2630,7 +2630,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -2675,7 +2675,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -2710,7 +2710,7 @@ export interface operations {
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -2786,7 +2786,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
                 n: components["parameters"]["N"];
             };
@@ -2821,7 +2821,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
                 n: components["parameters"]["N"];
             };
@@ -2857,7 +2857,7 @@ export interface operations {
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
                 n: components["parameters"]["N"];
             };
@@ -2937,7 +2937,7 @@ export interface operations {
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -2980,7 +2980,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -3364,7 +3364,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -3403,7 +3403,7 @@ export interface operations {
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -3777,7 +3777,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -3823,7 +3823,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
             };
             cookie?: never;
@@ -3853,7 +3853,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise */
+                /** @description The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it */
                 article: components["parameters"]["Article"];
                 id: components["parameters"]["Id"];
             };

@@ -138,9 +138,15 @@ export type ListArticlesQuery = z.infer<typeof ListArticlesQuerySchema>;
  * Every /v1/articles/{article}/... route names the article the same way, and the resolver alone
  * decides what the name means (see resolver.ts).
  */
-export const ArticleNameSchema = z.string().min(1).max(300).meta({
-  description: "The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise",
-});
+export const ArticleNameSchema = z
+  .string()
+  .min(1)
+  .max(300)
+  .meta({
+    description:
+      "The article's id or slug; a former slug redirects a reader's GET (301) and names the article otherwise. " +
+      'A working slug the article moved away from before readers were served it (and no pending schedule would publish under) is let go: it names no article, and another article may take it',
+  });
 export const ArticleRefParamsSchema = z.object({ article: ArticleNameSchema });
 
 /** A credit to attach: an existing one by id, or one described by value (found or created). */
