@@ -117,12 +117,14 @@ export async function claimSlug(tx: PgTransaction, articleId: string, slug: stri
  * refused as before: a slug is never held by two articles.
  */
 export async function releaseSlugs(tx: PgTransaction, articleId: string): Promise<void> {
-  const article = await articleRow(tx, articleId);
   const neverPublic = and(eq(articleSlugs.articleId, articleId), isNull(articleSlugs.publicAt));
   const claims = await tx
     .select({ slug: articleSlugs.slug, publicAt: articleSlugs.publicAt })
     .from(articleSlugs)
     .where(neverPublic);
+  // Most often none (an article published under its head's slug): then no snapshot is read.
+  if (claims.length === 0) return;
+  const article = await articleRow(tx, articleId);
   const [schedule] = await tx
     .select({ revision: articleSchedules.revision })
     .from(articleSchedules)

@@ -90,13 +90,15 @@ export function claimSlug(tx: Tx, articleId: string, slug: string, at: number): 
  * its schedule: it reads what holds the slugs as they are then.
  */
 export function releaseSlugs(tx: Tx, articleId: string): void {
-  const article = articleRow(tx, articleId);
   const neverPublic = and(eq(articleSlugs.articleId, articleId), isNull(articleSlugs.publicAt));
   const claims = tx
     .select({ slug: articleSlugs.slug, publicAt: articleSlugs.publicAt })
     .from(articleSlugs)
     .where(neverPublic)
     .all();
+  // Most often none (an article published under its head's slug): then no snapshot is read.
+  if (claims.length === 0) return;
+  const article = articleRow(tx, articleId);
   const schedule = tx
     .select({ revision: articleSchedules.revision })
     .from(articleSchedules)
