@@ -10,6 +10,7 @@ import { createToken } from '../../helpers/factories.js';
 
 const { api, services, probe } = await buildTestApp();
 const editor = await createToken(services, 'editor');
+const admin = await createToken(services, 'admin');
 const ed = {
   get: (url: string) => api.get(url).set('authorization', editor.header),
   post: (url: string, body: object = {}) => api.post(url).set('authorization', editor.header).send(body),
@@ -160,6 +161,22 @@ describe('a slug readers were served', () => {
       { slug: 'bay-renamed-again', public: 0 },
       { slug: 'bay-shown', public: 1 },
     ]);
+  });
+});
+
+describe('archiving (DELETE /v1/articles/{article}), which deletes no article', () => {
+  it('keeps every slug the article holds: its public one and its head’s', async () => {
+    const id = await create('skerry-public');
+    await publish(id);
+    await rename(id, 1, 'skerry-pending');
+    const archived = await api.delete(`/v1/articles/${id}`).set('authorization', admin.header);
+    expect(archived.status).toBe(204);
+    expect(await claims(id)).toEqual([
+      { slug: 'skerry-pending', public: 0 },
+      { slug: 'skerry-public', public: 1 },
+    ]);
+    const created = await ed.post('/v1/articles', { title: 'S', slug: 'skerry-pending', lang: 'en', body: 'B.' });
+    expect(created.body.slug).toBe('skerry-pending-2');
   });
 });
 
