@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTestApp, testClock } from '../../helpers/build-app.js';
 import { sql } from '../../helpers/engine.js';
 import { createToken } from '../../helpers/factories.js';
+import { slugTaken } from '../../helpers/problems.js';
 
 const HOUR = 60 * 60 * 1000;
 const clock = testClock();
@@ -42,17 +43,6 @@ async function othersAsk(slug: string) {
   return { other, revised, created: created.body.slug as string };
 }
 
-const taken = (slug: string, instance: string) => ({
-  type: expect.any(String),
-  title: 'Conflict',
-  status: 409,
-  code: 'conflict',
-  detail: `The slug "${slug}" belongs to another article`,
-  slug,
-  instance,
-  request_id: expect.any(String),
-});
-
 const owner = async (slug: string) =>
   (await probe.rows<{ article_id: string }>(sql`select article_id from article_slugs where slug = ${slug}`))[0]
     ?.article_id;
@@ -65,7 +55,7 @@ describe("a draft's working slug that a pending schedule would publish", () => {
     const { other, revised, created } = await othersAsk('tide-a');
     expect(revised.status).toBe(409);
     expect(revised.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(revised.body).toEqual(taken('tide-a', `/v1/articles/${other}/revisions`));
+    expect(revised.body).toEqual(slugTaken('tide-a', `/v1/articles/${other}/revisions`));
     expect(created).toBe('tide-a-2');
 
     clock.advance(HOUR);
@@ -124,7 +114,7 @@ describe("a draft's working slug that a pending schedule would publish", () => {
       at: new Date(clock.now() + HOUR).toISOString(),
     });
     expect(res.status).toBe(409);
-    expect(res.body).toEqual(taken('reef-a', `/v1/articles/${id}/publish`));
+    expect(res.body).toEqual(slugTaken('reef-a', `/v1/articles/${id}/publish`));
     expect((await ed.get(`/v1/articles/${id}`)).body).toMatchObject({
       status: 'draft',
       scheduled: null,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../helpers/build-app.js';
 import { sql } from '../../helpers/engine.js';
 import { createToken } from '../../helpers/factories.js';
+import { slugTaken } from '../../helpers/problems.js';
 
 const { api, services, probe } = await buildTestApp();
 const editor = await createToken(services, 'editor');
@@ -33,18 +34,6 @@ async function publish(id: string, body: object = {}) {
   const res = await ed.post(`/v1/articles/${id}/publish`, body);
   expect(res.status).toBe(200);
 }
-
-/** The 409 a slug held by another article answers, on any route that would take it. */
-const slugTaken = (slug: string, instance: string) => ({
-  type: expect.any(String),
-  title: 'Conflict',
-  status: 409,
-  code: 'conflict',
-  detail: `The slug "${slug}" belongs to another article`,
-  slug,
-  instance,
-  request_id: expect.any(String),
-});
 
 const claims = (id: string) =>
   probe.rows<{ slug: string; public: number }>(
