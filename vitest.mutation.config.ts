@@ -21,6 +21,7 @@ export default defineConfig({
       'test/modules/articles/resolver.test.ts',
       'test/modules/articles/merge.test.ts',
       'test/modules/articles/text-merge.test.ts',
+      'test/modules/articles/text-merge-alignments.test.ts',
       'test/modules/articles/schedule-failures.test.ts',
       'test/modules/comments/author-key.test.ts',
       'test/modules/comments/status-change.test.ts',
