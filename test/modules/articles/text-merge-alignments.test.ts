@@ -101,4 +101,13 @@ describe('mergeText on paragraphs both sides wrote at places apart', () => {
       conflicts: [passage(0, 2, 0, 4, 'C\n\n\nC', 'N\n\n\nC\n\n\nM', 'C\n\n\nM\n\n\nN\n\n\nC')],
     });
   });
+
+  it('merges a paragraph both sides inserted when one side also wrote it a second time, whichever side', () => {
+    expect(mergeText('A', 'P\n\nA\n\nP', 'P\n\nA')).toEqual({ kind: 'merged', text: 'P\n\nA\n\nP' });
+    expect(mergeText('A', 'P\n\nA', 'P\n\nA\n\nP')).toEqual({ kind: 'merged', text: 'P\n\nA\n\nP' });
+    expect(mergeText('A\n\nB', 'P\n\nA\n\nP\n\nB', 'P\n\nA\n\nB2')).toEqual({
+      kind: 'merged',
+      text: 'P\n\nA\n\nP\n\nB2',
+    });
+  });
 });
