@@ -2,6 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { isDatabaseBusy } from './errors.js';
 import * as schema from './schema.js';
 
 /** `$client` is the driver connection, for the few things Drizzle has no words for (pragmas, backup). */
@@ -63,14 +64,9 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 /** The longest pause between two tries of `retryWhileBusy`, in ms. */
 const MAX_BUSY_PAUSE_MS = 100;
 
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
-
 /**
- * Runs `run` again, after a growing pause, while it fails with SQLITE_BUSY, until `timeoutMs` has
- * passed; then its last error is thrown. Some statements fail at once instead of waiting on
+ * Runs `run` again, after a growing pause, while the database is busy (isDatabaseBusy), until
+ * `timeoutMs` has passed; then its last error is thrown. Some statements fail at once instead of waiting on
  * busy_timeout: switching to WAL needs the exclusive lock, and SQLite refuses to wait for it while
  * another connection holds the write lock, since both could then wait forever. A process starting
  * beside one that migrates met that at its first statement. It pauses the thread: it is for
@@ -83,7 +79,7 @@ export function retryWhileBusy<T>(run: () => T, timeoutMs: number): T {
       return run();
     } catch (err) {
       const left = deadline - Date.now();
-      if (!isBusy(err) || left <= 0) throw err;
+      if (!isDatabaseBusy(err) || left <= 0) throw err;
       Atomics.wait(pause, 0, 0, Math.min(pauseMs, left));
     }
   }
