@@ -4,6 +4,7 @@ import { toDomainError } from '../../../src/db/errors.js';
 import { createPublishingService, duePolicyFor } from '../../../src/modules/articles/publishing/publishing-service.js';
 import { renderMarkdown } from '../../../src/shared/markdown.js';
 import { buildTestApp, testClock } from '../../helpers/build-app.js';
+import { editorClient } from '../../helpers/editor-client.js';
 import { createDraftArticle, createPublishedArticle, createToken } from '../../helpers/factories.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -67,10 +68,7 @@ const { api, services, probe } = await buildTestApp({
 });
 const editor = await createToken(services, 'editor', 'Ada');
 const admin = await createToken(services, 'admin', 'Root');
-const ed = {
-  get: (url: string) => api.get(url).set('authorization', editor.header),
-  post: (url: string, body: object = {}) => api.post(url).set('authorization', editor.header).send(body),
-};
+const ed = editorClient(api, editor.header);
 const inAnHour = () => new Date(clock.now() + HOUR).toISOString();
 const auditOf = async (id: string) =>
   (await api.get(`/v1/audit?article_id=${id}`).set('authorization', admin.header)).body.data;

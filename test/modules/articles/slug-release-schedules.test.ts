@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, testClock } from '../../helpers/build-app.js';
+import { editorClient } from '../../helpers/editor-client.js';
 import { sql } from '../../helpers/engine.js';
 import { createToken } from '../../helpers/factories.js';
 import { slugTaken } from '../../helpers/problems.js';
@@ -12,22 +13,8 @@ const HOUR = 60 * 60 * 1000;
 const clock = testClock();
 const { api, services, probe } = await buildTestApp({ clock });
 const editor = await createToken(services, 'editor');
-const ed = {
-  get: (url: string) => api.get(url).set('authorization', editor.header),
-  post: (url: string, body: object = {}) => api.post(url).set('authorization', editor.header).send(body),
-};
-
-async function create(slug: string): Promise<string> {
-  const res = await ed.post('/v1/articles', { title: `Title of ${slug}`, slug, lang: 'en', body: 'Body.' });
-  expect(res.status).toBe(201);
-  expect(res.body.slug).toBe(slug);
-  return res.body.id;
-}
-
-async function rename(id: string, base: number, slug: string) {
-  const res = await ed.post(`/v1/articles/${id}/revisions`, { base_revision: base, slug });
-  expect(res.status).toBe(201);
-}
+const ed = editorClient(api, editor.header);
+const { create, rename } = ed;
 
 async function schedule(id: string, revision: number, at = new Date(clock.now() + HOUR).toISOString()) {
   const res = await ed.post(`/v1/articles/${id}/publish`, { revision, at });

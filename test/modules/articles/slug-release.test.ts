@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../helpers/build-app.js';
+import { editorClient } from '../../helpers/editor-client.js';
 import { sql } from '../../helpers/engine.js';
 import { createToken } from '../../helpers/factories.js';
 import { slugTaken } from '../../helpers/problems.js';
@@ -12,23 +13,8 @@ import { slugTaken } from '../../helpers/problems.js';
 const { api, services, probe } = await buildTestApp();
 const editor = await createToken(services, 'editor');
 const admin = await createToken(services, 'admin');
-const ed = {
-  get: (url: string) => api.get(url).set('authorization', editor.header),
-  post: (url: string, body: object = {}) => api.post(url).set('authorization', editor.header).send(body),
-};
-
-async function create(slug: string, title = `Title of ${slug}`): Promise<string> {
-  const res = await ed.post('/v1/articles', { title, slug, lang: 'en', body: 'Body.' });
-  expect(res.status).toBe(201);
-  expect(res.body.slug).toBe(slug);
-  return res.body.id;
-}
-
-async function rename(id: string, base: number, slug: string) {
-  const res = await ed.post(`/v1/articles/${id}/revisions`, { base_revision: base, slug });
-  expect(res.status).toBe(201);
-  expect(res.body).toMatchObject({ id, revision: base + 1, slug });
-}
+const ed = editorClient(api, editor.header);
+const { create, rename } = ed;
 
 async function publish(id: string, body: object = {}) {
   const res = await ed.post(`/v1/articles/${id}/publish`, body);
