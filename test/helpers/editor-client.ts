@@ -12,14 +12,14 @@ export function editorClient(api: ReturnType<typeof supertest>, header: string) 
     get,
     post,
     /** Creates a draft under exactly `slug`; returns its id. */
-    async create(slug: string, title = `Title of ${slug}`): Promise<string> {
+    create: async (slug: string, title = `Title of ${slug}`): Promise<string> => {
       const res = await post('/v1/articles', { title, slug, lang: 'en', body: 'Body.' });
       expect(res.status).toBe(201);
       expect(res.body.slug).toBe(slug);
       return res.body.id;
     },
     /** Writes revision `base + 1` of article `id`, which changes only its slug. */
-    async rename(id: string, base: number, slug: string): Promise<void> {
+    rename: async (id: string, base: number, slug: string): Promise<void> => {
       const res = await post(`/v1/articles/${id}/revisions`, { base_revision: base, slug });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ id, revision: base + 1, slug });
